@@ -1,0 +1,324 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
+using Tsunagu.Indicators;
+using Tsunagu.Reports;
+using Tsunagu.Reports.Files;
+
+namespace Tsunagu;
+
+/// <summary>Where a command writes: text for people, and the raw stream for exports to standard output.</summary>
+public sealed record CliIo(TextWriter Out, TextWriter Error, Func<Stream> OpenStandardOutput)
+{
+    public static CliIo Console => new(System.Console.Out, System.Console.Error, System.Console.OpenStandardOutput);
+}
+
+/// <summary>
+/// The verbs of the one executable. Each verb is a few lines over the feature's code, which the web application
+/// calls too. <paramref name="configure"/> lets tests point a run at their own database.
+/// </summary>
+public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = null)
+{
+    public static Task<int> RunAsync(string[] args) => new Cli(CliIo.Console).InvokeAsync(args);
+
+    public async Task<int> InvokeAsync(string[] args, CancellationToken ct = default)
+    {
+        var root = BuildCommands();
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, ct);
+    }
+
+    RootCommand BuildCommands()
+    {
+        var root = new RootCommand("Tsunagu（つなぐ）: こども・家庭支援事業の記録と年次実績報告。動詞を省くと serve を実行します。")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((result, ct) =>
+        {
+            // Bare `tsunagu` (or with host options such as --urls) serves; an unknown word is a typo, not a wish to serve.
+            var unmatched = result.UnmatchedTokens;
+            if (unmatched.Count > 0 && !unmatched[0].StartsWith('-'))
+            {
+                io.Error.WriteLine($"不明なコマンドです: {unmatched[0]}（tsunagu --help で一覧を表示します）");
+                return Task.FromResult(1);
+            }
+            return ServeAsync([.. unmatched], ct);
+        });
+
+        var serve = new Command("serve", "Web サーバーを起動します（既定の動詞）。--urls などのホスト設定をそのまま渡せます。")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
+        root.Subcommands.Add(serve);
+
+        root.Subcommands.Add(DbCommands());
+        root.Subcommands.Add(ReportCommands());
+        root.Subcommands.Add(MetricsCommands());
+        return root;
+    }
+
+    static Option<int> FiscalYearOption(bool required) => new("--fiscal-year")
+    {
+        Description = "年度（西暦の開始年。令和6年度なら 2024）",
+        Required = required,
+    };
+
+    Command DbCommands()
+    {
+        var migrate = new Command("migrate", "データベースにマイグレーションを適用します。");
+        migrate.SetAction((result, ct) => WithDatabaseAsync(prepare: false, ct, async (services, db) =>
+        {
+            services.GetRequiredService<DatabaseSettings>().EnsureSqliteFolder();
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+            await io.Out.WriteLineAsync(pending.Count == 0
+                ? "データベースは最新です。"
+                : $"{pending.Count} 件のマイグレーションを適用しました: {string.Join(", ", pending)}");
+            return 0;
+        }));
+        return new Command("db", "データベースの管理") { migrate };
+    }
+
+    Command ReportCommands()
+    {
+        var report = new Command("report", "年次実績報告（主な施策の実績表）");
+
+        var file = new Argument<FileInfo>("FILE") { Description = ".xlsx、.csv、.tsv のファイル" };
+        var importYear = FiscalYearOption(required: false);
+        var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear };
+        import.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var fiscalYear = result.GetValue(importYear);
+            var outcome = await services.GetRequiredService<ReportImporter>()
+                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, ct);
+            if (!outcome.Succeeded)
+            {
+                foreach (var error in outcome.Errors)
+                {
+                    await io.Error.WriteLineAsync(error.ToString());
+                }
+                await io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
+                return 1;
+            }
+            var findings = await ReportChecks.RunAsync(db, outcome.FiscalYear, ReportChecks.DefaultMaxChange, ct);
+            await io.Out.WriteLineAsync(
+                $"{FiscalYears.FiscalYear.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直しました" : "取り込みました")}" +
+                $"（新しい事業 {outcome.NewPrograms}、数値 {outcome.Figures} 件）。");
+            if (findings.Count > 0)
+            {
+                await io.Out.WriteLineAsync(
+                    $"データ品質の指摘が {findings.Count} 件あります: tsunagu report check --fiscal-year {outcome.FiscalYear}");
+            }
+            return 0;
+        }));
+
+        var exportYear = FiscalYearOption(required: true);
+        var format = new Option<ExportFormat>("--format") { Description = "tsv | csv | xlsx | json | html", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "書き出し先（省略すると標準出力）" };
+        var encoding = new Option<string>("--encoding")
+        {
+            Description = "utf-8（既定）| cp932（csv と tsv のみ）",
+            DefaultValueFactory = _ => "utf-8",
+        };
+        encoding.AcceptOnlyFromAmong("utf-8", "utf8", "cp932", "shift_jis", "sjis");
+        var version = new Option<int?>("--published-version") { Description = "公表版の版番号（省略すると現在の内容）" };
+        var export = new Command("export", "実績表を書き出します。") { exportYear, format, output, encoding, version };
+        export.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var reader = services.GetRequiredService<ReportReader>();
+            var year = result.GetValue(exportYear);
+            var table = result.GetValue(version) is { } v
+                ? await reader.ReadPublishedAsync(year, v, ct)
+                : await reader.ReadAsync(year, ct);
+            var textEncoding = result.GetValue(encoding) is "utf-8" or "utf8" ? TextEncoding.Utf8 : TextEncoding.Cp932;
+            var exportFormat = result.GetValue(format);
+            if (result.GetValue(output) is { } target)
+            {
+                // Written beside the target and moved into place, so a failed export never leaves half a file.
+                var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.tmp");
+                try
+                {
+                    await using (var stream = File.Create(temp))
+                    {
+                        await ReportExporter.WriteAsync(table, exportFormat, textEncoding, stream, ct);
+                    }
+                    File.Move(temp, target.FullName, overwrite: true);
+                }
+                finally
+                {
+                    File.Delete(temp);
+                }
+                await io.Error.WriteLineAsync($"{target.FullName} に書き出しました。");
+            }
+            else
+            {
+                await using var stdout = io.OpenStandardOutput();
+                await ReportExporter.WriteAsync(table, exportFormat, textEncoding, stdout, ct);
+            }
+            return 0;
+        }));
+
+        var checkYear = FiscalYearOption(required: true);
+        var maxChange = new Option<double>("--max-change")
+        {
+            Description = "前年度からの変化をこの割合より大きいと指摘します（既定 0.5 = ±50%）",
+            DefaultValueFactory = _ => ReportChecks.DefaultMaxChange,
+        };
+        var check = new Command("check", "データ品質の指摘を1行に1件ずつ表示します（事業コード・事業名・列・種類・内容・該当テキスト）。")
+        {
+            checkYear, maxChange,
+        };
+        check.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (_, db) =>
+        {
+            var findings = await ReportChecks.RunAsync(db, result.GetValue(checkYear), result.GetValue(maxChange), ct);
+            foreach (var finding in findings)
+            {
+                await io.Out.WriteLineAsync(finding.ToString());
+            }
+            await io.Error.WriteLineAsync($"指摘 {findings.Count} 件");
+            return 0;
+        }));
+
+        var list = new Command("list", "取り込んだ年度と状態を一覧します。");
+        list.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (_, db) =>
+        {
+            var reports = await db.Reports.AsNoTracking().OrderBy(r => r.FiscalYear)
+                .Select(r => new { r.FiscalYear, r.Status, r.Title, Rows = r.Rows.Count })
+                .ToListAsync(ct);
+            foreach (var r in reports)
+            {
+                await io.Out.WriteLineAsync($"{r.FiscalYear}\t{FiscalYears.FiscalYear.Label(r.FiscalYear)}\t{r.Status.Japanese()}\t{r.Rows}事業\t{r.Title}");
+            }
+            return 0;
+        }));
+
+        var statusYear = FiscalYearOption(required: true);
+        var to = new Option<string?>("--to") { Description = "移す状態: 下書き・局確認・取りまとめ・会議資料確定・公表（英名も可）" };
+        var reason = new Option<string?>("--reason") { Description = "差し戻しや訂正の理由" };
+        var status = new Command("status", "報告の状態を表示し、--to で次の段階へ進めます。") { statusYear, to, reason };
+        status.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var year = result.GetValue(statusYear);
+            if (result.GetValue(to) is { } target)
+            {
+                var next = ReportText.ParseStatus(target)
+                    ?? throw new ReportRuleException($"状態「{target}」は分かりません。下書き・局確認・取りまとめ・会議資料確定・公表のいずれかです。");
+                await services.GetRequiredService<ReportWorkflow>().MoveAsync(year, next, Actor, result.GetValue(reason), ct);
+            }
+            var report = await db.Reports.AsNoTracking().Include(r => r.StatusChanges).Include(r => r.Publications)
+                .SingleOrDefaultAsync(r => r.FiscalYear == year, ct) ?? throw new ReportNotFoundException(year);
+            await io.Out.WriteLineAsync($"{FiscalYears.FiscalYear.LabelWithWestern(year)}: {report.Status.Japanese()}");
+            foreach (var change in report.StatusChanges.OrderBy(c => c.Id))
+            {
+                await io.Out.WriteLineAsync($"  {change.At:yyyy-MM-dd HH:mm} {change.From.Japanese()} → {change.To.Japanese()} {change.By} {change.Reason}");
+            }
+            foreach (var publication in report.Publications.OrderBy(p => p.Version))
+            {
+                await io.Out.WriteLineAsync($"  公表版 第{publication.Version}版 {publication.PublishedAt:yyyy-MM-dd HH:mm} {publication.By} {publication.Reason}");
+            }
+            return 0;
+        }));
+
+        var correctYear = FiscalYearOption(required: true);
+        var program = new Option<string>("--program") { Description = "事業コード（例: P006）", Required = true };
+        var column = new Option<ReportColumnRole>("--column") { Description = "overview | results | evaluation | bureau", Required = true };
+        var text = new Option<string>("--text") { Description = "訂正後のセルの文", Required = true };
+        var correctionReason = new Option<string>("--reason") { Description = "訂正の理由", Required = true };
+        var correct = new Command("correct", "公表済みの報告のセルを理由を付けて訂正し、新しい公表版にします。")
+        {
+            correctYear, program, column, text, correctionReason,
+        };
+        correct.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var newVersion = await services.GetRequiredService<ReportWorkflow>().CorrectAsync(
+                result.GetValue(correctYear), result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,
+                result.GetValue(correctionReason)!, Actor, ct);
+            await io.Out.WriteLineAsync($"訂正しました。公表版 第{newVersion}版です（前の版は --published-version で読めます）。");
+            return 0;
+        }));
+
+        report.Subcommands.Add(import);
+        report.Subcommands.Add(export);
+        report.Subcommands.Add(check);
+        report.Subcommands.Add(list);
+        report.Subcommands.Add(status);
+        report.Subcommands.Add(correct);
+        return report;
+    }
+
+    Command MetricsCommands()
+    {
+        var text = new Argument<string>("TEXT") { Description = "実績欄の文（例: 利用者数:303人 高校進学率:99%）" };
+        var parse = new Command("parse", "実績欄の文から数値を読み取り、JSON の配列で表示します。") { text };
+        parse.SetAction(result =>
+        {
+            var figures = FigureParser.Parse(result.GetValue(text)!).Figures.Select(f => new
+            {
+                label = f.Label,
+                value = f.Value,
+                unit = f.Unit,
+                basis = f.Basis,
+                approximate = f.Approximate,
+                text = f.Text,
+                inNarrative = f.InNarrative,
+            });
+            io.Out.WriteLine(JsonSerializer.Serialize(figures, ReportTable.Json));
+            return 0;
+        });
+        return new Command("metrics", "実績の数値") { parse };
+    }
+
+    static string Actor => $"cli:{Environment.UserName}";
+
+    IConfiguration BuildConfiguration()
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables();
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    async Task<int> WithDatabaseAsync(bool prepare, CancellationToken ct, Func<IServiceProvider, TsunaguDb, Task<int>> body)
+    {
+        try
+        {
+            var configuration = BuildConfiguration();
+            var services = new ServiceCollection()
+                .AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+                .AddTsunagu(DatabaseSettings.From(configuration));
+            await using var provider = services.BuildServiceProvider();
+            await using var scope = provider.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
+            if (prepare)
+            {
+                await DatabaseServices.PrepareAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseSettings>(), ct);
+            }
+            return await body(scope.ServiceProvider, db);
+        }
+        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException
+                                      or UnencodableException or FileErrorException or ArgumentException or InvalidOperationException)
+        {
+            await io.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    async Task<int> ServeAsync(string[] args, CancellationToken ct)
+    {
+        var app = WebApp.Build(args, configure);
+        try
+        {
+            await WebApp.PrepareAsync(app.Services, ct);
+        }
+        catch (PendingMigrationsException e)
+        {
+            await io.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        await app.RunAsync(ct);
+        return 0;
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Tsunagu.Data;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>
+/// Which database Tsunagu uses: <c>Database:Provider</c> (Sqlite | Postgres) and <c>ConnectionStrings:Tsunagu</c>,
+/// so <c>Database__Provider</c> and <c>ConnectionStrings__Tsunagu</c> select them from the environment.
+/// </summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string DefaultSqlite = "Data Source=data/tsunagu.db";
+
+    public bool IsEmbeddedDefault { get; init; }
+
+    public static DatabaseSettings From(IConfiguration configuration)
+    {
+        var providerText = configuration["Database:Provider"];
+        var provider = DatabaseProvider.Sqlite;
+        if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider は Sqlite または Postgres を指定してください（指定値: {providerText}）。");
+        }
+        var connectionString = configuration.GetConnectionString("Tsunagu");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                throw new InvalidOperationException(
+                    "PostgreSQL を使うには ConnectionStrings:Tsunagu（環境変数 ConnectionStrings__Tsunagu）を設定してください。");
+            }
+            return new DatabaseSettings(provider, DefaultSqlite) { IsEmbeddedDefault = true };
+        }
+        return new DatabaseSettings(provider, connectionString);
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            options.UseSqlite(ConnectionString);
+        }
+        else
+        {
+            options.UseNpgsql(ConnectionString);
+        }
+    }
+
+    /// <summary>Creates the folder of a SQLite file (./data by default) so the first run needs no set-up.</summary>
+    public void EnsureSqliteFolder()
+    {
+        if (Provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+        var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (file != ":memory:" && !string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}
+
+public static class DatabaseServices
+{
+    public static IServiceCollection AddTsunaguDatabase(this IServiceCollection services, DatabaseSettings settings)
+    {
+        services.AddSingleton(settings);
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContext<TsunaguDb, SqliteTsunaguDb>(settings.Configure);
+        }
+        else
+        {
+            services.AddDbContext<TsunaguDb, PostgresTsunaguDb>(settings.Configure);
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// SQLite is Tsunagu's own file and migrates itself. PostgreSQL is a shared server whose schema changes are
+    /// an operator's decision, so a pending migration stops every verb until <c>tsunagu db migrate</c> is run.
+    /// </summary>
+    public static async Task PrepareAsync(TsunaguDb db, DatabaseSettings settings, CancellationToken ct = default)
+    {
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            settings.EnsureSqliteFolder();
+            await db.Database.MigrateAsync(ct);
+            return;
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new PendingMigrationsException(pending);
+        }
+    }
+}
+
+public sealed class PendingMigrationsException(IReadOnlyList<string> pending) : Exception(
+    $"データベースに未適用のマイグレーションが {pending.Count} 件あります（{string.Join(", ", pending)}）。" +
+    "先に `tsunagu db migrate` を実行してください。")
+{
+    public IReadOnlyList<string> Pending { get; } = pending;
+}
+
+// Used by `dotnet ef` only: the connection strings here never reach a running Tsunagu.
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTsunaguDb>
+{
+    public SqliteTsunaguDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresTsunaguDb>
+{
+    public PostgresTsunaguDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresTsunaguDb>().UseNpgsql("Host=localhost;Database=tsunagu_design").Options);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Tsunagu.FiscalYears;
+
+/// <summary>
+/// Japanese eras and the city's fiscal year (年度, 1 April – 31 March), stored as the Western year it starts in.
+/// </summary>
+public static partial class FiscalYear
+{
+    // Era start dates from the imperial proclamations; the table is short and fixed, and avoids depending on
+    // the ICU data behind JapaneseCalendar, which differs between machines.
+    static readonly (string Name, DateOnly Start)[] Eras =
+    [
+        ("令和", new DateOnly(2019, 5, 1)),
+        ("平成", new DateOnly(1989, 1, 8)),
+        ("昭和", new DateOnly(1926, 12, 25)),
+        ("大正", new DateOnly(1912, 7, 30)),
+        ("明治", new DateOnly(1868, 1, 25)),
+    ];
+
+    public static int Of(DateOnly date) => date.Month >= 4 ? date.Year : date.Year - 1;
+
+    public static DateOnly Start(int fiscalYear) => new(fiscalYear, 4, 1);
+
+    public static DateOnly End(int fiscalYear) => new(fiscalYear + 1, 3, 31);
+
+    public static int Current(TimeProvider time) => Of(DateOnly.FromDateTime(time.GetLocalNow().DateTime));
+
+    /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>
+    public static (string Era, int Year) EraOf(DateOnly date)
+    {
+        foreach (var (name, start) in Eras)
+        {
+            if (date >= start)
+            {
+                return (name, date.Year - start.Year + 1);
+            }
+        }
+        throw new ArgumentOutOfRangeException(nameof(date), date, "Dates before 明治 are not supported.");
+    }
+
+    /// <summary>令和6年5月1日.</summary>
+    public static string FormatDate(DateOnly date)
+    {
+        var (era, year) = EraOf(date);
+        return $"{era}{YearNumber(year)}年{date.Month}月{date.Day}日";
+    }
+
+    /// <summary>
+    /// 令和6年度. A fiscal year takes the era in force at the end of the calendar year it starts in, which is how
+    /// offices name FY2019 (令和元年度) and FY1989 (平成元年度).
+    /// </summary>
+    public static string Label(int fiscalYear)
+    {
+        var (era, year) = EraOf(new DateOnly(fiscalYear, 12, 31));
+        return $"{era}{YearNumber(year)}年度";
+    }
+
+    /// <summary>令和6年度（2024年度）, where space allows both.</summary>
+    public static string LabelWithWestern(int fiscalYear) => $"{Label(fiscalYear)}（{fiscalYear}年度）";
+
+    static string YearNumber(int year) => year == 1 ? "元" : year.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Finds the first fiscal year written in a text: 令和6年度, 令和元年度, 平成31年度, 2024年度 (full-width digits too).
+    /// A bare era year (令和6年) counts as that fiscal year as well, since titles are written both ways.
+    /// </summary>
+    public static int? FindIn(string text)
+    {
+        var normalized = text.Normalize(NormalizationForm.FormKC);
+        var era = EraYearPattern().Match(normalized);
+        if (era.Success)
+        {
+            var start = Eras.First(e => e.Name == era.Groups["era"].Value).Start;
+            var n = era.Groups["year"].Value == "元" ? 1 : int.Parse(era.Groups["year"].Value, CultureInfo.InvariantCulture);
+            return start.Year + n - 1;
+        }
+        var western = WesternYearPattern().Match(normalized);
+        return western.Success ? int.Parse(western.Groups["year"].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    [GeneratedRegex(@"(?<era>令和|平成|昭和|大正|明治)\s*(?<year>元|\d{1,2})\s*年")]
+    private static partial Regex EraYearPattern();
+
+    [GeneratedRegex(@"(?<![\d])(?<year>(19|20)\d{2})(?![\d])\s*年?度?")]
+    private static partial Regex WesternYearPattern();
+}

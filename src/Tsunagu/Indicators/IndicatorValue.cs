@@ -1,0 +1,50 @@
+using Tsunagu.Programs;
+
+namespace Tsunagu.Indicators;
+
+public enum IndicatorSource
+{
+    Imported = 0, // read from the 実績 text of an imported table
+    Manual = 1,   // entered by staff
+    Computed = 2, // counted from records
+}
+
+/// <summary>A figure of a program for a fiscal year: 利用者数 303人 (実人数), with the text it came from.</summary>
+public class IndicatorValue
+{
+    public int Id { get; set; }
+    public int ProgramId { get; set; }
+    public SupportProgram Program { get; set; } = null!;
+    public int FiscalYear { get; set; }
+
+    /// <summary>Order of appearance in the 実績 cell.</summary>
+    public int Position { get; set; }
+
+    public required string Label { get; set; }
+    public decimal Value { get; set; }
+    public string? Unit { get; set; }
+    public CountingBasis Basis { get; set; }
+    public bool Approximate { get; set; }
+    public IndicatorSource Source { get; set; }
+
+    /// <summary>The text the figure was read from (「利用者数:303人」), or a note for a manual value.</summary>
+    public string SourceText { get; set; } = "";
+
+    public DateTimeOffset RecordedAt { get; set; }
+    public string? RecordedBy { get; set; }
+
+    public static IndicatorValue Imported(int programId, int fiscalYear, int position, Figure figure, DateTimeOffset at) => new()
+    {
+        ProgramId = programId,
+        FiscalYear = fiscalYear,
+        Position = position,
+        Label = figure.Label,
+        Value = figure.Value,
+        Unit = figure.Unit,
+        Basis = figure.Basis,
+        Approximate = figure.Approximate,
+        Source = IndicatorSource.Imported,
+        SourceText = figure.Text,
+        RecordedAt = at,
+    };
+}

@@ -1,0 +1,1 @@
+return await Tsunagu.Cli.RunAsync(args);

@@ -1,0 +1,43 @@
+namespace Tsunagu.Programs;
+
+/// <summary>A program (事業) the city runs. The code never changes once given; the name is matched by its key.</summary>
+public class SupportProgram
+{
+    public int Id { get; set; }
+
+    /// <summary>Stable code, P001, P002…, given in the order programs first appear.</summary>
+    public required string Code { get; set; }
+
+    /// <summary>The name with PDF wrap spaces folded; the published cell text stays verbatim on the report row.</summary>
+    public required string Name { get; set; }
+
+    /// <summary><see cref="Japanese.JapaneseText.MatchKey"/> of the name; unique.</summary>
+    public required string NameKey { get; set; }
+
+    public string Overview { get; set; } = "";
+
+    public static string CodeFor(int sequence) => $"P{sequence:D3}";
+}
+
+/// <summary>A bureau (局) of the city: こども若者局, 健康福祉局, 教育局.</summary>
+public class Bureau
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+}
+
+/// <summary>
+/// A bureau responsible for a program in a fiscal year, as the 担当局 cell of that year says.
+/// Scope carries a qualifier such as 各区役所 (「こども若者局 (各区役所)」: the bureau with its ward offices).
+/// </summary>
+public class ProgramBureau
+{
+    public int Id { get; set; }
+    public int ProgramId { get; set; }
+    public SupportProgram Program { get; set; } = null!;
+    public int FiscalYear { get; set; }
+    public int Position { get; set; }
+    public int BureauId { get; set; }
+    public Bureau Bureau { get; set; } = null!;
+    public string? Scope { get; set; }
+}

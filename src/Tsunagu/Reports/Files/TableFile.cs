@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+
+namespace Tsunagu.Reports.Files;
+
+/// <summary>A record of a table file: its line (the row number in a spreadsheet) and its fields.</summary>
+public sealed record TableRecord(int Line, IReadOnlyList<string> Fields)
+{
+    public bool IsBlank => Fields.All(f => f.Length == 0);
+}
+
+public enum TableFormat { Tsv, Csv, Xlsx }
+
+/// <summary>Where in a file something is wrong, and what. Never quotes cell contents: they may hold personal data.</summary>
+public sealed record FileError(string File, int? Line, string? Column, string Message)
+{
+    public override string ToString()
+    {
+        var at = new StringBuilder(File);
+        if (Line is { } line)
+        {
+            at.Append($" {line}行目");
+        }
+        if (Column is { } column)
+        {
+            at.Append($" {column}列");
+        }
+        return $"{at}: {Message}";
+    }
+}
+
+public sealed class FileErrorException(FileError error) : Exception(error.ToString())
+{
+    public FileError Error { get; } = error;
+}
+
+/// <summary>
+/// Reads .tsv, .csv and .xlsx as a stream of records. Text files: encoding detected (BOM, UTF-8, CP932), CRLF or
+/// LF, RFC 4180 quoting through CsvHelper. Spreadsheets: the first sheet through the Open XML SDK's forward reader.
+/// </summary>
+public sealed class TableFile
+{
+    public string Path { get; }
+    public string Name { get; }
+    public TableFormat Format { get; }
+
+    TableFile(string path, TableFormat format)
+    {
+        Path = path;
+        Name = System.IO.Path.GetFileName(path);
+        Format = format;
+    }
+
+    public static TableFile Open(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            throw new FileErrorException(new FileError(name, null, null, "ファイルが見つかりません。"));
+        }
+        Span<byte> magic = stackalloc byte[4];
+        int read;
+        using (var stream = File.OpenRead(path))
+        {
+            read = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        }
+        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        // Content first: an .xlsx saved under another name is still a spreadsheet, a PDF is never a table.
+        if (read == 4 && magic.SequenceEqual("PK\u0003\u0004"u8))
+        {
+            return new TableFile(path, TableFormat.Xlsx);
+        }
+        if (read == 4 && magic.SequenceEqual("%PDF"u8))
+        {
+            throw new FileErrorException(new FileError(name, null, null,
+                "PDF は表として読めません。Excel（.xlsx）か CSV・TSV で保存したファイルを指定してください。"));
+        }
+        return extension switch
+        {
+            ".csv" => new TableFile(path, TableFormat.Csv),
+            ".tsv" or ".txt" or ".tab" => new TableFile(path, TableFormat.Tsv),
+            ".xlsx" => throw new FileErrorException(new FileError(name, null, null, "Excel ファイルとして読めません（壊れているか、別の形式です）。")),
+            _ => throw new FileErrorException(new FileError(name, null, null,
+                $"対応していない形式です（{extension}）。.xlsx、.csv、.tsv のいずれかを指定してください。")),
+        };
+    }
+
+    /// <summary>How a column is named in errors: a letter in a spreadsheet, a number in a text file.</summary>
+    public string ColumnName(int index) => Format == TableFormat.Xlsx ? ColumnLetter(index) : (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    public static string ColumnLetter(int index)
+    {
+        var letters = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            letters = (char)('A' + ((n - 1) % 26)) + letters;
+        }
+        return letters;
+    }
+
+    public FileError Error(int? line, int? column, string message) =>
+        new(Name, line, column is { } c ? ColumnName(c) : null, message);
+
+    public IEnumerable<TableRecord> ReadRecords() => Format == TableFormat.Xlsx ? ReadSpreadsheet() : ReadText();
+
+    IEnumerable<TableRecord> ReadText()
+    {
+        using var stream = File.OpenRead(Path);
+        var head = new byte[64 * 1024];
+        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (Array.IndexOf(head, (byte)0, 0, length) >= 0 && !(length >= 2 && head[0] is 0xFF or 0xFE))
+        {
+            throw new FileErrorException(Error(null, null, "文字の表ではありません（バイナリのデータが含まれています）。"));
+        }
+        var encoding = TextEncodings.Detect(head.AsSpan(0, length), complete: length < head.Length)
+            ?? throw new FileErrorException(Error(null, null, "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください。"));
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = Format == TableFormat.Csv ? "," : "\t",
+            HasHeaderRecord = false,
+            IgnoreBlankLines = false,
+            DetectDelimiter = false,
+            TrimOptions = TrimOptions.None,
+            Mode = CsvMode.RFC4180,
+            // Tab-separated text from Word or a PDF carries stray quotes inside cells; keep them as written.
+            BadDataFound = Format == TableFormat.Csv ? BadCsv : null,
+        };
+        using var parser = new CsvParser(reader, config);
+        while (true)
+        {
+            string[]? fields;
+            int line;
+            try
+            {
+                if (!parser.Read())
+                {
+                    yield break;
+                }
+                fields = parser.Record;
+                var raw = parser.RawRecord.TrimEnd('\r', '\n');
+                line = parser.RawRow - raw.Count(c => c == '\n');
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new FileErrorException(Error(parser.RawRow, null,
+                    $"{encoding.WebName} として読めないバイトがあります。文字コードが途中で変わっていないか確認してください。"));
+            }
+            catch (BadDataException e)
+            {
+                throw new FileErrorException(Error(e.Context?.Parser?.RawRow, FieldIndex(e), "引用符（\"）の使い方が CSV の規則（RFC 4180）に合っていません。"));
+            }
+            yield return new TableRecord(line, fields ?? []);
+        }
+    }
+
+    static void BadCsv(BadDataFoundArgs args) => throw new BadDataException(args.Field, args.RawRecord, args.Context, "bad quote");
+
+    static int? FieldIndex(BadDataException e) => e.Context?.Parser?.Record?.Length is { } n ? n : null;
+
+    IEnumerable<TableRecord> ReadSpreadsheet()
+    {
+        SpreadsheetDocument document;
+        try
+        {
+            document = SpreadsheetDocument.Open(Path, isEditable: false);
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException)
+        {
+            throw new FileErrorException(Error(null, null, "Excel ファイルとして読めません（壊れているか、.xlsx 以外の形式です）。"));
+        }
+        using (document)
+        {
+            var workbook = document.WorkbookPart
+                ?? throw new FileErrorException(Error(null, null, "Excel ブックにシートがありません。"));
+            var firstSheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault()
+                ?? throw new FileErrorException(Error(null, null, "Excel ブックにシートがありません。"));
+            var sheet = (WorksheetPart)workbook.GetPartById(firstSheet.Id!.Value!);
+            var sharedStrings = ReadSharedStrings(workbook.SharedStringTablePart);
+
+            using var reader = OpenXmlReader.Create(sheet);
+            var expectedRow = 1;
+            while (reader.Read())
+            {
+                if (reader.ElementType != typeof(Row) || !reader.IsStartElement)
+                {
+                    continue;
+                }
+                var row = (Row)reader.LoadCurrentElement()!;
+                var rowNumber = (int?)row.RowIndex?.Value ?? expectedRow;
+                expectedRow = rowNumber + 1;
+                var fields = new List<string>();
+                var nextColumn = 0;
+                foreach (var cell in row.Elements<Cell>())
+                {
+                    var column = cell.CellReference?.Value is { } reference ? ColumnIndex(reference) : nextColumn;
+                    while (fields.Count < column)
+                    {
+                        fields.Add("");
+                    }
+                    fields.Add(CellText(cell, sharedStrings));
+                    nextColumn = column + 1;
+                }
+                yield return new TableRecord(rowNumber, fields);
+            }
+        }
+    }
+
+    static List<string> ReadSharedStrings(SharedStringTablePart? part)
+    {
+        var strings = new List<string>();
+        if (part is null)
+        {
+            return strings;
+        }
+        using var reader = OpenXmlReader.Create(part);
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(SharedStringItem) && reader.IsStartElement)
+            {
+                strings.Add(VisibleText((SharedStringItem)reader.LoadCurrentElement()!));
+            }
+        }
+        return strings;
+    }
+
+    /// <summary>
+    /// The text a person sees: plain or rich-text runs, without the phonetic guide (ふりがな, rPh) that Japanese
+    /// Excel stores beside the text and InnerText would run into it.
+    /// </summary>
+    static string VisibleText(OpenXmlElement item)
+    {
+        var text = new StringBuilder();
+        foreach (var child in item.ChildElements)
+        {
+            if (child is Text t)
+            {
+                text.Append(t.Text);
+            }
+            else if (child is Run run)
+            {
+                text.Append(run.Text?.Text);
+            }
+        }
+        return text.ToString();
+    }
+
+    static string CellText(Cell cell, List<string> sharedStrings)
+    {
+        var value = cell.CellValue?.Text ?? "";
+        if (cell.DataType?.Value == CellValues.SharedString)
+        {
+            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < sharedStrings.Count
+                ? sharedStrings[index]
+                : "";
+        }
+        if (cell.DataType?.Value == CellValues.InlineString)
+        {
+            return cell.InlineString is { } inline ? VisibleText(inline) : "";
+        }
+        return value;
+    }
+
+    static int ColumnIndex(string reference)
+    {
+        var index = 0;
+        foreach (var c in reference)
+        {
+            if (c is < 'A' or > 'Z')
+            {
+                break;
+            }
+            index = index * 26 + (c - 'A' + 1);
+        }
+        return index - 1;
+    }
+}

@@ -1,0 +1,330 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
+using Tsunagu.Indicators;
+using Tsunagu.Programs;
+using Tsunagu.Reports.Files;
+using Tsunagu.Japanese;
+
+namespace Tsunagu.Reports;
+
+public sealed record ImportResult(
+    int FiscalYear, int Rows, int NewPrograms, int Figures, bool Replaced, IReadOnlyList<FileError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// Takes an annual table into the database: a title line, optional blank lines, a header row, a row per program.
+/// One transaction: either the whole year is replaced, or, on any error, nothing is written.
+/// </summary>
+public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
+{
+    const int BatchSize = 500;
+    const int MaxErrors = 100;
+
+    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, CancellationToken ct = default)
+    {
+        TableFile file;
+        try
+        {
+            file = TableFile.Open(path);
+        }
+        catch (FileErrorException e)
+        {
+            return Failed(fiscalYear, e.Error);
+        }
+        try
+        {
+            return await ImportAsync(file, fiscalYear, ct);
+        }
+        catch (FileErrorException e)
+        {
+            db.ChangeTracker.Clear();
+            return Failed(fiscalYear, e.Error);
+        }
+        catch (ReportRuleException e)
+        {
+            db.ChangeTracker.Clear();
+            return Failed(fiscalYear, file.Error(null, null, e.Message));
+        }
+    }
+
+    static ImportResult Failed(int? fiscalYear, FileError error) => new(fiscalYear ?? 0, 0, 0, 0, false, [error]);
+
+    async Task<ImportResult> ImportAsync(TableFile file, int? fiscalYearOption, CancellationToken ct)
+    {
+        using var records = file.ReadRecords().Where(r => !r.IsBlank).GetEnumerator();
+        if (!records.MoveNext())
+        {
+            throw new FileErrorException(file.Error(null, null, "空のファイルです。タイトル行・見出し行・事業の行が必要です。"));
+        }
+
+        string? title = null;
+        var titleLine = records.Current.Line;
+        if (!LooksLikeHeader(records.Current))
+        {
+            var nonEmpty = records.Current.Fields.Select((f, i) => (f, i)).Where(x => x.f.Length > 0).ToList();
+            if (nonEmpty.Count > 1)
+            {
+                throw new FileErrorException(file.Error(records.Current.Line, null,
+                    "見出し行（事業名・事業概要及び計画内容・実績・実績に対する評価・担当局）がありません。"));
+            }
+            title = nonEmpty[0].f;
+            if (!records.MoveNext())
+            {
+                throw new FileErrorException(file.Error(titleLine, null, "タイトルの後に見出し行がありません。"));
+            }
+        }
+
+        var header = records.Current;
+        var columns = ReadHeader(file, header);
+        var fiscalYear = fiscalYearOption
+            ?? (title is null ? null : FiscalYears.FiscalYear.FindIn(title))
+            ?? header.Fields.Select(FiscalYears.FiscalYear.FindIn).FirstOrDefault(y => y is not null)
+            ?? throw new FileErrorException(file.Error(titleLine, null,
+                "年度を判別できません。タイトルか見出しに「令和6年度」のように書くか、--fiscal-year で指定してください。"));
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        var report = await db.Reports.SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
+        var replaced = report is not null;
+        if (report is null)
+        {
+            report = new AnnualReport { FiscalYear = fiscalYear };
+            db.Reports.Add(report);
+        }
+        else
+        {
+            report.EnsureReplaceable();
+            await db.ReportRows.Where(r => r.ReportId == report.Id).ExecuteDeleteAsync(ct);
+            await db.ReportColumns.Where(c => c.ReportId == report.Id).ExecuteDeleteAsync(ct);
+            await db.ProgramBureaus.Where(b => b.FiscalYear == fiscalYear).ExecuteDeleteAsync(ct);
+            // Figures staff entered or Tsunagu computed stay; only what the previous import read is replaced.
+            await db.IndicatorValues
+                .Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Imported)
+                .ExecuteDeleteAsync(ct);
+        }
+        report.Title = title;
+        report.SourceFile = file.Name;
+        report.UpdatedAt = now;
+        report.Columns = columns.Select((c, i) => new ReportColumn { Position = i, Role = c.Role, Header = c.Header }).ToList();
+        await db.SaveChangesAsync(ct);
+        var reportId = report.Id;
+
+        // A later year's table describes the program as it is now; an older year must not overwrite that.
+        var laterYearExists = await db.Reports.AnyAsync(r => r.FiscalYear > fiscalYear, ct);
+        var nextCode = await NextProgramNumberAsync(ct);
+        var bureaus = await db.Bureaus.ToDictionaryAsync(b => b.Name, b => b.Id, ct);
+
+        var errors = new List<FileError>();
+        var seen = new Dictionary<string, int>();
+        var batch = new List<(TableRecord Record, ReportRow Row)>(BatchSize);
+        var rows = 0;
+        var newPrograms = 0;
+        var figures = 0;
+
+        async Task FlushAsync()
+        {
+            if (errors.Count > 0 || batch.Count == 0)
+            {
+                batch.Clear();
+                return;
+            }
+            var keys = batch.Select(b => JapaneseText.MatchKey(b.Row.ProgramName)).ToList();
+            var existing = await db.Programs.Where(p => keys.Contains(p.NameKey)).ToDictionaryAsync(p => p.NameKey, ct);
+            var pending = new List<(ReportRow Row, SupportProgram Program)>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var row = batch[i].Row;
+                if (!existing.TryGetValue(keys[i], out var program))
+                {
+                    program = new SupportProgram
+                    {
+                        Code = SupportProgram.CodeFor(nextCode++),
+                        Name = JapaneseText.FoldWrapSpaces(row.ProgramName),
+                        NameKey = keys[i],
+                    };
+                    db.Programs.Add(program);
+                    newPrograms++;
+                }
+                if (!laterYearExists || program.Id == 0)
+                {
+                    program.Overview = row.Overview;
+                }
+                row.Program = program;
+                db.ReportRows.Add(row);
+                pending.Add((row, program));
+            }
+            await db.SaveChangesAsync(ct);
+
+            foreach (var (row, program) in pending)
+            {
+                var position = 0;
+                foreach (var figure in FigureParser.Parse(row.Results).Figures)
+                {
+                    db.IndicatorValues.Add(IndicatorValue.Imported(program.Id, fiscalYear, position++, figure, now));
+                    figures++;
+                }
+                position = 0;
+                foreach (var bureau in BureauParser.Parse(row.Bureau))
+                {
+                    if (!bureaus.TryGetValue(bureau.Name, out var bureauId))
+                    {
+                        var created = new Bureau { Name = bureau.Name };
+                        db.Bureaus.Add(created);
+                        await db.SaveChangesAsync(ct);
+                        bureaus[bureau.Name] = bureauId = created.Id;
+                    }
+                    db.ProgramBureaus.Add(new ProgramBureau
+                    {
+                        ProgramId = program.Id,
+                        FiscalYear = fiscalYear,
+                        Position = position++,
+                        BureauId = bureauId,
+                        Scope = bureau.Scope,
+                    });
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            // Flat memory on large tables: nothing from earlier batches stays tracked.
+            db.ChangeTracker.Clear();
+            batch.Clear();
+        }
+
+        while (records.MoveNext() && errors.Count < MaxErrors)
+        {
+            var record = records.Current;
+            var row = ReadRow(file, record, columns, errors);
+            if (row is null)
+            {
+                continue;
+            }
+            var key = JapaneseText.MatchKey(row.ProgramName);
+            if (seen.TryGetValue(key, out var firstLine))
+            {
+                errors.Add(file.Error(record.Line, columns.FindIndex(c => c.Role == ReportColumnRole.Program),
+                    $"同じ事業が {firstLine}行目にもあります。1つの表に同じ事業は1行だけです。"));
+                continue;
+            }
+            seen[key] = record.Line;
+            row.ReportId = reportId;
+            row.Position = rows++;
+            batch.Add((record, row));
+            if (batch.Count == BatchSize)
+            {
+                await FlushAsync();
+            }
+        }
+        await FlushAsync();
+
+        if (rows == 0 && errors.Count == 0)
+        {
+            errors.Add(file.Error(header.Line, null, "見出し行の後に事業の行がありません。"));
+        }
+        if (errors.Count > 0)
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return new ImportResult(fiscalYear, 0, 0, 0, replaced, errors);
+        }
+        await transaction.CommitAsync(ct);
+        return new ImportResult(fiscalYear, rows, newPrograms, figures, replaced, errors);
+    }
+
+    async Task<int> NextProgramNumberAsync(CancellationToken ct)
+    {
+        // Codes are P + number; the highest one decides the next, so codes are never reused.
+        var codes = await db.Programs.Select(p => p.Code).ToListAsync(ct);
+        var max = codes.Select(c => int.TryParse(c.AsSpan(1), out var n) ? n : 0).DefaultIfEmpty(0).Max();
+        return max + 1;
+    }
+
+    static ReportRow? ReadRow(TableFile file, TableRecord record, List<HeaderColumn> columns, List<FileError> errors)
+    {
+        var fields = record.Fields;
+        if (file.Format != TableFormat.Xlsx && fields.Count != columns.Count)
+        {
+            errors.Add(file.Error(record.Line, Math.Min(fields.Count, columns.Count),
+                $"項目の数が {fields.Count} 個です。見出しと同じ {columns.Count} 個にしてください。"));
+            return null;
+        }
+        // A spreadsheet leaves trailing empty cells out, but a value right of the table is a mistake.
+        for (var i = columns.Count; i < fields.Count; i++)
+        {
+            if (fields[i].Length > 0)
+            {
+                errors.Add(file.Error(record.Line, i, $"見出しのない列に値があります（表は {columns.Count} 列です）。"));
+                return null;
+            }
+        }
+        var row = new ReportRow();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            row.SetCell(columns[i].Role, i < fields.Count ? fields[i] : "");
+        }
+        if (string.IsNullOrWhiteSpace(row.ProgramName))
+        {
+            errors.Add(file.Error(record.Line, columns.FindIndex(c => c.Role == ReportColumnRole.Program), "事業名が空です。"));
+            return null;
+        }
+        return row;
+    }
+
+    sealed record HeaderColumn(ReportColumnRole Role, string Header);
+
+    static bool LooksLikeHeader(TableRecord record) =>
+        record.Fields.Count(f => f.Length > 0) > 1 && record.Fields.Any(f => RoleOf(f) == ReportColumnRole.Program);
+
+    /// <summary>Columns are known by their words, so a table with its columns in another order still reads.</summary>
+    static ReportColumnRole? RoleOf(string header)
+    {
+        var key = JapaneseText.MatchKey(header);
+        // 「実績に対する評価」 also contains 実績: evaluation is tested first.
+        if (key.Contains("評価"))
+        {
+            return ReportColumnRole.Evaluation;
+        }
+        if (key.Contains("実績"))
+        {
+            return ReportColumnRole.Results;
+        }
+        if (key.Contains("概要") || key.Contains("計画"))
+        {
+            return ReportColumnRole.Overview;
+        }
+        if (key.Contains("担当") || key.Contains("所管"))
+        {
+            return ReportColumnRole.Bureau;
+        }
+        return key.Contains("事業名") || key == "事業" ? ReportColumnRole.Program : null;
+    }
+
+    static List<HeaderColumn> ReadHeader(TableFile file, TableRecord header)
+    {
+        var fields = header.Fields.ToList();
+        while (fields.Count > 0 && fields[^1].Length == 0)
+        {
+            fields.RemoveAt(fields.Count - 1);
+        }
+        var columns = new List<HeaderColumn>();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var role = RoleOf(fields[i]) ?? throw new FileErrorException(file.Error(header.Line, i,
+                fields[i].Length == 0 ? "見出しが空です。" : $"見出し「{fields[i]}」が分かりません。"));
+            if (columns.Any(c => c.Role == role))
+            {
+                throw new FileErrorException(file.Error(header.Line, i, $"「{role.Japanese()}」の列が2つあります。"));
+            }
+            columns.Add(new HeaderColumn(role, fields[i]));
+        }
+        var missing = Enum.GetValues<ReportColumnRole>().Where(r => columns.All(c => c.Role != r)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new FileErrorException(file.Error(header.Line, null,
+                $"見出しに{string.Join("・", missing.Select(m => $"「{m.Japanese()}」"))}の列がありません。"));
+        }
+        return columns;
+    }
+}
