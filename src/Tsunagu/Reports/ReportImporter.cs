@@ -308,6 +308,11 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         {
             fields.RemoveAt(fields.Count - 1);
         }
+        if (!fields.Any(f => RoleOf(f) == ReportColumnRole.Program))
+        {
+            throw new FileErrorException(file.Error(header.Line, null,
+                "見出し行（事業名・事業概要及び計画内容・実績・実績に対する評価・担当局）がありません。"));
+        }
         var columns = new List<HeaderColumn>();
         for (var i = 0; i < fields.Count; i++)
         {

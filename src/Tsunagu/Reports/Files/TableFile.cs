@@ -131,7 +131,10 @@ public sealed class TableFile
             TrimOptions = TrimOptions.None,
             Mode = CsvMode.RFC4180,
             // Tab-separated text from Word or a PDF carries stray quotes inside cells; keep them as written.
-            BadDataFound = Format == TableFormat.Csv ? BadCsv : null,
+            BadDataFound = Format == TableFormat.Csv
+                ? args => throw new FileErrorException(Error(args.Context.Parser?.RawRow, null,
+                    "引用符（\"）の使い方が CSV の規則（RFC 4180）に合っていません。"))
+                : null,
         };
         using var parser = new CsvParser(reader, config);
         while (true)
@@ -153,17 +156,9 @@ public sealed class TableFile
                 throw new FileErrorException(Error(parser.RawRow, null,
                     $"{encoding.WebName} として読めないバイトがあります。文字コードが途中で変わっていないか確認してください。"));
             }
-            catch (BadDataException e)
-            {
-                throw new FileErrorException(Error(e.Context?.Parser?.RawRow, FieldIndex(e), "引用符（\"）の使い方が CSV の規則（RFC 4180）に合っていません。"));
-            }
             yield return new TableRecord(line, fields ?? []);
         }
     }
-
-    static void BadCsv(BadDataFoundArgs args) => throw new BadDataException(args.Field, args.RawRecord, args.Context, "bad quote");
-
-    static int? FieldIndex(BadDataException e) => e.Context?.Parser?.Record?.Length is { } n ? n : null;
 
     IEnumerable<TableRecord> ReadSpreadsheet()
     {

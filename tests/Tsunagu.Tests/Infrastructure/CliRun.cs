@@ -1,0 +1,23 @@
+using System.Text;
+
+namespace Tsunagu.Tests.Infrastructure;
+
+public sealed record CliResult(int ExitCode, string Out, string Error, byte[] StandardOutput)
+{
+    public string StandardOutputText => Encoding.UTF8.GetString(StandardOutput);
+}
+
+/// <summary>Runs a tsunagu verb in-process against a test database, capturing what it prints.</summary>
+public static class CliRun
+{
+    public static async Task<CliResult> RunAsync(TestDatabase database, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        // MemoryStream.ToArray still works after the verb has closed the stream, as it closes standard output.
+        var stdout = new MemoryStream();
+        var cli = new Cli(new CliIo(output, error, () => stdout), database.Configure);
+        var exitCode = await cli.InvokeAsync(args);
+        return new CliResult(exitCode, output.ToString(), error.ToString(), stdout.ToArray());
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Tsunagu.Data;
+
+namespace Tsunagu.Tests.Infrastructure;
+
+public enum DatabaseKind { Sqlite, Postgres }
+
+/// <summary>Every test body that touches storage runs once on SQLite and once on PostgreSQL.</summary>
+public sealed class AllDatabases : TheoryData<DatabaseKind>
+{
+    public AllDatabases()
+    {
+        Add(DatabaseKind.Sqlite);
+        Add(DatabaseKind.Postgres);
+    }
+}
+
+/// <summary>
+/// A fresh, empty database for one test: a SQLite file in a temporary folder, or a new database in the run's
+/// PostgreSQL cluster. The schema comes from the migrations, never EnsureCreated, so they are exercised each run.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    readonly string? folder;
+
+    public DatabaseSettings Settings { get; }
+
+    TestDatabase(DatabaseSettings settings, string? folder)
+    {
+        Settings = settings;
+        this.folder = folder;
+    }
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind, bool migrate = true)
+    {
+        TestDatabase database;
+        if (kind == DatabaseKind.Sqlite)
+        {
+            var folder = Directory.CreateTempSubdirectory("tsunagu-test-").FullName;
+            // No pooling, so the file is closed and can be deleted when the test ends.
+            database = new TestDatabase(
+                new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "tsunagu.db")};Pooling=False"), folder);
+        }
+        else
+        {
+            var admin = await PostgresServer.AdminConnectionStringAsync();
+            var name = $"test_{Guid.NewGuid():N}";
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+            database = new TestDatabase(new DatabaseSettings(DatabaseProvider.Postgres, builder.ConnectionString), null);
+        }
+        if (migrate)
+        {
+            await using var db = database.NewDb();
+            await db.Database.MigrateAsync();
+        }
+        return database;
+    }
+
+    public TsunaguDb NewDb()
+    {
+        if (Settings.Provider == DatabaseProvider.Sqlite)
+        {
+            return new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(Settings.ConnectionString).Options);
+        }
+        return new PostgresTsunaguDb(new DbContextOptionsBuilder<PostgresTsunaguDb>().UseNpgsql(Settings.ConnectionString).Options);
+    }
+
+    /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>
+    public void Configure(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = Settings.Provider.ToString(),
+        ["ConnectionStrings:Tsunagu"] = Settings.ConnectionString,
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
+
+    public ValueTask DisposeAsync()
+    {
+        if (folder is not null)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return ValueTask.CompletedTask;
+    }
+}
