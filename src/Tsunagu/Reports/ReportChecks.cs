@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
-using Tsunagu.Programs;
 using Tsunagu.Japanese;
+using Tsunagu.Programs;
 
 namespace Tsunagu.Reports;
 

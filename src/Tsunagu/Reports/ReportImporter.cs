@@ -2,9 +2,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
+using Tsunagu.Japanese;
 using Tsunagu.Programs;
 using Tsunagu.Reports.Files;
-using Tsunagu.Japanese;
 
 namespace Tsunagu.Reports;
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of Tsunagu on a fresh machine of this kind: installs what is missing, then builds and tests.
+# The tests start their own throwaway PostgreSQL cluster from the machine's PostgreSQL binaries.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! id postgres >/dev/null 2>&1; then
+  echo "Installing the PostgreSQL server binaries for the test cluster..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+fi
+
+dotnet tool restore >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Tsunagu.slnx --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for whoever reads the log: "N passed, N failed".
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed"
+exit "$status"
