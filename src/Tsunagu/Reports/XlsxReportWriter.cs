@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -9,7 +10,7 @@ namespace Tsunagu.Reports;
 /// <summary>
 /// The report as a workbook a person prints: title, header, wrapped text, column widths by content, a Japanese
 /// font, A4 landscape fitted to the page width, the header repeated on every page. Rows are written with the
-/// Open XML SDK's forward writer and inline strings, so memory stays flat on a long table.
+/// Open XML SDK's forward writer with inline strings straight into the zip, so memory stays flat on a long table.
 /// </summary>
 static class XlsxReportWriter
 {
@@ -27,95 +28,102 @@ static class XlsxReportWriter
 
     public static async Task WriteAsync(ReportTable table, Stream output, CancellationToken ct)
     {
-        // The zip package needs a seekable stream; standard output is not one.
-        if (!output.CanSeek)
-        {
-            var temp = Path.GetTempFileName();
-            try
-            {
-                await using (var file = File.Create(temp))
-                {
-                    await WriteAsync(table, file, ct);
-                }
-                await using var read = File.OpenRead(temp);
-                await read.CopyToAsync(output, ct);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
-            return;
-        }
-
         var head = table.Head;
         var sheetName = FiscalYears.FiscalYear.Label(head.FiscalYear);
-        using var document = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook);
-        var workbookPart = document.AddWorkbookPart();
-        var styles = workbookPart.AddNewPart<WorkbookStylesPart>();
-        styles.Stylesheet = Stylesheet();
-        var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
-
         var headerRow = head.Title is null ? 1u : 3u;
-        var lastColumn = TableFile.ColumnLetter(head.Columns.Count - 1);
 
-        using (var writer = OpenXmlWriter.Create(sheetPart))
+        // The SDK's package keeps every part in memory until it is closed (400 MiB for a 100,000-row sheet,
+        // dotnet/Open-XML-SDK#807), and cannot write to a write-only package. So the SDK builds the small parts
+        // (workbook, styles, relationships, content types) around an empty sheet, and the sheet itself is streamed
+        // by the SDK's OpenXmlWriter straight into the zip entry that replaces it.
+        using var skeleton = new MemoryStream();
+        string sheetEntry;
+        using (var document = SpreadsheetDocument.Create(skeleton, SpreadsheetDocumentType.Workbook))
         {
-            writer.WriteStartElement(new Worksheet());
-            writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
-            writer.WriteElement(new SheetViews(new SheetView(
-                new Pane
-                {
-                    VerticalSplit = headerRow,
-                    TopLeftCell = $"A{headerRow + 1}",
-                    ActivePane = PaneValues.BottomLeft,
-                    State = PaneStateValues.Frozen,
-                })
-            { WorkbookViewId = 0 }));
-            var columns = new Columns();
-            for (var i = 0; i < head.Columns.Count; i++)
-            {
-                columns.Append(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Width(head.Columns[i].Role), CustomWidth = true });
-            }
-            writer.WriteElement(columns);
-
-            writer.WriteStartElement(new SheetData());
-            if (head.Title is { } title)
-            {
-                writer.WriteElement(new Row(TextCell($"A1", title, TitleStyle)) { RowIndex = 1 });
-            }
-            writer.WriteElement(new Row(head.Columns.Select((c, i) => TextCell($"{TableFile.ColumnLetter(i)}{headerRow}", c.Header, HeaderStyle)))
-            { RowIndex = headerRow });
-            var rowIndex = headerRow;
-            await foreach (var program in table.Programs().WithCancellation(ct))
-            {
-                rowIndex++;
-                writer.WriteElement(new Row(head.Columns.Select((c, i) =>
-                    TextCell($"{TableFile.ColumnLetter(i)}{rowIndex}", program.Cell(c.Role), BodyStyle)))
-                { RowIndex = rowIndex });
-            }
-            writer.WriteEndElement();
-
-            if (head.Title is not null)
-            {
-                writer.WriteElement(new MergeCells(new MergeCell { Reference = $"A1:{lastColumn}1" }) { Count = 1 });
-            }
-            writer.WriteElement(new PrintOptions { HorizontalCentered = true });
-            writer.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-            writer.WriteElement(new PageSetup
-            {
-                PaperSize = 9, // A4
-                Orientation = OrientationValues.Landscape,
-                FitToWidth = 1,
-                FitToHeight = 0,
-            });
-            writer.WriteElement(new HeaderFooter(new OddFooter("&C&P / &N")));
-            writer.WriteEndElement();
+            var workbookPart = document.AddWorkbookPart();
+            var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
+            sheetPart.Worksheet = new Worksheet(new SheetData());
+            sheetEntry = sheetPart.Uri.OriginalString.TrimStart('/');
+            workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = Stylesheet();
+            workbookPart.Workbook = new Workbook(
+                new Sheets(new Sheet { Name = sheetName, SheetId = 1, Id = workbookPart.GetIdOfPart(sheetPart) }),
+                new DefinedNames(new DefinedName($"'{sheetName}'!${headerRow}:${headerRow}") { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
         }
 
-        workbookPart.Workbook = new Workbook(
-            new Sheets(new Sheet { Name = sheetName, SheetId = 1, Id = workbookPart.GetIdOfPart(sheetPart) }),
-            new DefinedNames(new DefinedName($"'{sheetName}'!${headerRow}:${headerRow}") { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
-        workbookPart.Workbook.Save();
+        skeleton.Position = 0;
+        using var source = new ZipArchive(skeleton, ZipArchiveMode.Read);
+        using var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            await using var to = target.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+            if (entry.FullName == sheetEntry)
+            {
+                await WriteSheetAsync(table, headerRow, to, ct);
+            }
+            else
+            {
+                await using var from = entry.Open();
+                await from.CopyToAsync(to, ct);
+            }
+        }
+    }
+
+    static async Task WriteSheetAsync(ReportTable table, uint headerRow, Stream stream, CancellationToken ct)
+    {
+        var head = table.Head;
+        using var writer = OpenXmlWriter.Create(stream);
+        writer.WriteStartDocument();
+        writer.WriteStartElement(new Worksheet());
+        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+        writer.WriteElement(new SheetViews(new SheetView(
+            new Pane
+            {
+                VerticalSplit = headerRow,
+                TopLeftCell = $"A{headerRow + 1}",
+                ActivePane = PaneValues.BottomLeft,
+                State = PaneStateValues.Frozen,
+            })
+        { WorkbookViewId = 0 }));
+        var columns = new Columns();
+        for (var i = 0; i < head.Columns.Count; i++)
+        {
+            columns.Append(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Width(head.Columns[i].Role), CustomWidth = true });
+        }
+        writer.WriteElement(columns);
+
+        writer.WriteStartElement(new SheetData());
+        if (head.Title is { } title)
+        {
+            writer.WriteElement(new Row(TextCell("A1", title, TitleStyle)) { RowIndex = 1 });
+        }
+        writer.WriteElement(new Row(head.Columns.Select((c, i) => TextCell($"{TableFile.ColumnLetter(i)}{headerRow}", c.Header, HeaderStyle)))
+        { RowIndex = headerRow });
+        var rowIndex = headerRow;
+        await foreach (var program in table.Programs().WithCancellation(ct))
+        {
+            rowIndex++;
+            writer.WriteElement(new Row(head.Columns.Select((c, i) =>
+                TextCell($"{TableFile.ColumnLetter(i)}{rowIndex}", program.Cell(c.Role), BodyStyle)))
+            { RowIndex = rowIndex });
+        }
+        writer.WriteEndElement();
+
+        if (head.Title is not null)
+        {
+            writer.WriteElement(new MergeCells(new MergeCell { Reference = $"A1:{TableFile.ColumnLetter(head.Columns.Count - 1)}1" }) { Count = 1 });
+        }
+        writer.WriteElement(new PrintOptions { HorizontalCentered = true });
+        writer.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        writer.WriteElement(new PageSetup
+        {
+            PaperSize = 9, // A4
+            Orientation = OrientationValues.Landscape,
+            FitToWidth = 1,
+            FitToHeight = 0,
+        });
+        writer.WriteElement(new HeaderFooter(new OddFooter("&C&P / &N")));
+        writer.WriteEndElement();
+        writer.Close();
     }
 
     static Cell TextCell(string reference, string text, uint style) => new()

@@ -142,6 +142,7 @@ public class ReportImportTests
         { "bad-quote.csv", "令和6年度実績\r\n\r\n事業名,概要,実績,評価,担当局\r\nA事業,\"概要\"x,1件,評価,局\r\n", 4, null, "引用符" },
         { "report.pdf", "%PDF-1.7 not a table", null, null, "PDF" },
         { "empty.tsv", "", null, null, "空のファイル" },
+        { "binary.tsv", "PK?\0\0\u0001\u0002 not text", null, null, "バイナリ" },
     };
 
     [Theory]
@@ -184,6 +185,29 @@ public class ReportImportTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(1204, error.Line);
+        Assert.Equal((0, 0, 0, 0, 0, ""), await StateAsync(database));
+    }
+
+    [Fact]
+    public async Task Import_InvalidByteFarIntoAUtf8File_SaysWhichLineAndWritesNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        using var files = new TempFolder();
+        // Detection reads the first 64 KiB, which are clean UTF-8; the bad byte comes later, on line 1,004.
+        var text = new StringBuilder("令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            text.Append($"事業{i}\t生活困窮世帯の中学生を対象に学習支援を行う。\t利用者数:{i}人\t評価\t局\n");
+        }
+        var bytes = Encoding.UTF8.GetBytes(text.ToString()).Concat(new byte[] { 0x82, 0xA0, (byte)'\t', (byte)'\n' }).ToArray();
+        Assert.True(bytes.Length > 64 * 1024);
+        await using var db = database.NewDb();
+
+        var result = await ImportAsync(db, Seed.Write(files.Path, "mixed.tsv", bytes));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("読めないバイト", error.Message);
+        Assert.InRange(error.Line ?? 0, 1003, 1005);
         Assert.Equal((0, 0, 0, 0, 0, ""), await StateAsync(database));
     }
 

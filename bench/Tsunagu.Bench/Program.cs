@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tsunagu;
+using Tsunagu.Data;
+using Tsunagu.Reports;
+
+// Import and export of a national roll-up sized table (about 1,700 municipalities × 60 programs = 100,000 rows).
+// Each measurement runs in a child process of its own, so its peak memory (VmHWM) is its own.
+//
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- [--rows 10000,100000] [--providers sqlite,postgres]
+//
+// The child verbs: `import DB-PROVIDER CONNECTION FILE` and `export DB-PROVIDER CONNECTION FORMAT`.
+
+if (args.Length > 0 && args[0] is "import" or "export")
+{
+    return await Child.RunAsync(args);
+}
+
+var rowCounts = Option("--rows", "10000,100000").Split(',').Select(int.Parse).ToList();
+var providers = Option("--providers", "sqlite,postgres").Split(',');
+var work = Directory.CreateTempSubdirectory("tsunagu-bench-").FullName;
+var results = new List<string>
+{
+    "| provider | rows | step | seconds | rows/s | peak memory (MiB) | file (MiB) |",
+    "|---|---:|---|---:|---:|---:|---:|",
+};
+try
+{
+    foreach (var rows in rowCounts)
+    {
+        var file = Path.Combine(work, $"rollup-{rows}.tsv");
+        Generator.Write(file, rows);
+        foreach (var provider in providers)
+        {
+            var connection = provider == "sqlite"
+                ? $"Data Source={Path.Combine(work, $"bench-{rows}.db")}"
+                : await Postgres.NewDatabaseAsync();
+            var size = new FileInfo(file).Length;
+            results.Add(Row(provider, rows, "import tsv", await Measure("import", provider, connection, file), size));
+            foreach (var format in new[] { "tsv", "csv", "xlsx", "json", "html" })
+            {
+                var (seconds, peak, output) = await Measure("export", provider, connection, format);
+                results.Add(Row(provider, rows, $"export {format}", (seconds, peak, output), long.Parse(output.Trim(), CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+Console.WriteLine(string.Join(Environment.NewLine, results));
+return 0;
+
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static string Row(string provider, int rows, string step, (double Seconds, long Peak, string Output) m, long bytes) =>
+    $"| {provider} | {rows:N0} | {step} | {m.Seconds:F1} | {rows / m.Seconds:N0} | {m.Peak / 1048576.0:F0} | {bytes / 1048576.0:F1} |";
+
+static async Task<(double Seconds, long Peak, string Output)> Measure(params string[] childArgs)
+{
+    // Run as `dotnet Tsunagu.Bench.dll` or as the apphost: the child is started the same way.
+    var host = Environment.ProcessPath!;
+    string[] prefix = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(Child).Assembly.Location] : [];
+    var start = new ProcessStartInfo(host, [.. prefix, .. childArgs]) { RedirectStandardOutput = true };
+    using var process = Process.Start(start)!;
+    var output = await process.StandardOutput.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{string.Join(' ', childArgs)} failed: {output}");
+    }
+    // The child prints "seconds peak-bytes" on its last line, after anything else.
+    var last = output.TrimEnd().Split('\n')[^1].Split(' ');
+    return (double.Parse(last[0], CultureInfo.InvariantCulture), long.Parse(last[1], CultureInfo.InvariantCulture), last.Length > 2 ? last[2] : "0");
+}
+
+static class Child
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var settings = new DatabaseSettings(args[1] == "sqlite" ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, args[2]);
+        var services = new ServiceCollection().AddLogging().AddTsunagu(settings).BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
+        await db.Database.MigrateAsync();
+        var clock = Stopwatch.StartNew();
+        long bytes = 0;
+        if (args[0] == "import")
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<ReportImporter>().ImportAsync(args[3], null);
+            if (!result.Succeeded)
+            {
+                Console.WriteLine(string.Join(Environment.NewLine, result.Errors));
+                return 1;
+            }
+        }
+        else
+        {
+            var path = Path.GetTempFileName();
+            try
+            {
+                var table = await scope.ServiceProvider.GetRequiredService<ReportReader>().ReadAsync(2024);
+                await using (var output = File.Create(path))
+                {
+                    await ReportExporter.WriteAsync(table, Enum.Parse<ExportFormat>(args[3], ignoreCase: true), TextEncoding.Utf8, output);
+                }
+                bytes = new FileInfo(path).Length;
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds} {PeakResidentBytes()} {bytes}"));
+        return 0;
+    }
+
+    // VmHWM: the most resident memory this process has had, in kB.
+    static long PeakResidentBytes() =>
+        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+}
+
+/// <summary>A roll-up table shaped like the city's: the same columns and cell lengths, figures in the 実績 cell.</summary>
+static class Generator
+{
+    static readonly string[] Programs = ["学習・生活サポート事業", "中途退学未然防止等事業", "スクールカウンセラー配置事業", "社会的養護自立支援拠点事業",
+        "ひとり親家庭等相談支援センター事業", "こども家庭総合相談事業", "ひとり親家庭等生活向上支援事業", "子ども食堂支援事業", "ヤングケアラー支援事業", "児童扶養手当事業"];
+
+    public static void Write(string path, int rows)
+    {
+        var random = new Random(1);
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        writer.WriteLine("全国 子ども・家庭支援事業 令和6年度実績（集計）");
+        writer.WriteLine();
+        writer.WriteLine("事業名\t事業概要及び計画内容\t令和6年度実績(件数等)\t実績に対する評価\t担当局");
+        for (var i = 0; i < rows; i++)
+        {
+            var municipality = $"自治体{i / 60 + 1:D4}";
+            var program = $"{Programs[i % Programs.Length]}（{municipality}・{i % 60 + 1:D2}）";
+            writer.WriteLine(string.Join('\t',
+                program,
+                "生活困窮世帯の中学生を対象に、学習支援及び心の安定を図る居場所の提供を行うとともに、保護者からの子どもの養育に関する相談に対応し、所属校や各種専門機関との連携により総合的な支援を行う。",
+                $"利用者数:{random.Next(10, 900)}人 相談件数:{random.Next(100, 90000):N0}件 セミナー:計{random.Next(1, 30)}回実施",
+                "登録者数は増加傾向にあり、特に中学校や区保護課、放課後デイサービス等からのリファーによる入会が増えた。関係機関と連携した支援を継続することができた。",
+                i % 3 == 0 ? "健康福祉局こども若者局" : "こども若者局"));
+        }
+    }
+}
+
+/// <summary>A database in the throwaway cluster the tests use.</summary>
+static class Postgres
+{
+    public static async Task<string> NewDatabaseAsync()
+    {
+        var admin = await Tsunagu.Tests.Infrastructure.PostgresServer.AdminConnectionStringAsync();
+        var name = $"bench_{Guid.NewGuid():N}";
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+}
