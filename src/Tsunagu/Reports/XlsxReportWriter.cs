@@ -104,7 +104,11 @@ static class XlsxReportWriter
             rowIndex++;
             writer.WriteElement(new Row(head.Columns.Select((c, i) =>
                 TextCell($"{TableFile.ColumnLetter(i)}{rowIndex}", program.Cell(c.Role), BodyStyle)))
-            { RowIndex = rowIndex });
+            {
+                RowIndex = rowIndex,
+                Height = RowHeight(head.Columns.Select(c => (program.Cell(c.Role), Width(c.Role)))),
+                CustomHeight = true,
+            });
         }
         writer.WriteEndElement();
 
@@ -124,6 +128,25 @@ static class XlsxReportWriter
         writer.WriteElement(new HeaderFooter(new OddFooter("&C&P / &N")));
         writer.WriteEndElement();
         writer.Close();
+    }
+
+    const double LineHeight = 15; // points per line of 10pt 游ゴシック, with its generous leading
+
+    /// <summary>
+    /// Neither Excel nor LibreOffice grows a row to fit wrapped text when it opens a file, so the height is set
+    /// here: the most lines any cell of the row needs, counting a full-width character as two width units.
+    /// </summary>
+    static double RowHeight(IEnumerable<(string Text, double Width)> cells)
+    {
+        var lines = 1;
+        foreach (var (text, width) in cells)
+        {
+            var perLine = Math.Max(1, (int)width - 1);
+            var needed = text.Split('\n').Sum(line =>
+                Math.Max(1, (int)Math.Ceiling(line.EnumerateRunes().Sum(r => r.Value < 0x80 ? 1 : 2) / (double)perLine)));
+            lines = Math.Max(lines, needed);
+        }
+        return lines * LineHeight + 4;
     }
 
     static Cell TextCell(string reference, string text, uint style) => new()

@@ -124,6 +124,9 @@ public class ReportExportTests
         var bodyStyle = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)sheet.Descendants<Cell>().Last().StyleIndex!.Value);
         Assert.True(bodyStyle.Alignment!.WrapText!.Value);
         Assert.All(styles.Fonts!.Elements<Font>(), f => Assert.Equal("游ゴシック", f.GetFirstChild<FontName>()!.Val!.Value));
+        // Rows are tall enough for their wrapped text: the long overview of 専門相談 (row 10) needs more lines than 相談件数's row.
+        var heights = sheet.Descendants<Row>().ToDictionary(r => r.RowIndex!.Value, r => r.Height?.Value ?? 0);
+        Assert.True(heights[10] > heights[11] && heights[11] > 15, $"row heights {heights[10]} and {heights[11]}");
         Assert.Contains(workbook.Workbook.DefinedNames!.Elements<DefinedName>(), d => d.Name == "_xlnm.Print_Titles" && d.Text == "'令和6年度'!$3:$3");
     }
 

@@ -153,11 +153,43 @@ public sealed class TableFile
             }
             catch (DecoderFallbackException)
             {
-                throw new FileErrorException(Error(parser.RawRow, null,
+                throw new FileErrorException(Error(LineOfInvalidByte(encoding), null,
                     $"{encoding.WebName} として読めないバイトがあります。文字コードが途中で変わっていないか確認してください。"));
             }
             yield return new TableRecord(line, fields ?? []);
         }
+    }
+
+    /// <summary>
+    /// The line of the first byte the encoding cannot read. The reader decodes ahead of the parser, so this is
+    /// found by a second pass over the bytes; LF (0x0A) is never part of a multibyte character in UTF-8 or CP932.
+    /// </summary>
+    int? LineOfInvalidByte(Encoding encoding)
+    {
+        if (encoding is UnicodeEncoding)
+        {
+            return null;
+        }
+        var decoder = encoding.GetDecoder();
+        var buffer = new byte[64 * 1024];
+        // GetChars, not GetCharCount: only GetChars carries a character cut at the end of a buffer into the next.
+        var chars = new char[encoding.GetMaxCharCount(buffer.Length)];
+        var line = 1;
+        using var stream = File.OpenRead(Path);
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            try
+            {
+                decoder.GetChars(buffer.AsSpan(0, read), chars, flush: false);
+            }
+            catch (DecoderFallbackException e)
+            {
+                return line + buffer.AsSpan(0, Math.Clamp(e.Index, 0, read)).Count((byte)'\n');
+            }
+            line += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+        return null;
     }
 
     IEnumerable<TableRecord> ReadSpreadsheet()
