@@ -14,8 +14,6 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 {
     public const string DefaultSqlite = "Data Source=data/tsunagu.db";
 
-    public bool IsEmbeddedDefault { get; init; }
-
     public static DatabaseSettings From(IConfiguration configuration)
     {
         var providerText = configuration["Database:Provider"];
@@ -33,7 +31,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 throw new InvalidOperationException(
                     "PostgreSQL を使うには ConnectionStrings:Tsunagu（環境変数 ConnectionStrings__Tsunagu）を設定してください。");
             }
-            return new DatabaseSettings(provider, DefaultSqlite) { IsEmbeddedDefault = true };
+            return new DatabaseSettings(provider, DefaultSqlite);
         }
         return new DatabaseSettings(provider, connectionString);
     }

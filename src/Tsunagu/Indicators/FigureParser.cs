@@ -32,6 +32,9 @@ public static partial class FigureParser
     [GeneratedRegex($@"(?<![0-9０-９.,，．第]){Prefix}{Number}{Unit}(?<done>実施)?")]
     private static partial Regex NarrativeFigurePattern();
 
+    /// <summary>True where the text begins with a label:value item (「対応件数:73,119件 …」).</summary>
+    public static bool StartsWithItem(string text) => ItemPattern().Match(text) is { Success: true, Index: 0 };
+
     public static ParsedResults Parse(string text)
     {
         var figures = new List<Figure>();

@@ -31,7 +31,7 @@ public sealed record Finding(string ProgramCode, string ProgramName, ReportColum
 /// Finds what PDF extraction and hand editing leave in a table. It reports and never changes the text: what was
 /// published stays as published.
 /// </summary>
-public static partial class ReportChecks
+public static class ReportChecks
 {
     public const double DefaultMaxChange = 0.5;
 
@@ -39,9 +39,6 @@ public static partial class ReportChecks
 
     // Prose ends with one of these; anything else in an overview or evaluation was cut off.
     const string SentenceEnds = "。．.！!？?)）」』】";
-
-    [GeneratedRegex(@"^[^\s\u3000:：]+?(?:[\s\u3000]*[:：][\s\u3000]*|[\s\u3000]+)(?:合計|計|延べ|約)*[0-9０-９]")]
-    private static partial Regex FigureItemStart();
 
     public static async Task<IReadOnlyList<Finding>> RunAsync(TsunaguDb db, int fiscalYear, double maxChange, CancellationToken ct = default)
     {
@@ -151,7 +148,7 @@ public static partial class ReportChecks
                 end++;
             }
             if (end < text.Length && JapaneseText.IsCjkLetter(text[end])
-                && !(role == ReportColumnRole.Results && FigureItemStart().IsMatch(text.AsSpan(end).ToString())))
+                && !(role == ReportColumnRole.Results && FigureParser.StartsWithItem(text[end..])))
             {
                 yield return (i, end - i);
             }

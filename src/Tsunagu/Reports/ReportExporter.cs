@@ -56,8 +56,6 @@ public static class ReportExporter
         }
     }
 
-    public static string FileExtension(ExportFormat format) => format.ToString().ToLowerInvariant();
-
     static async Task EnsureCp932Async(ReportTable table, CancellationToken ct)
     {
         var found = new List<UnencodableCharacter>();
