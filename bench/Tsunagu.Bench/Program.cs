@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu;
 using Tsunagu.Data;
@@ -87,8 +88,12 @@ static class Child
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var settings = new DatabaseSettings(args[1] == "sqlite" ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, args[2]);
-        var services = new ServiceCollection().AddLogging().AddTsunagu(settings).BuildServiceProvider();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = args[1] == "sqlite" ? "Sqlite" : "Postgres",
+            ["ConnectionStrings:Tsunagu"] = args[2],
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddTsunagu().BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();
@@ -96,7 +101,7 @@ static class Child
         long bytes = 0;
         if (args[0] == "import")
         {
-            var result = await scope.ServiceProvider.GetRequiredService<ReportImporter>().ImportAsync(args[3], null);
+            var result = await scope.ServiceProvider.GetRequiredService<ReportImporter>().ImportAsync(args[3], null, "bench");
             if (!result.Succeeded)
             {
                 Console.WriteLine(string.Join(Environment.NewLine, result.Errors));

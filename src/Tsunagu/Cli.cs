@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Reports;
@@ -56,6 +57,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(DbCommands());
         root.Subcommands.Add(ReportCommands());
         root.Subcommands.Add(MetricsCommands());
+        root.Subcommands.Add(UserCommands());
         return root;
     }
 
@@ -92,7 +94,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         {
             var fiscalYear = result.GetValue(importYear);
             var outcome = await services.GetRequiredService<ReportImporter>()
-                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, ct);
+                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Actor, ct);
             if (!outcome.Succeeded)
             {
                 foreach (var error in outcome.Errors)
@@ -230,11 +232,16 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         {
             correctYear, program, column, text, correctionReason,
         };
-        correct.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        correct.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
-            var newVersion = await services.GetRequiredService<ReportWorkflow>().CorrectAsync(
-                result.GetValue(correctYear), result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,
-                result.GetValue(correctionReason)!, Actor, ct);
+            var year = result.GetValue(correctYear);
+            if (!await db.Reports.AnyAsync(r => r.FiscalYear == year && r.Status == ReportStatus.Published, ct))
+            {
+                throw new ReportRuleException($"{FiscalYears.FiscalYear.Label(year)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
+            }
+            var newVersion = await services.GetRequiredService<ReportWorkflow>().EditCellAsync(
+                year, result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,
+                Actor, result.GetValue(correctionReason)!, ct);
             await io.Out.WriteLineAsync($"訂正しました。公表版 第{newVersion}版です（前の版は --published-version で読めます）。");
             return 0;
         }));
@@ -270,6 +277,42 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         return new Command("metrics", "実績の数値") { parse };
     }
 
+    Command UserCommands()
+    {
+        var email = new Argument<string>("EMAIL") { Description = "メールアドレス（サインインに使います）" };
+        var role = new Option<string>("--role") { Description = "admin | planner | viewer", Required = true };
+        role.AcceptOnlyFromAmong(Roles.All);
+        var add = new Command("add", "アカウントを作り、一時パスワードを表示します（初回サインインで変更が必要です）。") { email, role };
+        add.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var password = await services.GetRequiredService<AccountAdmin>().AddAsync(result.GetValue(email)!, result.GetValue(role)!, Actor);
+            await io.Out.WriteLineAsync($"{result.GetValue(email)} を作成しました（{Roles.Japanese(result.GetValue(role)!)}）。");
+            await io.Out.WriteLineAsync($"一時パスワード: {password}");
+            await io.Out.WriteLineAsync("このパスワードは再表示できません。初回サインインで新しいパスワードに変更してください。");
+            return 0;
+        }));
+
+        var resetEmail = new Argument<string>("EMAIL");
+        var reset = new Command("reset-password", "一時パスワードを再発行し、ロックを解除します。") { resetEmail };
+        reset.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var password = await services.GetRequiredService<AccountAdmin>().ResetPasswordAsync(result.GetValue(resetEmail)!, Actor);
+            await io.Out.WriteLineAsync($"一時パスワード: {password}");
+            return 0;
+        }));
+
+        var list = new Command("list", "アカウントを一覧します。");
+        list.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            foreach (var account in await services.GetRequiredService<AccountAdmin>().ListAsync())
+            {
+                await io.Out.WriteLineAsync($"{account.Email}\t{account.Role}\t{(account.MustChangePassword ? "要パスワード変更" : "")}\t{(account.LockedOut ? "ロック中" : "")}");
+            }
+            return 0;
+        }));
+        return new Command("users", "アカウントの管理") { add, reset, list };
+    }
+
     static string Actor => $"cli:{Environment.UserName}";
 
     IConfiguration BuildConfiguration()
@@ -287,8 +330,10 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         {
             var configuration = BuildConfiguration();
             var services = new ServiceCollection()
+                .AddSingleton(configuration)
                 .AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-                .AddTsunagu(DatabaseSettings.From(configuration));
+                .AddTsunagu()
+                .AddTsunaguAccounts();
             await using var provider = services.BuildServiceProvider();
             await using var scope = provider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
@@ -298,7 +343,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             }
             return await body(scope.ServiceProvider, db);
         }
-        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException
+        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException or AccountException
                                       or UnencodableException or FileErrorException or ArgumentException or InvalidOperationException)
         {
             await io.Error.WriteLineAsync(e.Message);

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Api;
 using Tsunagu.Data;
 using Tsunagu.Reports;
 
@@ -7,30 +9,71 @@ namespace Tsunagu;
 public static class TsunaguServices
 {
     /// <summary>Everything the web application and the command line share.</summary>
-    public static IServiceCollection AddTsunagu(this IServiceCollection services, DatabaseSettings settings) => services
+    public static IServiceCollection AddTsunagu(this IServiceCollection services) => services
         .AddSingleton(TimeProvider.System)
-        .AddTsunaguDatabase(settings)
+        .AddTsunaguDatabase()
         .AddScoped<ReportImporter>()
         .AddScoped<ReportReader>()
         .AddScoped<ReportWorkflow>();
 }
 
-/// <summary>The web application behind <c>tsunagu serve</c>. Pages arrive with the web issue; here: health.</summary>
+/// <summary>The web application behind <c>tsunagu serve</c>.</summary>
 public static class WebApp
 {
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            // The executable's folder, wherever it is started from: appsettings.json and wwwroot travel with it.
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder.Configuration);
-        builder.Services.AddTsunagu(DatabaseSettings.From(builder.Configuration));
+        customize?.Invoke(builder);
+
+        builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/", Policies.Read);
+            o.Conventions.AuthorizeFolder("/Users", Policies.Administer);
+            o.Conventions.AllowAnonymousToPage("/Account/Login");
+            o.Conventions.AllowAnonymousToPage("/Error");
+            o.Conventions.AuthorizePage("/Account/ChangePassword");
+            o.Conventions.AuthorizePage("/Account/Logout");
+            o.Conventions.AuthorizePage("/Account/Denied");
+        });
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "tsunagu-csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tsunagu API";
+            document.Info.Description = "年次実績報告の API。画面と同じサインイン（Cookie）と権限で使います。";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>();
 
         var app = builder.Build();
-        app.MapHealthChecks("/health");
+        app.UseExceptionHandler("/error");
+        // Pages get a Japanese page for 404 and the like; the API gets problem details (RFC 9457).
+        app.UseWhen(c => !c.Request.IsApi(), a => a.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
+        app.UseWhen(c => c.Request.IsApi(), a => a.UseStatusCodePages());
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UsePasswordChangeGate();
+        app.UseAuthorization();
+
+        // For a load balancer or monitoring on the city network: one word, no data.
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapRazorPages();
+        app.MapApi();
         return app;
     }
 
@@ -51,7 +94,29 @@ public static class WebApp
         var result = await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<ReportImporter>(), ct);
         scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.SampleData").LogInformation(
             "Loaded the sample report for fiscal year {FiscalYear}: {Rows} programs", result.FiscalYear, result.Rows);
+        if (!await db.Users.AnyAsync(ct))
+        {
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Accounts").LogWarning(
+                "No account exists yet. Create the first administrator with: tsunagu users add EMAIL --role admin");
+        }
     }
+
+    /// <summary>
+    /// What every response carries: a content security policy with no inline script or style and nothing from
+    /// elsewhere (the city network has no internet), no framing, no MIME sniffing, no referrer outside.
+    /// </summary>
+    static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "same-origin";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        await next();
+    });
 }
 
 /// <summary>The city's published FY2024 table, shipped inside the executable as sample data.</summary>
@@ -73,7 +138,7 @@ public static class SampleData
             {
                 await resource.CopyToAsync(file, ct);
             }
-            var result = await importer.ImportAsync(path, null, ct);
+            var result = await importer.ImportAsync(path, null, "system:sample", ct);
             return result.Succeeded
                 ? result
                 : throw new InvalidOperationException($"The sample report did not import: {result.Errors[0]}");

@@ -66,17 +66,18 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
 public static class DatabaseServices
 {
-    public static IServiceCollection AddTsunaguDatabase(this IServiceCollection services, DatabaseSettings settings)
+    /// <summary>
+    /// The settings are read from configuration when first needed, not when services are registered, so a host
+    /// whose configuration is completed later (a test host) still decides the database.
+    /// </summary>
+    public static IServiceCollection AddTsunaguDatabase(this IServiceCollection services)
     {
-        services.AddSingleton(settings);
-        if (settings.Provider == DatabaseProvider.Sqlite)
-        {
-            services.AddDbContext<TsunaguDb, SqliteTsunaguDb>(settings.Configure);
-        }
-        else
-        {
-            services.AddDbContext<TsunaguDb, PostgresTsunaguDb>(settings.Configure);
-        }
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContext<SqliteTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o));
+        services.AddDbContext<PostgresTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o));
+        services.AddScoped<TsunaguDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite
+            ? sp.GetRequiredService<SqliteTsunaguDb>()
+            : sp.GetRequiredService<PostgresTsunaguDb>());
         return services;
     }
 

@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
 using Tsunagu.Indicators;
 using Tsunagu.Programs;
 using Tsunagu.Reports;
@@ -9,7 +13,7 @@ namespace Tsunagu.Data;
 /// The one model. Each provider has a subclass only so that its migrations live apart
 /// (Data/Migrations/Sqlite, Data/Migrations/Postgres); code everywhere else takes TsunaguDb.
 /// </summary>
-public abstract class TsunaguDb(DbContextOptions options) : DbContext(options)
+public abstract class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options)
 {
     public DbSet<SupportProgram> Programs => Set<SupportProgram>();
     public DbSet<Bureau> Bureaus => Set<Bureau>();
@@ -20,9 +24,17 @@ public abstract class TsunaguDb(DbContextOptions options) : DbContext(options)
     public DbSet<ReportStatusChange> ReportStatusChanges => Set<ReportStatusChange>();
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
+        b.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasIndex(a => new { a.ProgramCode, a.FiscalYear });
+            e.HasIndex(a => a.At);
+        });
         b.Entity<SupportProgram>(e =>
         {
             e.ToTable("programs");

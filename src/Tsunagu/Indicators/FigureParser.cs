@@ -8,8 +8,10 @@ namespace Tsunagu.Indicators;
 /// <summary>A figure read from a 実績 cell: 「利用者数:303人」 → 利用者数, 303, 人.</summary>
 /// <param name="Index">Where the figure's text starts in the cell, so findings can point at it.</param>
 /// <param name="InNarrative">Read from a sentence (「88名 のスクールカウンセラーを配置」) rather than a label:value item.</param>
+/// <param name="NumberIndex">Where the number itself starts in the cell, so a figure can be changed in place.</param>
 public sealed record Figure(
-    string Label, decimal Value, string? Unit, bool Approximate, CountingBasis Basis, string Text, int Index, bool InNarrative);
+    string Label, decimal Value, string? Unit, bool Approximate, CountingBasis Basis, string Text, int Index, bool InNarrative,
+    int NumberIndex, int NumberLength);
 
 public sealed record ParsedResults(IReadOnlyList<Figure> Figures, string Narrative);
 
@@ -99,7 +101,9 @@ public static partial class FigureParser
         var number = m.Groups["num"].Value.Normalize(NormalizationForm.FormKC).Replace(",", "");
         var value = decimal.Parse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         var total = prefix.Contains("延べ") || label.StartsWith("延べ", StringComparison.Ordinal);
-        return new Figure(label, value, unit, prefix.Contains('約'), CountingBasisText.Infer(unit, total), m.Value, m.Index, inNarrative);
+        var numberGroup = m.Groups["num"];
+        return new Figure(label, value, unit, prefix.Contains('約'), CountingBasisText.Infer(unit, total), m.Value, m.Index, inNarrative,
+            numberGroup.Index, numberGroup.Length);
     }
 
     static string? NormalizeUnit(Group unit) => !unit.Success ? null : unit.Value == "％" ? "%" : unit.Value;

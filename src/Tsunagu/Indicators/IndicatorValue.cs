@@ -33,6 +33,13 @@ public class IndicatorValue
     public DateTimeOffset RecordedAt { get; set; }
     public string? RecordedBy { get; set; }
 
+    public void MarkManual(string by, DateTimeOffset at)
+    {
+        Source = IndicatorSource.Manual;
+        RecordedBy = by;
+        RecordedAt = at;
+    }
+
     public static IndicatorValue Imported(int programId, int fiscalYear, int position, Figure figure, DateTimeOffset at) => new()
     {
         ProgramId = programId,

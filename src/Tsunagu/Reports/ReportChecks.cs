@@ -43,25 +43,13 @@ public static class ReportChecks
     public static async Task<IReadOnlyList<Finding>> RunAsync(TsunaguDb db, int fiscalYear, double maxChange, CancellationToken ct = default)
     {
         var table = await new ReportReader(db).ReadAsync(fiscalYear, ct);
-        var previous = await PreviousFiguresAsync(db, fiscalYear, ct);
+        var previous = await FigureValues.OfYearAsync(db, fiscalYear - 1, ct);
         var findings = new List<Finding>();
         await foreach (var program in table.Programs().WithCancellation(ct))
         {
             findings.AddRange(Check(table.Head, program, previous, maxChange));
         }
         return findings;
-    }
-
-    static async Task<Dictionary<(string Code, string Label, string? Unit), decimal>> PreviousFiguresAsync(TsunaguDb db, int fiscalYear, CancellationToken ct)
-    {
-        var values = await db.IndicatorValues.AsNoTracking()
-            .Where(v => v.FiscalYear == fiscalYear - 1)
-            .Select(v => new { v.Program.Code, v.Label, v.Unit, v.Value, v.Source })
-            .ToListAsync(ct);
-        // Where a figure was entered by hand or computed, that value stands over the one read from the text.
-        return values
-            .GroupBy(v => (v.Code, v.Label, v.Unit))
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.Source).First().Value);
     }
 
     public static IEnumerable<Finding> Check(

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
@@ -9,10 +10,19 @@ using Tsunagu.Reports.Files;
 namespace Tsunagu.Reports;
 
 public sealed record ImportResult(
-    int FiscalYear, int Rows, int NewPrograms, int Figures, bool Replaced, IReadOnlyList<FileError> Errors)
+    int FiscalYear, int Rows, int NewPrograms, int Figures, bool Replaced, IReadOnlyList<FileError> Errors, ImportPreview? Preview = null)
 {
     public bool Succeeded => Errors.Count == 0;
 }
+
+public enum ChangeKind { Added, Changed, Unchanged, Removed }
+
+/// <summary>What an import would change in a program's row: added, which columns changed, unchanged, removed.</summary>
+/// <param name="Code">Null for a program the import would create.</param>
+public sealed record ProgramChange(string? Code, string Name, ChangeKind Kind, IReadOnlyList<ReportColumnRole> Columns);
+
+/// <summary>What an import would do, worked out by running it and rolling it back.</summary>
+public sealed record ImportPreview(string? Title, bool TitleChanged, IReadOnlyList<ProgramChange> Changes);
 
 /// <summary>
 /// Takes an annual table into the database: a title line, optional blank lines, a header row, a row per program.
@@ -23,7 +33,8 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
     const int BatchSize = 500;
     const int MaxErrors = 100;
 
-    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, CancellationToken ct = default)
+    /// <param name="dryRun">Run the whole import, describe what it changed, and roll it back: the upload preview.</param>
+    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, string actor, CancellationToken ct = default, bool dryRun = false)
     {
         TableFile file;
         try
@@ -36,7 +47,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         }
         try
         {
-            return await ImportAsync(file, fiscalYear, ct);
+            return await ImportAsync(file, fiscalYear, actor, dryRun, ct);
         }
         catch (FileErrorException e)
         {
@@ -52,7 +63,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
 
     static ImportResult Failed(int? fiscalYear, FileError error) => new(fiscalYear ?? 0, 0, 0, 0, false, [error]);
 
-    async Task<ImportResult> ImportAsync(TableFile file, int? fiscalYearOption, CancellationToken ct)
+    async Task<ImportResult> ImportAsync(TableFile file, int? fiscalYearOption, string actor, bool dryRun, CancellationToken ct)
     {
         using var records = file.ReadRecords().Where(r => !r.IsBlank).GetEnumerator();
         if (!records.MoveNext())
@@ -90,6 +101,8 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
 
         var report = await db.Reports.SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
         var replaced = report is not null;
+        var previousTitle = report?.Title;
+        var before = dryRun && report is not null ? await RowsOfAsync(report.Id, ct) : [];
         if (report is null)
         {
             report = new AnnualReport { FiscalYear = fiscalYear };
@@ -101,9 +114,9 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             await db.ReportRows.Where(r => r.ReportId == report.Id).ExecuteDeleteAsync(ct);
             await db.ReportColumns.Where(c => c.ReportId == report.Id).ExecuteDeleteAsync(ct);
             await db.ProgramBureaus.Where(b => b.FiscalYear == fiscalYear).ExecuteDeleteAsync(ct);
-            // Figures staff entered or Tsunagu computed stay; only what the previous import read is replaced.
+            // The figures of the replaced text go with it, hand edits included; figures computed from records stay.
             await db.IndicatorValues
-                .Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Imported)
+                .Where(v => v.FiscalYear == fiscalYear && v.Source != IndicatorSource.Computed)
                 .ExecuteDeleteAsync(ct);
         }
         report.Title = title;
@@ -116,6 +129,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         // A later year's table describes the program as it is now; an older year must not overwrite that.
         var laterYearExists = await db.Reports.AnyAsync(r => r.FiscalYear > fiscalYear, ct);
         var nextCode = await NextProgramNumberAsync(ct);
+        var firstNewCode = nextCode;
         var bureaus = await db.Bureaus.ToDictionaryAsync(b => b.Name, b => b.Id, ct);
 
         var errors = new List<FileError>();
@@ -229,8 +243,53 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             db.ChangeTracker.Clear();
             return new ImportResult(fiscalYear, 0, 0, 0, replaced, errors);
         }
+        if (dryRun)
+        {
+            var preview = new ImportPreview(title, replaced && previousTitle != title, Compare(before, await RowsOfAsync(reportId, ct), firstNewCode));
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return new ImportResult(fiscalYear, rows, newPrograms, figures, replaced, errors, preview);
+        }
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now,
+            Actor = actor,
+            Action = AuditActions.ReportImport,
+            FiscalYear = fiscalYear,
+            Subject = file.Name,
+            After = $"{rows} 事業",
+        });
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new ImportResult(fiscalYear, rows, newPrograms, figures, replaced, errors);
+    }
+
+    sealed record RowText(string Code, string Name, string[] Cells);
+
+    async Task<List<RowText>> RowsOfAsync(int reportId, CancellationToken ct) =>
+        (await db.ReportRows.AsNoTracking().Where(r => r.ReportId == reportId).OrderBy(r => r.Position)
+            .Select(r => new { r.Program.Code, r.ProgramName, r.Overview, r.Results, r.Evaluation, r.Bureau })
+            .ToListAsync(ct))
+        .Select(r => new RowText(r.Code, r.ProgramName, [r.ProgramName, r.Overview, r.Results, r.Evaluation, r.Bureau]))
+        .ToList();
+
+    static List<ProgramChange> Compare(List<RowText> before, List<RowText> after, int firstNewCode)
+    {
+        var old = before.ToDictionary(r => r.Code);
+        var changes = new List<ProgramChange>();
+        foreach (var row in after)
+        {
+            var created = int.TryParse(row.Code.AsSpan(1), out var number) && number >= firstNewCode;
+            if (!old.Remove(row.Code, out var previous))
+            {
+                changes.Add(new ProgramChange(created ? null : row.Code, row.Name, ChangeKind.Added, []));
+                continue;
+            }
+            var columns = Enum.GetValues<ReportColumnRole>().Where(role => previous.Cells[(int)role] != row.Cells[(int)role]).ToList();
+            changes.Add(new ProgramChange(row.Code, row.Name, columns.Count == 0 ? ChangeKind.Unchanged : ChangeKind.Changed, columns));
+        }
+        changes.AddRange(old.Values.Select(r => new ProgramChange(r.Code, r.Name, ChangeKind.Removed, [])));
+        return changes;
     }
 
     async Task<int> NextProgramNumberAsync(CancellationToken ct)

@@ -11,7 +11,7 @@ namespace Tsunagu.Tests.Reports;
 public class ReportImportTests
 {
     static Task<ImportResult> ImportAsync(TsunaguDb db, string path, int? fiscalYear = null) =>
-        new ReportImporter(db, TimeProvider.System).ImportAsync(path, fiscalYear);
+        new ReportImporter(db, TimeProvider.System).ImportAsync(path, fiscalYear, "test");
 
     static async Task<ImportResult> ImportSeedAsync(TestDatabase database, TempFolder files)
     {

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Tsunagu.Data;
+
+namespace Tsunagu.Access;
+
+public static class AccessServices
+{
+    public const string MustChangePasswordClaim = "tsunagu:must-change-password";
+
+    /// <summary>Accounts on the same database: what both the web application and `tsunagu users` need.</summary>
+    public static IServiceCollection AddTsunaguAccounts(this IServiceCollection services)
+    {
+        services.AddIdentityCore<TsunaguUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<TsunaguDb>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<TsunaguClaimsFactory>();
+        services.AddScoped<AccountAdmin>();
+        return services;
+    }
+
+    /// <summary>Cookie sign-in with a sliding 30-minute session; API requests get 401/403, never a redirect.</summary>
+    public static IServiceCollection AddTsunaguSignIn(this IServiceCollection services)
+    {
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            o.SlidingExpiration = true;
+            o.Cookie.Name = "tsunagu";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
+        });
+        // A role change or a password reset reaches a signed-in session within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorization(o =>
+        {
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            o.AddPolicy(Policies.Read, p => p.RequireRole(Roles.All));
+            o.AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Planner));
+            o.AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+        });
+        return services;
+    }
+
+    public static bool IsApi(this HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    static Task Deny(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.IsApi())
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Until a one-time password is changed, only the change-password page and sign-out answer.</summary>
+    public static IApplicationBuilder UsePasswordChangeGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.User.HasClaim(MustChangePasswordClaim, "true")
+            && !context.Request.Path.StartsWithSegments("/account/change-password")
+            && !context.Request.Path.StartsWithSegments("/account/logout"))
+        {
+            if (context.Request.IsApi())
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+            context.Response.Redirect("/account/change-password");
+            return;
+        }
+        await next();
+    });
+}
+
+public sealed class TsunaguClaimsFactory(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<TsunaguUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(TsunaguUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(AccessServices.MustChangePasswordClaim, "true"));
+        }
+        return identity;
+    }
+}

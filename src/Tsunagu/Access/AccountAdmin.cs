@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+
+namespace Tsunagu.Access;
+
+public sealed class AccountException(string message) : Exception(message);
+
+/// <summary>Accounts: created with a one-time password, given one role, audited.</summary>
+public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time)
+{
+    public sealed record Account(string Email, string Role, bool MustChangePassword, bool LockedOut, DateTimeOffset CreatedAt);
+
+    /// <summary>Creates an account and returns its one-time password, which is shown once and never stored.</summary>
+    public async Task<string> AddAsync(string email, string role, string actor)
+    {
+        EnsureRole(role);
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            throw new AccountException($"{email} のアカウントはすでにあります。");
+        }
+        await EnsureRolesExistAsync();
+        var password = NewOneTimePassword();
+        var user = new TsunaguUser { UserName = email, Email = email, MustChangePassword = true, CreatedAt = time.GetUtcNow() };
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Check(await users.CreateAsync(user, password));
+        Check(await users.AddToRoleAsync(user, role));
+        Write(actor, AuditActions.AccountCreate, email, null, role);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return password;
+    }
+
+    public async Task SetRoleAsync(string email, string role, string actor)
+    {
+        EnsureRole(role);
+        var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
+        var current = await users.GetRolesAsync(user);
+        if (current.SequenceEqual([role]))
+        {
+            return;
+        }
+        await EnsureRolesExistAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Check(await users.RemoveFromRolesAsync(user, current));
+        Check(await users.AddToRoleAsync(user, role));
+        Check(await users.UpdateSecurityStampAsync(user));
+        Write(actor, AuditActions.AccountRole, email, string.Join(",", current), role);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
+    public async Task<string> ResetPasswordAsync(string email, string actor)
+    {
+        var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
+        var password = NewOneTimePassword();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Check(await users.RemovePasswordAsync(user));
+        Check(await users.AddPasswordAsync(user, password));
+        user.MustChangePassword = true;
+        Check(await users.UpdateAsync(user));
+        Check(await users.SetLockoutEndDateAsync(user, null));
+        Write(actor, AuditActions.AccountPassword, email, null, "一時パスワードを再発行");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return password;
+    }
+
+    /// <summary>The person's own change of a password; clears the one-time flag.</summary>
+    public async Task<IdentityResult> ChangePasswordAsync(TsunaguUser user, string current, string next)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await users.ChangePasswordAsync(user, current, next);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+        user.MustChangePassword = false;
+        Check(await users.UpdateAsync(user));
+        Write(user.Email!, AuditActions.AccountPassword, user.Email, null, "本人が変更");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    public async Task<IReadOnlyList<Account>> ListAsync()
+    {
+        var accounts = await users.Users.OrderBy(u => u.Email).ToListAsync();
+        var list = new List<Account>();
+        foreach (var user in accounts)
+        {
+            var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
+            list.Add(new Account(user.Email!, role, user.MustChangePassword, await users.IsLockedOutAsync(user), user.CreatedAt));
+        }
+        return list;
+    }
+
+    /// <summary>16 characters from an alphabet without look-alikes (0/O, 1/l/I), with each class the policy asks for.</summary>
+    public static string NewOneTimePassword()
+    {
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower = "abcdefghijkmnpqrstuvwxyz", digits = "23456789", symbols = "!#%+-=?@";
+        var all = upper + lower + digits + symbols;
+        var chars = new[] { Pick(upper), Pick(lower), Pick(digits), Pick(symbols) }
+            .Concat(Enumerable.Range(0, 12).Select(_ => Pick(all)))
+            .ToArray();
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+
+        static char Pick(string set) => set[RandomNumberGenerator.GetInt32(set.Length)];
+    }
+
+    static void EnsureRole(string role)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            throw new AccountException($"権限「{role}」はありません。{string.Join(" / ", Roles.All)} のいずれかです。");
+        }
+    }
+
+    async Task EnsureRolesExistAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)));
+            }
+        }
+    }
+
+    void Write(string actor, string action, string? subject, string? before, string? after) => db.AuditEntries.Add(new AuditEntry
+    {
+        At = time.GetUtcNow(),
+        Actor = actor,
+        Action = action,
+        Subject = subject,
+        Before = before,
+        After = after,
+    });
+
+    static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new AccountException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

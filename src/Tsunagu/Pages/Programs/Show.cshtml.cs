@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Indicators;
+using Tsunagu.Programs;
+using Tsunagu.Reports;
+
+namespace Tsunagu.Pages.Programs;
+
+public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    public SupportProgram Program { get; private set; } = null!;
+    public List<BureauRef> Bureaus { get; private set; } = [];
+    public List<YearEntry> Years { get; private set; } = [];
+    public List<string> Labels { get; private set; } = [];
+    public List<AuditEntry> History { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+
+    public sealed record YearEntry(int FiscalYear, ReportStatus Status, ReportRow Row, List<IndicatorValue> Figures);
+
+    public decimal? ValueOf(int fiscalYear, string label) =>
+        Years.FirstOrDefault(y => y.FiscalYear == fiscalYear)?.Figures.FirstOrDefault(f => f.Label == label)?.Value;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostEvaluationAsync(int year, string text, string? reason, CancellationToken ct) =>
+        EditAsync(year, () => workflow.EditCellAsync(year, Code, ReportColumnRole.Evaluation, text ?? "", Actor, reason, ct), "評価", ct);
+
+    public Task<IActionResult> OnPostFigureAsync(int year, int position, decimal value, string? reason, CancellationToken ct) =>
+        EditAsync(year, () => workflow.SetFigureAsync(year, Code, position, value, Actor, reason, ct), "数値", ct);
+
+    async Task<IActionResult> EditAsync(int year, Func<Task<int?>> edit, string what, CancellationToken ct)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        try
+        {
+            var version = await edit();
+            TempData["Message"] = version is { } v
+                ? $"{FiscalYears.FiscalYear.Label(year)}の{what}を訂正しました（公表版 第{v}版）。"
+                : $"{FiscalYears.FiscalYear.Label(year)}の{what}を保存しました。";
+            return Redirect($"/programs/{Code}#year-{year}");
+        }
+        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException)
+        {
+            if (!await LoadAsync(ct))
+            {
+                return NotFound();
+            }
+            Errors.Add(e.Message);
+            return Page();
+        }
+    }
+
+    async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == Code, ct);
+        if (program is null)
+        {
+            return false;
+        }
+        Program = program;
+        var rows = await db.ReportRows.AsNoTracking()
+            .Where(r => r.ProgramId == program.Id)
+            .Join(db.Reports, r => r.ReportId, report => report.Id, (r, report) => new { Row = r, report.FiscalYear, report.Status })
+            .OrderByDescending(x => x.FiscalYear)
+            .ToListAsync(ct);
+        var figures = (await db.IndicatorValues.AsNoTracking().Where(v => v.ProgramId == program.Id).ToListAsync(ct))
+            .OrderBy(v => v.Position).ToLookup(v => v.FiscalYear);
+        Years = rows.Select(x => new YearEntry(x.FiscalYear, x.Status, x.Row, figures[x.FiscalYear].ToList())).ToList();
+        Labels = Years.OrderBy(y => y.FiscalYear).SelectMany(y => y.Figures.Select(f => f.Label)).Distinct().ToList();
+        if (Years.Count > 0)
+        {
+            var latest = Years[0].FiscalYear;
+            Bureaus = await db.ProgramBureaus.AsNoTracking()
+                .Where(b => b.ProgramId == program.Id && b.FiscalYear == latest)
+                .OrderBy(b => b.Position)
+                .Select(b => new BureauRef(b.Bureau.Name, b.Scope))
+                .ToListAsync(ct);
+        }
+        History = await db.AuditEntries.AsNoTracking().Where(a => a.ProgramCode == Code).OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
+        return true;
+    }
+}
