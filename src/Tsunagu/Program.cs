@@ -1,1 +1,2 @@
 return await Tsunagu.Cli.RunAsync(args);
+public partial class Program;

@@ -48,6 +48,9 @@ public static class WebApp
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.HeaderName = "X-CSRF-TOKEN";
         });
+        // Japanese stays Japanese in the HTML rather than &#x...; entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(
+            o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

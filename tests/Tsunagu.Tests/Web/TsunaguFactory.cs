@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Access;
+using Tsunagu.Tests.Infrastructure;
+
+namespace Tsunagu.Tests.Web;
+
+/// <summary>The real application in memory, on a test database of its own, with the sample report loaded.</summary>
+public sealed class TsunaguFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    public const string Password = "Test-Password-123";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Provider", database.Settings.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Tsunagu", database.Settings.ConnectionString);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public static async Task<TsunaguFactory> StartAsync(TestDatabase database)
+    {
+        var factory = new TsunaguFactory(database);
+        await WebApp.PrepareAsync(factory.Services);
+        if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<Tsunagu.Reports.ReportImporter>());
+        }
+        return factory;
+    }
+
+    /// <summary>An account with a known password that has already been changed, so it can sign in straight away.</summary>
+    public async Task<string> AddUserAsync(string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var email = $"{role}-{Guid.NewGuid():N}@city.example.jp";
+        await scope.ServiceProvider.GetRequiredService<AccountAdmin>().AddAsync(email, role, "test");
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<TsunaguUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        await users.RemovePasswordAsync(user);
+        await users.AddPasswordAsync(user, Password);
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        return email;
+    }
+}

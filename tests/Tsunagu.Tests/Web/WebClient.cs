@@ -1,0 +1,69 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Tsunagu.Tests.Web;
+
+/// <summary>
+/// Drives the pages as a browser without script would: reads a form from the page, keeps its hidden fields
+/// (the antiforgery token among them) and submits it, as the official Razor Pages test sample does.
+/// </summary>
+public sealed class WebClient(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public static async Task<WebClient> SignInAsync(TsunaguFactory factory, string email, string password = TsunaguFactory.Password)
+    {
+        var client = new WebClient(factory.CreateClient(new() { AllowAutoRedirect = false }));
+        var response = await client.SubmitAsync("/account/login", "form", new() { ["Email"] = email, ["Password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public async Task<IHtmlDocument> GetDocumentAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ParseAsync(response);
+    }
+
+    public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
+        new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+    /// <summary>Fills the first form matching <paramref name="selector"/> on the page and submits it.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string url, string selector, Dictionary<string, string> values)
+    {
+        var document = await GetDocumentAsync(url);
+        var form = document.QuerySelectorAll(selector).OfType<IHtmlFormElement>().FirstOrDefault()
+            ?? throw new InvalidOperationException($"No form '{selector}' on {url}.");
+        return await SubmitAsync(form, url, values);
+    }
+
+    public async Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, string pageUrl, Dictionary<string, string> values)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.Elements)
+        {
+            var name = element.GetAttribute("name");
+            if (string.IsNullOrEmpty(name) || values.ContainsKey(name))
+            {
+                continue;
+            }
+            var value = element switch
+            {
+                IHtmlInputElement input => input.Value,
+                IHtmlTextAreaElement area => area.Value,
+                IHtmlSelectElement select => select.Value ?? "",
+                _ => null,
+            };
+            if (value is not null && element is not IHtmlButtonElement)
+            {
+                fields.Add(new(name, value));
+            }
+        }
+        fields.AddRange(values);
+        var action = form.GetAttribute("action");
+        var target = string.IsNullOrEmpty(action) ? pageUrl : action;
+        return await Http.PostAsync(target, new FormUrlEncodedContent(fields));
+    }
+}
