@@ -96,8 +96,9 @@ public static class ApiEndpoints
                 .Select(v => new ProgramFigure(v.FiscalYear, v.Label, v.Value, v.Unit, v.Basis, v.Approximate, v.Source, v.SourceText, v.RecordedBy, v.RecordedAt))
                 .ToListAsync(ct);
             var evaluations = await db.ReportRows.AsNoTracking().Where(r => r.ProgramId == program.Id)
-                .Join(db.Reports, r => r.ReportId, r => r.Id, (row, report) => new ProgramEvaluation(report.FiscalYear, report.Status, row.Evaluation))
+                .Join(db.Reports, r => r.ReportId, r => r.Id, (row, report) => new { report.FiscalYear, report.Status, row.Evaluation })
                 .OrderBy(e => e.FiscalYear)
+                .Select(e => new ProgramEvaluation(e.FiscalYear, e.Status, e.Evaluation))
                 .ToListAsync(ct);
             return TypedResults.Ok(new ProgramDetail(program.Code, program.Name, program.Overview, figures, evaluations));
         }).WithSummary("A program with its figures and evaluations across years");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Access;
 using Tsunagu.Tests.Infrastructure;
@@ -16,11 +17,17 @@ public sealed class TsunaguFactory(TestDatabase database) : WebApplicationFactor
     {
         builder.UseSetting("Database:Provider", database.Settings.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Tsunagu", database.Settings.ConnectionString);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("TSUNAGU_TEST_LOG") ?? "Warning");
     }
 
     public static async Task<TsunaguFactory> StartAsync(TestDatabase database)
     {
+        if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
+        {
+            // On PostgreSQL migrating is the operator's step (`tsunagu db migrate`); SQLite migrates itself.
+            await using var db = database.NewDb();
+            await db.Database.MigrateAsync();
+        }
         var factory = new TsunaguFactory(database);
         await WebApp.PrepareAsync(factory.Services);
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
