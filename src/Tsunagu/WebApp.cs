@@ -25,6 +25,8 @@ public static class WebApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            // Pages are found in the application's assembly; named here so a test host that builds the app finds them too.
+            ApplicationName = typeof(WebApp).Assembly.GetName().Name,
             // The executable's folder, wherever it is started from: appsettings.json and wwwroot travel with it.
             ContentRootPath = AppContext.BaseDirectory,
         });

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Tsunagu.Access;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Web;
@@ -11,7 +9,7 @@ namespace Tsunagu.Tests.Web;
 /// <summary>The real application in memory, on a test database of its own, with the sample report loaded.</summary>
 public sealed class TsunaguFactory(TestDatabase database) : WebApplicationFactory<Program>
 {
-    public const string Password = "Test-Password-123";
+    public const string Password = TestAccounts.Password;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -38,18 +36,5 @@ public sealed class TsunaguFactory(TestDatabase database) : WebApplicationFactor
         return factory;
     }
 
-    /// <summary>An account with a known password that has already been changed, so it can sign in straight away.</summary>
-    public async Task<string> AddUserAsync(string role)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var email = $"{role}-{Guid.NewGuid():N}@city.example.jp";
-        await scope.ServiceProvider.GetRequiredService<AccountAdmin>().AddAsync(email, role, "test");
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<TsunaguUser>>();
-        var user = (await users.FindByEmailAsync(email))!;
-        await users.RemovePasswordAsync(user);
-        await users.AddPasswordAsync(user, Password);
-        user.MustChangePassword = false;
-        await users.UpdateAsync(user);
-        return email;
-    }
+    public Task<string> AddUserAsync(string role) => TestAccounts.AddAsync(Services, role);
 }

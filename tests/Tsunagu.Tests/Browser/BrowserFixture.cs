@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Tsunagu.Access;
+using Tsunagu.Tests.Infrastructure;
+
+namespace Tsunagu.Tests.Browser;
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>
+/// Tsunagu on a loopback port with the sample report, and Debian's Chromium driven by Playwright. One server and
+/// one browser for all browser tests; each test gets a fresh browser context (its own cookies).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    const string Chromium = "/usr/bin/chromium";
+
+    TestDatabase database = null!;
+    WebApplication app = null!;
+    IPlaywright playwright = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public string PlannerEmail { get; private set; } = "";
+    public string ViewerEmail { get; private set; } = "";
+    public TestDatabase Database => database;
+
+    /// <summary>Where screenshots go: artifacts/screenshots at the top of the repository.</summary>
+    public static string Screenshots { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            throw new InvalidOperationException($"{Chromium} is missing. Run ./test.sh, which installs Debian's chromium package.");
+        }
+        database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        app = WebApp.Build(["--urls", "http://127.0.0.1:0"], database.Configure);
+        await WebApp.PrepareAsync(app.Services);
+        await app.StartAsync();
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        PlannerEmail = await TestAccounts.AddAsync(app.Services, Roles.Planner);
+        ViewerEmail = await TestAccounts.AddAsync(app.Services, Roles.Viewer);
+
+        Directory.CreateDirectory(Screenshots);
+        Console.WriteLine($"Screenshots: {Screenshots}");
+        playwright = await Playwright.CreateAsync();
+        // The flags keep Chromium from reaching for Google's services, which the closed network refuses.
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task<IPage> SignInAsync(string email, int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "ja-JP" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("メールアドレス").FillAsync(email);
+        await page.GetByLabel("パスワード").FillAsync(TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+        await page.WaitForURLAsync($"{BaseUrl}/");
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tsunagu.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        return AppContext.BaseDirectory;
+    }
+}
