@@ -12,6 +12,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! id postgres >/dev/
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
 fi
 
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work on the city network),
+# with Japanese fonts so screenshots show the pages as staff see them.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  echo "Installing Chromium and Japanese fonts for the browser tests..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fontconfig
+fi
+
 dotnet tool restore >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -23,5 +31,8 @@ set -e
 # One plain closing line for whoever reads the log: "N passed, N failed".
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ -d artifacts/screenshots ]; then
+  echo "Screenshots of the main pages: $(pwd)/artifacts/screenshots"
+fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -164,6 +164,10 @@ public class ReportPagesTests
         Assert.Contains("次は「取りまとめ」", (await WebClient.ParseAsync(skip)).QuerySelector(".errors")!.TextContent);
         await using var db = database.NewDb();
         Assert.Equal(ReportStatus.BureauCheck, await db.Reports.Select(r => r.Status).SingleAsync());
+        var programPage = await planner.GetDocumentAsync("/programs/P001");
+        var history = programPage.QuerySelector("table.history")!.TextContent;
+        Assert.Contains("状態の変更", history);
+        Assert.Contains("局確認", history);
     }
 
     [Fact]

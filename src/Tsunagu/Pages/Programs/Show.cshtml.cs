@@ -84,7 +84,11 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
                 .Select(b => new BureauRef(b.Bureau.Name, b.Scope))
                 .ToListAsync(ct);
         }
-        History = await db.AuditEntries.AsNoTracking().Where(a => a.ProgramCode == Code).OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
+        // The program's own changes, and what happened to the reports it is in (imports, status changes).
+        var reportYears = Years.Select(y => (int?)y.FiscalYear).ToList();
+        History = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.ProgramCode == Code || (a.ProgramCode == null && reportYears.Contains(a.FiscalYear)))
+            .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
         return true;
     }
 }
