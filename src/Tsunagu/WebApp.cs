@@ -34,10 +34,16 @@ public static class WebApp
         customize?.Invoke(builder);
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
+        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>();
         builder.Services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/", Policies.Read);
+            // Reports and figures for those who report; people's records only for those who work with them.
+            o.Conventions.AuthorizeFolder("/Reports", Policies.Read);
+            o.Conventions.AuthorizeFolder("/Programs", Policies.Read);
             o.Conventions.AuthorizeFolder("/Users", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/People", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
+            o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AuthorizePage("/Account/ChangePassword");

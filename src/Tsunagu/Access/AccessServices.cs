@@ -51,7 +51,9 @@ public static class AccessServices
         services.AddAuthorization(o =>
         {
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
-            o.AddPolicy(Policies.Read, p => p.RequireRole(Roles.All));
+            o.AddPolicy(Policies.Read, p => p.RequireRole(Roles.Reports));
+            o.AddPolicy(Policies.Records, p => p.RequireRole(Roles.Records));
+            o.AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Auditor));
             o.AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Planner));
             o.AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
         });

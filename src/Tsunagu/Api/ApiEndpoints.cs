@@ -38,9 +38,10 @@ public static class ApiEndpoints
 {
     public static void MapApi(this WebApplication app)
     {
-        app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization(Policies.Read);
+        app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read).WithTags("reports");
+        app.MapRecordsApi();
 
         api.MapGet("/reports", async (TsunaguDb db, CancellationToken ct) =>
             (await db.Reports.AsNoTracking().OrderBy(r => r.FiscalYear)

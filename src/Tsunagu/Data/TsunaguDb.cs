@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
 using Tsunagu.Indicators;
+using Tsunagu.People;
+using Tsunagu.Places;
 using Tsunagu.Programs;
+using Tsunagu.Records;
 using Tsunagu.Reports;
 
 namespace Tsunagu.Data;
@@ -13,7 +16,7 @@ namespace Tsunagu.Data;
 /// The one model. Each provider has a subclass only so that its migrations live apart
 /// (Data/Migrations/Sqlite, Data/Migrations/Postgres); code everywhere else takes TsunaguDb.
 /// </summary>
-public abstract class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options)
+public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options)
 {
     public DbSet<SupportProgram> Programs => Set<SupportProgram>();
     public DbSet<Bureau> Bureaus => Set<Bureau>();
@@ -25,6 +28,23 @@ public abstract class TsunaguDb(DbContextOptions options) : IdentityDbContext<Ts
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Office> Offices => Set<Office>();
+    public DbSet<School> Schools => Set<School>();
+    public DbSet<Household> Households => Set<Household>();
+    public DbSet<Person> Persons => Set<Person>();
+    public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactPerson> ContactPersons => Set<ContactPerson>();
+    public DbSet<ContactNote> ContactNotes => Set<ContactNote>();
+    public DbSet<SupportSession> Sessions => Set<SupportSession>();
+    public DbSet<Attendance> Attendances => Set<Attendance>();
+    public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<SubsidyApplication> Subsidies => Set<SubsidyApplication>();
+    public DbSet<Placement> Placements => Set<Placement>();
+    public DbSet<Outcome> Outcomes => Set<Outcome>();
+    public DbSet<Distribution> Distributions => Set<Distribution>();
+    public DbSet<ProgramAssignment> ProgramAssignments => Set<ProgramAssignment>();
+    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -35,9 +55,11 @@ public abstract class TsunaguDb(DbContextOptions options) : IdentityDbContext<Ts
             e.HasIndex(a => new { a.ProgramCode, a.FiscalYear });
             e.HasIndex(a => a.At);
         });
+        OnRecordsCreating(b);
         b.Entity<SupportProgram>(e =>
         {
             e.ToTable("programs");
+            e.Property(p => p.Body).HasConversion<string>().HasMaxLength(16);
             e.Property(p => p.Code).HasMaxLength(16);
             e.HasIndex(p => p.Code).IsUnique();
             e.HasIndex(p => p.NameKey).IsUnique();
@@ -94,6 +116,87 @@ public abstract class TsunaguDb(DbContextOptions options) : IdentityDbContext<Ts
             e.Property(v => v.Basis).HasConversion<string>().HasMaxLength(24);
             e.Property(v => v.Source).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(v => new { v.FiscalYear, v.ProgramId, v.Position });
+        });
+    }
+}
+
+public abstract partial class TsunaguDb
+{
+    static void OnRecordsCreating(ModelBuilder b)
+    {
+        b.Entity<Office>(e => e.ToTable("offices"));
+        b.Entity<School>(e =>
+        {
+            e.ToTable("schools");
+            e.Property(s => s.Code).HasMaxLength(13);
+            e.HasIndex(s => s.Code).IsUnique();
+        });
+        b.Entity<Household>(e => e.ToTable("households"));
+        b.Entity<Person>(e =>
+        {
+            e.ToTable("persons");
+            e.HasIndex(p => p.KanaKey);
+            e.HasIndex(p => new { p.Name, p.BirthDate });
+            e.HasIndex(p => p.BirthDate);
+        });
+        b.Entity<Enrollment>(e =>
+        {
+            e.ToTable("enrollments");
+            e.HasIndex(x => new { x.ProgramId, x.PersonId });
+            e.HasIndex(x => x.PersonId);
+        });
+        b.Entity<Contact>(e =>
+        {
+            e.ToTable("contacts");
+            e.HasIndex(c => new { c.ProgramId, c.Date });
+            e.HasIndex(c => new { c.ProgramId, c.ImportKey }).IsUnique();
+            e.Ignore(c => c.IsOutsideOfficeHours);
+            e.HasMany(c => c.Persons).WithOne().HasForeignKey(p => p.ContactId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ContactPerson>(e =>
+        {
+            e.ToTable("contact_persons");
+            e.HasKey(x => new { x.ContactId, x.PersonId });
+            e.HasIndex(x => x.PersonId);
+        });
+        b.Entity<ContactNote>(e => e.ToTable("contact_notes"));
+        b.Entity<SupportSession>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasMany(s => s.Attendances).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Attendance>(e =>
+        {
+            e.ToTable("attendances");
+            e.HasKey(a => new { a.SessionId, a.PersonId });
+        });
+        b.Entity<Referral>(e =>
+        {
+            e.ToTable("referrals");
+            e.HasOne(r => r.FromProgram).WithMany().HasForeignKey(r => r.FromProgramId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(r => r.ToProgram).WithMany().HasForeignKey(r => r.ToProgramId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.ToProgramId, r.Status });
+        });
+        b.Entity<SubsidyApplication>(e =>
+        {
+            e.ToTable("subsidy_applications");
+            e.Property(s => s.AmountRequested).HasPrecision(12, 0);
+            e.Property(s => s.AmountApproved).HasPrecision(12, 0);
+        });
+        b.Entity<Placement>(e => e.ToTable("placements"));
+        b.Entity<Outcome>(e => e.ToTable("outcomes"));
+        b.Entity<Distribution>(e => e.ToTable("distributions"));
+        b.Entity<ProgramAssignment>(e =>
+        {
+            e.ToTable("program_assignments");
+            e.HasIndex(a => new { a.UserId, a.ProgramId }).IsUnique();
+        });
+        b.Entity<AccessLogEntry>(e =>
+        {
+            e.ToTable("access_log");
+            e.HasIndex(a => new { a.PersonId, a.At });
+            e.HasIndex(a => new { a.UserId, a.At });
         });
     }
 }

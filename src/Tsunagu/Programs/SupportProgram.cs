@@ -16,7 +16,19 @@ public class SupportProgram
 
     public string Overview { get; set; } = "";
 
+    /// <summary>
+    /// The education board (教育委員会) and the mayor's bureaus are separate bodies under the personal-data law:
+    /// a person's record passes between their programs only through a referral.
+    /// </summary>
+    public GoverningBody Body { get; set; }
+
     public static string CodeFor(int sequence) => $"P{sequence:D3}";
+}
+
+public enum GoverningBody
+{
+    Mayor = 0,          // 市長部局
+    EducationBoard = 1, // 教育委員会（教育局）
 }
 
 /// <summary>A bureau (局) of the city: こども若者局, 健康福祉局, 教育局.</summary>

@@ -182,7 +182,12 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
                     figures++;
                 }
                 position = 0;
-                foreach (var bureau in BureauParser.Parse(row.Bureau))
+                var rowBureaus = BureauParser.Parse(row.Bureau);
+                if (!laterYearExists && rowBureaus.Count > 0)
+                {
+                    program.Body = rowBureaus.Any(b => b.Name == "教育局") ? GoverningBody.EducationBoard : GoverningBody.Mayor;
+                }
+                foreach (var bureau in rowBureaus)
                 {
                     if (!bureaus.TryGetValue(bureau.Name, out var bureauId))
                     {

@@ -1,0 +1,150 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.People;
+using Tsunagu.Records;
+
+namespace Tsunagu.Api;
+
+public sealed record PersonItem(int Id, string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode, string Grade, int? HouseholdId);
+
+public sealed record ContactItem(
+    long Id, string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel,
+    int? DurationMinutes, bool OutsideOfficeHours, string StaffName, IReadOnlyList<NoteItem> Notes);
+
+public sealed record NoteItem(NoteProvenance Provenance, string Text);
+
+public sealed record EnrollmentItem(int Id, string ProgramCode, string ProgramName, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status);
+
+public sealed record ReferralItem(
+    int Id, int PersonId, string FromProgramCode, string? ToProgramCode, string? ToAgency, string Reason, ReferralStatus Status,
+    DateTimeOffset SentAt, string SentBy, DateTimeOffset? DecidedAt, string? DecidedBy);
+
+public sealed record ContactInput(
+    string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
+    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes);
+
+public sealed record ReferralInput(string FromProgramCode, string? ToProgramCode, string? ToAgency, string Reason);
+
+public sealed record DecisionInput(bool Accept, string? Note);
+
+/// <summary>
+/// People and their records under /api/v1, for case workers and managers: the same scope as the pages (a person
+/// outside it is simply not found) and every person returned is written to the access log.
+/// </summary>
+public static class RecordsApi
+{
+    public static void MapRecordsApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).WithTags("records");
+
+        api.MapGet("/people", async (string? q, DateOnly? birthDate, RecordScope scope, TimeProvider time) =>
+        {
+            var found = await PersonSearch.FindAsync(await scope.PersonsAsync(), q, birthDate);
+            await scope.LogAsync(found.Select(p => p.Id), "GET /api/v1/people");
+            return found.Select(p => ToItem(p, time)).ToList();
+        }).WithSummary("Search persons in scope by kana, name or birth date");
+
+        api.MapGet("/people/{id:int}", async Task<Results<Ok<PersonItem>, ProblemHttpResult>> (int id, RecordScope scope, TimeProvider time) =>
+            await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}") is { } person
+                ? TypedResults.Ok(ToItem(person, time))
+                : NotFound());
+
+        api.MapGet("/people/{id:int}/contacts", async Task<Results<Ok<List<ContactItem>>, ProblemHttpResult>> (int id, RecordScope scope) =>
+        {
+            if (await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}/contacts") is null)
+            {
+                return NotFound();
+            }
+            var contacts = await (await scope.ContactsAsync()).Where(c => c.Persons.Any(p => p.PersonId == id))
+                .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time)
+                .Select(c => new { c, c.Program.Code, Notes = c.Notes.OrderBy(n => n.Position).ToList() })
+                .ToListAsync();
+            return TypedResults.Ok(contacts.Select(x => new ContactItem(x.c.Id, x.Code, x.c.Date, x.c.Time, x.c.Kind, x.c.Category, x.c.Channel,
+                x.c.DurationMinutes, x.c.IsOutsideOfficeHours, x.c.StaffName, x.Notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList())).ToList());
+        });
+
+        api.MapPost("/people/{id:int}/contacts", async Task<Results<Created<ContactItem>, ProblemHttpResult>> (int id, ContactInput input, RecordScope scope, RecordsService records, Tsunagu.Data.TsunaguDb db) =>
+        {
+            if (await scope.ReadPersonAsync(id, "POST /api/v1/people/{id}/contacts") is null)
+            {
+                return NotFound();
+            }
+            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            try
+            {
+                var contact = await records.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
+                    input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>()));
+                var item = new ContactItem(contact.Id, input.ProgramCode, contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel,
+                    contact.DurationMinutes, contact.IsOutsideOfficeHours, contact.StaffName, contact.Notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList());
+                return TypedResults.Created($"/api/v1/people/{id}/contacts", item);
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
+
+        api.MapGet("/people/{id:int}/enrollments", async Task<Results<Ok<List<EnrollmentItem>>, ProblemHttpResult>> (int id, RecordScope scope) =>
+        {
+            if (await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}/enrollments") is null)
+            {
+                return NotFound();
+            }
+            return TypedResults.Ok(await (await scope.EnrollmentsAsync()).Where(e => e.PersonId == id)
+                .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status)).ToListAsync());
+        });
+
+        api.MapGet("/sessions", async (RecordScope scope) =>
+            await (await scope.SessionsAsync()).OrderByDescending(s => s.Date)
+                .Select(s => new { s.Id, ProgramCode = s.Program.Code, s.Kind, s.Date, s.Start, s.Title, Attendees = s.Attendances.Count, s.UnregisteredHeadCount })
+                .Take(500).ToListAsync());
+
+        api.MapGet("/referrals", async (RecordScope scope) =>
+        {
+            var referrals = await (await scope.ReferralsAsync()).OrderByDescending(r => r.SentAt)
+                .Select(r => new ReferralItem(r.Id, r.PersonId, r.FromProgram.Code, r.ToProgram == null ? null : r.ToProgram.Code, r.ToAgency, r.Reason,
+                    r.Status, r.SentAt, r.SentBy, r.DecidedAt, r.DecidedBy))
+                .Take(500).ToListAsync();
+            await scope.LogAsync(referrals.Select(r => r.PersonId), "GET /api/v1/referrals");
+            return referrals;
+        });
+
+        api.MapPost("/people/{id:int}/referrals", async Task<Results<Ok<ReferralItem>, ProblemHttpResult>> (int id, ReferralInput input, RecordScope scope, RecordsService records, Tsunagu.Data.TsunaguDb db) =>
+        {
+            if (await scope.ReadPersonAsync(id, "POST /api/v1/people/{id}/referrals") is null)
+            {
+                return NotFound();
+            }
+            var from = await db.Programs.Where(p => p.Code == input.FromProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            var to = input.ToProgramCode is null ? null : await db.Programs.Where(p => p.Code == input.ToProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            try
+            {
+                var r = await records.ReferAsync(id, from ?? -1, to, input.ToAgency, input.Reason);
+                return TypedResults.Ok(new ReferralItem(r.Id, r.PersonId, input.FromProgramCode, input.ToProgramCode, r.ToAgency, r.Reason, r.Status, r.SentAt, r.SentBy, null, null));
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
+
+        api.MapPost("/referrals/{id:int}/decision", async Task<Results<Ok, ProblemHttpResult>> (int id, DecisionInput input, RecordsService records) =>
+        {
+            try
+            {
+                await records.DecideAsync(id, input.Accept, input.Note);
+                return TypedResults.Ok();
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
+    }
+
+    static ProblemHttpResult NotFound() => TypedResults.Problem("見つかりません。", statusCode: StatusCodes.Status404NotFound);
+
+    public static PersonItem ToItem(Person p, TimeProvider time) => new(p.Id, p.Name, p.Kana, p.BirthDate, p.Role, p.SchoolCode,
+        SchoolGrade.Label(p.BirthDate, FiscalYears.FiscalYear.Current(time)), p.HouseholdId);
+}

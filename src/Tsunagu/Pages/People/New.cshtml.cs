@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
+using Tsunagu.People;
+using Tsunagu.Programs;
+using Tsunagu.Records;
+
+namespace Tsunagu.Pages.People;
+
+public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, TimeProvider time) : TsunaguPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public int? Household { get; set; }
+
+    [BindProperty]
+    public string Name { get; set; } = "";
+
+    [BindProperty]
+    public string Kana { get; set; } = "";
+
+    [BindProperty]
+    public DateOnly? BirthDate { get; set; }
+
+    [BindProperty]
+    public PersonRole Role { get; set; }
+
+    [BindProperty]
+    public string? SchoolCode { get; set; }
+
+    [BindProperty]
+    public int ProgramId { get; set; }
+
+    [BindProperty]
+    public DateOnly EnrolledOn { get; set; }
+
+    [BindProperty]
+    public ReferralSource Source { get; set; }
+
+    [BindProperty]
+    public string? WardCode { get; set; }
+
+    [BindProperty]
+    public List<HouseholdCircumstances> Circumstances { get; set; } = [];
+
+    public List<SupportProgram> Programs { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+
+    public async Task OnGetAsync()
+    {
+        EnrolledOn = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        await LoadAsync();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await LoadAsync();
+        if (BirthDate is null)
+        {
+            Errors.Add("生年月日を入れてください。");
+            return Page();
+        }
+        try
+        {
+            var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
+            var person = await records.RegisterAsync(new NewPerson(Name, Kana, BirthDate.Value, Role, SchoolCode, ProgramId, EnrolledOn, Source,
+                Household, WardCode, circumstances));
+            TempData["Message"] = "登録しました。";
+            return Redirect($"/people/{person.Id}");
+        }
+        catch (RecordAccessException e)
+        {
+            Errors.Add(e.Message);
+            return Page();
+        }
+    }
+
+    async Task LoadAsync()
+    {
+        var ids = await scope.ProgramIdsAsync();
+        Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using Tsunagu.FiscalYears;
+
+namespace Tsunagu.People;
+
+/// <summary>What a household's circumstances are, as the programs' eligibility asks.</summary>
+[Flags]
+public enum HouseholdCircumstances
+{
+    None = 0,
+    SingleMother = 1,          // ひとり親（母子）
+    SingleFather = 2,          // ひとり親（父子）
+    PublicAssistance = 4,      // 生活保護
+    Hardship = 8,              // 生活困窮
+    ChildRearingAllowance = 16, // 児童扶養手当
+    CareLeaver = 32,           // 社会的養護経験者
+}
+
+public class Household
+{
+    public int Id { get; set; }
+
+    /// <summary>The ward by its municipality code (041017 青葉区 …).</summary>
+    public string? WardCode { get; set; }
+
+    public HouseholdCircumstances Circumstances { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Person> Members { get; set; } = [];
+}
+
+public enum PersonRole
+{
+    Child = 0,      // 児童・生徒
+    Guardian = 1,   // 保護者
+    YoungAdult = 2, // 若者（社会的養護経験者など）
+}
+
+/// <summary>
+/// A child, guardian or young adult. The name is stored exactly as registered (髙, 𠮷): never normalised. The kana
+/// reading is what search uses.
+/// </summary>
+public class Person
+{
+    public int Id { get; set; }
+    public int? HouseholdId { get; set; }
+    public Household? Household { get; set; }
+    public required string Name { get; set; }
+    public required string Kana { get; set; }
+
+    /// <summary><see cref="Search.KanaKey"/> of the reading: hiragana, no spaces, full-width folded.</summary>
+    public required string KanaKey { get; set; }
+
+    public DateOnly BirthDate { get; set; }
+    public PersonRole Role { get; set; }
+
+    /// <summary>The school by MEXT's 学校コード, for children.</summary>
+    public string? SchoolCode { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public static class Search
+{
+    /// <summary>
+    /// The key a reading is searched by: NFKC (half-width kana and full-width letters folded), katakana as
+    /// hiragana, without spaces. Only for matching; the reading itself is kept as entered.
+    /// </summary>
+    public static string KanaKey(string kana)
+    {
+        var folded = kana.Normalize(NormalizationForm.FormKC);
+        var key = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+            key.Append(c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) : c);
+        }
+        return key.ToString();
+    }
+}
+
+/// <summary>
+/// The school grade of a child in a fiscal year. A school year takes children born from 2 April to 1 April of the
+/// next year (学校教育法: a child starts school in the April after turning six; a 1 April birthday turns six the
+/// day before, so it belongs to the earlier grade).
+/// </summary>
+public static class SchoolGrade
+{
+    /// <summary>1–6 小学校, 7–9 中学校, 10–12 高等学校 and the like; 0 or less before school, 13 or more after.</summary>
+    public static int Of(DateOnly birthDate, int fiscalYear)
+    {
+        var bornInFiscalYear = FiscalYear.Of(birthDate.AddDays(-1));
+        return fiscalYear - bornInFiscalYear - 6;
+    }
+
+    public static string Label(DateOnly birthDate, int fiscalYear) => Of(birthDate, fiscalYear) switch
+    {
+        <= 0 => "未就学",
+        <= 6 and var g => $"小{g}",
+        <= 9 and var g => $"中{g - 6}",
+        <= 12 and var g => $"高{g - 9}",
+        _ => "高校卒業後",
+    };
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Tsunagu.People;
+
+/// <summary>Finding a person by the beginning of the kana reading, the beginning of the name, or the birth date.</summary>
+public static class PersonSearch
+{
+    public const int Limit = 50;
+
+    public static async Task<List<Person>> FindAsync(IQueryable<Person> persons, string? text, DateOnly? birthDate, CancellationToken ct = default)
+    {
+        var query = persons.AsNoTracking();
+        var term = text?.Trim() ?? "";
+        if (term.Length == 0 && birthDate is null)
+        {
+            return [];
+        }
+        if (term.Length > 0)
+        {
+            var kana = Search.KanaKey(term);
+            // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
+            query = IsKana(kana)
+                ? query.Where(p => p.KanaKey.StartsWith(kana))
+                : query.Where(p => p.Name.StartsWith(term));
+        }
+        if (birthDate is { } date)
+        {
+            query = query.Where(p => p.BirthDate == date);
+        }
+        return await query.OrderBy(p => p.KanaKey).ThenBy(p => p.BirthDate).Take(Limit).ToListAsync(ct);
+    }
+
+    static bool IsKana(string text) => text.All(c => c is >= '\u3041' and <= '\u309F' or 'ー');
+}

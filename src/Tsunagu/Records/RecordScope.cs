@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+using Tsunagu.People;
+
+namespace Tsunagu.Records;
+
+public sealed class RecordAccessException(string message) : Exception(message);
+
+/// <summary>
+/// The one way to people's records. Every query for persons, households and records starts here and is limited to
+/// the programs the signed-in case worker or manager is assigned to; anyone else (planners, auditors, admins) gets
+/// nothing. Every read of a person is written to the access log.
+/// </summary>
+public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimeProvider time)
+{
+    IReadOnlyList<int>? programIds;
+
+    ClaimsPrincipal User => http.HttpContext?.User ?? throw new RecordAccessException("No signed-in user.");
+
+    public string UserId => User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new RecordAccessException("No signed-in user.");
+
+    public string UserName => User.Identity?.Name ?? UserId;
+
+    /// <summary>The programs whose records the user works with; empty for every role that does not.</summary>
+    public async Task<IReadOnlyList<int>> ProgramIdsAsync()
+    {
+        if (programIds is not null)
+        {
+            return programIds;
+        }
+        if (!Roles.Records.Any(User.IsInRole))
+        {
+            return programIds = [];
+        }
+        var userId = UserId;
+        return programIds = await db.ProgramAssignments.Where(a => a.UserId == userId).Select(a => a.ProgramId).ToListAsync();
+    }
+
+    /// <summary>Persons enrolled in one of the user's programs.</summary>
+    public async Task<IQueryable<Person>> PersonsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Persons.Where(p => db.Enrollments.Any(e => e.PersonId == p.Id && ids.Contains(e.ProgramId)));
+    }
+
+    /// <summary>Contacts of the user's programs only: a person in two programs shows each worker their own program's work.</summary>
+    public async Task<IQueryable<Contact>> ContactsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Contacts.Where(c => ids.Contains(c.ProgramId));
+    }
+
+    public async Task<IQueryable<Enrollment>> EnrollmentsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Enrollments.Where(e => ids.Contains(e.ProgramId));
+    }
+
+    /// <summary>Referrals sent from or to one of the user's programs.</summary>
+    public async Task<IQueryable<Referral>> ReferralsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Referrals.Where(r => ids.Contains(r.FromProgramId) || (r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)));
+    }
+
+    public async Task<IQueryable<SupportSession>> SessionsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Sessions.Where(s => ids.Contains(s.ProgramId));
+    }
+
+    public async Task<IQueryable<SubsidyApplication>> SubsidiesAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Subsidies.Where(s => ids.Contains(s.ProgramId));
+    }
+
+    /// <summary>A person in scope, logged as read from <paramref name="source"/>; null when out of scope or missing.</summary>
+    public async Task<Person?> ReadPersonAsync(int id, string source)
+    {
+        var person = await (await PersonsAsync()).Include(p => p.Household).AsNoTracking().SingleOrDefaultAsync(p => p.Id == id);
+        if (person is not null)
+        {
+            await LogAsync([person.Id], source);
+        }
+        return person;
+    }
+
+    /// <summary>Writes one access-log entry per person shown.</summary>
+    public async Task LogAsync(IEnumerable<int> personIds, string source)
+    {
+        var now = time.GetUtcNow();
+        foreach (var personId in personIds.Distinct())
+        {
+            db.AccessLog.Add(new AccessLogEntry { At = now, UserId = UserId, UserName = UserName, PersonId = personId, Source = source });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Throws unless the program is one of the user's.</summary>
+    public async Task EnsureProgramAsync(int programId)
+    {
+        if (!(await ProgramIdsAsync()).Contains(programId))
+        {
+            throw new RecordAccessException("この事業の記録を扱う権限がありません。");
+        }
+    }
+}

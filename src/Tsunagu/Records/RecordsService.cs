@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.People;
+using Tsunagu.Programs;
+
+namespace Tsunagu.Records;
+
+public sealed record NewPerson(
+    string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode,
+    int ProgramId, DateOnly EnrolledOn, ReferralSource Source, int? HouseholdId, string? WardCode, HouseholdCircumstances Circumstances);
+
+public sealed record NewContact(
+    int ProgramId, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
+    IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes);
+
+/// <summary>What case workers write: registrations, contacts, referrals. Every write checks the scope first.</summary>
+public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider time)
+{
+    public async Task<Person> RegisterAsync(NewPerson input)
+    {
+        await scope.EnsureProgramAsync(input.ProgramId);
+        if (string.IsNullOrWhiteSpace(input.Name) || string.IsNullOrWhiteSpace(input.Kana))
+        {
+            throw new RecordAccessException("氏名とふりがなは必須です。");
+        }
+        if (input.WardCode is { Length: > 0 } ward && !Places.MunicipalityCode.IsValid(ward))
+        {
+            throw new RecordAccessException($"区のコード {ward} は正しい団体コードではありません（検査数字が合いません）。");
+        }
+        var now = time.GetUtcNow();
+        Household? household = null;
+        if (input.HouseholdId is { } householdId)
+        {
+            household = await (await scope.PersonsAsync()).Where(p => p.HouseholdId == householdId).Select(p => p.Household).FirstOrDefaultAsync()
+                ?? throw new RecordAccessException("その世帯は見られません。");
+        }
+        household ??= new Household { WardCode = input.WardCode, Circumstances = input.Circumstances, CreatedAt = now };
+        // Stored exactly as given: a registered name is never normalised.
+        var person = new Person
+        {
+            Name = input.Name,
+            Kana = input.Kana,
+            KanaKey = Search.KanaKey(input.Kana),
+            BirthDate = input.BirthDate,
+            Role = input.Role,
+            SchoolCode = string.IsNullOrWhiteSpace(input.SchoolCode) ? null : input.SchoolCode,
+            Household = household,
+            CreatedAt = now,
+        };
+        db.Persons.Add(person);
+        db.Enrollments.Add(new Enrollment { Person = person, ProgramId = input.ProgramId, From = input.EnrolledOn, Source = input.Source });
+        await db.SaveChangesAsync();
+        return person;
+    }
+
+    public async Task<Contact> RecordContactAsync(int personId, NewContact input)
+    {
+        await scope.EnsureProgramAsync(input.ProgramId);
+        var persons = await scope.PersonsAsync();
+        var involved = new[] { personId }.Concat(input.OtherPersonIds).Distinct().ToList();
+        var enrolled = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId)).Select(e => e.PersonId).ToListAsync();
+        var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId }).ToListAsync();
+        var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
+        if (!enrolled.Contains(personId))
+        {
+            throw new RecordAccessException("この人はこの事業に登録されていません。先に登録してください。");
+        }
+        // Others on the record are the person's own household (a guardian with the child), never someone out of scope.
+        if (input.OtherPersonIds.Any(id => inHousehold.All(p => p.Id != id || p.HouseholdId != subjectHousehold)))
+        {
+            throw new RecordAccessException("同じ世帯の人だけを一緒に記録できます。");
+        }
+        var userId = scope.UserId;
+        var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleAsync();
+        var contact = new Contact
+        {
+            ProgramId = input.ProgramId,
+            Date = input.Date,
+            Time = input.Time,
+            Kind = input.Kind,
+            Category = string.IsNullOrWhiteSpace(input.Category) ? null : input.Category,
+            Channel = input.Channel,
+            DurationMinutes = input.DurationMinutes,
+            StaffUserId = userId,
+            StaffName = staff ?? "",
+            CreatedAt = time.GetUtcNow(),
+            Persons = involved.Select(id => new ContactPerson
+            {
+                PersonId = id,
+                Role = id == personId ? ContactPersonRole.Subject : ContactPersonRole.Guardian,
+            }).ToList(),
+            Notes = input.Notes.Where(n => !string.IsNullOrWhiteSpace(n.Value))
+                .Select((n, i) => new ContactNote { Position = i, Provenance = n.Key, Text = n.Value }).ToList(),
+        };
+        db.Contacts.Add(contact);
+        await db.SaveChangesAsync();
+        return contact;
+    }
+
+    /// <summary>
+    /// Connects a person to another program or an outside agency. Between the mayor's bureaus and the education
+    /// board this is the only way a record passes, so every referral is also in the audit trail.
+    /// </summary>
+    public async Task<Referral> ReferAsync(int personId, int fromProgramId, int? toProgramId, string? toAgency, string reason)
+    {
+        await scope.EnsureProgramAsync(fromProgramId);
+        if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == fromProgramId))
+        {
+            throw new RecordAccessException("この人はこの事業に登録されていません。");
+        }
+        if (toProgramId is null == string.IsNullOrWhiteSpace(toAgency))
+        {
+            throw new RecordAccessException("つなぎ先は事業か外部の機関のどちらか一つを指定してください。");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new RecordAccessException("つなぐ理由を書いてください。");
+        }
+        var from = await db.Programs.SingleAsync(p => p.Id == fromProgramId);
+        var to = toProgramId is { } id ? await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new RecordAccessException("つなぎ先の事業がありません。") : null;
+        var referral = new Referral
+        {
+            PersonId = personId,
+            FromProgramId = fromProgramId,
+            ToProgramId = toProgramId,
+            ToAgency = to is null ? toAgency : null,
+            Reason = reason,
+            Status = ReferralStatus.Sent,
+            SentAt = time.GetUtcNow(),
+            SentBy = scope.UserName,
+        };
+        db.Referrals.Add(referral);
+        Audit("referral.send", from, $"person:{personId}", to?.Code ?? toAgency);
+        await db.SaveChangesAsync();
+        return referral;
+    }
+
+    /// <summary>The receiving program accepts (the person is enrolled there) or declines, with a note.</summary>
+    public async Task<Referral> DecideAsync(int referralId, bool accept, string? note)
+    {
+        var referral = await db.Referrals.Include(r => r.ToProgram).SingleOrDefaultAsync(r => r.Id == referralId)
+            ?? throw new RecordAccessException("その依頼はありません。");
+        if (referral.ToProgramId is not { } toProgramId)
+        {
+            throw new RecordAccessException("外部機関への依頼は受理できません。");
+        }
+        await scope.EnsureProgramAsync(toProgramId);
+        if (referral.Status != ReferralStatus.Sent)
+        {
+            throw new RecordAccessException($"この依頼はすでに「{referral.Status.Japanese()}」です。");
+        }
+        var now = time.GetUtcNow();
+        referral.Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
+        referral.DecidedAt = now;
+        referral.DecidedBy = scope.UserName;
+        referral.DecisionNote = note;
+        if (accept && !await db.Enrollments.AnyAsync(e => e.PersonId == referral.PersonId && e.ProgramId == toProgramId && e.Status == EnrollmentStatus.Active))
+        {
+            db.Enrollments.Add(new Enrollment
+            {
+                PersonId = referral.PersonId,
+                ProgramId = toProgramId,
+                From = DateOnly.FromDateTime(time.GetLocalNow().DateTime),
+                Source = ReferralSource.OtherProgram,
+            });
+        }
+        Audit(accept ? "referral.accept" : "referral.decline", referral.ToProgram!, $"person:{referral.PersonId}", note);
+        await db.SaveChangesAsync();
+        return referral;
+    }
+
+    /// <summary>Assigns a case worker or manager to a program, never to programs of both governing bodies.</summary>
+    public static async Task AssignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time)
+    {
+        var bodies = await db.ProgramAssignments.Where(a => a.UserId == userId)
+            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => p.Body).Distinct().ToListAsync();
+        if (bodies.Any(b => b != program.Body))
+        {
+            throw new RecordAccessException(
+                "教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません（記録は依頼を通してだけ渡ります）。");
+        }
+        if (await db.ProgramAssignments.AnyAsync(a => a.UserId == userId && a.ProgramId == program.Id))
+        {
+            return;
+        }
+        db.ProgramAssignments.Add(new ProgramAssignment { UserId = userId, ProgramId = program.Id });
+        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "account.assign", ProgramCode = program.Code, Subject = userId });
+        await db.SaveChangesAsync();
+    }
+
+    void Audit(string action, SupportProgram program, string subject, string? after) => db.AuditEntries.Add(new AuditEntry
+    {
+        At = time.GetUtcNow(),
+        Actor = scope.UserName,
+        Action = action,
+        ProgramCode = program.Code,
+        Subject = subject,
+        After = after,
+    });
+}
