@@ -310,7 +310,21 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             }
             return 0;
         }));
-        return new Command("users", "アカウントの管理") { add, reset, list };
+        var assignEmail = new Argument<string>("EMAIL");
+        var programCode = new Option<string>("--program") { Description = "事業コード（例: P001）", Required = true };
+        var assign = new Command("assign", "相談員・事業担当を事業に割り当てます（その事業の記録だけが見られます）。") { assignEmail, programCode };
+        assign.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var email = result.GetValue(assignEmail)!;
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleOrDefaultAsync(ct)
+                ?? throw new AccountException($"{email} のアカウントはありません。");
+            var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == result.GetValue(programCode), ct)
+                ?? throw new AccountException($"事業 {result.GetValue(programCode)} はありません。");
+            await Records.RecordsService.AssignAsync(db, userId, program, Actor, TimeProvider.System);
+            await io.Out.WriteLineAsync($"{email} を {program.Code} {program.Name} に割り当てました。");
+            return 0;
+        }));
+        return new Command("users", "アカウントの管理") { add, reset, list, assign };
     }
 
     static string Actor => $"cli:{Environment.UserName}";
@@ -343,7 +357,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             }
             return await body(scope.ServiceProvider, db);
         }
-        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException or AccountException
+        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException or AccountException or Records.RecordAccessException
                                       or UnencodableException or FileErrorException or ArgumentException or InvalidOperationException)
         {
             await io.Error.WriteLineAsync(e.Message);

@@ -26,7 +26,17 @@ public static partial class FiscalYear
 
     public static DateOnly End(int fiscalYear) => new(fiscalYear + 1, 3, 31);
 
-    public static int Current(TimeProvider time) => Of(DateOnly.FromDateTime(time.GetLocalNow().DateTime));
+    /// <summary>
+    /// The city's clock: Japan time, whatever zone the server runs in, so that 31 March 23:30 is still the old
+    /// fiscal year on a server set to UTC.
+    /// </summary>
+    public static readonly TimeZoneInfo Japan = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    public static DateTime Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), Japan).DateTime;
+
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
+
+    public static int Current(TimeProvider time) => Of(Today(time));
 
     /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>
     public static (string Era, int Year) EraOf(DateOnly date)

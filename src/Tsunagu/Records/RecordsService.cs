@@ -162,7 +162,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             {
                 PersonId = referral.PersonId,
                 ProgramId = toProgramId,
-                From = DateOnly.FromDateTime(time.GetLocalNow().DateTime),
+                From = FiscalYears.FiscalYear.Today(time),
                 Source = ReferralSource.OtherProgram,
             });
         }

@@ -8,7 +8,8 @@ using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Browser;
 
-[CollectionDefinition(Name)]
+// Alone, after the other tests: a browser waiting on a page is the wrong thing to share two cores with.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";

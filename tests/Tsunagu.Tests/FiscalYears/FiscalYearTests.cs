@@ -1,4 +1,5 @@
 using Tsunagu.FiscalYears;
+using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.FiscalYears;
 
@@ -54,16 +55,10 @@ public class FiscalYearTests
         Assert.Equal(fiscalYear, FiscalYear.FindIn(text));
 
     [Fact]
-    public void Current_UsesTheTimeProvider()
+    public void Current_IsJapanTime_WhateverTheServersZone()
     {
-        var time = new FixedTime(new DateTimeOffset(2025, 3, 31, 23, 59, 0, TimeSpan.FromHours(9)));
-        Assert.Equal(2024, FiscalYear.Current(time));
-    }
-
-    sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
-
-        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.CreateCustomTimeZone("JST", TimeSpan.FromHours(9), "JST", "JST");
+        // 23:59 on 31 March in Japan is 14:59 UTC: still FY2024. One minute later, in Japan, it is FY2025.
+        Assert.Equal(2024, FiscalYear.Current(new FixedTime(new DateTimeOffset(2025, 3, 31, 14, 59, 0, TimeSpan.Zero))));
+        Assert.Equal(2025, FiscalYear.Current(new FixedTime(new DateTimeOffset(2025, 3, 31, 15, 0, 0, TimeSpan.Zero))));
     }
 }

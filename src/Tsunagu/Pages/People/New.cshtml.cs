@@ -47,7 +47,7 @@ public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, T
 
     public async Task OnGetAsync()
     {
-        EnrolledOn = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        EnrolledOn = FiscalYears.FiscalYear.Today(time);
         await LoadAsync();
     }
 

@@ -46,8 +46,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         {
             return NotFound();
         }
-        var now = time.GetLocalNow();
-        Contact.Date = DateOnly.FromDateTime(now.DateTime);
+        var now = FiscalYears.FiscalYear.Now(time);
+        Contact.Date = DateOnly.FromDateTime(now);
         Contact.Time = new TimeOnly(now.Hour, now.Minute / 5 * 5);
         Contact.ProgramId = RecordablePrograms.FirstOrDefault()?.Id ?? 0;
         return Page();

@@ -12,8 +12,8 @@ using Tsunagu.Data;
 namespace Tsunagu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTsunaguDb))]
-    [Migration("20261126154737_Records")]
-    partial class Records
+    [Migration("20261126155037_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

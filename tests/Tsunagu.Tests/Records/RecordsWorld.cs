@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Access;
+using Tsunagu.People;
+using Tsunagu.Records;
+using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Web;
+
+namespace Tsunagu.Tests.Records;
+
+/// <summary>
+/// A small city for scope tests: 髙橋𠮷子 and her mother in 学習・生活サポート事業 (P001, mayor's bureaus), 佐藤太郎 in
+/// ひとり親家庭等生活向上支援事業 (P008), nobody yet in スクールカウンセラー配置事業 (P003, education board), and one
+/// account of every role.
+/// </summary>
+public sealed class RecordsWorld : IAsyncDisposable
+{
+    public const string AliceName = "髙橋 𠮷子";
+    public const string BobName = "佐藤 太郎";
+
+    /// <summary>20 June 2024, 10:00 in Japan: FY2024, when 髙橋𠮷子 (born 15 June 2009) is in 中3.</summary>
+    public static readonly FixedTime Today = new(new DateTimeOffset(2024, 6, 20, 10, 0, 0, TimeSpan.FromHours(9)));
+
+    public required TestDatabase Database { get; init; }
+    public required TsunaguFactory Factory { get; init; }
+    public required Dictionary<string, string> Users { get; init; }
+    public int Alice { get; private set; }
+    public int Mother { get; private set; }
+    public int Bob { get; private set; }
+
+    public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind)
+    {
+        var database = await TestDatabase.CreateAsync(kind, migrate: false);
+        var factory = await TsunaguFactory.StartAsync(database, Today);
+        var users = new Dictionary<string, string>();
+        foreach (var (name, role, program) in new[]
+        {
+            ("caseworkerA", Roles.Caseworker, "P001"), ("caseworkerB", Roles.Caseworker, "P008"), ("caseworkerEdu", Roles.Caseworker, "P003"),
+            ("managerA", Roles.Manager, "P001"), ("planner", Roles.Planner, null), ("viewer", Roles.Viewer, null),
+            ("auditor", Roles.Auditor, null), ("admin", Roles.Admin, null),
+        })
+        {
+            users[name] = await factory.AddUserAsync(role);
+            if (program is not null)
+            {
+                var result = await CliRun.RunAsync(database, "users", "assign", users[name], "--program", program);
+                Assert.Equal(0, result.ExitCode);
+            }
+        }
+        var world = new RecordsWorld { Database = database, Factory = factory, Users = users };
+        await world.SeedAsync();
+        return world;
+    }
+
+    async Task SeedAsync()
+    {
+        await using var db = Database.NewDb();
+        var programs = await db.Programs.ToDictionaryAsync(p => p.Code, p => p.Id);
+        var household = new Household { WardCode = "041017", Circumstances = HouseholdCircumstances.SingleMother | HouseholdCircumstances.Hardship };
+        var alice = Person(AliceName, "たかはし よしこ", new DateOnly(2009, 6, 15), PersonRole.Child, household);
+        var mother = Person("髙橋 花子", "たかはし はなこ", new DateOnly(1982, 1, 20), PersonRole.Guardian, household);
+        var bob = Person(BobName, "さとう たろう", new DateOnly(1990, 3, 3), PersonRole.Guardian, new Household());
+        db.Persons.AddRange(alice, mother, bob);
+        db.Enrollments.AddRange(
+            new Enrollment { Person = alice, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) },
+            new Enrollment { Person = mother, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) },
+            new Enrollment { Person = bob, ProgramId = programs["P008"], From = new DateOnly(2024, 5, 1) });
+        db.Contacts.AddRange(
+            Contact(programs["P001"], new DateOnly(2024, 6, 1), alice, "数学の課題に取り組んだ"),
+            Contact(programs["P001"], new DateOnly(2024, 6, 8), alice, "進路について話した"),
+            Contact(programs["P008"], new DateOnly(2024, 6, 3), bob, "養育費の相談"));
+        await db.SaveChangesAsync();
+        (Alice, Mother, Bob) = (alice.Id, mother.Id, bob.Id);
+    }
+
+    static Person Person(string name, string kana, DateOnly birth, PersonRole role, Household household) =>
+        new() { Name = name, Kana = kana, KanaKey = Search.KanaKey(kana), BirthDate = birth, Role = role, Household = household };
+
+    static Contact Contact(int programId, DateOnly date, Person person, string said) => new()
+    {
+        ProgramId = programId,
+        Date = date,
+        Time = new TimeOnly(15, 0),
+        Kind = ContactKind.StudySession,
+        Channel = ContactChannel.Visit,
+        StaffName = "職員",
+        Persons = [new ContactPerson { Person = person }],
+        Notes = [new ContactNote { Provenance = NoteProvenance.PersonSaid, Text = said }],
+    };
+
+    public Task<WebClient> SignInAsync(string user) => WebClient.SignInAsync(Factory, Users[user]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

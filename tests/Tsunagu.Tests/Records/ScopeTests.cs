@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Web;
+
+namespace Tsunagu.Tests.Records;
+
+public class ScopeTests
+{
+    /// <summary>Every page and endpoint that can show a person, as the user of each role would call it.</summary>
+    static IEnumerable<string> Endpoints(RecordsWorld w) =>
+    [
+        "/people?q=たかはし",
+        "/people?q=髙橋",
+        $"/people?birthDate=2009-06-15",
+        $"/people/{w.Alice}",
+        $"/people/{w.Mother}",
+        "/referrals",
+        "/api/v1/people?q=たかはし",
+        $"/api/v1/people?birthDate=2009-06-15",
+        $"/api/v1/people/{w.Alice}",
+        $"/api/v1/people/{w.Alice}/contacts",
+        $"/api/v1/people/{w.Alice}/enrollments",
+        "/api/v1/referrals",
+        "/api/v1/sessions",
+    ];
+
+    public static TheoryData<DatabaseKind, string> UsersOtherThanAlicesCaseworkers => new()
+    {
+        { DatabaseKind.Sqlite, "caseworkerB" },
+        { DatabaseKind.Sqlite, "caseworkerEdu" },
+        { DatabaseKind.Sqlite, "planner" },
+        { DatabaseKind.Sqlite, "viewer" },
+        { DatabaseKind.Sqlite, "auditor" },
+        { DatabaseKind.Sqlite, "admin" },
+        { DatabaseKind.Postgres, "caseworkerB" },
+        { DatabaseKind.Postgres, "caseworkerEdu" },
+        { DatabaseKind.Postgres, "planner" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UsersOtherThanAlicesCaseworkers))]
+    public async Task AnyoneOutsideTheProgram_GetsNothingOfAlice_FromAnyPageOrEndpoint(DatabaseKind kind, string user)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync(user);
+
+        foreach (var url in Endpoints(world))
+        {
+            var response = await client.Http.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            // The search box echoes what was typed (髙橋); the given names and the records must never appear.
+            Assert.DoesNotContain("𠮷子", body);
+            Assert.DoesNotContain("花子", body);
+            Assert.DoesNotContain("数学の課題", body);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Forbidden
+                    || response.Headers.Location?.AbsolutePath == "/account/denied",
+                $"{user} {url}: {response.StatusCode}");
+        }
+        await using var db = world.Database.NewDb();
+        Assert.False(await db.AccessLog.AnyAsync(e => e.PersonId == world.Alice || e.PersonId == world.Mother));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task CaseworkerOfTheProgram_SeesAlice_AndEveryReadIsLogged(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync("caseworkerA");
+
+        var search = await client.GetDocumentAsync("/people?q=タカハシ");
+        var page = await client.GetDocumentAsync($"/people/{world.Alice}");
+        using var contacts = await client.Http.GetFromJsonAsync<System.Text.Json.JsonDocument>($"/api/v1/people/{world.Alice}/contacts");
+        var bob = await client.Http.GetAsync($"/people/{world.Bob}");
+
+        Assert.Equal(["髙橋 花子", RecordsWorld.AliceName], search.QuerySelectorAll("tbody th").Select(th => th.TextContent));
+        Assert.Equal(RecordsWorld.AliceName + " たかはし よしこ", page.QuerySelector("h1")!.TextContent);
+        Assert.Contains("中3", page.QuerySelector("main > p")!.TextContent);
+        Assert.Equal(2, page.QuerySelectorAll("ol.timeline > li").Length);
+        Assert.Equal(2, contacts!.RootElement.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, bob.StatusCode);
+
+        await using var db = world.Database.NewDb();
+        var log = await db.AccessLog.Where(e => e.PersonId == world.Alice).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(["GET /people (search)", "GET /people/{id}", "GET /api/v1/people/{id}/contacts"], log.Select(e => e.Source));
+        Assert.All(log, e => Assert.Equal(world.Users["caseworkerA"], e.UserName));
+        Assert.Contains(await db.AccessLog.Where(e => e.PersonId == world.Mother).Select(e => e.Source).ToListAsync(),
+            s => s == "GET /people/{id} (household)");
+        Assert.False(await db.AccessLog.AnyAsync(e => e.PersonId == world.Bob));
+    }
+
+    [Fact]
+    public async Task Auditor_SearchesTheAccessLog_ButReadsNoRecord()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        await caseworker.GetDocumentAsync($"/people/{world.Alice}");
+        var auditor = await world.SignInAsync("auditor");
+
+        var log = await auditor.GetDocumentAsync($"/accesslog?person={world.Alice}");
+        var caseworkerTriesLog = await caseworker.Http.GetAsync("/accesslog");
+
+        var rows = log.QuerySelectorAll("tbody tr").Select(tr => tr.TextContent).ToList();
+        Assert.Single(rows);
+        Assert.Contains(world.Users["caseworkerA"], rows[0]);
+        Assert.Contains("GET /people/{id}", rows[0]);
+        Assert.DoesNotContain("髙橋", log.Body!.TextContent);
+        Assert.Equal("/account/denied", caseworkerTriesLog.Headers.Location?.AbsolutePath);
+    }
+}
