@@ -152,6 +152,8 @@ public abstract partial class TsunaguDb
             e.HasIndex(c => new { c.ProgramId, c.Date });
             e.HasIndex(c => new { c.ProgramId, c.ImportKey }).IsUnique();
             e.Ignore(c => c.IsOutsideOfficeHours);
+            e.Ignore(c => c.IsWeekdayEvening);
+            e.Ignore(c => c.IsSaturday);
             e.HasMany(c => c.Persons).WithOne().HasForeignKey(p => p.ContactId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -92,8 +92,15 @@ public class Contact
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Weekday evening (from 17:15) or Saturday: the hours the program keeps open outside office time.</summary>
-    public bool IsOutsideOfficeHours => Date.DayOfWeek == DayOfWeek.Saturday || (Time is { } t && t >= new TimeOnly(17, 15));
+    static readonly TimeOnly OfficeOpens = new(8, 30), OfficeCloses = new(17, 15);
+
+    /// <summary>A weekday from 17:15: the evening hours some programs keep open.</summary>
+    public bool IsWeekdayEvening => Date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && Time is { } t && t >= OfficeCloses;
+
+    public bool IsSaturday => Date.DayOfWeek == DayOfWeek.Saturday;
+
+    /// <summary>Outside the city's office hours (8:30–17:15 on weekdays): evenings, early mornings, weekends.</summary>
+    public bool IsOutsideOfficeHours => Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (Time is { } t && (t < OfficeOpens || t >= OfficeCloses));
 }
 
 public enum ContactPersonRole { Subject = 0, Guardian = 1, Other = 2 }

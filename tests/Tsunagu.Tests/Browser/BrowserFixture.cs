@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tsunagu.Access;
@@ -31,6 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string PlannerEmail { get; private set; } = "";
     public string ViewerEmail { get; private set; } = "";
+    public string CaseworkerEmail { get; private set; } = "";
     public TestDatabase Database => database;
 
     /// <summary>Where screenshots go: artifacts/screenshots at the top of the repository.</summary>
@@ -49,6 +51,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         PlannerEmail = await TestAccounts.AddAsync(app.Services, Roles.Planner);
         ViewerEmail = await TestAccounts.AddAsync(app.Services, Roles.Viewer);
+        CaseworkerEmail = await TestAccounts.AddAsync(app.Services, Roles.Caseworker);
+        await SeedRecordsAsync();
 
         Directory.CreateDirectory(Screenshots);
         Console.WriteLine($"Screenshots: {Screenshots}");
@@ -62,6 +66,29 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>The case worker works in 学習・生活サポート事業, where 山田𠮷子 and her mother are registered.</summary>
+    async Task SeedRecordsAsync()
+    {
+        await using var db = database.NewDb();
+        var program = await db.Programs.SingleAsync(p => p.Code == "P001");
+        var userId = await db.Users.Where(u => u.Email == CaseworkerEmail).Select(u => u.Id).SingleAsync();
+        await Tsunagu.Records.RecordsService.AssignAsync(db, userId, program, "test", TimeProvider.System);
+        var household = new Tsunagu.People.Household { WardCode = "041041" };
+        foreach (var (name, kana, born, role) in new[]
+        {
+            ("山田 𠮷子", "やまだ よしこ", new DateOnly(2010, 9, 1), Tsunagu.People.PersonRole.Child),
+            ("山田 春美", "やまだ はるみ", new DateOnly(1983, 5, 5), Tsunagu.People.PersonRole.Guardian),
+        })
+        {
+            var person = new Tsunagu.People.Person
+            {
+                Name = name, Kana = kana, KanaKey = Tsunagu.People.Search.KanaKey(kana), BirthDate = born, Role = role, Household = household,
+            };
+            db.Enrollments.Add(new Tsunagu.Records.Enrollment { Person = person, ProgramId = program.Id, From = new DateOnly(2024, 4, 1) });
+        }
+        await db.SaveChangesAsync();
+    }
+
     public async Task<IPage> SignInAsync(string email, int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "ja-JP" });
@@ -70,7 +97,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("メールアドレス").FillAsync(email);
         await page.GetByLabel("パスワード").FillAsync(TestAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
-        await page.WaitForURLAsync($"{BaseUrl}/");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
         return page;
     }
 

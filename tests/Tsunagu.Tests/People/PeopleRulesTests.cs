@@ -49,13 +49,15 @@ public class PeopleRulesTests
     public void KanaKey_FoldsKatakanaHalfWidthAndSpaces(string kana, string key) => Assert.Equal(key, Search.KanaKey(kana));
 
     [Theory]
-    [InlineData("2024-06-15", "10:00", true)]  // a Saturday
-    [InlineData("2024-06-17", "17:30", true)]  // a weekday evening
-    [InlineData("2024-06-17", "17:00", false)]
-    [InlineData("2024-06-17", null, false)]
-    public void Contact_OutsideOfficeHours_IsEveningsAndSaturdays(string date, string? time, bool outside)
+    [InlineData("2024-06-15", "10:00", true, false, true)]  // a Saturday
+    [InlineData("2024-06-16", "10:00", true, false, false)] // a Sunday
+    [InlineData("2024-06-17", "17:30", true, true, false)]  // a weekday evening
+    [InlineData("2024-06-17", "17:14", false, false, false)]
+    [InlineData("2024-06-17", "08:00", true, false, false)] // before the office opens
+    [InlineData("2024-06-17", null, false, false, false)]
+    public void Contact_OfficeHours_EveningsAndSaturdaysAreRecognised(string date, string? time, bool outside, bool evening, bool saturday)
     {
         var contact = new Contact { Date = DateOnly.Parse(date), Time = time is null ? null : TimeOnly.Parse(time) };
-        Assert.Equal(outside, contact.IsOutsideOfficeHours);
+        Assert.Equal((outside, evening, saturday), (contact.IsOutsideOfficeHours, contact.IsWeekdayEvening, contact.IsSaturday));
     }
 }
