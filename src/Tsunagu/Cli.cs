@@ -58,6 +58,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(ReportCommands());
         root.Subcommands.Add(MetricsCommands());
         root.Subcommands.Add(UserCommands());
+        root.Subcommands.Add(RecordCommands());
         return root;
     }
 
@@ -325,6 +326,35 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             return 0;
         }));
         return new Command("users", "アカウントの管理") { add, reset, list, assign };
+    }
+
+    Command RecordCommands()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = ".xlsx または .csv（列の並びは docs/records-import.md）" };
+        var program = new Option<string>("--program") { Description = "事業コード（例: P001）", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "書き込まずに結果だけを表示します" };
+        var import = new Command("import", "事業が Excel で付けてきた登録・支援記録を取り込みます。") { file, program, dryRun };
+        import.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var outcome = await services.GetRequiredService<Records.Import.RecordImporter>()
+                .ImportAsync(result.GetValue(file)!.FullName, result.GetValue(program)!, Actor, result.GetValue(dryRun), ct);
+            if (!outcome.Succeeded)
+            {
+                foreach (var error in outcome.Errors)
+                {
+                    await io.Error.WriteLineAsync(error.ToString());
+                }
+                await io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
+                return 1;
+            }
+            await io.Out.WriteLineAsync(Records.Import.RecordImportText.Summary(outcome, result.GetValue(dryRun)));
+            foreach (var doubtful in outcome.Doubtful)
+            {
+                await io.Out.WriteLineAsync(Records.Import.RecordImportText.Doubtful(doubtful));
+            }
+            return 0;
+        }));
+        return new Command("records", "支援記録") { import };
     }
 
     static string Actor => $"cli:{Environment.UserName}";

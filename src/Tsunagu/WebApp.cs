@@ -14,7 +14,8 @@ public static class TsunaguServices
         .AddTsunaguDatabase()
         .AddScoped<ReportImporter>()
         .AddScoped<ReportReader>()
-        .AddScoped<ReportWorkflow>();
+        .AddScoped<ReportWorkflow>()
+        .AddScoped<Records.Import.RecordImporter>();
 }
 
 /// <summary>The web application behind <c>tsunagu serve</c>.</summary>

@@ -91,6 +91,30 @@ public static partial class FiscalYear
         return western.Success ? int.Parse(western.Groups["year"].Value, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>令和6年6月15日, 平成21年6月15日 (after NFKC); null if the text is not such a date or the date does not exist.</summary>
+    public static DateOnly? ParseEraDate(string text)
+    {
+        var m = EraDatePattern().Match(text);
+        if (!m.Success)
+        {
+            return null;
+        }
+        var start = Eras.First(e => e.Name == m.Groups["era"].Value).Start;
+        var year = start.Year + (m.Groups["year"].Value == "元" ? 1 : int.Parse(m.Groups["year"].Value, CultureInfo.InvariantCulture)) - 1;
+        var month = int.Parse(m.Groups["month"].Value, CultureInfo.InvariantCulture);
+        var day = int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture);
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return null;
+        }
+        var date = new DateOnly(year, month, day);
+        // 平成31年5月1日 does not exist: that day is 令和元年5月1日.
+        return EraOf(date).Era == m.Groups["era"].Value ? date : null;
+    }
+
+    [GeneratedRegex(@"^(?<era>令和|平成|昭和|大正|明治)(?<year>元|\d{1,2})年(?<month>\d{1,2})月(?<day>\d{1,2})日$")]
+    private static partial Regex EraDatePattern();
+
     [GeneratedRegex(@"(?<era>令和|平成|昭和|大正|明治)\s*(?<year>元|\d{1,2})\s*年")]
     private static partial Regex EraYearPattern();
 

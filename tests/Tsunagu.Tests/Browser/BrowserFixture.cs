@@ -82,7 +82,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             var person = new Tsunagu.People.Person
             {
-                Name = name, Kana = kana, KanaKey = Tsunagu.People.Search.KanaKey(kana), BirthDate = born, Role = role, Household = household,
+                Name = name,
+                Kana = kana,
+                KanaKey = Tsunagu.People.Search.KanaKey(kana),
+                BirthDate = born,
+                Role = role,
+                Household = household,
             };
             db.Enrollments.Add(new Tsunagu.Records.Enrollment { Person = person, ProgramId = program.Id, From = new DateOnly(2024, 4, 1) });
         }

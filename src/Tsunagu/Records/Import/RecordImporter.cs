@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Reports.Files;
+
+namespace Tsunagu.Records.Import;
+
+/// <summary>A new person whose reading and birth date match someone already registered under another spelling.</summary>
+public sealed record DoubtfulMatch(int Line, int ExistingPersonId);
+
+public sealed record RecordImportResult(
+    int Rows, int NewPersons, int MatchedPersons, int NewEnrollments, int NewContacts, int SkippedContacts,
+    IReadOnlyList<DoubtfulMatch> Doubtful, int DoubtfulTotal, IReadOnlyList<FileError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    public static RecordImportResult Failed(params FileError[] errors) => new(0, 0, 0, 0, 0, 0, [], 0, errors);
+}
+
+/// <summary>What a writer did with the rows.</summary>
+public sealed class WriteCounts
+{
+    public int Rows;
+    public int NewPersons;
+    public int MatchedPersons;
+    public int NewEnrollments;
+    public int NewContacts;
+    public int SkippedContacts;
+    public int DoubtfulTotal;
+    public List<DoubtfulMatch> Doubtful { get; } = [];
+
+    /// <summary>Enough doubtful matches to act on; beyond this only the count grows, so memory stays flat.</summary>
+    public const int DoubtfulListed = 1000;
+
+    public void AddDoubtful(DoubtfulMatch match)
+    {
+        DoubtfulTotal++;
+        if (Doubtful.Count < DoubtfulListed)
+        {
+            Doubtful.Add(match);
+        }
+    }
+}
+
+/// <summary>
+/// Imports a program's spreadsheet of registrations and contacts. The file is read twice, streaming: first every
+/// row is checked and any bad row stops the import before anything is written; then the rows are written in one
+/// transaction (binary COPY on PostgreSQL, prepared statements on SQLite). A person is matched by name and birth
+/// date exactly; a reading and birth date that match someone under another spelling is reported, never merged.
+/// Re-running the same file adds nothing: each contact row carries a key of its content.
+/// </summary>
+public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
+{
+    const int MaxErrors = 100;
+
+    public async Task<RecordImportResult> ImportAsync(string path, string programCode, string actor, bool dryRun = false, CancellationToken ct = default)
+    {
+        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == programCode, ct);
+        if (program is null)
+        {
+            return RecordImportResult.Failed(new FileError(Path.GetFileName(path), null, null, $"事業 {programCode} はありません。"));
+        }
+        TableFile file;
+        RecordLayout layout;
+        var errors = new List<FileError>();
+        try
+        {
+            file = TableFile.Open(path);
+            layout = ReadLayout(file);
+            foreach (var record in Records(file))
+            {
+                layout.Parse(record, errors);
+                if (errors.Count >= MaxErrors)
+                {
+                    break;
+                }
+            }
+        }
+        catch (FileErrorException e)
+        {
+            return RecordImportResult.Failed(e.Error);
+        }
+        if (errors.Count > 0)
+        {
+            return RecordImportResult.Failed([.. errors]);
+        }
+
+        var now = time.GetUtcNow();
+        var today = FiscalYears.FiscalYear.Today(time);
+        var strategy = db.Database.CreateExecutionStrategy();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var rows = Records(file).Select(r => layout.Parse(r, errors)!);
+        var counts = db is PostgresTsunaguDb
+            ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, now, today, ct)
+            : await SqliteRecordWriter.WriteAsync((Microsoft.Data.Sqlite.SqliteConnection)connection,
+                (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, now, today, ct);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now,
+            Actor = actor,
+            Action = "records.import",
+            ProgramCode = program.Code,
+            Subject = file.Name,
+            After = $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）",
+        });
+        await db.SaveChangesAsync(ct);
+        if (dryRun)
+        {
+            await transaction.RollbackAsync(ct);
+        }
+        else
+        {
+            await transaction.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        return new RecordImportResult(counts.Rows, counts.NewPersons, counts.MatchedPersons, counts.NewEnrollments, counts.NewContacts,
+            counts.SkippedContacts, counts.Doubtful, counts.DoubtfulTotal, []);
+    }
+
+    static RecordLayout ReadLayout(TableFile file)
+    {
+        var header = file.ReadRecords().FirstOrDefault(r => !r.IsBlank)
+            ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。見出し行と記録の行が必要です。"));
+        return RecordLayout.Read(file, header);
+    }
+
+    static IEnumerable<TableRecord> Records(TableFile file) => file.ReadRecords().Where(r => !r.IsBlank).Skip(1);
+}

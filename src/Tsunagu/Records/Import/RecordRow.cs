@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Tsunagu.Japanese;
+using Tsunagu.People;
+using Tsunagu.Reports.Files;
+
+namespace Tsunagu.Records.Import;
+
+/// <summary>
+/// One row of a program's own spreadsheet: a person (registration) and, where 記録日 is filled, one contact.
+/// Columns are known by their header, in any order; see docs/records-import.md.
+/// </summary>
+public sealed record RecordRow(
+    int Line,
+    string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode, string? WardCode, string? HouseholdKey,
+    DateOnly? EnrolledOn, ReferralSource Source,
+    DateOnly? Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? Duration,
+    string? PersonSaid, string? ThirdPartySaid, string? AgencySaid, string? Assessment, string? StaffName)
+{
+    public bool HasContact => Date is not null;
+
+    public IEnumerable<(NoteProvenance Provenance, string Text)> Notes()
+    {
+        if (!string.IsNullOrWhiteSpace(PersonSaid)) { yield return (NoteProvenance.PersonSaid, PersonSaid); }
+        if (!string.IsNullOrWhiteSpace(ThirdPartySaid)) { yield return (NoteProvenance.ThirdPartySaid, ThirdPartySaid); }
+        if (!string.IsNullOrWhiteSpace(AgencySaid)) { yield return (NoteProvenance.AgencySaid, AgencySaid); }
+        if (!string.IsNullOrWhiteSpace(Assessment)) { yield return (NoteProvenance.StaffAssessment, Assessment); }
+    }
+
+    /// <summary>
+    /// What makes a contact row the same row when a file is imported again: the person and everything recorded.
+    /// A hash, so the key itself holds no personal data.
+    /// </summary>
+    public string ImportKey()
+    {
+        var text = string.Join("\u001F", Name, BirthDate.ToString("O"), Date?.ToString("O"), Time?.ToString("O"), Kind, Category, Channel,
+            Duration, PersonSaid, ThirdPartySaid, AgencySaid, Assessment, StaffName);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    }
+}
+
+/// <summary>The column layout and the rules each cell must meet.</summary>
+public sealed class RecordLayout
+{
+    public static readonly string[] Columns =
+    [
+        "氏名", "ふりがな", "生年月日", "本人区分", "学校コード", "区コード", "世帯番号", "登録日", "紹介元",
+        "記録日", "時刻", "種別", "分類", "方法", "時間（分）", "本人・家族の話", "第三者の話", "関係機関からの情報", "職員の所見", "担当職員",
+    ];
+
+    static readonly string[] Required = ["氏名", "ふりがな", "生年月日"];
+
+    readonly Dictionary<string, int> index;
+    readonly TableFile file;
+
+    RecordLayout(TableFile file, Dictionary<string, int> index)
+    {
+        this.file = file;
+        this.index = index;
+    }
+
+    public static RecordLayout Read(TableFile file, TableRecord header)
+    {
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < header.Fields.Count; i++)
+        {
+            var name = JapaneseText.MatchKey(header.Fields[i]);
+            if (name.Length == 0)
+            {
+                continue;
+            }
+            var column = Columns.FirstOrDefault(c => JapaneseText.MatchKey(c) == name)
+                ?? throw new FileErrorException(file.Error(header.Line, i, $"見出し「{header.Fields[i]}」が分かりません。使える見出しは docs/records-import.md のとおりです。"));
+            if (!index.TryAdd(column, i))
+            {
+                throw new FileErrorException(file.Error(header.Line, i, $"「{column}」の列が2つあります。"));
+            }
+        }
+        var missing = Required.Where(r => !index.ContainsKey(r)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new FileErrorException(file.Error(header.Line, null, $"見出しに{string.Join("・", missing.Select(m => $"「{m}」"))}の列がありません。"));
+        }
+        return new RecordLayout(file, index);
+    }
+
+    /// <summary>The row, or null with the problems added to <paramref name="errors"/> (line, column, what).</summary>
+    public RecordRow? Parse(TableRecord record, List<FileError> errors)
+    {
+        var before = errors.Count;
+        string? Cell(string column) =>
+            index.TryGetValue(column, out var i) && i < record.Fields.Count && record.Fields[i].Trim().Length > 0 ? record.Fields[i].Trim() : null;
+        void Error(string column, string message) => errors.Add(file.Error(record.Line, index.GetValueOrDefault(column, -1) is var i and >= 0 ? i : null, $"{column}: {message}"));
+        T Choice<T>(string column, T fallback, Func<string, T?> parse) where T : struct
+        {
+            var text = Cell(column);
+            if (text is null)
+            {
+                return fallback;
+            }
+            if (parse(text) is { } value)
+            {
+                return value;
+            }
+            Error(column, $"「{text}」は使えません。");
+            return fallback;
+        }
+        DateOnly? Date(string column)
+        {
+            var text = Cell(column);
+            if (text is null)
+            {
+                return null;
+            }
+            if (Dates.TryParse(text) is { } date)
+            {
+                return date;
+            }
+            Error(column, "日付として読めません（例: 2024-06-15、2024/6/15、令和6年6月15日）。");
+            return null;
+        }
+
+        // The name is kept exactly as written in the cell (spaces inside included); only the cell's ends are trimmed.
+        var name = Cell("氏名");
+        var kana = Cell("ふりがな");
+        if (name is null) { Error("氏名", "空です。"); }
+        if (kana is null) { Error("ふりがな", "空です。"); }
+        var birth = Date("生年月日");
+        if (birth is null && Cell("生年月日") is null) { Error("生年月日", "空です。"); }
+        var role = Choice("本人区分", PersonRole.Child, t => Enum.GetValues<PersonRole>().Cast<PersonRole?>().FirstOrDefault(r => r!.Value.Japanese() == t));
+        var source = Choice("紹介元", ReferralSource.Other, t => Enum.GetValues<ReferralSource>().Cast<ReferralSource?>().FirstOrDefault(r => r!.Value.Japanese() == t));
+        var kind = Choice("種別", ContactKind.Consultation, t => Enum.GetValues<ContactKind>().Cast<ContactKind?>().FirstOrDefault(k => k!.Value.Japanese() == t));
+        var channel = Choice("方法", ContactChannel.Visit, t => Enum.GetValues<ContactChannel>().Cast<ContactChannel?>().FirstOrDefault(c => c!.Value.Japanese() == t));
+        var ward = Cell("区コード");
+        if (ward is not null && !Places.MunicipalityCode.IsValid(ward.Normalize(NormalizationForm.FormKC)))
+        {
+            Error("区コード", $"「{ward}」は正しい団体コードではありません（6桁、検査数字つき）。");
+        }
+        var school = Cell("学校コード");
+        if (school is not null && !Places.School.IsValidCode(school.Normalize(NormalizationForm.FormKC)))
+        {
+            Error("学校コード", $"「{school}」は13桁の学校コードではありません。");
+        }
+        var date = Date("記録日");
+        TimeOnly? time = null;
+        if (Cell("時刻") is { } timeText)
+        {
+            time = Dates.TryParseTime(timeText);
+            if (time is null) { Error("時刻", "時刻として読めません（例: 14:30）。"); }
+        }
+        int? duration = null;
+        if (Cell("時間（分）") is { } minutes)
+        {
+            if (int.TryParse(minutes.Normalize(NormalizationForm.FormKC), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= 1440)
+            {
+                duration = m;
+            }
+            else
+            {
+                Error("時間（分）", "0〜1440 の分数を書いてください。");
+            }
+        }
+        if (date is null && (Cell("種別") ?? Cell("本人・家族の話") ?? Cell("職員の所見")) is not null)
+        {
+            Error("記録日", "記録の内容があるのに記録日が空です。");
+        }
+        if (errors.Count > before)
+        {
+            return null;
+        }
+        return new RecordRow(record.Line, name!, kana!, birth!.Value, role, school?.Normalize(NormalizationForm.FormKC), ward?.Normalize(NormalizationForm.FormKC),
+            Cell("世帯番号"), Date("登録日"), source, date, time, kind, Cell("分類"), channel, duration,
+            Cell("本人・家族の話"), Cell("第三者の話"), Cell("関係機関からの情報"), Cell("職員の所見"), Cell("担当職員"));
+    }
+}
+
+/// <summary>Dates and times as staff type them, or as Excel stores them.</summary>
+public static class Dates
+{
+    static readonly string[] Formats = ["yyyy-MM-dd", "yyyy/M/d", "yyyy-M-d", "yyyy.M.d", "yyyy年M月d日"];
+
+    public static DateOnly? TryParse(string text)
+    {
+        var t = text.Normalize(NormalizationForm.FormKC).Trim();
+        if (DateOnly.TryParseExact(t, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+        // An Excel date cell arrives as its serial number.
+        if (t.Length == 5 && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var serial))
+        {
+            return DateOnly.FromDateTime(DateTime.FromOADate(serial));
+        }
+        return FiscalYears.FiscalYear.ParseEraDate(t);
+    }
+
+    public static TimeOnly? TryParseTime(string text)
+    {
+        var t = text.Normalize(NormalizationForm.FormKC).Trim();
+        if (TimeOnly.TryParseExact(t, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+        if (double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var fraction) && fraction is >= 0 and < 1)
+        {
+            return TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(Math.Round(fraction * 24 * 60)));
+        }
+        return null;
+    }
+}

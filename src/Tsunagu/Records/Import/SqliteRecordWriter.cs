@@ -1,0 +1,162 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Tsunagu.People;
+
+namespace Tsunagu.Records.Import;
+
+/// <summary>
+/// SQLite: prepared statements in the import's one transaction, a few per row. SQLite is in-process, so a
+/// statement costs microseconds and nothing is gained by staging.
+/// </summary>
+static class SqliteRecordWriter
+{
+    public static async Task<WriteCounts> WriteAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RecordRow> rows, int programId, DateTimeOffset now, DateOnly today,
+        CancellationToken ct)
+    {
+        // Stored the way EF stores them in this database, so EF reads back what was written here.
+        var createdAt = (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(now)!;
+        SqliteCommand Prepare(string sql, params string[] names)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var name in names)
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+            command.Prepare();
+            return command;
+        }
+        static object Db(object? value) => value ?? DBNull.Value;
+
+        using var findExact = Prepare("""SELECT "Id" FROM persons WHERE "Name" = $name AND "BirthDate" = $birth LIMIT 1""", "$name", "$birth");
+        using var findSimilar = Prepare("""SELECT "Id" FROM persons WHERE "KanaKey" = $kana AND "BirthDate" = $birth LIMIT 1""", "$kana", "$birth");
+        using var addHousehold = Prepare("""INSERT INTO households ("WardCode", "Circumstances", "CreatedAt") VALUES ($ward, 0, $now) RETURNING "Id" """, "$ward", "$now");
+        using var addPerson = Prepare("""
+            INSERT INTO persons ("HouseholdId", "Name", "Kana", "KanaKey", "BirthDate", "Role", "SchoolCode", "CreatedAt")
+            VALUES ($household, $name, $kana, $key, $birth, $role, $school, $now) RETURNING "Id"
+            """, "$household", "$name", "$kana", "$key", "$birth", "$role", "$school", "$now");
+        using var hasEnrollment = Prepare("""SELECT 1 FROM enrollments WHERE "PersonId" = $person AND "ProgramId" = $program LIMIT 1""", "$person", "$program");
+        using var addEnrollment = Prepare("""
+            INSERT INTO enrollments ("PersonId", "ProgramId", "From", "Source", "Status") VALUES ($person, $program, $from, $source, 0)
+            """, "$person", "$program", "$from", "$source");
+        using var addContact = Prepare("""
+            INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
+            VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $now)
+            ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING RETURNING "Id"
+            """, "$program", "$date", "$time", "$kind", "$category", "$channel", "$duration", "$staff", "$key", "$now");
+        using var addContactPerson = Prepare("""INSERT INTO contact_persons ("ContactId", "PersonId", "Role") VALUES ($contact, $person, 0)""", "$contact", "$person");
+        using var addNote = Prepare("""
+            INSERT INTO contact_notes ("ContactId", "Position", "Provenance", "Text") VALUES ($contact, $position, $provenance, $text)
+            """, "$contact", "$position", "$provenance", "$text");
+
+        // Persons above this id were created by this import: finding one again is not a match with the registry.
+        using var maxId = Prepare("""SELECT coalesce(max("Id"), 0) FROM persons""");
+        var existingUpTo = (long)(await maxId.ExecuteScalarAsync(ct))!;
+
+        var counts = new WriteCounts();
+        var households = new Dictionary<string, long>();
+        var seen = (Key: "", Id: 0L);
+        foreach (var row in rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            counts.Rows++;
+            var birth = row.BirthDate.ToString("yyyy-MM-dd");
+            var key = row.Name + "\u001F" + birth;
+            long personId;
+            // Rows of one person usually stand together; the last person is remembered, nothing more.
+            if (seen.Key == key)
+            {
+                personId = seen.Id;
+            }
+            else
+            {
+                findExact.Parameters["$name"].Value = row.Name;
+                findExact.Parameters["$birth"].Value = birth;
+                if (await findExact.ExecuteScalarAsync(ct) is long existing)
+                {
+                    personId = existing;
+                    counts.MatchedPersons += existing <= existingUpTo ? 1 : 0;
+                }
+                else
+                {
+                    var kanaKey = Search.KanaKey(row.Kana);
+                    findSimilar.Parameters["$kana"].Value = kanaKey;
+                    findSimilar.Parameters["$birth"].Value = birth;
+                    if (await findSimilar.ExecuteScalarAsync(ct) is long similar)
+                    {
+                        counts.AddDoubtful(new DoubtfulMatch(row.Line, (int)similar));
+                    }
+                    var householdKey = row.HouseholdKey ?? key;
+                    if (!households.TryGetValue(householdKey, out var householdId))
+                    {
+                        addHousehold.Parameters["$ward"].Value = Db(row.WardCode);
+                        addHousehold.Parameters["$now"].Value = createdAt;
+                        householdId = (long)(await addHousehold.ExecuteScalarAsync(ct))!;
+                        if (row.HouseholdKey is not null)
+                        {
+                            households[householdKey] = householdId;
+                        }
+                    }
+                    addPerson.Parameters["$household"].Value = householdId;
+                    addPerson.Parameters["$name"].Value = row.Name;
+                    addPerson.Parameters["$kana"].Value = row.Kana;
+                    addPerson.Parameters["$key"].Value = kanaKey;
+                    addPerson.Parameters["$birth"].Value = birth;
+                    addPerson.Parameters["$role"].Value = (int)row.Role;
+                    addPerson.Parameters["$school"].Value = Db(row.SchoolCode);
+                    addPerson.Parameters["$now"].Value = createdAt;
+                    personId = (long)(await addPerson.ExecuteScalarAsync(ct))!;
+                    counts.NewPersons++;
+                }
+                seen = (key, personId);
+
+                hasEnrollment.Parameters["$person"].Value = personId;
+                hasEnrollment.Parameters["$program"].Value = programId;
+                if (await hasEnrollment.ExecuteScalarAsync(ct) is null)
+                {
+                    addEnrollment.Parameters["$person"].Value = personId;
+                    addEnrollment.Parameters["$program"].Value = programId;
+                    addEnrollment.Parameters["$from"].Value = (row.EnrolledOn ?? row.Date ?? today).ToString("yyyy-MM-dd");
+                    addEnrollment.Parameters["$source"].Value = (int)row.Source;
+                    await addEnrollment.ExecuteNonQueryAsync(ct);
+                    counts.NewEnrollments++;
+                }
+            }
+
+            if (!row.HasContact)
+            {
+                continue;
+            }
+            addContact.Parameters["$program"].Value = programId;
+            addContact.Parameters["$date"].Value = row.Date!.Value.ToString("yyyy-MM-dd");
+            addContact.Parameters["$time"].Value = Db(row.Time?.ToString("HH:mm:ss.FFFFFFF"));
+            addContact.Parameters["$kind"].Value = (int)row.Kind;
+            addContact.Parameters["$category"].Value = Db(row.Category);
+            addContact.Parameters["$channel"].Value = (int)row.Channel;
+            addContact.Parameters["$duration"].Value = Db(row.Duration);
+            addContact.Parameters["$staff"].Value = row.StaffName ?? "";
+            addContact.Parameters["$key"].Value = row.ImportKey();
+            addContact.Parameters["$now"].Value = createdAt;
+            if (await addContact.ExecuteScalarAsync(ct) is not long contactId)
+            {
+                counts.SkippedContacts++;
+                continue;
+            }
+            counts.NewContacts++;
+            addContactPerson.Parameters["$contact"].Value = contactId;
+            addContactPerson.Parameters["$person"].Value = personId;
+            await addContactPerson.ExecuteNonQueryAsync(ct);
+            foreach (var (provenance, text) in row.Notes())
+            {
+                addNote.Parameters["$contact"].Value = contactId;
+                addNote.Parameters["$position"].Value = (int)provenance;
+                addNote.Parameters["$provenance"].Value = (int)provenance;
+                addNote.Parameters["$text"].Value = text;
+                await addNote.ExecuteNonQueryAsync(ct);
+            }
+        }
+        return counts;
+    }
+}
