@@ -36,6 +36,7 @@ public static class WebApp
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
         builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>();
+        builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddRazorPages(o =>
         {
             // Reports and figures for those who report; people's records only for those who work with them.
@@ -44,6 +45,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Users", Policies.Administer);
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");

@@ -99,3 +99,16 @@ public static class ContactCategories
     public static IReadOnlyList<string> For(SupportProgram program) =>
         ByProgram.TryGetValue(program.NameKey, out var categories) ? categories : [];
 }
+
+public static class SessionText
+{
+    public static string Japanese(SessionKind kind) => kind switch
+    {
+        SessionKind.StudySession => "学習会",
+        SessionKind.Ibasho => "居場所",
+        SessionKind.OnlineClass => "オンライン教室",
+        SessionKind.EmploymentSeminar => "就業支援セミナー",
+        SessionKind.SpecialistSeminar => "専門セミナー",
+        _ => kind.ToString(),
+    };
+}

@@ -9,10 +9,9 @@ namespace Tsunagu.Pages.Reports;
 /// dry run to show what would change, and imported for real only when the planner confirms.
 /// </summary>
 [RequestSizeLimit(MaxBytes)]
-public class UploadModel(ReportImporter importer, TimeProvider time) : TsunaguPageModel
+public class UploadModel(ReportImporter importer, UploadStore uploads) : TsunaguPageModel
 {
     const int MaxBytes = 50 * 1024 * 1024;
-    static readonly string Uploads = Path.Combine(Path.GetTempPath(), "tsunagu-uploads");
 
     [BindProperty(SupportsGet = true)]
     public int? FiscalYear { get; set; }
@@ -35,19 +34,16 @@ public class UploadModel(ReportImporter importer, TimeProvider time) : TsunaguPa
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        RemoveOldUploads();
-        Token = Guid.NewGuid().ToString("N");
-        FileName = Path.GetFileName(file.FileName);
-        var folder = Directory.CreateDirectory(Path.Combine(Uploads, Token)).FullName;
-        await using (var stored = System.IO.File.Create(Path.Combine(folder, FileName)))
+        var (token, path) = await uploads.SaveAsync(file, ct);
+        FileName = Path.GetFileName(path);
+        Result = await importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true);
+        if (Result.Succeeded)
         {
-            await file.CopyToAsync(stored, ct);
+            Token = token;
         }
-        Result = await importer.ImportAsync(Path.Combine(folder, FileName), FiscalYear, Actor, ct, dryRun: true);
-        if (!Result.Succeeded)
+        else
         {
-            Directory.Delete(folder, recursive: true);
-            Token = null;
+            UploadStore.Remove(path);
         }
         return Page();
     }
@@ -58,16 +54,14 @@ public class UploadModel(ReportImporter importer, TimeProvider time) : TsunaguPa
         {
             return Forbid();
         }
-        // The token names a folder: only a GUID, never a path, is accepted.
-        var folder = Guid.TryParseExact(token, "N", out _) ? Path.Combine(Uploads, token) : null;
-        var path = folder is not null && Directory.Exists(folder) ? Directory.GetFiles(folder).SingleOrDefault() : null;
+        var path = UploadStore.Find(token);
         if (path is null)
         {
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
             return Page();
         }
         var result = await importer.ImportAsync(path, FiscalYear, Actor, ct);
-        Directory.Delete(folder!, recursive: true);
+        UploadStore.Remove(path);
         if (!result.Succeeded)
         {
             Result = result;
@@ -75,17 +69,5 @@ public class UploadModel(ReportImporter importer, TimeProvider time) : TsunaguPa
         }
         TempData["Message"] = $"{Path.GetFileName(path)} を取り込みました（{result.Rows} 事業）。";
         return Redirect($"/reports/{result.FiscalYear}");
-    }
-
-    void RemoveOldUploads()
-    {
-        if (!Directory.Exists(Uploads))
-        {
-            return;
-        }
-        foreach (var old in new DirectoryInfo(Uploads).GetDirectories().Where(d => d.CreationTimeUtc < time.GetUtcNow().UtcDateTime.AddDays(-1)))
-        {
-            old.Delete(recursive: true);
-        }
     }
 }

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+using Tsunagu.Programs;
+using Tsunagu.Records;
+using Tsunagu.Records.Import;
+
+namespace Tsunagu.Pages.People;
+
+/// <summary>A program manager's upload of the program's old spreadsheet: checked, previewed, then applied.</summary>
+[RequestSizeLimit(200 * 1024 * 1024)]
+public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importer, UploadStore uploads) : TsunaguPageModel
+{
+    [BindProperty]
+    public int ProgramId { get; set; }
+
+    public List<SupportProgram> Programs { get; private set; } = [];
+    public RecordImportResult? Result { get; private set; }
+    public bool Applied { get; private set; }
+    public string? Token { get; private set; }
+    public List<string> Errors { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Forbid();
+
+    public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Forbid();
+        }
+        if (file is null || file.Length == 0)
+        {
+            Errors.Add("ファイルを選んでください。");
+            return Page();
+        }
+        var program = Programs.SingleOrDefault(p => p.Id == ProgramId);
+        if (program is null)
+        {
+            Errors.Add("担当の事業を選んでください。");
+            return Page();
+        }
+        var (token, path) = await uploads.SaveAsync(file, ct);
+        Result = await importer.ImportAsync(path, program.Code, Actor, dryRun: true, ct);
+        if (Result.Succeeded)
+        {
+            Token = token;
+        }
+        else
+        {
+            UploadStore.Remove(path);
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostApplyAsync(string token, CancellationToken ct)
+    {
+        if (!await LoadAsync())
+        {
+            return Forbid();
+        }
+        var program = Programs.SingleOrDefault(p => p.Id == ProgramId);
+        var path = UploadStore.Find(token);
+        if (program is null || path is null)
+        {
+            Errors.Add("アップロードしたファイルが見つかりません。もう一度アップロードしてください。");
+            return Page();
+        }
+        Result = await importer.ImportAsync(path, program.Code, Actor, dryRun: false, ct);
+        UploadStore.Remove(path);
+        Applied = Result.Succeeded;
+        return Page();
+    }
+
+    /// <summary>Managers only, and only for the programs they are assigned to.</summary>
+    async Task<bool> LoadAsync()
+    {
+        if (!User.IsInRole(Roles.Manager))
+        {
+            return false;
+        }
+        var ids = await scope.ProgramIdsAsync();
+        Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+namespace Tsunagu.Pages;
+
+/// <summary>
+/// Uploaded files between the preview and the confirmation: each in a folder of its own under a random token,
+/// removed once applied, and swept after a day.
+/// </summary>
+public sealed class UploadStore(TimeProvider time)
+{
+    static readonly string Root = Path.Combine(Path.GetTempPath(), "tsunagu-uploads");
+
+    public async Task<(string Token, string Path)> SaveAsync(IFormFile file, CancellationToken ct)
+    {
+        Sweep();
+        var token = Guid.NewGuid().ToString("N");
+        var folder = Directory.CreateDirectory(Path.Combine(Root, token)).FullName;
+        var path = Path.Combine(folder, Path.GetFileName(file.FileName));
+        await using var stored = File.Create(path);
+        await file.CopyToAsync(stored, ct);
+        return (token, path);
+    }
+
+    /// <summary>The file saved under the token; only a GUID is accepted, never a path.</summary>
+    public static string? Find(string? token)
+    {
+        if (!Guid.TryParseExact(token, "N", out _))
+        {
+            return null;
+        }
+        var folder = Path.Combine(Root, token!);
+        return Directory.Exists(folder) ? Directory.GetFiles(folder).SingleOrDefault() : null;
+    }
+
+    public static void Remove(string path) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+
+    void Sweep()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return;
+        }
+        var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-1);
+        foreach (var old in new DirectoryInfo(Root).GetDirectories().Where(d => d.CreationTimeUtc < cutoff))
+        {
+            old.Delete(recursive: true);
+        }
+    }
+}
