@@ -25,9 +25,9 @@ public class SessionsAndUploadTests
             ["present"] = world.Alice.ToString(),
             ["headCount"] = "3",
         });
-        await using (var db = world.Database.NewDb())
+        await using (var first = world.Database.NewDb())
         {
-            Assert.Equal([world.Alice], await db.Attendances.Select(a => a.PersonId).ToListAsync());
+            Assert.Equal([world.Alice], await first.Attendances.Select(a => a.PersonId).ToListAsync());
         }
         // A forged tick for someone of another program is ignored.
         var forged = await caseworker.Http.PostAsync(sessionUrl, new FormUrlEncodedContent(new Dictionary<string, string>
