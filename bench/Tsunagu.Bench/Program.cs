@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu;
+using Tsunagu.Bench;
 using Tsunagu.Data;
 using Tsunagu.Reports;
 
@@ -15,9 +16,13 @@ using Tsunagu.Reports;
 //
 // The child verbs: `import DB-PROVIDER CONNECTION FILE` and `export DB-PROVIDER CONNECTION FORMAT`.
 
-if (args.Length > 0 && args[0] is "import" or "export")
+if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "latency")
 {
     return await Child.RunAsync(args);
+}
+if (args.Length > 0 && args[0] == "records")
+{
+    return await RecordsMain(args);
 }
 
 var rowCounts = Option("--rows", "10000,100000").Split(',').Select(int.Parse).ToList();
@@ -57,6 +62,54 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Versio
 Console.WriteLine(string.Join(Environment.NewLine, results));
 return 0;
 
+async Task<int> RecordsMain(string[] args)
+{
+    var persons = int.Parse(Option("--persons", "100000"), CultureInfo.InvariantCulture);
+    var contacts = int.Parse(Option("--contacts", "1000000"), CultureInfo.InvariantCulture);
+    var work = Directory.CreateTempSubdirectory("tsunagu-bench-records-").FullName;
+    var lines = new List<string>
+    {
+        $"persons {persons:N0}, contacts {contacts:N0}",
+        "| provider | step | rows | seconds | rows/s | peak memory (MiB) |",
+        "|---|---|---:|---:|---:|---:|",
+    };
+    try
+    {
+        var file = Path.Combine(work, "city.csv");
+        var clock = Stopwatch.StartNew();
+        Tsunagu.Demo.SyntheticCity.Write(file, 1, new(2024, persons, contacts));
+        var rows = File.ReadLines(file).LongCount() - 1;
+        lines.Insert(1, $"generated {rows:N0} rows ({new FileInfo(file).Length / 1048576.0:F0} MiB) in {clock.Elapsed.TotalSeconds:F0} s");
+        var latency = new List<string>();
+        foreach (var provider in Option("--providers", "sqlite,postgres").Split(','))
+        {
+            string Connection(string name) => provider == "sqlite"
+                ? $"Data Source={Path.Combine(work, name + ".db")}"
+                : Postgres.NewDatabaseAsync().GetAwaiter().GetResult();
+            var tsunagu = Connection("tsunagu");
+            var (seconds, peak, _) = await Measure("records-import", provider, tsunagu, file);
+            lines.Add($"| {provider} | Tsunagu import | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {peak / 1048576.0:F0} |");
+            var (rawSeconds, rawPeak, _) = await Measure("raw", provider, Connection("raw"), file);
+            lines.Add($"| {provider} | {(provider == "sqlite" ? "raw prepared INSERT" : "raw binary COPY")} | {rows:N0} | {rawSeconds:F1} | {rows / rawSeconds:N0} | {rawPeak / 1048576.0:F0} |");
+            lines.Add($"| {provider} | Tsunagu ÷ raw | | | {rawSeconds / seconds:P0} | |");
+            var (_, _, output) = await Measure("latency", provider, tsunagu);
+            var ms = output.Trim().Split(' ');
+            latency.Add($"| {provider} | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} |");
+        }
+        lines.Add("");
+        lines.Add("| provider | search median (ms) | search p95 (ms) | person page median (ms) | person page p95 (ms) |");
+        lines.Add("|---|---:|---:|---:|---:|");
+        lines.AddRange(latency);
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+    Console.WriteLine(string.Join(Environment.NewLine, lines));
+    return 0;
+}
+
 string Option(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
@@ -66,6 +119,7 @@ string Option(string name, string fallback)
 static string Row(string provider, int rows, string step, (double Seconds, long Peak, string Output) m, long bytes) =>
     $"| {provider} | {rows:N0} | {step} | {m.Seconds:F1} | {rows / m.Seconds:N0} | {m.Peak / 1048576.0:F0} | {bytes / 1048576.0:F1} |";
 
+// The child prints "seconds peak-bytes output-bytes" on its last line; what it printed before comes back as Output.
 static async Task<(double Seconds, long Peak, string Output)> Measure(params string[] childArgs)
 {
     // Run as `dotnet Tsunagu.Bench.dll` or as the apphost: the child is started the same way.
@@ -79,9 +133,10 @@ static async Task<(double Seconds, long Peak, string Output)> Measure(params str
     {
         throw new InvalidOperationException($"{string.Join(' ', childArgs)} failed: {output}");
     }
-    // The child prints "seconds peak-bytes" on its last line, after anything else.
-    var last = output.TrimEnd().Split('\n')[^1].Split(' ');
-    return (double.Parse(last[0], CultureInfo.InvariantCulture), long.Parse(last[1], CultureInfo.InvariantCulture), last.Length > 2 ? last[2] : "0");
+    var lines = output.TrimEnd().Split('\n');
+    var last = lines[^1].Split(' ');
+    var before = lines.Length > 1 ? lines[^2] : last[2];
+    return (double.Parse(last[0], CultureInfo.InvariantCulture), long.Parse(last[1], CultureInfo.InvariantCulture), before);
 }
 
 static class Child
@@ -97,8 +152,13 @@ static class Child
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();
-        var clock = Stopwatch.StartNew();
         long bytes = 0;
+        if (args[0] == "records-import")
+        {
+            // The programs come from the sample report; that is set-up, not measured.
+            await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<ReportImporter>());
+        }
+        var clock = Stopwatch.StartNew();
         if (args[0] == "import")
         {
             var result = await scope.ServiceProvider.GetRequiredService<ReportImporter>().ImportAsync(args[3], null, "bench");
@@ -107,6 +167,19 @@ static class Child
                 Console.WriteLine(string.Join(Environment.NewLine, result.Errors));
                 return 1;
             }
+        }
+        else if (args[0] == "records-import")
+        {
+            await RecordsBench.ImportAsync(scope.ServiceProvider, args[3]);
+        }
+        else if (args[0] == "raw")
+        {
+            await (args[1] == "sqlite" ? RecordsBench.RawInsertAsync(args[2], args[3]) : RecordsBench.RawCopyAsync(args[2], args[3]));
+        }
+        else if (args[0] == "latency")
+        {
+            var latency = await RecordsBench.LatencyAsync(db, 200);
+            Console.WriteLine(latency);
         }
         else
         {

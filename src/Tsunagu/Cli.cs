@@ -59,6 +59,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(MetricsCommands());
         root.Subcommands.Add(UserCommands());
         root.Subcommands.Add(RecordCommands());
+        root.Subcommands.Add(DemoCommands());
         return root;
     }
 
@@ -355,6 +356,27 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             return 0;
         }));
         return new Command("records", "支援記録") { import };
+    }
+
+    Command DemoCommands()
+    {
+        var year = FiscalYearOption(required: true);
+        var seed = new Option<int>("--seed") { Description = "乱数の種（同じ種なら同じ街）", DefaultValueFactory = _ => 1 };
+        var persons = new Option<int>("--persons") { Description = "人数", DefaultValueFactory = _ => 1000 };
+        var contacts = new Option<int>("--contacts") { Description = "支援記録の件数", DefaultValueFactory = _ => 10000 };
+        var output = new Option<FileInfo>("--out") { Description = "書き出す CSV（記録の取り込みの形式）", Required = true };
+        var generate = new Command("generate", "架空の街の登録と支援記録を CSV に書き出します（実在の人はいません）。`records import` で取り込めます。")
+        {
+            year, seed, persons, contacts, output,
+        };
+        generate.SetAction(result =>
+        {
+            var path = result.GetValue(output)!.FullName;
+            Demo.SyntheticCity.Write(path, result.GetValue(seed), new(result.GetValue(year), result.GetValue(persons), result.GetValue(contacts)));
+            io.Out.WriteLine($"{path} に書き出しました。");
+            return 0;
+        });
+        return new Command("demo", "デモ・ベンチマーク用の架空データ") { generate };
     }
 
     static string Actor => $"cli:{Environment.UserName}";
