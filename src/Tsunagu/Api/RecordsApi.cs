@@ -56,7 +56,7 @@ public static class RecordsApi
             {
                 return NotFound();
             }
-            var contacts = await (await scope.ContactsAsync()).Where(c => c.Persons.Any(p => p.PersonId == id))
+            var contacts = await (await scope.ContactsOfAsync(id))
                 .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time)
                 .Select(c => new { c, c.Program.Code, Notes = c.Notes.OrderBy(n => n.Position).ToList() })
                 .ToListAsync();

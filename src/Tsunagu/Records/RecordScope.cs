@@ -52,6 +52,18 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
         return db.Contacts.Where(c => ids.Contains(c.ProgramId));
     }
 
+    /// <summary>One person's contacts in the user's programs: the timeline.</summary>
+    public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => ContactsOf(db, await ProgramIdsAsync(), personId);
+
+    /// <summary>
+    /// Starts from the person's links (indexed by person) and joins the contacts, so the database reads that
+    /// person's few contacts rather than scanning a program's millions for an EXISTS.
+    /// </summary>
+    public static IQueryable<Contact> ContactsOf(TsunaguDb db, IReadOnlyList<int> programIds, int personId) =>
+        db.ContactPersons.Where(cp => cp.PersonId == personId)
+            .Join(db.Contacts, cp => cp.ContactId, c => c.Id, (_, c) => c)
+            .Where(c => programIds.Contains(c.ProgramId));
+
     public async Task<IQueryable<Enrollment>> EnrollmentsAsync()
     {
         var ids = await ProgramIdsAsync();

@@ -117,8 +117,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
             .OrderBy(e => e.From).ToListAsync();
         RecordablePrograms = Enrollments.Where(e => e.Status == EnrollmentStatus.Active).Select(e => e.Program).DistinctBy(p => p.Id).ToList();
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
-        Timeline = await (await scope.ContactsAsync()).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
-            .Where(c => c.Persons.Any(p => p.PersonId == Id))
+        Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
