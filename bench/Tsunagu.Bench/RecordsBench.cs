@@ -143,7 +143,7 @@ static class RecordsBench
                 await Scoped().AsNoTracking().Where(p => p.HouseholdId == household && p.Id != id).ToListAsync();
             }
             await db.Enrollments.AsNoTracking().Where(e => e.PersonId == id && programIds.Contains(e.ProgramId)).ToListAsync();
-            await Tsunagu.Records.RecordScope.ContactsOf(db, programIds, id).AsNoTracking().Include(c => c.Notes)
+            await (await Tsunagu.Records.RecordScope.ContactsOfAsync(db, programIds, id)).AsNoTracking().Include(c => c.Notes)
                 .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
             page.Add(clock.Elapsed.TotalMilliseconds);
         }

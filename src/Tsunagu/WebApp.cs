@@ -35,7 +35,7 @@ public static class WebApp
         customize?.Invoke(builder);
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
-        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>();
+        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddRazorPages(o =>
         {
@@ -46,6 +46,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Subsidies", Policies.Records);
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");

@@ -53,16 +53,18 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
     }
 
     /// <summary>One person's contacts in the user's programs: the timeline.</summary>
-    public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => ContactsOf(db, await ProgramIdsAsync(), personId);
+    public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => await ContactsOfAsync(db, await ProgramIdsAsync(), personId);
 
     /// <summary>
-    /// Starts from the person's links (indexed by person) and joins the contacts, so the database reads that
-    /// person's few contacts rather than scanning a program's millions for an EXISTS.
+    /// The person's contact ids come first (indexed by person, a short list), then the contacts by primary key.
+    /// As one query, "newest 200 of the program, this person's" lets the database walk the program's date index
+    /// through a million contacts looking for them: about a second at that size.
     /// </summary>
-    public static IQueryable<Contact> ContactsOf(TsunaguDb db, IReadOnlyList<int> programIds, int personId) =>
-        db.ContactPersons.Where(cp => cp.PersonId == personId)
-            .Join(db.Contacts, cp => cp.ContactId, c => c.Id, (_, c) => c)
-            .Where(c => programIds.Contains(c.ProgramId));
+    public static async Task<IQueryable<Contact>> ContactsOfAsync(TsunaguDb db, IReadOnlyList<int> programIds, int personId)
+    {
+        var ids = await db.ContactPersons.Where(cp => cp.PersonId == personId).Select(cp => cp.ContactId).ToListAsync();
+        return db.Contacts.Where(c => ids.Contains(c.Id) && programIds.Contains(c.ProgramId));
+    }
 
     public async Task<IQueryable<Enrollment>> EnrollmentsAsync()
     {

@@ -7,7 +7,7 @@ using Tsunagu.Records;
 
 namespace Tsunagu.Pages.People;
 
-public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, TimeProvider time) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, Records.Subsidies subsidies, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -19,6 +19,10 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
     public List<SupportProgram> AllPrograms { get; private set; } = [];
     public List<Contact> Timeline { get; private set; } = [];
     public List<Referral> Referrals { get; private set; } = [];
+    public List<SubsidyApplication> SubsidyApplications { get; private set; } = [];
+
+    /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
+    public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
     public List<string> Errors { get; } = [];
 
     [BindProperty]
@@ -47,7 +51,6 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
             return NotFound();
         }
         var now = FiscalYears.FiscalYear.Now(time);
-        Contact.Date = DateOnly.FromDateTime(now);
         Contact.Time = new TimeOnly(now.Hour, now.Minute / 5 * 5);
         Contact.ProgramId = RecordablePrograms.FirstOrDefault()?.Id ?? 0;
         return Page();
@@ -99,6 +102,25 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         return Redirect($"/people/{Id}#referrals");
     }
 
+    public async Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount)
+    {
+        if (!await LoadAsync("POST /people/{id} (subsidy)"))
+        {
+            return NotFound();
+        }
+        try
+        {
+            await subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount);
+        }
+        catch (RecordAccessException e)
+        {
+            Errors.Add(e.Message);
+            return Page();
+        }
+        TempData["Message"] = "補助金の申請を登録しました。";
+        return Redirect($"/people/{Id}#subsidies");
+    }
+
     async Task<bool> LoadAsync(string source)
     {
         var person = await scope.ReadPersonAsync(Id, source);
@@ -107,6 +129,10 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
             return false;
         }
         Person = person;
+        if (Contact.Date == default)
+        {
+            Contact.Date = FiscalYears.FiscalYear.Today(time);
+        }
         if (person.HouseholdId is { } householdId)
         {
             Household = await (await scope.PersonsAsync()).AsNoTracking().Where(p => p.HouseholdId == householdId && p.Id != Id)
@@ -119,6 +145,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
+        SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
         return true;

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Records;
+
+namespace Tsunagu.Pages.Subsidies;
+
+public class IndexModel(RecordScope scope, Records.Subsidies subsidies, TimeProvider time) : TsunaguPageModel
+{
+    public List<SubsidyApplication> Applications { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+    public DateOnly Today { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public Task<IActionResult> OnPostDecideAsync(int id, bool approve, decimal? amount) => RunAsync(() => subsidies.DecideAsync(id, approve, amount));
+
+    public Task<IActionResult> OnPostPayAsync(int id, DateOnly paidOn) => RunAsync(() => subsidies.PayAsync(id, paidOn));
+
+    async Task<IActionResult> RunAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return Redirect("/subsidies");
+        }
+        catch (RecordAccessException e)
+        {
+            Errors.Add(e.Message);
+            await LoadAsync();
+            return Page();
+        }
+    }
+
+    async Task LoadAsync()
+    {
+        Today = FiscalYears.FiscalYear.Today(time);
+        Applications = await (await scope.SubsidiesAsync()).AsNoTracking().Include(s => s.Person)
+            .OrderByDescending(s => s.AppliedOn).ThenByDescending(s => s.Id).Take(500).ToListAsync();
+        await scope.LogAsync(Applications.Select(a => a.PersonId), "GET /subsidies");
+    }
+}

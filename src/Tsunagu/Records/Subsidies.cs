@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Japanese;
+using Tsunagu.People;
+
+namespace Tsunagu.Records;
+
+/// <summary>
+/// 進学チャレンジ応援補助金 of the learning-support program: 中3 mock exams, 高3 exam and mock fees. Only a child
+/// enrolled in the program may apply, in the grade the subsidy is for.
+/// </summary>
+public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time)
+{
+    public static readonly string ProgramKey = JapaneseText.MatchKey("学習・生活サポート事業");
+
+    public static string Japanese(SubsidyKind kind) => kind switch
+    {
+        SubsidyKind.MockExamJh3 => "中3 模試代",
+        SubsidyKind.ExamFeeHs3 => "高3 受験料",
+        SubsidyKind.MockExamHs3 => "高3 模試代",
+        _ => kind.ToString(),
+    };
+
+    public static string Japanese(SubsidyDecision decision) => decision switch
+    {
+        SubsidyDecision.Pending => "審査中",
+        SubsidyDecision.Approved => "交付決定",
+        SubsidyDecision.Rejected => "不交付",
+        _ => decision.ToString(),
+    };
+
+    static int GradeFor(SubsidyKind kind) => kind == SubsidyKind.MockExamJh3 ? 9 : 12;
+
+    public async Task<SubsidyApplication> ApplyAsync(int personId, int programId, SubsidyKind kind, DateOnly appliedOn, decimal amount)
+    {
+        await scope.EnsureProgramAsync(programId);
+        var program = await db.Programs.SingleAsync(p => p.Id == programId);
+        if (program.NameKey != ProgramKey)
+        {
+            throw new RecordAccessException("この補助金は学習・生活サポート事業の登録者が対象です。");
+        }
+        var person = await (await scope.PersonsAsync()).SingleOrDefaultAsync(p => p.Id == personId)
+            ?? throw new RecordAccessException("その人は見られません。");
+        if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId && e.Status == EnrollmentStatus.Active))
+        {
+            throw new RecordAccessException("事業に登録している子どもだけが申請できます。");
+        }
+        var grade = SchoolGrade.Of(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn));
+        if (grade != GradeFor(kind))
+        {
+            throw new RecordAccessException($"{Japanese(kind)}は{SchoolGrade.Label(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn))}の子どもは申請できません。");
+        }
+        if (amount <= 0)
+        {
+            throw new RecordAccessException("申請額を入れてください。");
+        }
+        var application = new SubsidyApplication { PersonId = personId, ProgramId = programId, Kind = kind, AppliedOn = appliedOn, AmountRequested = amount };
+        db.Subsidies.Add(application);
+        await db.SaveChangesAsync();
+        return application;
+    }
+
+    public async Task DecideAsync(int id, bool approve, decimal? amount)
+    {
+        var application = await Load(id);
+        if (application.Decision != SubsidyDecision.Pending)
+        {
+            throw new RecordAccessException("この申請はすでに決定済みです。");
+        }
+        application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
+        application.AmountApproved = approve ? amount ?? application.AmountRequested : null;
+        application.DecidedOn = FiscalYears.FiscalYear.Today(time);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = scope.UserName,
+            Action = "subsidy.decide",
+            Subject = $"subsidy:{id}",
+            After = $"{Japanese(application.Decision)} {application.AmountApproved}",
+        });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task PayAsync(int id, DateOnly paidOn)
+    {
+        var application = await Load(id);
+        if (application.Decision != SubsidyDecision.Approved || application.PaidOn is not null)
+        {
+            throw new RecordAccessException("交付決定済みで未払いの申請だけが支払えます。");
+        }
+        application.PaidOn = paidOn;
+        await db.SaveChangesAsync();
+    }
+
+    async Task<SubsidyApplication> Load(int id) =>
+        await (await scope.SubsidiesAsync()).SingleOrDefaultAsync(s => s.Id == id) ?? throw new RecordAccessException("その申請はありません。");
+}
