@@ -8,7 +8,7 @@ public sealed class UploadStore(TimeProvider time)
 {
     static readonly string Root = Path.Combine(Path.GetTempPath(), "tsunagu-uploads");
 
-    public async Task<(string Token, string Path)> SaveAsync(IFormFile file, CancellationToken ct)
+    async Task<(string Token, string Path)> SaveAsync(IFormFile file, CancellationToken ct)
     {
         Sweep();
         var token = Guid.NewGuid().ToString("N");
@@ -17,6 +17,22 @@ public sealed class UploadStore(TimeProvider time)
         await using var stored = File.Create(path);
         await file.CopyToAsync(stored, ct);
         return (token, path);
+    }
+
+    /// <summary>
+    /// Saves the upload and runs <paramref name="dryRun"/> on it. A file that would import is kept for the
+    /// confirmation and its token returned; one that would not is removed at once.
+    /// </summary>
+    public async Task<(string? Token, string FileName, T Result)> PreviewAsync<T>(IFormFile file, Func<string, Task<T>> dryRun, Func<T, bool> succeeded, CancellationToken ct)
+    {
+        var (token, path) = await SaveAsync(file, ct);
+        var result = await dryRun(path);
+        if (succeeded(result))
+        {
+            return (token, Path.GetFileName(path), result);
+        }
+        Remove(path);
+        return (null, Path.GetFileName(path), result);
     }
 
     /// <summary>The file saved under the token; only a GUID is accepted, never a path.</summary>

@@ -40,16 +40,7 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             Errors.Add("担当の事業を選んでください。");
             return Page();
         }
-        var (token, path) = await uploads.SaveAsync(file, ct);
-        Result = await importer.ImportAsync(path, program.Code, Actor, dryRun: true, ct);
-        if (Result.Succeeded)
-        {
-            Token = token;
-        }
-        else
-        {
-            UploadStore.Remove(path);
-        }
+        (Token, _, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, program.Code, Actor, dryRun: true, ct), r => r.Succeeded, ct);
         return Page();
     }
 

@@ -34,17 +34,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        var (token, path) = await uploads.SaveAsync(file, ct);
-        FileName = Path.GetFileName(path);
-        Result = await importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true);
-        if (Result.Succeeded)
-        {
-            Token = token;
-        }
-        else
-        {
-            UploadStore.Remove(path);
-        }
+        (Token, FileName, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true), r => r.Succeeded, ct);
         return Page();
     }
 
