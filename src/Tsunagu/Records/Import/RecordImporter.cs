@@ -88,7 +88,6 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
 
         var now = time.GetUtcNow();
         var today = FiscalYears.FiscalYear.Today(time);
-        var strategy = db.Database.CreateExecutionStrategy();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var rows = Records(file).Select(r => layout.Parse(r, errors)!);
