@@ -67,19 +67,19 @@ async Task<int> RecordsMain(string[] args)
     var persons = int.Parse(Option("--persons", "100000"), CultureInfo.InvariantCulture);
     var contacts = int.Parse(Option("--contacts", "1000000"), CultureInfo.InvariantCulture);
     var work = Directory.CreateTempSubdirectory("tsunagu-bench-records-").FullName;
-    var lines = new List<string>
-    {
-        $"persons {persons:N0}, contacts {contacts:N0}",
-        "| provider | step | rows | seconds | rows/s | peak memory (MiB) |",
-        "|---|---|---:|---:|---:|---:|",
-    };
+    // Each line is printed as soon as it is measured, so a long run that fails late keeps what it measured.
+    static void Line(string line) => Console.WriteLine(line);
+    Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+    Line($"persons {persons:N0}, contacts {contacts:N0}");
     try
     {
         var file = Path.Combine(work, "city.csv");
         var clock = Stopwatch.StartNew();
         Tsunagu.Demo.SyntheticCity.Write(file, 1, new(2024, persons, contacts));
         var rows = File.ReadLines(file).LongCount() - 1;
-        lines.Insert(1, $"generated {rows:N0} rows ({new FileInfo(file).Length / 1048576.0:F0} MiB) in {clock.Elapsed.TotalSeconds:F0} s");
+        Line($"generated {rows:N0} rows ({new FileInfo(file).Length / 1048576.0:F0} MiB) in {clock.Elapsed.TotalSeconds:F0} s");
+        Line("| provider | step | rows | seconds | rows/s | peak memory (MiB) |");
+        Line("|---|---|---:|---:|---:|---:|");
         var latency = new List<string>();
         foreach (var provider in Option("--providers", "sqlite,postgres").Split(','))
         {
@@ -88,25 +88,24 @@ async Task<int> RecordsMain(string[] args)
                 : Postgres.NewDatabaseAsync().GetAwaiter().GetResult();
             var tsunagu = Connection("tsunagu");
             var (seconds, peak, _) = await Measure("records-import", provider, tsunagu, file);
-            lines.Add($"| {provider} | Tsunagu import | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {peak / 1048576.0:F0} |");
+            Line($"| {provider} | Tsunagu import | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {peak / 1048576.0:F0} |");
             var (rawSeconds, rawPeak, _) = await Measure("raw", provider, Connection("raw"), file);
-            lines.Add($"| {provider} | {(provider == "sqlite" ? "raw prepared INSERT" : "raw binary COPY")} | {rows:N0} | {rawSeconds:F1} | {rows / rawSeconds:N0} | {rawPeak / 1048576.0:F0} |");
-            lines.Add($"| {provider} | Tsunagu ÷ raw | | | {rawSeconds / seconds:P0} | |");
+            Line($"| {provider} | {(provider == "sqlite" ? "raw prepared INSERT" : "raw binary COPY")} | {rows:N0} | {rawSeconds:F1} | {rows / rawSeconds:N0} | {rawPeak / 1048576.0:F0} |");
+            Line($"| {provider} | Tsunagu ÷ raw | | | {rawSeconds / seconds:P0} | |");
             var (_, _, output) = await Measure("latency", provider, tsunagu);
             var ms = output.Trim().Split(' ');
             latency.Add($"| {provider} | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} |");
+            Console.WriteLine($"latency {latency[^1]}");
         }
-        lines.Add("");
-        lines.Add("| provider | search median (ms) | search p95 (ms) | person page median (ms) | person page p95 (ms) |");
-        lines.Add("|---|---:|---:|---:|---:|");
-        lines.AddRange(latency);
+        Line("");
+        Line("| provider | search median (ms) | search p95 (ms) | person page median (ms) | person page p95 (ms) |");
+        Line("|---|---:|---:|---:|---:|");
+        latency.ForEach(Line);
     }
     finally
     {
         Directory.Delete(work, recursive: true);
     }
-    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
-    Console.WriteLine(string.Join(Environment.NewLine, lines));
     return 0;
 }
 

@@ -15,7 +15,8 @@ static class PostgresRecordWriter
     {
         async Task<int> ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
+            // A set-based step over ten million rows runs for minutes: no command timeout inside an import.
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
             command.Parameters.AddRange(parameters);
             return await command.ExecuteNonQueryAsync(ct);
         }
@@ -77,7 +78,7 @@ static class PostgresRecordWriter
             SELECT min(s.line), min(p."Id"), count(*) OVER () FROM staging s
             JOIN persons p ON p."KanaKey" = s.kana_key AND p."BirthDate" = s.birth
             WHERE s.person_id IS NULL GROUP BY s.name, s.birth ORDER BY 1 LIMIT 1000
-            """, connection))
+            """, connection) { CommandTimeout = 0 })
         await using (var reader = await doubtful.ExecuteReaderAsync(ct))
         {
             var total = 0L;
@@ -143,7 +144,7 @@ static class PostgresRecordWriter
 
     static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
