@@ -139,6 +139,12 @@ static class PostgresRecordWriter
                 LATERAL (VALUES (0, n_person), (1, n_third), (2, n_agency), (3, n_staff)) AS notes (p, text)
             WHERE text IS NOT NULL;
             """);
+        // After millions of new rows the planner's statistics are stale until autovacuum catches up; searches
+        // planned on them can take seconds. Fresh statistics cost seconds once.
+        if (counts.Rows >= 100_000)
+        {
+            await ExecuteAsync("ANALYZE persons; ANALYZE enrollments; ANALYZE contacts; ANALYZE contact_persons");
+        }
         return counts;
     }
 
