@@ -134,7 +134,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
 
         var errors = new List<FileError>();
         var seen = new Dictionary<string, int>();
-        var batch = new List<(TableRecord Record, ReportRow Row)>(BatchSize);
+        var batch = new List<ReportRow>(BatchSize);
         var rows = 0;
         var newPrograms = 0;
         var figures = 0;
@@ -146,12 +146,12 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
                 batch.Clear();
                 return;
             }
-            var keys = batch.Select(b => JapaneseText.MatchKey(b.Row.ProgramName)).ToList();
+            var keys = batch.Select(b => JapaneseText.MatchKey(b.ProgramName)).ToList();
             var existing = await db.Programs.Where(p => keys.Contains(p.NameKey)).ToDictionaryAsync(p => p.NameKey, ct);
             var pending = new List<(ReportRow Row, SupportProgram Program)>();
             for (var i = 0; i < batch.Count; i++)
             {
-                var row = batch[i].Row;
+                var row = batch[i];
                 if (!existing.TryGetValue(keys[i], out var program))
                 {
                     program = new SupportProgram
@@ -230,7 +230,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             seen[key] = record.Line;
             row.ReportId = reportId;
             row.Position = rows++;
-            batch.Add((record, row));
+            batch.Add(row);
             if (batch.Count == BatchSize)
             {
                 await FlushAsync();

@@ -46,11 +46,7 @@ public class ContactRecordingTests
     {
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
         var client = await world.SignInAsync("caseworkerA");
-        int p008;
-        await using (var db = world.Database.NewDb())
-        {
-            p008 = await db.Programs.Where(p => p.Code == "P008").Select(p => p.Id).SingleAsync();
-        }
+        var p008 = await world.ProgramIdAsync("P008");
         var before = await ContactCountAsync(world);
 
         var otherProgram = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",

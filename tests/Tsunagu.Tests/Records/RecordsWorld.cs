@@ -89,6 +89,12 @@ public sealed class RecordsWorld : IAsyncDisposable
         Notes = [new ContactNote { Provenance = NoteProvenance.PersonSaid, Text = said }],
     };
 
+    public async Task<int> ProgramIdAsync(string code)
+    {
+        await using var db = Database.NewDb();
+        return await db.Programs.Where(p => p.Code == code).Select(p => p.Id).SingleAsync();
+    }
+
     public Task<WebClient> SignInAsync(string user) => WebClient.SignInAsync(Factory, Users[user]);
 
     public async ValueTask DisposeAsync()

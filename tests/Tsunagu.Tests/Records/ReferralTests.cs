@@ -14,12 +14,8 @@ public class ReferralTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var sender = await world.SignInAsync("caseworkerA");
         var receiver = await world.SignInAsync("caseworkerEdu");
-        int p001, p003;
-        await using (var db = world.Database.NewDb())
-        {
-            p001 = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
-            p003 = await db.Programs.Where(p => p.Code == "P003").Select(p => p.Id).SingleAsync();
-        }
+        var p001 = await world.ProgramIdAsync("P001");
+        var p003 = await world.ProgramIdAsync("P003");
         Assert.Equal(HttpStatusCode.NotFound, (await receiver.Http.GetAsync($"/people/{world.Alice}")).StatusCode);
 
         var sent = await sender.SubmitAsync($"/people/{world.Alice}", "form[action*=refer]",
@@ -56,12 +52,8 @@ public class ReferralTests
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
         var sender = await world.SignInAsync("caseworkerA");
         var receiver = await world.SignInAsync("caseworkerB");
-        int p001, p008;
-        await using (var db = world.Database.NewDb())
-        {
-            p001 = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
-            p008 = await db.Programs.Where(p => p.Code == "P008").Select(p => p.Id).SingleAsync();
-        }
+        var p001 = await world.ProgramIdAsync("P001");
+        var p008 = await world.ProgramIdAsync("P008");
         await sender.SubmitAsync($"/people/{world.Mother}", "form[action*=refer]",
             new() { ["fromProgramId"] = p001.ToString(), ["toProgramId"] = p008.ToString(), ["reason"] = "家計の相談" });
         var form = (await receiver.GetDocumentAsync("/referrals")).QuerySelector("form[action*=decide]") as AngleSharp.Html.Dom.IHtmlFormElement;
