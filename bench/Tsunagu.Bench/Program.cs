@@ -16,7 +16,7 @@ using Tsunagu.Reports;
 //
 // The child verbs: `import DB-PROVIDER CONNECTION FILE` and `export DB-PROVIDER CONNECTION FORMAT`.
 
-if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "latency")
+if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency")
 {
     return await Child.RunAsync(args);
 }
@@ -92,6 +92,9 @@ async Task<int> RecordsMain(string[] args)
             var (rawSeconds, rawPeak, _) = await Measure("raw", provider, Connection("raw"), file);
             Line($"| {provider} | {(provider == "sqlite" ? "raw prepared INSERT" : "raw binary COPY")} | {rows:N0} | {rawSeconds:F1} | {rows / rawSeconds:N0} | {rawPeak / 1048576.0:F0} |");
             Line($"| {provider} | Tsunagu ÷ raw | | | {rawSeconds / seconds:P0} | |");
+            var (sameSeconds, samePeak, _) = await Measure("same", provider, Connection("same"), file);
+            Line($"| {provider} | {(provider == "sqlite" ? "prepared INSERT" : "binary COPY")} of the same rows into Tsunagu's tables | {rows:N0} | {sameSeconds:F1} | {rows / sameSeconds:N0} | {samePeak / 1048576.0:F0} |");
+            Line($"| {provider} | Tsunagu ÷ same rows | | | {sameSeconds / seconds:P0} | |");
             var (_, _, output) = await Measure("latency", provider, tsunagu);
             var ms = output.Trim().Split(' ');
             latency.Add($"| {provider} | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} |");
@@ -152,7 +155,7 @@ static class Child
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();
         long bytes = 0;
-        if (args[0] == "records-import")
+        if (args[0] is "records-import" or "same")
         {
             // The programs come from the sample report; that is set-up, not measured.
             await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<ReportImporter>());
@@ -170,6 +173,12 @@ static class Child
         else if (args[0] == "records-import")
         {
             await RecordsBench.ImportAsync(scope.ServiceProvider, args[3]);
+        }
+        else if (args[0] == "same")
+        {
+            var program = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
+            clock.Restart();
+            await (args[1] == "sqlite" ? SameRows.InsertAsync(args[2], args[3], program) : SameRows.CopyAsync(args[2], args[3], program));
         }
         else if (args[0] == "raw")
         {

@@ -68,6 +68,43 @@ public class RecordImportTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
+    public async Task Import_RowTwiceInFile_IsOneContact_AndTheEnrolmentStartsAtTheEarliestRow(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await ProgramsOnlyAsync(kind, files);
+        var path = files.Write("twice.csv", Csv(
+            "山田 一郎,やまだ いちろう,2009-05-05,児童・生徒,041017,,学校,2024-07-10,16:00,学習支援,,来所,60,,,相談員A",
+            "山田 一郎,やまだ いちろう,2009-05-05,児童・生徒,041017,,学校,2024-05-02,16:00,学習支援,,来所,60,,,相談員A",
+            "山田 一郎,やまだ いちろう,2009-05-05,児童・生徒,041017,,学校,2024-07-10,16:00,学習支援,,来所,60,,,相談員A"), new UTF8Encoding(true));
+
+        var result = await CliRun.RunAsync(database, "records", "import", path, "--program", "P001");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("3 行を読みました: 新しい人 1、登録済みの人と照合 0、事業への登録 1、支援記録 2 件（取り込み済みのため省略 1 件）", result.Out);
+        Assert.Equal((1, 1, 1, 2, 0, 2), await CountsAsync(database));
+        await using var db = database.NewDb();
+        Assert.Equal(new DateOnly(2024, 5, 2), (await db.Enrollments.SingleAsync()).From);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Import_BadRowAfterManyGoodOnes_WritesNothing(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await ProgramsOnlyAsync(kind, files);
+        var good = Enumerable.Range(1, 500).Select(i => $"児童{i},じどう{i},2010-04-02,児童・生徒,041017,,学校,2024-06-01,15:00,学習支援,,来所,60,,,相談員A");
+        var path = files.Write("late.csv", Csv([.. good, "児童501,じどう501,2010-02-30,児童・生徒,041017,,学校,2024-06-01,15:00,学習支援,,来所,60,,,相談員A"]),
+            new UTF8Encoding(true));
+
+        var result = await CliRun.RunAsync(database, "records", "import", path, "--program", "P001");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("late.csv 502行目 3列: 生年月日: 日付として読めません", result.Error);
+        Assert.Equal((0, 0, 0, 0, 0, 0), await CountsAsync(database));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
     public async Task Import_SameReadingAndBirthDateUnderAnotherSpelling_IsReportedNotMerged(DatabaseKind kind)
     {
         using var files = new TempFolder();

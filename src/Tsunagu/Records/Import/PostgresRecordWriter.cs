@@ -5,8 +5,8 @@ using Tsunagu.People;
 namespace Tsunagu.Records.Import;
 
 /// <summary>
-/// PostgreSQL: the rows go into a temporary staging table by binary COPY, and a handful of set-based statements do
-/// the matching and inserting, with ids taken from the tables' own sequences so the joins need no round trips.
+/// PostgreSQL: the rows go into a temporary staging table by binary COPY, and a few set-based statements match the
+/// persons and write the rows, with ids taken from the tables' own sequences so the joins need no round trips.
 /// </summary>
 static class PostgresRecordWriter
 {
@@ -20,14 +20,26 @@ static class PostgresRecordWriter
             command.Parameters.AddRange(parameters);
             return await command.ExecuteNonQueryAsync(ct);
         }
+        async Task<T> ScalarAsync<T>(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            return (T)(await command.ExecuteScalarAsync(ct))!;
+        }
 
-        await ExecuteAsync("""
+        // Each row draws its contact's id from the contacts' own sequence as it is copied in, so a contact, its person
+        // link and its notes are written straight from the staging table. A row whose contact is in the database
+        // already leaves a gap in the ids, nothing more.
+        var contactIds = await ScalarAsync<string>("SELECT pg_get_serial_sequence('contacts', 'Id')");
+        await ExecuteAsync($"""
             CREATE TEMP TABLE staging (
                 line int, name text, kana text, kana_key text, birth date, role int, school text, ward text, household_key text,
                 enrolled_on date, source int, date date, time time, kind int, category text, channel int, duration int,
-                n_person text, n_third text, n_agency text, n_staff text, staff text, import_key text, person_id int, matched boolean
+                n_person text, n_third text, n_agency text, n_staff text, staff text, import_key text,
+                contact_id bigint DEFAULT nextval('{contactIds}')
             ) ON COMMIT DROP
             """);
+        // Sorts and hash joins over millions of staged rows spill to disk at the default 4 MB; for this transaction only.
+        await ExecuteAsync("SET LOCAL work_mem = '256MB'");
         var counts = new WriteCounts();
         await using (var copy = await connection.BeginBinaryImportAsync("""
             COPY staging (line, name, kana, kana_key, birth, role, school, ward, household_key, enrolled_on, source,
@@ -68,16 +80,26 @@ static class PostgresRecordWriter
 
         var program = new NpgsqlParameter("program", programId);
         NpgsqlParameter Now() => new("now", now);
-        await ExecuteAsync("""CREATE INDEX ON staging (name, birth); ANALYZE staging""");
+
+        // One row per person in the file: the attributes of the person's first row, the earliest date as the
+        // enrolment date, and the id — the registered person's of the same name and birth date, or a new one.
         await ExecuteAsync("""
-            UPDATE staging s SET person_id = p."Id", matched = true FROM persons p WHERE p."Name" = s.name AND p."BirthDate" = s.birth
-            """);
-        counts.MatchedPersons = await ScalarAsync(connection, """SELECT count(DISTINCT person_id) FROM staging WHERE matched""", ct);
+            CREATE TEMP TABLE file_people ON COMMIT DROP AS
+            SELECT s.line, s.name, s.kana, s.kana_key, s.birth, s.role, s.school, s.ward, s.source, f.enrolled_on,
+                   coalesce(s.household_key, s.name || '|' || s.birth::text) AS household,
+                   p.existing_id, coalesce(p.existing_id, nextval(pg_get_serial_sequence('persons', 'Id'))::int) AS id
+            FROM (SELECT min(line) AS line, min(coalesce(enrolled_on, date, @today)) AS enrolled_on FROM staging GROUP BY name, birth) f
+            JOIN staging s USING (line)
+            LEFT JOIN LATERAL (
+                SELECT min(p."Id") AS existing_id FROM persons p WHERE p."Name" = s.name AND p."BirthDate" = s.birth) p ON true;
+            ANALYZE file_people;
+            """, new NpgsqlParameter("today", today));
+        counts.MatchedPersons = (int)await ScalarAsync<long>("SELECT count(*) FROM file_people WHERE existing_id IS NOT NULL");
 
         await using (var doubtful = new NpgsqlCommand("""
-            SELECT min(s.line), min(p."Id"), count(*) OVER () FROM staging s
-            JOIN persons p ON p."KanaKey" = s.kana_key AND p."BirthDate" = s.birth
-            WHERE s.person_id IS NULL GROUP BY s.name, s.birth ORDER BY 1 LIMIT 1000
+            SELECT f.line, min(p."Id"), count(*) OVER () FROM file_people f
+            JOIN persons p ON p."KanaKey" = f.kana_key AND p."BirthDate" = f.birth
+            WHERE f.existing_id IS NULL GROUP BY f.line ORDER BY 1 LIMIT 1000
             """, connection) { CommandTimeout = 0 })
         await using (var reader = await doubtful.ExecuteReaderAsync(ct))
         {
@@ -92,53 +114,51 @@ static class PostgresRecordWriter
         }
 
         await ExecuteAsync("""
-            CREATE TEMP TABLE new_people ON COMMIT DROP AS
-            SELECT d.*, nextval(pg_get_serial_sequence('persons', 'Id')) AS id FROM (
-                SELECT DISTINCT ON (name, birth) name, kana, kana_key, birth, role, school, ward,
-                       coalesce(household_key, name || '|' || birth::text) AS household
-                FROM staging WHERE person_id IS NULL ORDER BY name, birth, line) d;
             CREATE TEMP TABLE new_households ON COMMIT DROP AS
             SELECT household, min(ward) AS ward, nextval(pg_get_serial_sequence('households', 'Id')) AS id
-            FROM new_people GROUP BY household;
-            """);
-        await ExecuteAsync("""
-            INSERT INTO households ("Id", "WardCode", "Circumstances", "CreatedAt") SELECT id, ward, 0, @now FROM new_households
+            FROM file_people WHERE existing_id IS NULL GROUP BY household;
+            INSERT INTO households ("Id", "WardCode", "Circumstances", "CreatedAt") SELECT id, ward, 0, @now FROM new_households;
             """, Now());
         counts.NewPersons = await ExecuteAsync("""
             INSERT INTO persons ("Id", "HouseholdId", "Name", "Kana", "KanaKey", "BirthDate", "Role", "SchoolCode", "CreatedAt")
-            SELECT n.id, h.id, n.name, n.kana, n.kana_key, n.birth, n.role, n.school, @now
-            FROM new_people n JOIN new_households h USING (household)
+            SELECT f.id, h.id, f.name, f.kana, f.kana_key, f.birth, f.role, f.school, @now
+            FROM file_people f JOIN new_households h USING (household) WHERE f.existing_id IS NULL ORDER BY f.id
             """, Now());
-        await ExecuteAsync("""
-            UPDATE staging s SET person_id = n.id FROM new_people n WHERE s.person_id IS NULL AND n.name = s.name AND n.birth = s.birth
-            """);
         counts.NewEnrollments = await ExecuteAsync("""
             INSERT INTO enrollments ("PersonId", "ProgramId", "From", "Source", "Status")
-            SELECT s.person_id, @program, min(coalesce(s.enrolled_on, s.date, @today)), min(s.source), 0 FROM staging s
-            WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = s.person_id AND e."ProgramId" = @program)
-            GROUP BY s.person_id
-            """, program.Clone(), new NpgsqlParameter("today", today));
-
-        await ExecuteAsync("""
-            CREATE TEMP TABLE new_contacts ON COMMIT DROP AS
-            SELECT d.*, nextval(pg_get_serial_sequence('contacts', 'Id')) AS contact_id FROM (
-                SELECT DISTINCT ON (import_key) * FROM staging s
-                WHERE s.import_key IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c."ProgramId" = @program AND c."ImportKey" = s.import_key)
-                ORDER BY import_key, line) d
+            SELECT f.id, @program, f.enrolled_on, f.source, 0 FROM file_people f
+            WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = f.id AND e."ProgramId" = @program)
             """, program.Clone());
-        counts.NewContacts = await ExecuteAsync("""
-            INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
-            SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, @now FROM new_contacts
-            """, program.Clone(), Now());
-        counts.SkippedContacts = await ScalarAsync(connection, """SELECT count(*) FROM staging WHERE import_key IS NOT NULL""", ct) - counts.NewContacts;
-        await ExecuteAsync("""
-            INSERT INTO contact_persons ("ContactId", "PersonId", "Role") SELECT contact_id, person_id, 0 FROM new_contacts;
-            INSERT INTO contact_notes ("ContactId", "Position", "Provenance", "Text")
-            SELECT contact_id, p, p, text FROM new_contacts,
-                LATERAL (VALUES (0, n_person), (1, n_third), (2, n_agency), (3, n_staff)) AS notes (p, text)
-            WHERE text IS NOT NULL;
-            """);
+
+        // A contact already imported (its content key is in the program) or twice in the file is written once; its
+        // person link and notes follow only the contacts written, in the same statement.
+        await using (var write = new NpgsqlCommand("""
+            WITH c AS (
+                INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
+                SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, @now
+                FROM staging WHERE import_key IS NOT NULL
+                ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING
+                RETURNING "Id"),
+            written AS (SELECT s.* FROM c JOIN staging s ON s.contact_id = c."Id"),
+            links AS (
+                INSERT INTO contact_persons ("ContactId", "PersonId", "Role")
+                SELECT w.contact_id, f.id, 0 FROM written w JOIN file_people f ON f.name = w.name AND f.birth = w.birth),
+            notes AS (
+                INSERT INTO contact_notes ("ContactId", "Position", "Provenance", "Text")
+                SELECT contact_id, p, p, text FROM written,
+                    LATERAL (VALUES (0, n_person), (1, n_third), (2, n_agency), (3, n_staff)) AS notes (p, text)
+                WHERE text IS NOT NULL)
+            SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM staging WHERE import_key IS NOT NULL)
+            """, connection) { CommandTimeout = 0 })
+        {
+            write.Parameters.Add(program.Clone());
+            write.Parameters.Add(Now());
+            await using var reader = await write.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            counts.NewContacts = (int)reader.GetInt64(0);
+            counts.SkippedContacts = (int)reader.GetInt64(1) - counts.NewContacts;
+        }
+
         // After millions of new rows the planner's statistics are stale until autovacuum catches up; searches
         // planned on them can take seconds. Fresh statistics cost seconds once.
         if (counts.Rows >= 100_000)
@@ -146,12 +166,6 @@ static class PostgresRecordWriter
             await ExecuteAsync("ANALYZE persons; ANALYZE enrollments; ANALYZE contacts; ANALYZE contact_persons");
         }
         return counts;
-    }
-
-    static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) =>

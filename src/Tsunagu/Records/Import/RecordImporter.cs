@@ -44,11 +44,11 @@ public sealed class WriteCounts
 }
 
 /// <summary>
-/// Imports a program's spreadsheet of registrations and contacts. The file is read twice, streaming: first every
-/// row is checked and any bad row stops the import before anything is written; then the rows are written in one
-/// transaction (binary COPY on PostgreSQL, prepared statements on SQLite). A person is matched by name and birth
-/// date exactly; a reading and birth date that match someone under another spelling is reported, never merged.
-/// Re-running the same file adds nothing: each contact row carries a key of its content.
+/// Imports a program's spreadsheet of registrations and contacts. The file is read once, streaming, into one
+/// transaction (binary COPY on PostgreSQL, prepared statements on SQLite); every row is checked on the way, and a
+/// bad row rolls the whole import back, so nothing is written. A person is matched by name and birth date exactly;
+/// a reading and birth date that match someone under another spelling is reported, never merged. Re-running the
+/// same file adds nothing: each contact row carries a key of its content.
 /// </summary>
 public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
 {
@@ -63,38 +63,47 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         }
         TableFile file;
         RecordLayout layout;
-        var errors = new List<FileError>();
         try
         {
             file = TableFile.Open(path);
             layout = ReadLayout(file);
-            foreach (var record in Records(file))
-            {
-                layout.Parse(record, errors);
-                if (errors.Count >= MaxErrors)
-                {
-                    break;
-                }
-            }
         }
         catch (FileErrorException e)
         {
             return RecordImportResult.Failed(e.Error);
         }
-        if (errors.Count > 0)
-        {
-            return RecordImportResult.Failed([.. errors]);
-        }
 
+        // One pass over the file: rows are checked as they are written, and the first bad row stops the writing
+        // (the rest is still read, to list its problems too); the transaction is then rolled back.
+        var errors = new List<FileError>();
         var now = time.GetUtcNow();
         var today = FiscalYears.FiscalYear.Today(time);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        var rows = Records(file).Select(r => layout.Parse(r, errors)!);
-        var counts = db is PostgresTsunaguDb
-            ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, now, today, ct)
-            : await SqliteRecordWriter.WriteAsync((Microsoft.Data.Sqlite.SqliteConnection)connection,
-                (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, now, today, ct);
+        var rows = CheckedRows(file, layout, errors);
+        WriteCounts counts;
+        try
+        {
+            counts = db is PostgresTsunaguDb
+                ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, now, today, ct)
+                : await SqliteRecordWriter.WriteAsync((Microsoft.Data.Sqlite.SqliteConnection)connection,
+                    (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, now, today, ct);
+        }
+        catch (FileErrorException e)
+        {
+            errors.Add(e.Error);
+            counts = new WriteCounts();
+        }
+        catch (RowsRejectedException)
+        {
+            counts = new WriteCounts();
+        }
+        if (errors.Count > 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return RecordImportResult.Failed([.. errors]);
+        }
+
         db.AuditEntries.Add(new AuditEntry
         {
             At = now,
@@ -125,5 +134,25 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         return RecordLayout.Read(file, header);
     }
 
-    static IEnumerable<TableRecord> Records(TableFile file) => file.ReadRecords().Where(r => !r.IsBlank).Skip(1);
+    static IEnumerable<RecordRow> CheckedRows(TableFile file, RecordLayout layout, List<FileError> errors)
+    {
+        foreach (var record in file.ReadRecords().Where(r => !r.IsBlank).Skip(1))
+        {
+            if (layout.Parse(record, errors) is { } row && errors.Count == 0)
+            {
+                yield return row;
+            }
+            if (errors.Count >= MaxErrors)
+            {
+                break;
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new RowsRejectedException();
+        }
+    }
+
+    /// <summary>Unwinds a writer when the file had bad rows; the rows are in the importer's error list.</summary>
+    sealed class RowsRejectedException : Exception;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tsunagu.People;
@@ -11,6 +12,32 @@ namespace Tsunagu.Records.Import;
 static class SqliteRecordWriter
 {
     public static async Task<WriteCounts> WriteAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RecordRow> rows, int programId, DateTimeOffset now, DateOnly today,
+        CancellationToken ct)
+    {
+        async Task<object?> PragmaAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync(ct);
+        }
+        // A large import touches far more pages than SQLite's default 2 MiB cache holds, and a page evicted in the
+        // middle of the transaction is written out again and again. A 256 MiB cache for the import only: the pooled
+        // connection gets its own setting back.
+        var cacheSize = await PragmaAsync("PRAGMA cache_size");
+        await PragmaAsync("PRAGMA cache_size = -262144");
+        try
+        {
+            return await WriteRowsAsync(connection, transaction, rows, programId, now, today, ct);
+        }
+        finally
+        {
+            await PragmaAsync($"PRAGMA cache_size = {cacheSize}");
+        }
+    }
+
+    static async Task<WriteCounts> WriteRowsAsync(
         SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RecordRow> rows, int programId, DateTimeOffset now, DateOnly today,
         CancellationToken ct)
     {
@@ -37,10 +64,13 @@ static class SqliteRecordWriter
             INSERT INTO persons ("HouseholdId", "Name", "Kana", "KanaKey", "BirthDate", "Role", "SchoolCode", "CreatedAt")
             VALUES ($household, $name, $kana, $key, $birth, $role, $school, $now) RETURNING "Id"
             """, "$household", "$name", "$kana", "$key", "$birth", "$role", "$school", "$now");
-        using var hasEnrollment = Prepare("""SELECT 1 FROM enrollments WHERE "PersonId" = $person AND "ProgramId" = $program LIMIT 1""", "$person", "$program");
+        using var findEnrollment = Prepare("""
+            SELECT "Id", "From" FROM enrollments WHERE "PersonId" = $person AND "ProgramId" = $program ORDER BY "Id" LIMIT 1
+            """, "$person", "$program");
         using var addEnrollment = Prepare("""
-            INSERT INTO enrollments ("PersonId", "ProgramId", "From", "Source", "Status") VALUES ($person, $program, $from, $source, 0)
+            INSERT INTO enrollments ("PersonId", "ProgramId", "From", "Source", "Status") VALUES ($person, $program, $from, $source, 0) RETURNING "Id"
             """, "$person", "$program", "$from", "$source");
+        using var moveEnrollment = Prepare("""UPDATE enrollments SET "From" = $from WHERE "Id" = $id""", "$from", "$id");
         using var addContact = Prepare("""
             INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
             VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $now)
@@ -54,16 +84,21 @@ static class SqliteRecordWriter
         // Persons above this id were created by this import: finding one again is not a match with the registry.
         using var maxId = Prepare("""SELECT coalesce(max("Id"), 0) FROM persons""");
         var existingUpTo = (long)(await maxId.ExecuteScalarAsync(ct))!;
+        using var maxEnrollmentId = Prepare("""SELECT coalesce(max("Id"), 0) FROM enrollments""");
+        var enrollmentsUpTo = (long)(await maxEnrollmentId.ExecuteScalarAsync(ct))!;
 
         var counts = new WriteCounts();
         var households = new Dictionary<string, long>();
-        var seen = (Key: "", Id: 0L);
+        // The last person, and their enrolment in the program if this import made it (0 if not): a later row with an
+        // earlier date moves its start back, as on PostgreSQL where it is the earliest of the person's rows.
+        var seen = (Key: "", Id: 0L, Enrollment: 0L, From: DateOnly.MinValue);
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
             counts.Rows++;
             var birth = row.BirthDate.ToString("yyyy-MM-dd");
             var key = row.Name + "\u001F" + birth;
+            var from = row.EnrolledOn ?? row.Date ?? today;
             long personId;
             // Rows of one person usually stand together; the last person is remembered, nothing more.
             if (seen.Key == key)
@@ -110,19 +145,37 @@ static class SqliteRecordWriter
                     personId = (long)(await addPerson.ExecuteScalarAsync(ct))!;
                     counts.NewPersons++;
                 }
-                seen = (key, personId);
+                seen = (key, personId, 0, DateOnly.MinValue);
 
-                hasEnrollment.Parameters["$person"].Value = personId;
-                hasEnrollment.Parameters["$program"].Value = programId;
-                if (await hasEnrollment.ExecuteScalarAsync(ct) is null)
+                findEnrollment.Parameters["$person"].Value = personId;
+                findEnrollment.Parameters["$program"].Value = programId;
+                await using (var enrollment = await findEnrollment.ExecuteReaderAsync(ct))
+                {
+                    if (await enrollment.ReadAsync(ct) && enrollment.GetInt64(0) > enrollmentsUpTo)
+                    {
+                        seen = (key, personId, enrollment.GetInt64(0), DateOnly.Parse(enrollment.GetString(1), CultureInfo.InvariantCulture));
+                    }
+                    else if (!enrollment.HasRows)
+                    {
+                        seen = (key, personId, -1, from);
+                    }
+                }
+                if (seen.Enrollment == -1)
                 {
                     addEnrollment.Parameters["$person"].Value = personId;
                     addEnrollment.Parameters["$program"].Value = programId;
-                    addEnrollment.Parameters["$from"].Value = (row.EnrolledOn ?? row.Date ?? today).ToString("yyyy-MM-dd");
+                    addEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd");
                     addEnrollment.Parameters["$source"].Value = (int)row.Source;
-                    await addEnrollment.ExecuteNonQueryAsync(ct);
+                    seen.Enrollment = (long)(await addEnrollment.ExecuteScalarAsync(ct))!;
                     counts.NewEnrollments++;
                 }
+            }
+            if (seen.Enrollment > 0 && from < seen.From)
+            {
+                moveEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd");
+                moveEnrollment.Parameters["$id"].Value = seen.Enrollment;
+                await moveEnrollment.ExecuteNonQueryAsync(ct);
+                seen.From = from;
             }
 
             if (!row.HasContact)
