@@ -15,7 +15,8 @@ public static class TsunaguServices
         .AddScoped<ReportImporter>()
         .AddScoped<ReportReader>()
         .AddScoped<ReportWorkflow>()
-        .AddScoped<Records.Import.RecordImporter>();
+        .AddScoped<Records.Import.RecordImporter>()
+        .AddScoped<Places.SchoolList>();
 }
 
 /// <summary>The web application behind <c>tsunagu serve</c>.</summary>
@@ -35,7 +36,8 @@ public static class WebApp
         customize?.Invoke(builder);
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
-        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>();
+        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>()
+            .AddScoped<Records.Activities>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddRazorPages(o =>
         {
@@ -48,6 +50,8 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);
             o.Conventions.AuthorizeFolder("/Subsidies", Policies.Records);
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
+            o.Conventions.AuthorizeFolder("/Places");
+            o.Conventions.AuthorizeFolder("/Activities", Policies.Records);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AuthorizePage("/Account/ChangePassword");
@@ -64,6 +68,8 @@ public static class WebApp
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(
             o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddProblemDetails();
+        // Kinds, channels and provenances by name ("StudySession"), as the OpenAPI document lists them.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddValidation();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -74,7 +80,13 @@ public static class WebApp
         builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>();
 
         var app = builder.Build();
-        app.UseExceptionHandler("/error");
+        // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
+        // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500.
+        app.UseWhen(c => !c.Request.IsApi(), a => a.UseExceptionHandler("/error"));
+        app.UseWhen(c => c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        }));
         // Pages get a Japanese page for 404 and the like; the API gets problem details (RFC 9457).
         app.UseWhen(c => !c.Request.IsApi(), a => a.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseWhen(c => c.Request.IsApi(), a => a.UseStatusCodePages());

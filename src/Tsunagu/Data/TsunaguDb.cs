@@ -187,8 +187,17 @@ public abstract partial class TsunaguDb
             e.Property(s => s.AmountRequested).HasPrecision(12, 0);
             e.Property(s => s.AmountApproved).HasPrecision(12, 0);
         });
-        b.Entity<Placement>(e => e.ToTable("placements"));
-        b.Entity<Outcome>(e => e.ToTable("outcomes"));
+        b.Entity<Placement>(e =>
+        {
+            e.ToTable("placements");
+            e.HasIndex(p => new { p.ProgramId, p.FiscalYear });
+        });
+        b.Entity<Outcome>(e =>
+        {
+            e.ToTable("outcomes");
+            // One outcome per person, program and year: recording again replaces it (高校進学率 counts persons).
+            e.HasIndex(o => new { o.PersonId, o.ProgramId, o.FiscalYear }).IsUnique();
+        });
         b.Entity<Distribution>(e => e.ToTable("distributions"));
         b.Entity<ProgramAssignment>(e =>
         {

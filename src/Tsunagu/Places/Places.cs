@@ -78,3 +78,26 @@ public class School
     /// <summary>MEXT school codes: a letter for the type, then digits; 13 characters.</summary>
     public static bool IsValidCode(string? code) => code is { Length: 13 } && char.IsAsciiLetterUpper(code[0]) && code[1..].All(char.IsAsciiLetterOrDigit);
 }
+
+public static class PlaceText
+{
+    public static string Japanese(this SchoolType type) => type switch
+    {
+        SchoolType.Elementary => "小学校",
+        SchoolType.JuniorHigh => "中学校",
+        SchoolType.Compulsory => "義務教育学校",
+        SchoolType.HighSchool => "高等学校",
+        SchoolType.Secondary => "中等教育学校",
+        SchoolType.SpecialNeeds => "特別支援学校",
+        SchoolType.TechnicalCollege => "高等専門学校",
+        _ => "専修学校",
+    };
+
+    public static string Japanese(this OfficeKind kind) => kind switch
+    {
+        OfficeKind.WardOffice => "区役所",
+        OfficeKind.BranchOffice => "総合支所",
+        OfficeKind.Centre => "センター",
+        _ => "その他",
+    };
+}

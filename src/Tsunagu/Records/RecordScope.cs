@@ -91,6 +91,12 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
         return db.Subsidies.Where(s => ids.Contains(s.ProgramId));
     }
 
+    public async Task<IQueryable<Outcome>> OutcomesAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        return db.Outcomes.Where(o => ids.Contains(o.ProgramId));
+    }
+
     /// <summary>A person in scope, logged as read from <paramref name="source"/>; null when out of scope or missing.</summary>
     public async Task<Person?> ReadPersonAsync(int id, string source)
     {

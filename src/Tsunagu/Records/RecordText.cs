@@ -67,6 +67,24 @@ public static class RecordText
         _ => role.ToString(),
     };
 
+    public static string Japanese(this OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.EnteredHighSchool => "高等学校に進学",
+        OutcomeKind.EnteredSecondaryUpper => "中等教育学校後期課程に進学",
+        OutcomeKind.EnteredSpecialNeedsUpper => "特別支援学校高等部に進学",
+        OutcomeKind.EnteredTechnicalCollege => "高等専門学校に進学",
+        OutcomeKind.EnteredVocationalUpper => "専修学校高等課程に進学",
+        OutcomeKind.FinishedJuniorHigh => "中学校卒業（進路未定など）",
+        OutcomeKind.Promoted => "進級",
+        OutcomeKind.Graduated => "卒業",
+        OutcomeKind.DroppedOut => "中途退学",
+        OutcomeKind.Employed => "就職",
+        _ => "その他",
+    };
+
+    /// <summary>課程 of a high school, as the 高校進学率 definition counts them.</summary>
+    public static readonly string[] HighSchoolCourses = ["全日制", "定時制", "通信制"];
+
     public static string Japanese(this HouseholdCircumstances circumstances)
     {
         var words = new List<string>();

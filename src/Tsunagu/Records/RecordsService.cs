@@ -60,7 +60,10 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await scope.EnsureProgramAsync(input.ProgramId);
         var persons = await scope.PersonsAsync();
         var involved = new[] { personId }.Concat(input.OtherPersonIds).Distinct().ToList();
-        var enrolled = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId)).Select(e => e.PersonId).ToListAsync();
+        // An ended enrolment still takes records up to its last day (written up afterwards), not beyond.
+        var enrolled = await db.Enrollments
+            .Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId) && (e.Status == EnrollmentStatus.Active || e.To >= input.Date))
+            .Select(e => e.PersonId).ToListAsync();
         var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId }).ToListAsync();
         var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
         if (!enrolled.Contains(personId))
@@ -97,6 +100,91 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         db.Contacts.Add(contact);
         await db.SaveChangesAsync();
         return contact;
+    }
+
+    /// <summary>Ends a person's enrolment (support finished, moved away, declined further support).</summary>
+    public async Task EndEnrollmentAsync(int enrollmentId, DateOnly to)
+    {
+        var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
+            ?? throw new RecordAccessException("その登録は見られません。");
+        await scope.EnsureProgramAsync(enrollment.ProgramId);
+        if (enrollment.Status == EnrollmentStatus.Ended)
+        {
+            throw new RecordAccessException("この登録はすでに終了しています。");
+        }
+        if (to < enrollment.From)
+        {
+            throw new RecordAccessException($"終了日が登録日（{FiscalYears.FiscalYear.FormatDate(enrollment.From)}）より前です。");
+        }
+        enrollment.To = to;
+        enrollment.Status = EnrollmentStatus.Ended;
+        Audit("enrollment.end", enrollment.Program, $"person:{enrollment.PersonId}", to.ToString("O"));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// What became of a person in a fiscal year (entered high school and which 課程, promoted, graduated…): the
+    /// numerator of 高校進学率 and the like. One outcome per person, program and year; recording again replaces it.
+    /// </summary>
+    public async Task<Outcome> RecordOutcomeAsync(int personId, int programId, int fiscalYear, OutcomeKind kind, string? course)
+    {
+        await scope.EnsureProgramAsync(programId);
+        if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId))
+        {
+            throw new RecordAccessException("この人はこの事業に登録されていません。");
+        }
+        course = string.IsNullOrWhiteSpace(course) ? null : course.Trim();
+        if (kind == OutcomeKind.EnteredHighSchool && course is null)
+        {
+            throw new RecordAccessException("高等学校への進学は課程（全日制・定時制・通信制）も選んでください。");
+        }
+        var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
+        var before = outcome is null ? null : $"{outcome.Kind.Japanese()} {outcome.Course}".Trim();
+        if (outcome is null)
+        {
+            outcome = new Outcome { PersonId = personId, ProgramId = programId, FiscalYear = fiscalYear };
+            db.Outcomes.Add(outcome);
+        }
+        outcome.Kind = kind;
+        outcome.Course = course;
+        outcome.RecordedOn = FiscalYears.FiscalYear.Today(time);
+        var program = await db.Programs.SingleAsync(p => p.Id == programId);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = scope.UserName,
+            Action = "outcome.record",
+            ProgramCode = program.Code,
+            FiscalYear = fiscalYear,
+            Subject = $"person:{personId}",
+            Before = before,
+            After = $"{kind.Japanese()} {course}".Trim(),
+        });
+        await db.SaveChangesAsync();
+        return outcome;
+    }
+
+    /// <summary>A household's circumstances, as the programs' eligibility asks; changed by staff who see a member.</summary>
+    public async Task SetCircumstancesAsync(int householdId, HouseholdCircumstances circumstances)
+    {
+        var household = await (await scope.PersonsAsync()).Where(p => p.HouseholdId == householdId).Select(p => p.Household).FirstOrDefaultAsync()
+            ?? throw new RecordAccessException("その世帯は見られません。");
+        var tracked = await db.Households.SingleAsync(h => h.Id == household.Id);
+        if (tracked.Circumstances == circumstances)
+        {
+            return;
+        }
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = scope.UserName,
+            Action = "household.circumstances",
+            Subject = $"household:{householdId}",
+            Before = tracked.Circumstances.Japanese(),
+            After = circumstances.Japanese(),
+        });
+        tracked.Circumstances = circumstances;
+        await db.SaveChangesAsync();
     }
 
     /// <summary>

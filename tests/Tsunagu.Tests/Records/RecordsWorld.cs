@@ -28,6 +28,7 @@ public sealed class RecordsWorld : IAsyncDisposable
     public int Alice { get; private set; }
     public int Mother { get; private set; }
     public int Bob { get; private set; }
+    public int AliceHousehold { get; private set; }
 
     public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind)
     {
@@ -71,7 +72,7 @@ public sealed class RecordsWorld : IAsyncDisposable
             Contact(programs["P001"], new DateOnly(2024, 6, 8), alice, "進路について話した"),
             Contact(programs["P008"], new DateOnly(2024, 6, 3), bob, "養育費の相談"));
         await db.SaveChangesAsync();
-        (Alice, Mother, Bob) = (alice.Id, mother.Id, bob.Id);
+        (Alice, Mother, Bob, AliceHousehold) = (alice.Id, mother.Id, bob.Id, household.Id);
     }
 
     static Person Person(string name, string kana, DateOnly birth, PersonRole role, Household household) =>

@@ -51,6 +51,8 @@ public sealed class WebClient(HttpClient http)
             }
             var value = element switch
             {
+                // As a browser does: an unticked box or radio button sends nothing.
+                IHtmlInputElement { Type: "checkbox" or "radio", IsChecked: false } => null,
                 IHtmlInputElement input => input.Value,
                 IHtmlTextAreaElement area => area.Value,
                 IHtmlSelectElement select => select.Value ?? "",

@@ -20,6 +20,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
     public List<Contact> Timeline { get; private set; } = [];
     public List<Referral> Referrals { get; private set; } = [];
     public List<SubsidyApplication> SubsidyApplications { get; private set; } = [];
+    public List<Outcome> Outcomes { get; private set; } = [];
 
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
     public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
@@ -56,69 +57,52 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostContactAsync()
+    public Task<IActionResult> OnPostContactAsync()
     {
-        if (!await LoadAsync("POST /people/{id} (contact)"))
+        var notes = new Dictionary<NoteProvenance, string>
         {
-            return NotFound();
-        }
-        try
-        {
-            var notes = new Dictionary<NoteProvenance, string>
-            {
-                [NoteProvenance.PersonSaid] = Contact.PersonSaid ?? "",
-                [NoteProvenance.ThirdPartySaid] = Contact.ThirdPartySaid ?? "",
-                [NoteProvenance.AgencySaid] = Contact.AgencySaid ?? "",
-                [NoteProvenance.StaffAssessment] = Contact.Assessment ?? "",
-            };
-            await records.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
-                Contact.Channel, Contact.Duration, Contact.With, notes));
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            return Page();
-        }
-        TempData["Message"] = $"{FiscalYears.FiscalYear.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。";
-        return Redirect($"/people/{Id}#timeline");
+            [NoteProvenance.PersonSaid] = Contact.PersonSaid ?? "",
+            [NoteProvenance.ThirdPartySaid] = Contact.ThirdPartySaid ?? "",
+            [NoteProvenance.AgencySaid] = Contact.AgencySaid ?? "",
+            [NoteProvenance.StaffAssessment] = Contact.Assessment ?? "",
+        };
+        return WriteAsync("contact", "#timeline",
+            () => records.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
+                Contact.Channel, Contact.Duration, Contact.With, notes)),
+            $"{FiscalYears.FiscalYear.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
     }
 
-    public async Task<IActionResult> OnPostReferAsync(int fromProgramId, int? toProgramId, string? toAgency, string reason)
-    {
-        if (!await LoadAsync("POST /people/{id} (referral)"))
-        {
-            return NotFound();
-        }
-        try
-        {
-            await records.ReferAsync(Id, fromProgramId, toProgramId, toAgency, reason);
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            return Page();
-        }
-        TempData["Message"] = "つなぐ依頼を送りました。";
-        return Redirect($"/people/{Id}#referrals");
-    }
+    public Task<IActionResult> OnPostReferAsync(int fromProgramId, int? toProgramId, string? toAgency, string reason) =>
+        WriteAsync("referral", "#referrals", () => records.ReferAsync(Id, fromProgramId, toProgramId, toAgency, reason), "つなぐ依頼を送りました。");
 
-    public async Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount)
+    // The program is the learning-support one, known only once the page is loaded.
+    public Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount) =>
+        WriteAsync("subsidy", "#subsidies", () => subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount), "補助金の申請を登録しました。");
+
+    public Task<IActionResult> OnPostEndEnrollmentAsync(int enrollmentId, DateOnly to) =>
+        WriteAsync("enrollment end", "#enrollments", () => records.EndEnrollmentAsync(enrollmentId, to), $"{FiscalYears.FiscalYear.FormatDate(to)}で支援を終了しました。");
+
+    public Task<IActionResult> OnPostOutcomeAsync(int programId, int fiscalYear, OutcomeKind kind, string? course) =>
+        WriteAsync("outcome", "#outcomes", () => records.RecordOutcomeAsync(Id, programId, fiscalYear, kind, course), $"進路・結果「{kind.Japanese()}」を記録しました。");
+
+    /// <summary>A write from a form on this page: the page again with the reason when refused, else back to the section.</summary>
+    async Task<IActionResult> WriteAsync(string what, string section, Func<Task> write, string message)
     {
-        if (!await LoadAsync("POST /people/{id} (subsidy)"))
+        if (!await LoadAsync($"POST /people/{{id}} ({what})"))
         {
             return NotFound();
         }
         try
         {
-            await subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount);
+            await write();
         }
         catch (RecordAccessException e)
         {
             Errors.Add(e.Message);
             return Page();
         }
-        TempData["Message"] = "補助金の申請を登録しました。";
-        return Redirect($"/people/{Id}#subsidies");
+        TempData["Message"] = message;
+        return Redirect($"/people/{Id}{section}");
     }
 
     async Task<bool> LoadAsync(string source)
@@ -145,6 +129,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
+        Outcomes = await (await scope.OutcomesAsync()).AsNoTracking().Where(o => o.PersonId == Id).OrderByDescending(o => o.FiscalYear).ToListAsync();
         SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();

@@ -825,7 +825,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId");
+                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
+                        .IsUnique();
 
                     b.ToTable("outcomes", (string)null);
                 });
@@ -855,6 +856,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear");
 
                     b.ToTable("placements", (string)null);
                 });

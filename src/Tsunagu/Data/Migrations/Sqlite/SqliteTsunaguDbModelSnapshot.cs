@@ -784,7 +784,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId");
+                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
+                        .IsUnique();
 
                     b.ToTable("outcomes", (string)null);
                 });
@@ -812,6 +813,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear");
 
                     b.ToTable("placements", (string)null);
                 });

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+using Tsunagu.Places;
+using Tsunagu.Programs;
+using Tsunagu.Records;
+
+namespace Tsunagu.Pages.Activities;
+
+/// <summary>Counsellor placements per fiscal year and booklet distributions of the user's programs.</summary>
+public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities activities, TimeProvider time) : TsunaguPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public int? Year { get; set; }
+
+    public int FiscalYear { get; private set; }
+    public List<SupportProgram> Programs { get; private set; } = [];
+    public List<Placement> Placements { get; private set; } = [];
+    public List<Distribution> Distributions { get; private set; } = [];
+    public Dictionary<int, School> Schools { get; private set; } = [];
+    public Dictionary<int, Office> Offices { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+    public bool IsManager => User.IsInRole(Roles.Manager);
+    public DateOnly Today { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public Task<IActionResult> OnPostPlaceAsync(int programId, string staffName, string place) =>
+        RunAsync(() => activities.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName,
+            place.StartsWith("school:", StringComparison.Ordinal) ? int.Parse(place[7..], System.Globalization.CultureInfo.InvariantCulture) : null,
+            place.StartsWith("office:", StringComparison.Ordinal) ? int.Parse(place[7..], System.Globalization.CultureInfo.InvariantCulture) : null),
+            "配置を登録しました。", "#placements");
+
+    public Task<IActionResult> OnPostRemoveAsync(int placementId) =>
+        RunAsync(() => activities.RemovePlacementAsync(placementId), "配置を取り消しました。", "#placements");
+
+    public Task<IActionResult> OnPostDistributeAsync(int programId, DateOnly date, string item, string facility, int copies) =>
+        RunAsync(() => activities.DistributeAsync(programId, date, item, facility, copies), "配布を記録しました。", "#distributions");
+
+    async Task<IActionResult> RunAsync(Func<Task> action, string message, string section)
+    {
+        try
+        {
+            await action();
+        }
+        catch (RecordAccessException e)
+        {
+            Errors.Add(e.Message);
+            await LoadAsync();
+            return Page();
+        }
+        TempData["Message"] = message;
+        return Redirect($"/activities?year={Year ?? FiscalYears.FiscalYear.Current(time)}{section}");
+    }
+
+    async Task LoadAsync()
+    {
+        Today = FiscalYears.FiscalYear.Today(time);
+        FiscalYear = Year ?? FiscalYears.FiscalYear.Of(Today);
+        var ids = await scope.ProgramIdsAsync();
+        Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
+        Placements = await (await activities.PlacementsAsync()).AsNoTracking().Where(p => p.FiscalYear == FiscalYear)
+            .OrderBy(p => p.ProgramId).ThenBy(p => p.SchoolId == null).ThenBy(p => p.SchoolId).ThenBy(p => p.OfficeId).ToListAsync();
+        var start = new DateOnly(FiscalYear, 4, 1);
+        Distributions = await (await activities.DistributionsAsync()).AsNoTracking().Where(d => d.Date >= start && d.Date < start.AddYears(1))
+            .OrderBy(d => d.Date).ToListAsync();
+        Schools = await db.Schools.AsNoTracking().ToDictionaryAsync(s => s.Id);
+        Offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Id);
+    }
+}

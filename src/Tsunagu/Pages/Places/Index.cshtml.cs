@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Places;
+
+namespace Tsunagu.Pages.Places;
+
+/// <summary>
+/// The masters every record points at: schools (MEXT codes) and offices. No personal data, so every signed-in user
+/// reads it; the administrator loads the school list and adds offices.
+/// </summary>
+[RequestSizeLimit(50 * 1024 * 1024)]
+public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) : TsunaguPageModel
+{
+    public List<School> Schools { get; private set; } = [];
+    public List<Office> Offices { get; private set; } = [];
+    public SchoolListResult? Loaded { get; private set; }
+    public List<string> Errors { get; } = [];
+    public bool CanAdminister => User.IsInRole(Roles.Admin);
+
+    [BindProperty(SupportsGet = true)]
+    public SchoolType? Type { get; set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostSchoolsAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (!CanAdminister)
+        {
+            return Forbid();
+        }
+        if (file is null || file.Length == 0)
+        {
+            Errors.Add("学校コードの一覧（.csv または .xlsx）を選んでください。");
+        }
+        else
+        {
+            var folder = Directory.CreateTempSubdirectory("tsunagu-schools-");
+            try
+            {
+                // Saved under its own name: the file type is read from the extension, and errors name the file.
+                var path = Path.Combine(folder.FullName, Path.GetFileName(file.FileName));
+                await using (var stream = System.IO.File.Create(path))
+                {
+                    await file.CopyToAsync(stream, ct);
+                }
+                Loaded = await schoolList.LoadAsync(path, Actor, time, ct);
+            }
+            finally
+            {
+                folder.Delete(recursive: true);
+            }
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostOfficeAsync(string name, OfficeKind kind, string? wardCode)
+    {
+        if (!CanAdminister)
+        {
+            return Forbid();
+        }
+        wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            Errors.Add("名称を入力してください。");
+        }
+        else if (wardCode is not null && !MunicipalityCode.IsValid(wardCode))
+        {
+            Errors.Add($"区のコード {wardCode} は正しい団体コードではありません（6桁、検査数字つき）。");
+        }
+        else if (await db.Offices.AnyAsync(o => o.Name == name.Trim()))
+        {
+            Errors.Add($"「{name.Trim()}」はすでにあります。");
+        }
+        if (Errors.Count > 0)
+        {
+            await LoadAsync();
+            return Page();
+        }
+        db.Offices.Add(new Office { Name = name.Trim(), Kind = kind, WardCode = wardCode });
+        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = "office.add", Subject = name.Trim(), After = kind.Japanese() });
+        await db.SaveChangesAsync();
+        TempData["Message"] = $"「{name.Trim()}」を追加しました。";
+        return Redirect("/places#offices");
+    }
+
+    async Task LoadAsync()
+    {
+        var schools = db.Schools.AsNoTracking();
+        if (Type is { } type)
+        {
+            schools = schools.Where(s => s.Type == type);
+        }
+        Schools = await schools.OrderBy(s => s.Type).ThenBy(s => s.Code).ToListAsync();
+        Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
+    }
+}
