@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tsunagu;
 using Tsunagu.Bench;
 using Tsunagu.Data;
@@ -150,7 +151,8 @@ static class Child
             ["Database:Provider"] = args[1] == "sqlite" ? "Sqlite" : "Postgres",
             ["ConnectionStrings:Tsunagu"] = args[2],
         }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddTsunagu().BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
+            .AddLogging(b => { if (Environment.GetEnvironmentVariable("BENCH_SQL") is not null) { b.AddConsole(); } }).AddTsunagu().BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();

@@ -29,7 +29,14 @@ static class SqliteRecordWriter
         await PragmaAsync("PRAGMA cache_size = -262144");
         try
         {
-            return await WriteRowsAsync(connection, transaction, rows, programId, now, today, ct);
+            var counts = await WriteRowsAsync(connection, transaction, rows, programId, now, today, ct);
+            // Fresh statistics after many new rows, as on PostgreSQL: without them a person's timeline is planned
+            // through the program's date index (60 ms instead of 2 at a million contacts). A quarter second there.
+            if (counts.Rows >= 100_000)
+            {
+                await PragmaAsync("ANALYZE");
+            }
+            return counts;
         }
         finally
         {
