@@ -278,6 +278,19 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Takes a program away from an account: from then on its records are out of that person's scope.</summary>
+    public static async Task UnassignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time)
+    {
+        var assignment = await db.ProgramAssignments.SingleOrDefaultAsync(a => a.UserId == userId && a.ProgramId == program.Id);
+        if (assignment is null)
+        {
+            return;
+        }
+        db.ProgramAssignments.Remove(assignment);
+        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "account.unassign", ProgramCode = program.Code, Subject = userId });
+        await db.SaveChangesAsync();
+    }
+
     void Audit(string action, SupportProgram program, string subject, string? after) => db.AuditEntries.Add(new AuditEntry
     {
         At = time.GetUtcNow(),

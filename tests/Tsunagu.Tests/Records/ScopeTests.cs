@@ -112,4 +112,32 @@ public class ScopeTests
         Assert.DoesNotContain("髙橋", log.Body!.TextContent);
         Assert.Equal("/account/denied", caseworkerTriesLog.Headers.Location?.AbsolutePath);
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Administrator_AssignsAndTakesAwayPrograms_OnTheAccountsPage_NeverAcrossBodies(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var admin = await world.SignInAsync("admin");
+        var caseworkerB = await world.SignInAsync("caseworkerB");
+        var p001 = (await world.ProgramIdAsync("P001")).ToString();
+        string Form(string user, string handler) => $"form[action$='handler={handler}']:has(input[value='{world.Users[user]}'])";
+
+        var before = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
+        await admin.SubmitAsync("/users", Form("caseworkerB", "assign"), new() { ["programId"] = p001 });
+        var assigned = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
+        var acrossBodies = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/users", Form("caseworkerEdu", "assign"), new() { ["programId"] = p001 }));
+        var accounts = await admin.GetDocumentAsync("/users");
+        await admin.SubmitAsync("/users", $"form[action$='handler=unassign']:has(input[value='{world.Users["caseworkerB"]}']):has(input[value='{p001}'])", []);
+        var takenAway = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
+
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        Assert.Contains("教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません", acrossBodies.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("P001", accounts.QuerySelector($"tr:has(th:contains('{world.Users["caseworkerB"]}')) ul.assigned")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, takenAway.StatusCode);
+        await using var db = world.Database.NewDb();
+        Assert.Equal(["account.assign", "account.unassign"],
+            await db.AuditEntries.Where(a => a.Action.StartsWith("account.") && a.Actor == world.Users["admin"]).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
 }

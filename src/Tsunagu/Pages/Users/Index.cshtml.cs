@@ -1,17 +1,25 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Data;
+using Tsunagu.Programs;
+using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Users;
 
 /// <summary>Accounts, for administrators (the folder is authorized for the admin role only).</summary>
-public class IndexModel(AccountAdmin accounts) : TsunaguPageModel
+public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) : TsunaguPageModel
 {
     public IReadOnlyList<AccountAdmin.Account> Accounts { get; private set; } = [];
+    public List<SupportProgram> Programs { get; private set; } = [];
+
+    /// <summary>The programs each case worker or manager works in, by e-mail address.</summary>
+    public ILookup<string, SupportProgram> Assigned { get; private set; } = Enumerable.Empty<SupportProgram>().ToLookup(_ => "");
     public string? CreatedEmail { get; private set; }
     public string? OneTimePassword { get; private set; }
     public List<string> Errors { get; } = [];
 
-    public async Task OnGetAsync() => Accounts = await accounts.ListAsync();
+    public async Task OnGetAsync() => await LoadAsync();
 
     public Task<IActionResult> OnPostAddAsync(string email, string role) => RunAsync(async () =>
     {
@@ -27,17 +35,45 @@ public class IndexModel(AccountAdmin accounts) : TsunaguPageModel
         CreatedEmail = email;
     });
 
+    public Task<IActionResult> OnPostAssignAsync(string email, int programId) => RunAsync(async () =>
+    {
+        var (userId, program) = await AccountAndProgramAsync(email, programId);
+        await RecordsService.AssignAsync(db, userId, program, Actor, time);
+    });
+
+    public Task<IActionResult> OnPostUnassignAsync(string email, int programId) => RunAsync(async () =>
+    {
+        var (userId, program) = await AccountAndProgramAsync(email, programId);
+        await RecordsService.UnassignAsync(db, userId, program, Actor, time);
+    });
+
+    async Task<(string UserId, SupportProgram Program)> AccountAndProgramAsync(string email, int programId)
+    {
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleOrDefaultAsync()
+            ?? throw new AccountException($"{email} のアカウントはありません。");
+        var program = await db.Programs.SingleOrDefaultAsync(p => p.Id == programId) ?? throw new AccountException("その事業はありません。");
+        return (userId, program);
+    }
+
     async Task<IActionResult> RunAsync(Func<Task> action)
     {
         try
         {
             await action();
         }
-        catch (AccountException e)
+        catch (Exception e) when (e is AccountException or RecordAccessException)
         {
             Errors.Add(e.Message);
         }
-        Accounts = await accounts.ListAsync();
+        await LoadAsync();
         return Page();
+    }
+
+    async Task LoadAsync()
+    {
+        Accounts = await accounts.ListAsync();
+        Programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
+        var assigned = await db.ProgramAssignments.Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { u.Email, a.ProgramId }).ToListAsync();
+        Assigned = assigned.ToLookup(a => a.Email ?? "", a => Programs.First(p => p.Id == a.ProgramId));
     }
 }
