@@ -23,6 +23,7 @@ public static class PostgresServer
             return external;
         }
         var bin = FindBinaries();
+        RemoveStoppedClusters();
         var root = Directory.CreateTempSubdirectory("tsunagu-pg-").FullName;
         var data = Path.Combine(root, "data");
         var port = FreePort();
@@ -51,6 +52,28 @@ public static class PostgresServer
             }
         };
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Include Error Detail=true";
+    }
+
+    /// <summary>
+    /// The test host is often ended before its exit handler has deleted the cluster: earlier runs' stopped clusters
+    /// (no postmaster.pid, untouched for ten minutes) are removed here. A running one, another run's, is left alone.
+    /// </summary>
+    static void RemoveStoppedClusters()
+    {
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories("tsunagu-pg-*"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(folder.FullName, "data", "postmaster.pid")) && folder.LastWriteTimeUtc < DateTime.UtcNow.AddMinutes(-10))
+                {
+                    folder.Delete(recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's or half-deleted: not this run's business.
+            }
+        }
     }
 
     static string FindBinaries()

@@ -86,4 +86,37 @@ public class HouseholdAndOutcomeTests
         var audit = await db.AuditEntries.Where(a => a.Action == "outcome.record").OrderBy(a => a.Id).Select(a => new { a.Before, a.After }).ToListAsync();
         Assert.Equal([(null, "高等学校に進学 定時制"), ("高等学校に進学 定時制", "高等学校に進学 全日制")], audit.Select(a => (a.Before, a.After)));
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task DisclosureCopy_LeavesOutTheSegmentsNotChosen_MarksThemWithheld_AndIsAudited(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync("caseworkerA");
+        await client.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]", new()
+        {
+            ["Contact.Date"] = "2024-06-18",
+            ["Contact.PersonSaid"] = "部活をやめたい",
+            ["Contact.AgencySaid"] = "学校から家庭の事情について連絡",
+            ["Contact.Assessment"] = "担任と面談を調整",
+        });
+
+        var usual = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true");
+        var withAgency = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true&include=PersonSaid&include=AgencySaid");
+        var outsider = await (await world.SignInAsync("caseworkerB")).Http.GetAsync($"/people/{world.Alice}/disclosure?copy=true");
+
+        var copy = usual.QuerySelector("section.disclosure")!.TextContent;
+        Assert.Equal(3, usual.QuerySelectorAll("section.disclosure ol.timeline > li").Length);
+        Assert.Contains("部活をやめたい", copy);
+        Assert.Contains("担任と面談を調整", copy);
+        Assert.DoesNotContain("家庭の事情", copy);
+        Assert.Equal(["[関係機関からの情報] （不開示）"], usual.QuerySelectorAll(".withheld").Select(p => p.TextContent));
+        var second = withAgency.QuerySelector("section.disclosure")!.TextContent;
+        Assert.Contains("学校から家庭の事情について連絡", second);
+        Assert.DoesNotContain("担任と面談を調整", second);
+        Assert.Equal(HttpStatusCode.NotFound, outsider.StatusCode);
+        await using var db = world.Database.NewDb();
+        Assert.Equal(["3 件、含める: 本人・家族の話・職員の所見", "3 件、含める: 本人・家族の話・関係機関からの情報"],
+            await db.AuditEntries.Where(a => a.Action == "disclosure.copy").OrderBy(a => a.Id).Select(a => a.After).ToListAsync());
+    }
 }

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.People;
+using Tsunagu.Records;
+
+namespace Tsunagu.Pages.People;
+
+/// <summary>
+/// A copy of a person's records for a disclosure request (保有個人情報の開示請求): the contacts of the user's programs,
+/// with only the chosen segments of text. What is left out is marked as withheld, by kind, never silently dropped.
+/// Third parties' and other agencies' words are left out unless chosen, since they are usually 不開示情報.
+/// </summary>
+public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time) : TsunaguPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public int Id { get; set; }
+
+    /// <summary>The provenances to include; none chosen yet means the usual: the person's own words and the staff's.</summary>
+    [BindProperty(SupportsGet = true)]
+    public List<NoteProvenance> Include { get; set; } = [];
+
+    [BindProperty(SupportsGet = true)]
+    public bool Copy { get; set; }
+
+    public Person Person { get; private set; } = null!;
+    public List<Contact> Contacts { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var source = Copy ? "GET /people/{id}/disclosure (copy)" : "GET /people/{id}/disclosure";
+        if (await scope.ReadPersonAsync(Id, source) is not { } person)
+        {
+            return NotFound();
+        }
+        Person = person;
+        if (Include.Count == 0)
+        {
+            Include = [NoteProvenance.PersonSaid, NoteProvenance.StaffAssessment];
+        }
+        if (!Copy)
+        {
+            return Page();
+        }
+        Contacts = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
+            .OrderBy(c => c.Date).ThenBy(c => c.Time).ToListAsync();
+        // Who made a copy of whose records, with what left out: the audit trail, not the access log alone.
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = scope.UserName,
+            Action = "disclosure.copy",
+            Subject = $"person:{Id}",
+            After = $"{Contacts.Count} 件、含める: {string.Join("・", Include.Distinct().Order().Select(p => p.Japanese()))}",
+        });
+        await db.SaveChangesAsync();
+        return Page();
+    }
+}
