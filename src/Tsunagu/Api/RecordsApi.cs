@@ -22,7 +22,7 @@ public sealed record ReferralItem(
 
 public sealed record ContactInput(
     string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
-    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes);
+    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null);
 
 public sealed record ReferralInput(string FromProgramCode, string? ToProgramCode, string? ToAgency, string Reason);
 
@@ -74,7 +74,7 @@ public static class RecordsApi
             try
             {
                 var contact = await records.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
-                    input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>()));
+                    input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId));
                 var item = new ContactItem(contact.Id, input.ProgramCode, contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel,
                     contact.DurationMinutes, contact.IsOutsideOfficeHours, contact.StaffName, contact.Notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList());
                 return TypedResults.Created($"/api/v1/people/{id}/contacts", item);

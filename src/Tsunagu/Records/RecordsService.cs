@@ -13,7 +13,7 @@ public sealed record NewPerson(
 
 public sealed record NewContact(
     int ProgramId, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
-    IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes);
+    IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes, int? OfficeId = null);
 
 /// <summary>What case workers write: registrations, contacts, referrals. Every write checks the scope first.</summary>
 public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider time)
@@ -75,6 +75,10 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordAccessException("同じ世帯の人だけを一緒に記録できます。");
         }
+        if (input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId))
+        {
+            throw new RecordAccessException("その事業所は一覧にありません。");
+        }
         var userId = scope.UserId;
         var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleAsync();
         var contact = new Contact
@@ -86,6 +90,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             Category = string.IsNullOrWhiteSpace(input.Category) ? null : input.Category,
             Channel = input.Channel,
             DurationMinutes = input.DurationMinutes,
+            OfficeId = input.OfficeId,
             StaffUserId = userId,
             StaffName = staff ?? "",
             CreatedAt = time.GetUtcNow(),

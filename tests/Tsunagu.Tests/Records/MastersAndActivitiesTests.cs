@@ -87,6 +87,9 @@ public class MastersAndActivitiesTests
             new("__RequestVerificationToken", token)])));
         await caseworker.SubmitAsync("/activities?year=2024", "form[action*=distribute]",
             new() { ["date"] = "2024-07-01", ["item"] = "ひとり親家庭のしおり", ["facility"] = "青葉区役所", ["copies"] = "300" });
+        await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",
+            new() { ["Contact.Date"] = "2024-06-19", ["Contact.OfficeId"] = office.ToString(), ["Contact.PersonSaid"] = "区役所で面談" });
+        var person = await caseworker.GetDocumentAsync($"/people/{world.Alice}");
         var seen = await caseworker.GetDocumentAsync("/activities?year=2024");
         var otherSees = await other.GetDocumentAsync("/activities?year=2024");
 
@@ -100,5 +103,7 @@ public class MastersAndActivitiesTests
         await using var after = world.Database.NewDb();
         Assert.Equal(2, await after.Placements.CountAsync(p => p.FiscalYear == 2024));
         Assert.Equal(300, (await after.Distributions.SingleAsync()).Copies);
+        Assert.Equal(office, (await after.Contacts.SingleAsync(c => c.Date == new DateOnly(2024, 6, 19))).OfficeId);
+        Assert.Contains("・青葉区役所", person.QuerySelector("ol.timeline > li")!.TextContent);
     }
 }

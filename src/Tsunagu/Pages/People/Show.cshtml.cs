@@ -21,6 +21,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
     public List<Referral> Referrals { get; private set; } = [];
     public List<SubsidyApplication> SubsidyApplications { get; private set; } = [];
     public List<Outcome> Outcomes { get; private set; } = [];
+    public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
     public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
@@ -38,6 +39,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         public string? Category { get; set; }
         public ContactChannel Channel { get; set; }
         public int? Duration { get; set; }
+        public int? OfficeId { get; set; }
         public List<int> With { get; set; } = [];
         public string? PersonSaid { get; set; }
         public string? ThirdPartySaid { get; set; }
@@ -54,6 +56,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         var now = FiscalYears.FiscalYear.Now(time);
         Contact.Time = new TimeOnly(now.Hour, now.Minute / 5 * 5);
         Contact.ProgramId = RecordablePrograms.FirstOrDefault()?.Id ?? 0;
+        // Where the user works, if their assignment says so: most contacts are recorded at the worker's own office.
+        var userId = scope.UserId;
+        Contact.OfficeId = await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId).FirstOrDefaultAsync();
         return Page();
     }
 
@@ -68,7 +73,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         };
         return WriteAsync("contact", "#timeline",
             () => records.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
-                Contact.Channel, Contact.Duration, Contact.With, notes)),
+                Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId)),
             $"{FiscalYears.FiscalYear.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
     }
 
@@ -127,6 +132,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
             .OrderBy(e => e.From).ToListAsync();
         RecordablePrograms = Enrollments.Where(e => e.Status == EnrollmentStatus.Active).Select(e => e.Program).DistinctBy(p => p.Id).ToList();
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
+        Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
         Outcomes = await (await scope.OutcomesAsync()).AsNoTracking().Where(o => o.PersonId == Id).OrderByDescending(o => o.FiscalYear).ToListAsync();
