@@ -82,7 +82,8 @@ static class SameRows
     public static async Task<long> CopyAsync(string connectionString, string path, int programId)
     {
         var tables = Decide(path, programId, DateTimeOffset.UtcNow);
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Completing a COPY of ten million rows with their foreign-key checks takes minutes: no command timeout.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         long written = 0;

@@ -264,8 +264,11 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         return referral;
     }
 
-    /// <summary>Assigns a case worker or manager to a program, never to programs of both governing bodies.</summary>
-    public static async Task AssignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time)
+    /// <summary>
+    /// Assigns a case worker or manager to a program (and the office they work at, if given), never to programs of
+    /// both governing bodies. Assigning again changes the office.
+    /// </summary>
+    public static async Task AssignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time, int? officeId = null)
     {
         var bodies = await db.ProgramAssignments.Where(a => a.UserId == userId)
             .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => p.Body).Distinct().ToListAsync();
@@ -274,12 +277,32 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             throw new RecordAccessException(
                 "教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません（記録は依頼を通してだけ渡ります）。");
         }
-        if (await db.ProgramAssignments.AnyAsync(a => a.UserId == userId && a.ProgramId == program.Id))
+        if (officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office))
+        {
+            throw new RecordAccessException("その事業所は一覧にありません。");
+        }
+        var assignment = await db.ProgramAssignments.SingleOrDefaultAsync(a => a.UserId == userId && a.ProgramId == program.Id);
+        if (assignment is not null && assignment.OfficeId == officeId)
         {
             return;
         }
-        db.ProgramAssignments.Add(new ProgramAssignment { UserId = userId, ProgramId = program.Id });
-        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "account.assign", ProgramCode = program.Code, Subject = userId });
+        if (assignment is null)
+        {
+            db.ProgramAssignments.Add(new ProgramAssignment { UserId = userId, ProgramId = program.Id, OfficeId = officeId });
+        }
+        else
+        {
+            assignment.OfficeId = officeId;
+        }
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = actor,
+            Action = "account.assign",
+            ProgramCode = program.Code,
+            Subject = userId,
+            After = officeId is null ? null : $"office:{officeId}",
+        });
         await db.SaveChangesAsync();
     }
 

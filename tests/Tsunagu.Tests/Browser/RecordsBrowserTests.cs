@@ -11,7 +11,9 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         var page = await fixture.SignInAsync(fixture.CaseworkerEmail);
         Assert.EndsWith("/people", page.Url); // a case worker's day starts from finding a person
 
-        // The search box has the focus on arrival: type the reading in katakana and press Enter.
+        // The search box has the focus on arrival (autofocus lands once the page has loaded; typing before that
+        // loses keys): type the reading in katakana and press Enter.
+        await Assertions.Expect(page.GetByLabel("ふりがな・氏名（前方一致）")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("ヤマダ ヨ");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);

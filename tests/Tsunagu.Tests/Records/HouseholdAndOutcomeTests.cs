@@ -102,7 +102,8 @@ public class HouseholdAndOutcomeTests
         });
 
         var usual = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true");
-        var withAgency = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true&include=PersonSaid&include=AgencySaid");
+        var withAgency = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true&chosen=true&include=PersonSaid&include=AgencySaid");
+        var nothing = await client.GetDocumentAsync($"/people/{world.Alice}/disclosure?copy=true&chosen=true");
         var outsider = await (await world.SignInAsync("caseworkerB")).Http.GetAsync($"/people/{world.Alice}/disclosure?copy=true");
 
         var copy = usual.QuerySelector("section.disclosure")!.TextContent;
@@ -114,9 +115,11 @@ public class HouseholdAndOutcomeTests
         var second = withAgency.QuerySelector("section.disclosure")!.TextContent;
         Assert.Contains("学校から家庭の事情について連絡", second);
         Assert.DoesNotContain("担任と面談を調整", second);
+        Assert.Equal(5, nothing.QuerySelectorAll(".withheld").Length);
+        Assert.DoesNotContain("部活をやめたい", nothing.QuerySelector("section.disclosure")!.TextContent);
         Assert.Equal(HttpStatusCode.NotFound, outsider.StatusCode);
         await using var db = world.Database.NewDb();
-        Assert.Equal(["3 件、含める: 本人・家族の話・職員の所見", "3 件、含める: 本人・家族の話・関係機関からの情報"],
+        Assert.Equal(["3 件、含める: 本人・家族の話・職員の所見", "3 件、含める: 本人・家族の話・関係機関からの情報", "3 件、含める: なし"],
             await db.AuditEntries.Where(a => a.Action == "disclosure.copy").OrderBy(a => a.Id).Select(a => a.After).ToListAsync());
     }
 }

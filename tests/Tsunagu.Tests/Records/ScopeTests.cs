@@ -123,9 +123,19 @@ public class ScopeTests
         var p001 = (await world.ProgramIdAsync("P001")).ToString();
         string Form(string user, string handler) => $"form[action$='handler={handler}']:has(input[value='{world.Users[user]}'])";
 
+        string office;
+        await using (var setup = world.Database.NewDb())
+        {
+            var aoba = new Tsunagu.Places.Office { Name = "青葉区役所", Kind = Tsunagu.Places.OfficeKind.WardOffice, WardCode = "041017" };
+            setup.Offices.Add(aoba);
+            await setup.SaveChangesAsync();
+            office = aoba.Id.ToString();
+        }
+
         var before = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
-        await admin.SubmitAsync("/users", Form("caseworkerB", "assign"), new() { ["programId"] = p001 });
+        await admin.SubmitAsync("/users", Form("caseworkerB", "assign"), new() { ["programId"] = p001, ["officeId"] = office });
         var assigned = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
+        var contactForm = await Web.WebClient.ParseAsync(assigned);
         var acrossBodies = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/users", Form("caseworkerEdu", "assign"), new() { ["programId"] = p001 }));
         var accounts = await admin.GetDocumentAsync("/users");
         await admin.SubmitAsync("/users", $"form[action$='handler=unassign']:has(input[value='{world.Users["caseworkerB"]}']):has(input[value='{p001}'])", []);
@@ -133,8 +143,10 @@ public class ScopeTests
 
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        // The contact form starts at the office of the worker's assignment.
+        Assert.Equal(office, contactForm.QuerySelector("select#office option[selected]")?.GetAttribute("value"));
         Assert.Contains("教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません", acrossBodies.QuerySelector(".errors")!.TextContent);
-        Assert.Contains("P001", accounts.QuerySelector($"tr:has(th:contains('{world.Users["caseworkerB"]}')) ul.assigned")!.TextContent);
+        Assert.Contains("P001 学習・生活サポート事業（青葉区役所）", accounts.QuerySelector($"tr:has(th:contains('{world.Users["caseworkerB"]}')) ul.assigned")!.TextContent);
         Assert.Equal(HttpStatusCode.NotFound, takenAway.StatusCode);
         await using var db = world.Database.NewDb();
         Assert.Equal(["account.assign", "account.unassign"],

@@ -17,12 +17,18 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
 
-    /// <summary>The provenances to include; none chosen yet means the usual: the person's own words and the staff's.</summary>
+    /// <summary>The provenances to include; before any choice, the usual: the person's own words and the staff's.</summary>
     [BindProperty(SupportsGet = true)]
     public List<NoteProvenance> Include { get; set; } = [];
 
+    /// <summary>Set by the form, so that every box unticked means nothing included rather than the default.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Chosen { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public bool Copy { get; set; }
+
+    public string Included => Include.Count == 0 ? "なし" : string.Join("・", Include.Distinct().Order().Select(p => p.Japanese()));
 
     public Person Person { get; private set; } = null!;
     public List<Contact> Contacts { get; private set; } = [];
@@ -35,7 +41,7 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
             return NotFound();
         }
         Person = person;
-        if (Include.Count == 0)
+        if (!Chosen)
         {
             Include = [NoteProvenance.PersonSaid, NoteProvenance.StaffAssessment];
         }
@@ -52,7 +58,7 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
             Actor = scope.UserName,
             Action = "disclosure.copy",
             Subject = $"person:{Id}",
-            After = $"{Contacts.Count} 件、含める: {string.Join("・", Include.Distinct().Order().Select(p => p.Japanese()))}",
+            After = $"{Contacts.Count} 件、含める: {Included}",
         });
         await db.SaveChangesAsync();
         return Page();

@@ -12,9 +12,11 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
 {
     public IReadOnlyList<AccountAdmin.Account> Accounts { get; private set; } = [];
     public List<SupportProgram> Programs { get; private set; } = [];
+    public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
-    /// <summary>The programs each case worker or manager works in, by e-mail address.</summary>
-    public ILookup<string, SupportProgram> Assigned { get; private set; } = Enumerable.Empty<SupportProgram>().ToLookup(_ => "");
+    /// <summary>The programs (and office) each case worker or manager works in, by e-mail address.</summary>
+    public ILookup<string, (SupportProgram Program, Tsunagu.Places.Office? Office)> Assigned { get; private set; } =
+        Enumerable.Empty<(SupportProgram, Tsunagu.Places.Office?)>().ToLookup(_ => "");
     public string? CreatedEmail { get; private set; }
     public string? OneTimePassword { get; private set; }
     public List<string> Errors { get; } = [];
@@ -35,10 +37,10 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
         CreatedEmail = email;
     });
 
-    public Task<IActionResult> OnPostAssignAsync(string email, int programId) => RunAsync(async () =>
+    public Task<IActionResult> OnPostAssignAsync(string email, int programId, int? officeId) => RunAsync(async () =>
     {
         var (userId, program) = await AccountAndProgramAsync(email, programId);
-        await RecordsService.AssignAsync(db, userId, program, Actor, time);
+        await RecordsService.AssignAsync(db, userId, program, Actor, time, officeId);
     });
 
     public Task<IActionResult> OnPostUnassignAsync(string email, int programId) => RunAsync(async () =>
@@ -73,7 +75,8 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
     {
         Accounts = await accounts.ListAsync();
         Programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
-        var assigned = await db.ProgramAssignments.Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { u.Email, a.ProgramId }).ToListAsync();
-        Assigned = assigned.ToLookup(a => a.Email ?? "", a => Programs.First(p => p.Id == a.ProgramId));
+        Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
+        var assigned = await db.ProgramAssignments.Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { u.Email, a.ProgramId, a.OfficeId }).ToListAsync();
+        Assigned = assigned.ToLookup(a => a.Email ?? "", a => (Programs.First(p => p.Id == a.ProgramId), Offices.FirstOrDefault(o => o.Id == a.OfficeId)));
     }
 }

@@ -152,30 +152,27 @@ static class SqliteRecordWriter
                     personId = (long)(await addPerson.ExecuteScalarAsync(ct))!;
                     counts.NewPersons++;
                 }
-                seen = (key, personId, 0, DateOnly.MinValue);
-
                 findEnrollment.Parameters["$person"].Value = personId;
                 findEnrollment.Parameters["$program"].Value = programId;
-                await using (var enrollment = await findEnrollment.ExecuteReaderAsync(ct))
+                (long Id, DateOnly From)? enrollment = null;
+                await using (var reader = await findEnrollment.ExecuteReaderAsync(ct))
                 {
-                    if (await enrollment.ReadAsync(ct) && enrollment.GetInt64(0) > enrollmentsUpTo)
+                    if (await reader.ReadAsync(ct))
                     {
-                        seen = (key, personId, enrollment.GetInt64(0), DateOnly.Parse(enrollment.GetString(1), CultureInfo.InvariantCulture));
-                    }
-                    else if (!enrollment.HasRows)
-                    {
-                        seen = (key, personId, -1, from);
+                        enrollment = (reader.GetInt64(0), DateOnly.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
                     }
                 }
-                if (seen.Enrollment == -1)
+                if (enrollment is null)
                 {
                     addEnrollment.Parameters["$person"].Value = personId;
                     addEnrollment.Parameters["$program"].Value = programId;
                     addEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd");
                     addEnrollment.Parameters["$source"].Value = (int)row.Source;
-                    seen.Enrollment = (long)(await addEnrollment.ExecuteScalarAsync(ct))!;
+                    enrollment = ((long)(await addEnrollment.ExecuteScalarAsync(ct))!, from);
                     counts.NewEnrollments++;
                 }
+                // Only an enrolment this import made moves; one registered before is left as it is.
+                seen = enrollment.Value.Id > enrollmentsUpTo ? (key, personId, enrollment.Value.Id, enrollment.Value.From) : (key, personId, 0, DateOnly.MinValue);
             }
             if (seen.Enrollment > 0 && from < seen.From)
             {
