@@ -28,6 +28,12 @@ public sealed record ReferralInput(string FromProgramCode, string? ToProgramCode
 
 public sealed record DecisionInput(bool Accept, string? Note);
 
+public sealed record SessionInput(string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, int HeadCount = 0);
+
+public sealed record AttendanceInput(IReadOnlyList<int> PersonIds, int HeadCount = 0);
+
+public sealed record SessionItem(int Id, string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, IReadOnlyList<int> PersonIds, int HeadCount);
+
 /// <summary>
 /// People and their records under /api/v1, for case workers and managers: the same scope as the pages (a person
 /// outside it is simply not found) and every person returned is written to the access log.
@@ -99,6 +105,35 @@ public static class RecordsApi
             await (await scope.SessionsAsync()).OrderByDescending(s => s.Date)
                 .Select(s => new { s.Id, ProgramCode = s.Program.Code, s.Kind, s.Date, s.Start, s.Title, Attendees = s.Attendances.Count, s.UnregisteredHeadCount })
                 .Take(500).ToListAsync());
+
+        api.MapPost("/sessions", async Task<Results<Created<SessionItem>, ProblemHttpResult>> (SessionInput input, Records.Activities activities, Tsunagu.Data.TsunaguDb db) =>
+        {
+            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            try
+            {
+                var s = await activities.HoldSessionAsync(programId ?? -1, input.Kind, input.Date, input.Start, input.Title, input.HeadCount);
+                return TypedResults.Created($"/api/v1/sessions/{s.Id}", new SessionItem(s.Id, input.ProgramCode, s.Kind, s.Date, s.Start, s.Title, [], s.UnregisteredHeadCount));
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
+
+        // Only persons enrolled in the session's program and in the caller's scope are kept; the answer says which.
+        api.MapPut("/sessions/{id:int}/attendance", async Task<Results<Ok<SessionItem>, ProblemHttpResult>> (int id, AttendanceInput input, Records.Activities activities, Tsunagu.Data.TsunaguDb db) =>
+        {
+            try
+            {
+                var s = await activities.SetAttendanceAsync(id, input.PersonIds, input.HeadCount);
+                var code = await db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.Code).SingleAsync();
+                return TypedResults.Ok(new SessionItem(s.Id, code, s.Kind, s.Date, s.Start, s.Title, s.Attendances.Select(a => a.PersonId).Order().ToList(), s.UnregisteredHeadCount));
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+        });
 
         api.MapGet("/referrals", async (RecordScope scope) =>
         {

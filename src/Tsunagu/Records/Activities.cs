@@ -6,8 +6,9 @@ using Tsunagu.Data;
 namespace Tsunagu.Records;
 
 /// <summary>
-/// A program's work that is not about one person: counsellors placed at schools and centres for a fiscal year (a
-/// program manager's decision) and booklets handed to facilities. Only within the user's programs.
+/// A program's work that is not about one person: sessions and seminars with their attendance, counsellors placed at
+/// schools and centres for a fiscal year (a program manager's decision), booklets handed to facilities. Only within
+/// the user's programs; pages and API alike.
 /// </summary>
 public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAccessor http, TimeProvider time)
 {
@@ -21,6 +22,37 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAcce
     {
         var ids = await scope.ProgramIdsAsync();
         return db.Distributions.Where(d => ids.Contains(d.ProgramId));
+    }
+
+    public async Task<SupportSession> HoldSessionAsync(int programId, SessionKind kind, DateOnly date, TimeOnly? start, string title, int headCount)
+    {
+        await scope.EnsureProgramAsync(programId);
+        if (string.IsNullOrWhiteSpace(title) || headCount < 0)
+        {
+            throw new RecordAccessException("名称を入れ、参加人数（登録のない人）は0以上にしてください。");
+        }
+        var session = new SupportSession { ProgramId = programId, Kind = kind, Date = date, Start = start, Title = title.Trim(), UnregisteredHeadCount = headCount };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync();
+        return session;
+    }
+
+    /// <summary>
+    /// Who came: only people enrolled (and active) in the session's program and within the user's scope can be ticked
+    /// off; any other id is left out. The rest come as a head count.
+    /// </summary>
+    public async Task<SupportSession> SetAttendanceAsync(int sessionId, IEnumerable<int> present, int headCount)
+    {
+        var session = await (await scope.SessionsAsync()).Include(s => s.Attendances).SingleOrDefaultAsync(s => s.Id == sessionId)
+            ?? throw new RecordAccessException("その学習会・セミナーは見られません。");
+        var ids = present.Distinct().ToList();
+        var allowed = await (await scope.PersonsAsync())
+            .Where(p => ids.Contains(p.Id) && db.Enrollments.Any(e => e.PersonId == p.Id && e.ProgramId == session.ProgramId && e.Status == EnrollmentStatus.Active))
+            .Select(p => p.Id).ToListAsync();
+        session.Attendances = allowed.Select(id => new Attendance { SessionId = sessionId, PersonId = id }).ToList();
+        session.UnregisteredHeadCount = Math.Max(0, headCount);
+        await db.SaveChangesAsync();
+        return session;
     }
 
     public async Task<Placement> PlaceAsync(int programId, int fiscalYear, string staffName, int? schoolId, int? officeId)

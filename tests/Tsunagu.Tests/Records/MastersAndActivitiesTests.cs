@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Places;
@@ -105,5 +106,35 @@ public class MastersAndActivitiesTests
         Assert.Equal(300, (await after.Distributions.SingleAsync()).Copies);
         Assert.Equal(office, (await after.Contacts.SingleAsync(c => c.Date == new DateOnly(2024, 6, 19))).OfficeId);
         Assert.Contains("・青葉区役所", person.QuerySelector("ol.timeline > li")!.TextContent);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task SessionsThroughTheApi_KeepOnlyAttendeesOfTheProgram_AndStayWithinIt(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var other = await world.SignInAsync("caseworkerB");
+        var input = new { ProgramCode = "P001", Kind = "StudySession", Date = "2024-06-22", Start = "13:00", Title = "土曜学習会", HeadCount = 2 };
+
+        var created = await caseworker.Http.PostAsJsonAsync("/api/v1/sessions", input);
+        var session = await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = session.GetProperty("id").GetInt32();
+        // Bob is enrolled in another program: left out, not an error.
+        var attendance = await caseworker.Http.PutAsJsonAsync($"/api/v1/sessions/{id}/attendance", new { PersonIds = new[] { world.Alice, world.Bob }, HeadCount = 3 });
+        var saved = await attendance.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var otherCreates = await other.Http.PostAsJsonAsync("/api/v1/sessions", input);
+        var otherAttends = await other.Http.PutAsJsonAsync($"/api/v1/sessions/{id}/attendance", new { PersonIds = new[] { world.Bob }, HeadCount = 0 });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, attendance.StatusCode);
+        Assert.Equal([world.Alice], saved.GetProperty("personIds").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(3, saved.GetProperty("headCount").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, otherCreates.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherAttends.StatusCode);
+        await using var db = world.Database.NewDb();
+        var stored = await db.Sessions.Include(s => s.Attendances).SingleAsync();
+        Assert.Equal(("土曜学習会", new DateOnly(2024, 6, 22), 3), (stored.Title, stored.Date, stored.UnregisteredHeadCount));
+        Assert.Equal([world.Alice], stored.Attendances.Select(a => a.PersonId));
     }
 }

@@ -6,7 +6,7 @@ using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Sessions;
 
-public class IndexModel(TsunaguDb db, RecordScope scope, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities activities, TimeProvider time) : TsunaguPageModel
 {
     public List<SupportSession> Sessions { get; private set; } = [];
     public List<SupportProgram> Programs { get; private set; } = [];
@@ -17,20 +17,17 @@ public class IndexModel(TsunaguDb db, RecordScope scope, TimeProvider time) : Ts
 
     public async Task<IActionResult> OnPostAsync(int programId, SessionKind kind, DateOnly date, TimeOnly? start, string title, int headCount)
     {
-        await LoadAsync();
-        if (Programs.All(p => p.Id != programId))
+        try
         {
-            return Forbid();
+            var session = await activities.HoldSessionAsync(programId, kind, date, start, title, headCount);
+            return Redirect($"/sessions/{session.Id}");
         }
-        if (string.IsNullOrWhiteSpace(title) || headCount < 0)
+        catch (RecordAccessException e)
         {
-            Errors.Add("名称を入れ、参加人数（登録のない人）は0以上にしてください。");
+            Errors.Add(e.Message);
+            await LoadAsync();
             return Page();
         }
-        var session = new SupportSession { ProgramId = programId, Kind = kind, Date = date, Start = start, Title = title.Trim(), UnregisteredHeadCount = headCount };
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync();
-        return Redirect($"/sessions/{session.Id}");
     }
 
     async Task LoadAsync()

@@ -7,7 +7,7 @@ using Tsunagu.Records;
 namespace Tsunagu.Pages.Sessions;
 
 /// <summary>Attendance of one session: the program's registered people ticked off, the rest as a head count.</summary>
-public class ShowModel(TsunaguDb db, RecordScope scope) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, RecordScope scope, Records.Activities activities) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -24,13 +24,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope) : TsunaguPageModel
         {
             return NotFound();
         }
-        // Only people registered in the session's program can be ticked; anything else in the form is ignored.
-        var allowed = Enrolled.Select(p => p.Id).ToHashSet();
-        var tracked = await db.Sessions.Include(s => s.Attendances).SingleAsync(s => s.Id == Id);
-        tracked.Attendances = present.Where(allowed.Contains).Distinct().Select(id => new Attendance { SessionId = Id, PersonId = id }).ToList();
-        tracked.UnregisteredHeadCount = Math.Max(0, headCount);
-        await db.SaveChangesAsync();
-        TempData["Message"] = $"出席 {tracked.Attendances.Count} 人、登録のない参加者 {tracked.UnregisteredHeadCount} 人を保存しました。";
+        var saved = await activities.SetAttendanceAsync(Id, present, headCount);
+        TempData["Message"] = $"出席 {saved.Attendances.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
         return Redirect($"/sessions/{Id}");
     }
 
