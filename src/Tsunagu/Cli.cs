@@ -75,8 +75,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         migrate.SetAction((result, ct) => WithDatabaseAsync(prepare: false, ct, async (services, db) =>
         {
             services.GetRequiredService<DatabaseSettings>().EnsureSqliteFolder();
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            await db.Database.MigrateAsync(ct);
+            var pending = await DatabaseServices.MigrateAsync(db, ct);
             await io.Out.WriteLineAsync(pending.Count == 0
                 ? "データベースは最新です。"
                 : $"{pending.Count} 件のマイグレーションを適用しました: {string.Join(", ", pending)}");

@@ -1,6 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Tsunagu.Data;
 
@@ -85,12 +88,28 @@ public static class DatabaseServices
     /// SQLite is Tsunagu's own file and migrates itself. PostgreSQL is a shared server whose schema changes are
     /// an operator's decision, so a pending migration stops every verb until <c>tsunagu db migrate</c> is run.
     /// </summary>
+    /// <summary>
+    /// Applies the migrations and says which. On a new PostgreSQL database EF first reads the history table that is
+    /// not there yet and logs that as an error (dotnet/efcore#37328), which alarms whoever runs `db migrate`: the
+    /// table is made first.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(TsunaguDb db, CancellationToken ct = default)
+    {
+        if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(ct))
+        {
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        return pending;
+    }
+
     public static async Task PrepareAsync(TsunaguDb db, DatabaseSettings settings, CancellationToken ct = default)
     {
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
             settings.EnsureSqliteFolder();
-            await db.Database.MigrateAsync(ct);
+            await MigrateAsync(db, ct);
             // SQLite plans without statistics until ANALYZE has run once: with a million contacts it then walks a
             // program's date index for one person's timeline (60 ms instead of 2). This analyses what lacks them.
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002", ct);
