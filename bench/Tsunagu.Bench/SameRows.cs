@@ -67,10 +67,10 @@ static class SameRows
                 people.Values.Select(p => new object?[] { p.Id, programId, p.EnrolledOn, (int)p.First.Source, 0 })),
             new("contacts", [("Id", NpgsqlDbType.Bigint), ("ProgramId", NpgsqlDbType.Integer), ("Date", NpgsqlDbType.Date), ("Time", NpgsqlDbType.Time),
                     ("Kind", NpgsqlDbType.Integer), ("Category", NpgsqlDbType.Text), ("Channel", NpgsqlDbType.Integer), ("DurationMinutes", NpgsqlDbType.Integer),
-                    ("StaffName", NpgsqlDbType.Text), ("ImportKey", NpgsqlDbType.Text), ("CreatedAt", NpgsqlDbType.TimestampTz)],
+                    ("StaffName", NpgsqlDbType.Text), ("ImportKey", NpgsqlDbType.Text), ("OfficeId", NpgsqlDbType.Integer), ("CreatedAt", NpgsqlDbType.TimestampTz)],
                 contacts.Select(c => new object?[]
                 {
-                    c.Id, programId, c.Row.Date, c.Row.Time, (int)c.Row.Kind, c.Row.Category, (int)c.Row.Channel, c.Row.Duration, c.Row.StaffName ?? "", c.Key, now,
+                    c.Id, programId, c.Row.Date, c.Row.Time, (int)c.Row.Kind, c.Row.Category, (int)c.Row.Channel, c.Row.Duration, c.Row.StaffName ?? "", c.Key, c.Row.OfficeId, now,
                 })),
             new("contact_persons", [("ContactId", NpgsqlDbType.Bigint), ("PersonId", NpgsqlDbType.Integer), ("Role", NpgsqlDbType.Integer)],
                 contacts.Select(c => new object?[] { c.Id, c.PersonId, 0 })),

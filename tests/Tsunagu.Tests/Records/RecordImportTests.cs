@@ -88,6 +88,33 @@ public class RecordImportTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
+    public async Task Import_OfficeByName_IsTheContactsOffice_AnUnknownNameIsAnError(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await ProgramsOnlyAsync(kind, files);
+        int office;
+        await using (var setup = database.NewDb())
+        {
+            var aoba = new Tsunagu.Places.Office { Name = "青葉区役所", Kind = Tsunagu.Places.OfficeKind.WardOffice, WardCode = "041017" };
+            setup.Offices.Add(aoba);
+            await setup.SaveChangesAsync();
+            office = aoba.Id;
+        }
+        string File(string name, string officeName) => files.Write(name,
+            "氏名,ふりがな,生年月日,記録日,種別,事業所\r\n" + $"山田 一郎,やまだ いちろう,2009-05-05,2024-06-03,相談,{officeName}\r\n", new UTF8Encoding(true));
+
+        var unknown = await CliRun.RunAsync(database, "records", "import", File("unknown.csv", "青葉区役所分室"), "--program", "P001");
+        var known = await CliRun.RunAsync(database, "records", "import", File("known.csv", "青葉区役所"), "--program", "P001");
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown.csv 2行目 6列: 事業所: 「青葉区役所分室」は事業所の一覧にありません", unknown.Error);
+        Assert.Equal(0, known.ExitCode);
+        await using var db = database.NewDb();
+        Assert.Equal(office, (await db.Contacts.SingleAsync()).OfficeId);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
     public async Task Import_BadRowAfterManyGoodOnes_WritesNothing(DatabaseKind kind)
     {
         using var files = new TempFolder();

@@ -34,7 +34,7 @@ static class PostgresRecordWriter
             CREATE TEMP TABLE staging (
                 line int, name text, kana text, kana_key text, birth date, role int, school text, ward text, household_key text,
                 enrolled_on date, source int, date date, time time, kind int, category text, channel int, duration int,
-                n_person text, n_third text, n_agency text, n_staff text, staff text, import_key text,
+                n_person text, n_third text, n_agency text, n_staff text, staff text, import_key text, office_id int,
                 contact_id bigint DEFAULT nextval('{contactIds}')
             ) ON COMMIT DROP
             """);
@@ -43,7 +43,7 @@ static class PostgresRecordWriter
         var counts = new WriteCounts();
         await using (var copy = await connection.BeginBinaryImportAsync("""
             COPY staging (line, name, kana, kana_key, birth, role, school, ward, household_key, enrolled_on, source,
-                          date, time, kind, category, channel, duration, n_person, n_third, n_agency, n_staff, staff, import_key)
+                          date, time, kind, category, channel, duration, n_person, n_third, n_agency, n_staff, staff, import_key, office_id)
             FROM STDIN (FORMAT BINARY)
             """, ct))
         {
@@ -74,6 +74,7 @@ static class PostgresRecordWriter
                 await WriteNullableAsync(copy, row.Assessment, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, row.StaffName, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, row.HasContact ? row.ImportKey() : null, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(copy, row.OfficeId, NpgsqlDbType.Integer, ct);
             }
             await copy.CompleteAsync(ct);
         }
@@ -134,8 +135,8 @@ static class PostgresRecordWriter
         // person link and notes follow only the contacts written, in the same statement.
         await using (var write = new NpgsqlCommand("""
             WITH c AS (
-                INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
-                SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, @now
+                INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "CreatedAt")
+                SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, office_id, @now
                 FROM staging WHERE import_key IS NOT NULL
                 ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING
                 RETURNING "Id"),

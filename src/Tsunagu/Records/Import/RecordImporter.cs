@@ -66,7 +66,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         try
         {
             file = TableFile.Open(path);
-            layout = ReadLayout(file);
+            layout = ReadLayout(file, await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct));
         }
         catch (FileErrorException e)
         {
@@ -127,11 +127,11 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
             counts.SkippedContacts, counts.Doubtful, counts.DoubtfulTotal, []);
     }
 
-    static RecordLayout ReadLayout(TableFile file)
+    static RecordLayout ReadLayout(TableFile file, IReadOnlyDictionary<string, int> offices)
     {
         var header = file.ReadRecords().FirstOrDefault(r => !r.IsBlank)
             ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。見出し行と記録の行が必要です。"));
-        return RecordLayout.Read(file, header);
+        return RecordLayout.Read(file, header, offices);
     }
 
     static IEnumerable<RecordRow> CheckedRows(TableFile file, RecordLayout layout, List<FileError> errors)

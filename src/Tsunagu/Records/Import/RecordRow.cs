@@ -16,7 +16,7 @@ public sealed record RecordRow(
     string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode, string? WardCode, string? HouseholdKey,
     DateOnly? EnrolledOn, ReferralSource Source,
     DateOnly? Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? Duration,
-    string? PersonSaid, string? ThirdPartySaid, string? AgencySaid, string? Assessment, string? StaffName)
+    string? PersonSaid, string? ThirdPartySaid, string? AgencySaid, string? Assessment, string? StaffName, int? OfficeId = null)
 {
     public bool HasContact => Date is not null;
 
@@ -47,20 +47,24 @@ public sealed class RecordLayout
     [
         "氏名", "ふりがな", "生年月日", "本人区分", "学校コード", "区コード", "世帯番号", "登録日", "紹介元",
         "記録日", "時刻", "種別", "分類", "方法", "時間（分）", "本人・家族の話", "第三者の話", "関係機関からの情報", "職員の所見", "担当職員",
+        "事業所",
     ];
 
     static readonly string[] Required = ["氏名", "ふりがな", "生年月日"];
 
     readonly Dictionary<string, int> index;
     readonly TableFile file;
+    readonly IReadOnlyDictionary<string, int> offices;
 
-    RecordLayout(TableFile file, Dictionary<string, int> index)
+    RecordLayout(TableFile file, Dictionary<string, int> index, IReadOnlyDictionary<string, int> offices)
     {
         this.file = file;
         this.index = index;
+        this.offices = offices;
     }
 
-    public static RecordLayout Read(TableFile file, TableRecord header)
+    /// <param name="offices">The offices a 事業所 cell may name (name → id), from the masters.</param>
+    public static RecordLayout Read(TableFile file, TableRecord header, IReadOnlyDictionary<string, int>? offices = null)
     {
         var index = new Dictionary<string, int>();
         for (var i = 0; i < header.Fields.Count; i++)
@@ -82,7 +86,7 @@ public sealed class RecordLayout
         {
             throw new FileErrorException(file.Error(header.Line, null, $"見出しに{string.Join("・", missing.Select(m => $"「{m}」"))}の列がありません。"));
         }
-        return new RecordLayout(file, index);
+        return new RecordLayout(file, index, offices ?? new Dictionary<string, int>());
     }
 
     /// <summary>The row, or null with the problems added to <paramref name="errors"/> (line, column, what).</summary>
@@ -161,6 +165,18 @@ public sealed class RecordLayout
                 Error("時間（分）", "0〜1440 の分数を書いてください。");
             }
         }
+        int? officeId = null;
+        if (Cell("事業所") is { } office)
+        {
+            if (offices.TryGetValue(office, out var id))
+            {
+                officeId = id;
+            }
+            else
+            {
+                Error("事業所", $"「{office}」は事業所の一覧にありません（「学校・事業所」のページで登録してください）。");
+            }
+        }
         if (date is null && (Cell("種別") ?? Cell("本人・家族の話") ?? Cell("職員の所見")) is not null)
         {
             Error("記録日", "記録の内容があるのに記録日が空です。");
@@ -171,7 +187,7 @@ public sealed class RecordLayout
         }
         return new RecordRow(record.Line, name!, kana!, birth!.Value, role, school?.Normalize(NormalizationForm.FormKC), ward?.Normalize(NormalizationForm.FormKC),
             Cell("世帯番号"), Date("登録日"), source, date, time, kind, Cell("分類"), channel, duration,
-            Cell("本人・家族の話"), Cell("第三者の話"), Cell("関係機関からの情報"), Cell("職員の所見"), Cell("担当職員"));
+            Cell("本人・家族の話"), Cell("第三者の話"), Cell("関係機関からの情報"), Cell("職員の所見"), Cell("担当職員"), officeId);
     }
 }
 

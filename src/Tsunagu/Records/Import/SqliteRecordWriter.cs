@@ -79,10 +79,10 @@ static class SqliteRecordWriter
             """, "$person", "$program", "$from", "$source");
         using var moveEnrollment = Prepare("""UPDATE enrollments SET "From" = $from WHERE "Id" = $id""", "$from", "$id");
         using var addContact = Prepare("""
-            INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "CreatedAt")
-            VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $now)
+            INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "CreatedAt")
+            VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $office, $now)
             ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING RETURNING "Id"
-            """, "$program", "$date", "$time", "$kind", "$category", "$channel", "$duration", "$staff", "$key", "$now");
+            """, "$program", "$date", "$time", "$kind", "$category", "$channel", "$duration", "$staff", "$key", "$office", "$now");
         using var addContactPerson = Prepare("""INSERT INTO contact_persons ("ContactId", "PersonId", "Role") VALUES ($contact, $person, 0)""", "$contact", "$person");
         using var addNote = Prepare("""
             INSERT INTO contact_notes ("ContactId", "Position", "Provenance", "Text") VALUES ($contact, $position, $provenance, $text)
@@ -195,6 +195,7 @@ static class SqliteRecordWriter
             addContact.Parameters["$duration"].Value = Db(row.Duration);
             addContact.Parameters["$staff"].Value = row.StaffName ?? "";
             addContact.Parameters["$key"].Value = row.ImportKey();
+            addContact.Parameters["$office"].Value = Db(row.OfficeId);
             addContact.Parameters["$now"].Value = createdAt;
             if (await addContact.ExecuteScalarAsync(ct) is not long contactId)
             {
