@@ -110,9 +110,9 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
     /// <summary>Ends a person's enrolment (support finished, moved away, declined further support).</summary>
     public async Task EndEnrollmentAsync(int enrollmentId, DateOnly to)
     {
+        // Only the user's programs' enrolments are found at all.
         var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
             ?? throw new RecordAccessException("その登録は見られません。");
-        await scope.EnsureProgramAsync(enrollment.ProgramId);
         if (enrollment.Status == EnrollmentStatus.Ended)
         {
             throw new RecordAccessException("この登録はすでに終了しています。");

@@ -67,7 +67,7 @@ public class MastersAndActivitiesTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var admin = await world.SignInAsync("admin");
         await UploadSchoolsAsync(admin, Schools);
-        await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "青葉区役所", ["kind"] = "WardOffice", ["wardCode"] = "041017" });
+        await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "青葉区役所", ["kind"] = "WardOffice", ["wardCode"] = "０４１０１７" }); // full-width, as typed
         var manager = await world.SignInAsync("managerA");
         var caseworker = await world.SignInAsync("caseworkerA");
         var other = await world.SignInAsync("caseworkerB");
@@ -104,6 +104,7 @@ public class MastersAndActivitiesTests
         await using var after = world.Database.NewDb();
         Assert.Equal(2, await after.Placements.CountAsync(p => p.FiscalYear == 2024));
         Assert.Equal(300, (await after.Distributions.SingleAsync()).Copies);
+        Assert.Equal("041017", (await after.Offices.SingleAsync()).WardCode);
         Assert.Equal(office, (await after.Contacts.SingleAsync(c => c.Date == new DateOnly(2024, 6, 19))).OfficeId);
         Assert.Contains("・青葉区役所", person.QuerySelector("ol.timeline > li")!.TextContent);
     }

@@ -26,11 +26,13 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public Task<IActionResult> OnPostPlaceAsync(int programId, string staffName, string place) =>
-        RunAsync(() => activities.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName,
-            place.StartsWith("school:", StringComparison.Ordinal) ? int.Parse(place[7..], System.Globalization.CultureInfo.InvariantCulture) : null,
-            place.StartsWith("office:", StringComparison.Ordinal) ? int.Parse(place[7..], System.Globalization.CultureInfo.InvariantCulture) : null),
+    /// <param name="place">"school:ID" or "office:ID", from the one select that lists both.</param>
+    public Task<IActionResult> OnPostPlaceAsync(int programId, string? staffName, string? place) =>
+        RunAsync(() => activities.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName ?? "", IdOf("school:", place), IdOf("office:", place)),
             "配置を登録しました。", "#placements");
+
+    static int? IdOf(string prefix, string? place) =>
+        place is not null && place.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(place[prefix.Length..], out var id) ? id : null;
 
     public Task<IActionResult> OnPostRemoveAsync(int placementId) =>
         RunAsync(() => activities.RemovePlacementAsync(placementId), "配置を取り消しました。", "#placements");

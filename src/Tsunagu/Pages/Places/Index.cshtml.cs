@@ -57,14 +57,16 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostOfficeAsync(string name, OfficeKind kind, string? wardCode)
+    public async Task<IActionResult> OnPostOfficeAsync(string? name, OfficeKind kind, string? wardCode)
     {
         if (!CanAdminister)
         {
             return Forbid();
         }
-        wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim();
-        if (string.IsNullOrWhiteSpace(name))
+        name = name?.Trim() ?? "";
+        // Full-width digits are what a Japanese keyboard often gives.
+        wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim().Normalize(System.Text.NormalizationForm.FormKC);
+        if (name.Length == 0)
         {
             Errors.Add("名称を入力してください。");
         }
@@ -72,19 +74,19 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) 
         {
             Errors.Add($"区のコード {wardCode} は正しい団体コードではありません（6桁、検査数字つき）。");
         }
-        else if (await db.Offices.AnyAsync(o => o.Name == name.Trim()))
+        else if (await db.Offices.AnyAsync(o => o.Name == name))
         {
-            Errors.Add($"「{name.Trim()}」はすでにあります。");
+            Errors.Add($"「{name}」はすでにあります。");
         }
         if (Errors.Count > 0)
         {
             await LoadAsync();
             return Page();
         }
-        db.Offices.Add(new Office { Name = name.Trim(), Kind = kind, WardCode = wardCode });
-        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = "office.add", Subject = name.Trim(), After = kind.Japanese() });
+        db.Offices.Add(new Office { Name = name, Kind = kind, WardCode = wardCode });
+        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = "office.add", Subject = name, After = kind.Japanese() });
         await db.SaveChangesAsync();
-        TempData["Message"] = $"「{name.Trim()}」を追加しました。";
+        TempData["Message"] = $"「{name}」を追加しました。";
         return Redirect("/places#offices");
     }
 
