@@ -54,4 +54,26 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(page, "person-timeline");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Caseworker_OpensTheHousehold_AndMakesADisclosureCopyWithoutTheAgencysWords()
+    {
+        var page = await fixture.SignInAsync(fixture.CaseworkerEmail);
+        await Assertions.Expect(page.GetByLabel("ふりがな・氏名（前方一致）")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("やまだ よ");
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Link, new() { Name = "山田 𠮷子" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "世帯", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody th")).ToContainTextAsync(["山田 春美", "山田 𠮷子"]);
+        await BrowserFixture.ScreenshotAsync(page, "household");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "山田 𠮷子" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "開示請求用の写しを作る" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("関係機関からの情報")).Not.ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "写しを作る" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section.disclosure")).ToContainTextAsync("含めた内容: 本人・家族の話・職員の所見");
+        await BrowserFixture.ScreenshotAsync(page, "disclosure-copy");
+        await page.Context.CloseAsync();
+    }
 }
