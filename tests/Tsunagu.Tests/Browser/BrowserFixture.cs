@@ -102,7 +102,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("メールアドレス").FillAsync(email);
         await page.GetByLabel("パスワード").FillAsync(TestAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        // Polls the address rather than waiting for a load event: WaitForURL once hung 30 s in CI on a navigation
+        // that had already finished.
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         return page;
     }
 
