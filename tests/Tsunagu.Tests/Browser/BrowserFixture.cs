@@ -105,6 +105,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         // Polls the address rather than waiting for a load event: WaitForURL once hung 30 s in CI on a navigation
         // that had already finished.
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await Assertions.Expect(page.Locator("main")).ToBeVisibleAsync();
         return page;
     }
 

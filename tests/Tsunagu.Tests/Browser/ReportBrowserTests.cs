@@ -15,7 +15,7 @@ public class ReportBrowserTests(BrowserFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "令和6年度" }).ClickAsync();
 
-        await page.WaitForURLAsync($"{fixture.BaseUrl}/reports/2024");
+        await Assertions.Expect(page).ToHaveURLAsync($"{fixture.BaseUrl}/reports/2024");
         Assert.Equal("利用者数:303人 高校進学率:99%", await page.Locator("#cell-P001-results").InnerTextAsync());
         Assert.Contains("令和6年度", await page.Locator("h1").InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, "report-2024");
