@@ -34,6 +34,9 @@ public static partial class FiscalYear
 
     public static DateTime Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), Japan).DateTime;
 
+    /// <summary>A stored moment as staff read it: Japan time, whatever time zone the server runs in.</summary>
+    public static DateTimeOffset InJapan(this DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Japan);
+
     public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
 
     public static int Current(TimeProvider time) => Of(Today(time));

@@ -27,6 +27,15 @@ public class FiscalYearTests
         Assert.Equal(fiscalYear, FiscalYear.Of(DateOnly.Parse(date)));
 
     [Fact]
+    public void InJapan_ShowsAStoredMomentInJapanTime_WhateverTheServersZone()
+    {
+        // 19:00 UTC on 26 November is already the 27th in Japan: a server set to UTC must not print the 26th.
+        var moment = new DateTimeOffset(2026, 11, 26, 19, 0, 0, TimeSpan.Zero).InJapan();
+        Assert.Equal((new DateTime(2026, 11, 27, 4, 0, 0), TimeSpan.FromHours(9)), (moment.DateTime, moment.Offset));
+        Assert.Equal("令和8年11月27日", FiscalYear.FormatDate(DateOnly.FromDateTime(moment.DateTime)));
+    }
+
+    [Fact]
     public void StartAndEnd_CoverApril1ToMarch31()
     {
         Assert.Equal(new DateOnly(2024, 4, 1), FiscalYear.Start(2024));
