@@ -71,6 +71,7 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "山田 𠮷子" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "開示請求用の写しを作る" }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("関係機関からの情報")).Not.ToBeCheckedAsync();
+        await page.GetByLabel("職員の所見").CheckAsync(); // a deliberate tick: the assessment is disclosed this time
         await page.GetByRole(AriaRole.Button, new() { Name = "写しを作る" }).ClickAsync();
         await Assertions.Expect(page.Locator("section.disclosure")).ToContainTextAsync("含めた内容: 本人・家族の話・職員の所見");
         await BrowserFixture.ScreenshotAsync(page, "disclosure-copy");

@@ -109,9 +109,9 @@ public class HouseholdAndOutcomeTests
         var copy = usual.QuerySelector("section.disclosure")!.TextContent;
         Assert.Equal(3, usual.QuerySelectorAll("section.disclosure ol.timeline > li").Length);
         Assert.Contains("部活をやめたい", copy);
-        Assert.Contains("担任と面談を調整", copy);
+        Assert.DoesNotContain("担任と面談を調整", copy);
         Assert.DoesNotContain("家庭の事情", copy);
-        Assert.Equal(["[関係機関からの情報] （不開示）"], usual.QuerySelectorAll(".withheld").Select(p => p.TextContent));
+        Assert.Equal(["[関係機関からの情報] （不開示）", "[職員の所見] （不開示）"], usual.QuerySelectorAll(".withheld").Select(p => p.TextContent));
         var second = withAgency.QuerySelector("section.disclosure")!.TextContent;
         Assert.Contains("学校から家庭の事情について連絡", second);
         Assert.DoesNotContain("担任と面談を調整", second);
@@ -119,7 +119,7 @@ public class HouseholdAndOutcomeTests
         Assert.DoesNotContain("部活をやめたい", nothing.QuerySelector("section.disclosure")!.TextContent);
         Assert.Equal(HttpStatusCode.NotFound, outsider.StatusCode);
         await using var db = world.Database.NewDb();
-        Assert.Equal(["3 件、含める: 本人・家族の話・職員の所見", "3 件、含める: 本人・家族の話・関係機関からの情報", "3 件、含める: なし"],
+        Assert.Equal(["3 件、含める: 本人・家族の話", "3 件、含める: 本人・家族の話・関係機関からの情報", "3 件、含める: なし"],
             await db.AuditEntries.Where(a => a.Action == "disclosure.copy").OrderBy(a => a.Id).Select(a => a.After).ToListAsync());
     }
 }

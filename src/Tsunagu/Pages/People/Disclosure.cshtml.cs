@@ -10,14 +10,15 @@ namespace Tsunagu.Pages.People;
 /// <summary>
 /// A copy of a person's records for a disclosure request (保有個人情報の開示請求): the contacts of the user's programs,
 /// with only the chosen segments of text. What is left out is marked as withheld, by kind, never silently dropped.
-/// Third parties' and other agencies' words are left out unless chosen, since they are usually 不開示情報.
+/// Only the person's own words are in unless more is chosen: what third parties and agencies said and the staff's
+/// assessment are the parts a disclosure decision may withhold, so including them is a deliberate tick.
 /// </summary>
 public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
 
-    /// <summary>The provenances to include; before any choice, the usual: the person's own words and the staff's.</summary>
+    /// <summary>The provenances to include; before any choice, the person's own words only.</summary>
     [BindProperty(SupportsGet = true)]
     public List<NoteProvenance> Include { get; set; } = [];
 
@@ -43,7 +44,7 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
         Person = person;
         if (!Chosen)
         {
-            Include = [NoteProvenance.PersonSaid, NoteProvenance.StaffAssessment];
+            Include = [NoteProvenance.PersonSaid];
         }
         if (!Copy)
         {
