@@ -46,7 +46,7 @@ public static class RecordsApi
 
         api.MapGet("/people", async (string? q, DateOnly? birthDate, RecordScope scope, TimeProvider time) =>
         {
-            var found = await PersonSearch.FindAsync(await scope.PersonsAsync(), q, birthDate);
+            var found = await scope.FindPersonsAsync(q, birthDate);
             await scope.LogAsync(found.Select(p => p.Id), "GET /api/v1/people");
             return found.Select(p => ToItem(p, time)).ToList();
         }).WithSummary("Search persons in scope by kana, name or birth date");

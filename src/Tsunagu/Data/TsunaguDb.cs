@@ -29,6 +29,12 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>
+    /// Whether text columns sort by code point (SQLite's BINARY collation), so a prefix is an exact index range. Not
+    /// assumed of PostgreSQL, whose database may use a linguistic collation.
+    /// </summary>
+    public virtual bool ComparesTextByCodePoint => false;
+
     public DbSet<Office> Offices => Set<Office>();
     public DbSet<School> Schools => Set<School>();
     public DbSet<Household> Households => Set<Household>();
@@ -215,6 +221,8 @@ public abstract partial class TsunaguDb
 
 public sealed class SqliteTsunaguDb(DbContextOptions<SqliteTsunaguDb> options) : TsunaguDb(options)
 {
+    public override bool ComparesTextByCodePoint => true;
+
     // SQLite has no date-time type, and EF cannot sort or compare DateTimeOffset stored as text. Stored as a
     // number instead, times sort and compare in SQL; they are always UTC here, so the order is the time order.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)

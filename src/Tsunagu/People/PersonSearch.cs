@@ -7,7 +7,12 @@ public static class PersonSearch
 {
     public const int Limit = 50;
 
-    public static async Task<List<Person>> FindAsync(IQueryable<Person> persons, string? text, DateOnly? birthDate, CancellationToken ct = default)
+    /// <param name="codePointOrder">
+    /// The database compares text by code point: the kana prefix is then also given as a range, which SQLite can
+    /// search in the reading's index (its LIKE cannot: at a million persons, 31 ms instead of a few).
+    /// </param>
+    public static async Task<List<Person>> FindAsync(
+        IQueryable<Person> persons, string? text, DateOnly? birthDate, bool codePointOrder = false, CancellationToken ct = default)
     {
         var query = persons.AsNoTracking();
         var term = text?.Trim() ?? "";
@@ -22,6 +27,12 @@ public static class PersonSearch
             query = IsKana(kana)
                 ? query.Where(p => p.KanaKey.StartsWith(kana))
                 : query.Where(p => p.Name.StartsWith(term));
+            if (codePointOrder && IsKana(kana))
+            {
+                // Every key that starts with the prefix lies in [prefix, prefix + the highest code point).
+                var end = kana + char.ConvertFromUtf32(0x10FFFF);
+                query = query.Where(p => p.KanaKey.CompareTo(kana) >= 0 && p.KanaKey.CompareTo(end) < 0);
+            }
         }
         if (birthDate is { } date)
         {

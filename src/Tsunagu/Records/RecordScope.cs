@@ -97,6 +97,10 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
         return db.Outcomes.Where(o => ids.Contains(o.ProgramId));
     }
 
+    /// <summary>Persons in scope by kana or name prefix and birth date (not yet logged: the caller logs what it shows).</summary>
+    public async Task<List<Person>> FindPersonsAsync(string? text, DateOnly? birthDate, CancellationToken ct = default) =>
+        await PersonSearch.FindAsync(await PersonsAsync(), text, birthDate, db.ComparesTextByCodePoint, ct);
+
     /// <summary>A person in scope, logged as read from <paramref name="source"/>; null when out of scope or missing.</summary>
     public async Task<Person?> ReadPersonAsync(int id, string source)
     {

@@ -19,7 +19,7 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Results = await PersonSearch.FindAsync(await scope.PersonsAsync(), Q, BirthDate, ct);
+        Results = await scope.FindPersonsAsync(Q, BirthDate, ct);
         var ids = Results.Select(p => p.Id).ToList();
         Programs = (await (await scope.EnrollmentsAsync()).Where(e => ids.Contains(e.PersonId))
                 .Select(e => new { e.PersonId, e.Program.Name }).ToListAsync(ct))
