@@ -142,7 +142,9 @@ public abstract partial class TsunaguDb
         b.Entity<Person>(e =>
         {
             e.ToTable("persons");
-            e.HasIndex(p => p.KanaKey);
+            // Reading then birth date: the prefix search and its order, and the import's look-up of a doubtful match
+            // (same reading and birth date), which on the reading alone walked every same-named person.
+            e.HasIndex(p => new { p.KanaKey, p.BirthDate });
             e.HasIndex(p => new { p.Name, p.BirthDate });
             e.HasIndex(p => p.BirthDate);
         });

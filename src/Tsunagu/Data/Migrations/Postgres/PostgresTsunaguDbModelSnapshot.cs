@@ -457,7 +457,7 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.HasIndex("HouseholdId");
 
-                    b.HasIndex("KanaKey");
+                    b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
 

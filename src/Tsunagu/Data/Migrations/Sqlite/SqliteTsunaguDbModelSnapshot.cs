@@ -436,7 +436,7 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.HasIndex("HouseholdId");
 
-                    b.HasIndex("KanaKey");
+                    b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
 
