@@ -29,6 +29,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     /// <summary>
     /// Whether text columns sort by code point (SQLite's BINARY collation), so a prefix is an exact index range. Not
     /// assumed of PostgreSQL, whose database may use a linguistic collation.

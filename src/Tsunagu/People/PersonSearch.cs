@@ -24,14 +24,19 @@ public static class PersonSearch
         {
             var kana = Search.KanaKey(term);
             // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
-            query = IsKana(kana)
-                ? query.Where(p => p.KanaKey.StartsWith(kana))
-                : query.Where(p => p.Name.StartsWith(term));
-            if (codePointOrder && IsKana(kana))
+            if (!IsKana(kana))
+            {
+                query = query.Where(p => p.Name.StartsWith(term));
+            }
+            else if (codePointOrder)
             {
                 // Every key that starts with the prefix lies in [prefix, prefix + the highest code point).
                 var end = kana + char.ConvertFromUtf32(0x10FFFF);
                 query = query.Where(p => p.KanaKey.CompareTo(kana) >= 0 && p.KanaKey.CompareTo(end) < 0);
+            }
+            else
+            {
+                query = query.Where(p => p.KanaKey.StartsWith(kana));
             }
         }
         if (birthDate is { } date)
