@@ -20,7 +20,6 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
     public List<Distribution> Distributions { get; private set; } = [];
     public Dictionary<int, School> Schools { get; private set; } = [];
     public Dictionary<int, Office> Offices { get; private set; } = [];
-    public List<string> Errors { get; } = [];
     public bool IsManager => User.IsInRole(Roles.Manager);
     public DateOnly Today { get; private set; }
 
@@ -40,21 +39,11 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
     public Task<IActionResult> OnPostDistributeAsync(int programId, DateOnly date, string item, string facility, int copies) =>
         RunAsync(() => activities.DistributeAsync(programId, date, item, facility, copies), "配布を記録しました。", "#distributions");
 
-    async Task<IActionResult> RunAsync(Func<Task> action, string message, string section)
+    Task<IActionResult> RunAsync(Func<Task> action, string message, string section) => WriteRecordsAsync(async () =>
     {
-        try
-        {
-            await action();
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            await LoadAsync();
-            return Page();
-        }
-        TempData["Message"] = message;
-        return Redirect($"/activities?year={Year ?? FiscalYears.FiscalYear.Current(time)}{section}");
-    }
+        await action();
+        return $"/activities?year={Year ?? FiscalYears.FiscalYear.Current(time)}{section}";
+    }, message, LoadAsync);
 
     async Task LoadAsync()
     {

@@ -14,7 +14,6 @@ public class HouseholdModel(RecordScope scope, RecordsService records) : Tsunagu
     public Household Household { get; private set; } = null!;
     public List<Person> Members { get; private set; } = [];
     public List<Enrollment> Enrollments { get; private set; } = [];
-    public List<string> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync("GET /households/{id}") ? Page() : NotFound();
 
@@ -24,17 +23,11 @@ public class HouseholdModel(RecordScope scope, RecordsService records) : Tsunagu
         {
             return NotFound();
         }
-        try
+        return await WriteRecordsAsync(async () =>
         {
             await records.SetCircumstancesAsync(Id, circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c));
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            return Page();
-        }
-        TempData["Message"] = "世帯の状況を更新しました。";
-        return Redirect($"/households/{Id}");
+            return $"/households/{Id}";
+        }, "世帯の状況を更新しました。");
     }
 
     async Task<bool> LoadAsync(string source)

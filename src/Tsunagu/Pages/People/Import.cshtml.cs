@@ -19,7 +19,6 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
     public RecordImportResult? Result { get; private set; }
     public bool Applied { get; private set; }
     public string? Token { get; private set; }
-    public List<string> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Forbid();
 

@@ -43,7 +43,6 @@ public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, T
     public List<HouseholdCircumstances> Circumstances { get; set; } = [];
 
     public List<SupportProgram> Programs { get; private set; } = [];
-    public List<string> Errors { get; } = [];
 
     public async Task OnGetAsync()
     {
@@ -59,19 +58,13 @@ public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, T
             Errors.Add("生年月日を入れてください。");
             return Page();
         }
-        try
+        var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
+        return await WriteRecordsAsync(async () =>
         {
-            var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
             var person = await records.RegisterAsync(new NewPerson(Name, Kana, BirthDate.Value, Role, SchoolCode, ProgramId, EnrolledOn, Source,
                 Household, WardCode, circumstances));
-            TempData["Message"] = "登録しました。";
-            return Redirect($"/people/{person.Id}");
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            return Page();
-        }
+            return $"/people/{person.Id}";
+        }, "登録しました。");
     }
 
     async Task LoadAsync()

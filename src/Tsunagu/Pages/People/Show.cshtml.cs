@@ -25,7 +25,6 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
 
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
     public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
-    public List<string> Errors { get; } = [];
 
     [BindProperty]
     public ContactForm Contact { get; set; } = new();
@@ -97,17 +96,11 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
         {
             return NotFound();
         }
-        try
+        return await WriteRecordsAsync(async () =>
         {
             await write();
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            return Page();
-        }
-        TempData["Message"] = message;
-        return Redirect($"/people/{Id}{section}");
+            return $"/people/{Id}{section}";
+        }, message);
     }
 
     async Task<bool> LoadAsync(string source)

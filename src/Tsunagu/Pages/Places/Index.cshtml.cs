@@ -17,7 +17,6 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) 
     public List<School> Schools { get; private set; } = [];
     public List<Office> Offices { get; private set; } = [];
     public SchoolListResult? Loaded { get; private set; }
-    public List<string> Errors { get; } = [];
     public bool CanAdminister => User.IsInRole(Roles.Admin);
 
     [BindProperty(SupportsGet = true)]

@@ -18,7 +18,6 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
     public List<YearEntry> Years { get; private set; } = [];
     public List<string> Labels { get; private set; } = [];
     public List<AuditEntry> History { get; private set; } = [];
-    public List<string> Errors { get; } = [];
 
     public sealed record YearEntry(int FiscalYear, ReportStatus Status, ReportRow Row, List<IndicatorValue> Figures);
 

@@ -10,24 +10,16 @@ public class IndexModel(RecordScope scope, RecordsService records) : TsunaguPage
     public List<Referral> Incoming { get; private set; } = [];
     public List<Referral> Sent { get; private set; } = [];
     public IReadOnlyList<int> MyPrograms { get; private set; } = [];
-    public List<string> Errors { get; } = [];
 
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostDecideAsync(int id, bool accept, string? note)
     {
-        try
+        return await WriteRecordsAsync(async () =>
         {
             await records.DecideAsync(id, accept, note);
-            TempData["Message"] = accept ? "受理しました。事業に登録しました。" : "不受理にしました。";
-            return Redirect("/referrals");
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            await LoadAsync();
-            return Page();
-        }
+            return "/referrals";
+        }, accept ? "受理しました。事業に登録しました。" : "不受理にしました。", LoadAsync);
     }
 
     async Task LoadAsync()

@@ -19,7 +19,6 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
     public string? Token { get; private set; }
     public string? FileName { get; private set; }
     public ImportResult? Result { get; private set; }
-    public List<string> Errors { get; } = [];
 
     public IActionResult OnGet() => CanEdit ? Page() : Forbid();
 

@@ -19,7 +19,6 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
     public List<ReportStatusChange> StatusChanges { get; private set; } = [];
     public List<ReportPublication> Publications { get; private set; } = [];
-    public List<string> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 

@@ -10,24 +10,17 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
 {
     public List<SupportSession> Sessions { get; private set; } = [];
     public List<SupportProgram> Programs { get; private set; } = [];
-    public List<string> Errors { get; } = [];
     public DateOnly Today { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostAsync(int programId, SessionKind kind, DateOnly date, TimeOnly? start, string title, int headCount)
     {
-        try
+        return await WriteRecordsAsync(async () =>
         {
             var session = await activities.HoldSessionAsync(programId, kind, date, start, title, headCount);
-            return Redirect($"/sessions/{session.Id}");
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            await LoadAsync();
-            return Page();
-        }
+            return $"/sessions/{session.Id}";
+        }, null, LoadAsync);
     }
 
     async Task LoadAsync()

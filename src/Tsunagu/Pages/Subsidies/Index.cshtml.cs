@@ -7,7 +7,6 @@ namespace Tsunagu.Pages.Subsidies;
 public class IndexModel(RecordScope scope, Records.Subsidies subsidies, TimeProvider time) : TsunaguPageModel
 {
     public List<SubsidyApplication> Applications { get; private set; } = [];
-    public List<string> Errors { get; } = [];
     public DateOnly Today { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
@@ -16,20 +15,11 @@ public class IndexModel(RecordScope scope, Records.Subsidies subsidies, TimeProv
 
     public Task<IActionResult> OnPostPayAsync(int id, DateOnly paidOn) => RunAsync(() => subsidies.PayAsync(id, paidOn));
 
-    async Task<IActionResult> RunAsync(Func<Task> action)
+    Task<IActionResult> RunAsync(Func<Task> action) => WriteRecordsAsync(async () =>
     {
-        try
-        {
-            await action();
-            return Redirect("/subsidies");
-        }
-        catch (RecordAccessException e)
-        {
-            Errors.Add(e.Message);
-            await LoadAsync();
-            return Page();
-        }
-    }
+        await action();
+        return "/subsidies";
+    }, null, LoadAsync);
 
     async Task LoadAsync()
     {

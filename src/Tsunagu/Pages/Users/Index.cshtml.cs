@@ -19,7 +19,6 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
         Enumerable.Empty<(SupportProgram, Tsunagu.Places.Office?)>().ToLookup(_ => "");
     public string? CreatedEmail { get; private set; }
     public string? OneTimePassword { get; private set; }
-    public List<string> Errors { get; } = [];
 
     public async Task OnGetAsync() => await LoadAsync();
 
