@@ -10,7 +10,7 @@ namespace Tsunagu.Records;
 /// schools and centres for a fiscal year (a program manager's decision), booklets handed to facilities. Only within
 /// the user's programs; pages and API alike.
 /// </summary>
-public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAccessor http, TimeProvider time)
+public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider time)
 {
     public async Task<IQueryable<Placement>> PlacementsAsync()
     {
@@ -58,7 +58,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAcce
     public async Task<Placement> PlaceAsync(int programId, int fiscalYear, string staffName, int? schoolId, int? officeId)
     {
         await scope.EnsureProgramAsync(programId);
-        if (http.HttpContext?.User.IsInRole(Roles.Manager) != true)
+        if (!scope.IsInRole(Roles.Manager))
         {
             throw new RecordAccessException("配置を登録できるのは事業の管理者です。");
         }
@@ -76,7 +76,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAcce
         }
         var placement = new Placement { ProgramId = programId, FiscalYear = fiscalYear, StaffName = staffName.Trim(), SchoolId = schoolId, OfficeId = officeId };
         db.Placements.Add(placement);
-        await AuditAsync("placement.add", programId, fiscalYear, schoolId is not null ? $"school:{schoolId}" : $"office:{officeId}");
+        await AuditAsync("placement.add", programId, fiscalYear, Where(placement));
         await db.SaveChangesAsync();
         return placement;
     }
@@ -85,13 +85,12 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAcce
     {
         var placement = await (await PlacementsAsync()).SingleOrDefaultAsync(p => p.Id == placementId)
             ?? throw new RecordAccessException("その配置は見られません。");
-        if (http.HttpContext?.User.IsInRole(Roles.Manager) != true)
+        if (!scope.IsInRole(Roles.Manager))
         {
             throw new RecordAccessException("配置を取り消せるのは事業の管理者です。");
         }
         db.Placements.Remove(placement);
-        await AuditAsync("placement.remove", placement.ProgramId, placement.FiscalYear,
-            placement.SchoolId is not null ? $"school:{placement.SchoolId}" : $"office:{placement.OfficeId}");
+        await AuditAsync("placement.remove", placement.ProgramId, placement.FiscalYear, Where(placement));
         await db.SaveChangesAsync();
     }
 
@@ -112,6 +111,8 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, IHttpContextAcce
         await db.SaveChangesAsync();
         return distribution;
     }
+
+    static string Where(Placement placement) => placement.SchoolId is { } school ? $"school:{school}" : $"office:{placement.OfficeId}";
 
     async Task AuditAsync(string action, int programId, int fiscalYear, string subject) => db.AuditEntries.Add(new AuditEntry
     {

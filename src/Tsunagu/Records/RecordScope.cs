@@ -23,6 +23,8 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
 
     public string UserName => User.Identity?.Name ?? UserId;
 
+    public bool IsInRole(string role) => User.IsInRole(role);
+
     /// <summary>The programs whose records the user works with; empty for every role that does not.</summary>
     public async Task<IReadOnlyList<int>> ProgramIdsAsync()
     {

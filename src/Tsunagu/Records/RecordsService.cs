@@ -143,8 +143,9 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordAccessException("高等学校への進学は課程（全日制・定時制・通信制）も選んでください。");
         }
+        static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
         var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
-        var before = outcome is null ? null : $"{outcome.Kind.Japanese()} {outcome.Course}".Trim();
+        var before = outcome is null ? null : Describe(outcome.Kind, outcome.Course);
         if (outcome is null)
         {
             outcome = new Outcome { PersonId = personId, ProgramId = programId, FiscalYear = fiscalYear };
@@ -153,18 +154,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         outcome.Kind = kind;
         outcome.Course = course;
         outcome.RecordedOn = FiscalYears.FiscalYear.Today(time);
-        var program = await db.Programs.SingleAsync(p => p.Id == programId);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = scope.UserName,
-            Action = "outcome.record",
-            ProgramCode = program.Code,
-            FiscalYear = fiscalYear,
-            Subject = $"person:{personId}",
-            Before = before,
-            After = $"{kind.Japanese()} {course}".Trim(),
-        });
+        Audit("outcome.record", await db.Programs.SingleAsync(p => p.Id == programId), $"person:{personId}", Describe(kind, course), before, fiscalYear);
         await db.SaveChangesAsync();
         return outcome;
     }
@@ -172,23 +162,15 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
     /// <summary>A household's circumstances, as the programs' eligibility asks; changed by staff who see a member.</summary>
     public async Task SetCircumstancesAsync(int householdId, HouseholdCircumstances circumstances)
     {
+        // Found through a member in scope, and tracked: the change is saved from this one query.
         var household = await (await scope.PersonsAsync()).Where(p => p.HouseholdId == householdId).Select(p => p.Household).FirstOrDefaultAsync()
             ?? throw new RecordAccessException("その世帯は見られません。");
-        var tracked = await db.Households.SingleAsync(h => h.Id == household.Id);
-        if (tracked.Circumstances == circumstances)
+        if (household.Circumstances == circumstances)
         {
             return;
         }
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = scope.UserName,
-            Action = "household.circumstances",
-            Subject = $"household:{householdId}",
-            Before = tracked.Circumstances.Japanese(),
-            After = circumstances.Japanese(),
-        });
-        tracked.Circumstances = circumstances;
+        Audit("household.circumstances", null, $"household:{householdId}", circumstances.Japanese(), household.Circumstances.Japanese());
+        household.Circumstances = circumstances;
         await db.SaveChangesAsync();
     }
 
@@ -319,13 +301,16 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await db.SaveChangesAsync();
     }
 
-    void Audit(string action, SupportProgram program, string subject, string? after) => db.AuditEntries.Add(new AuditEntry
-    {
-        At = time.GetUtcNow(),
-        Actor = scope.UserName,
-        Action = action,
-        ProgramCode = program.Code,
-        Subject = subject,
-        After = after,
-    });
+    void Audit(string action, SupportProgram? program, string subject, string? after, string? before = null, int? fiscalYear = null) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = scope.UserName,
+            Action = action,
+            ProgramCode = program?.Code,
+            FiscalYear = fiscalYear,
+            Subject = subject,
+            Before = before,
+            After = after,
+        });
 }
