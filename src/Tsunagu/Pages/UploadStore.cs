@@ -35,6 +35,23 @@ public sealed class UploadStore(TimeProvider time)
         return (null, Path.GetFileName(path), result);
     }
 
+    /// <summary>
+    /// Saves the upload under its own name (the format is read from the extension, errors name the file), runs
+    /// <paramref name="use"/> on it and removes it: for uploads applied at once, without a preview.
+    /// </summary>
+    public async Task<T> WithFileAsync<T>(IFormFile file, Func<string, Task<T>> use, CancellationToken ct)
+    {
+        var (_, path) = await SaveAsync(file, ct);
+        try
+        {
+            return await use(path);
+        }
+        finally
+        {
+            Remove(path);
+        }
+    }
+
     /// <summary>The file saved under the token; only a GUID is accepted, never a path.</summary>
     public static string? Find(string? token)
     {

@@ -12,7 +12,7 @@ namespace Tsunagu.Pages.Places;
 /// reads it; the administrator loads the school list and adds offices.
 /// </summary>
 [RequestSizeLimit(50 * 1024 * 1024)]
-public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads, TimeProvider time) : TsunaguPageModel
 {
     public List<School> Schools { get; private set; } = [];
     public List<Office> Offices { get; private set; } = [];
@@ -36,21 +36,7 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, TimeProvider time) 
         }
         else
         {
-            var folder = Directory.CreateTempSubdirectory("tsunagu-schools-");
-            try
-            {
-                // Saved under its own name: the file type is read from the extension, and errors name the file.
-                var path = Path.Combine(folder.FullName, Path.GetFileName(file.FileName));
-                await using (var stream = System.IO.File.Create(path))
-                {
-                    await file.CopyToAsync(stream, ct);
-                }
-                Loaded = await schoolList.LoadAsync(path, Actor, time, ct);
-            }
-            finally
-            {
-                folder.Delete(recursive: true);
-            }
+            Loaded = await uploads.WithFileAsync(file, path => schoolList.LoadAsync(path, Actor, time, ct), ct);
         }
         await LoadAsync();
         return Page();
