@@ -57,6 +57,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(DbCommands());
         root.Subcommands.Add(ReportCommands());
         root.Subcommands.Add(MetricsCommands());
+        root.Subcommands.Add(IndicatorCommands());
         root.Subcommands.Add(UserCommands());
         root.Subcommands.Add(RecordCommands());
         root.Subcommands.Add(DemoCommands());
@@ -256,6 +257,43 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         return report;
     }
 
+    Command IndicatorCommands()
+    {
+        var computeYear = FiscalYearOption(required: true);
+        var compute = new Command("compute", "その年度のすべての指標を記録から集計し、下書きの実績欄に書き込みます（確認中・公表済みの年度は比べるだけです）。")
+        {
+            computeYear,
+        };
+        compute.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var year = result.GetValue(computeYear);
+            var figures = await services.GetRequiredService<IndicatorComputer>().ComputeAsync(year, ct);
+            foreach (var f in figures)
+            {
+                await io.Out.WriteLineAsync($"{f.ProgramCode}\t{f.Definition.Label}\t{f.Explain()}\t{IndicatorDefinitions.Describe(f.Definition)}");
+            }
+            var applied = await services.GetRequiredService<ReportWorkflow>().ApplyComputedAsync(year, figures, Actor, ct);
+            foreach (var (code, note) in applied.Notes)
+            {
+                await io.Out.WriteLineAsync($"{code}\t{note}");
+            }
+            await io.Out.WriteLineAsync(applied.Refusal
+                ?? $"{FiscalYears.FiscalYear.Label(year)}の {figures.Count(f => f.Value is not null)} 件の数値を保存し、下書きの実績欄に反映しました。");
+            return 0;
+        }));
+        var listYear = FiscalYearOption(required: true);
+        var list = new Command("list", "その年度に使う指標の定義を一覧します。") { listYear };
+        list.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            foreach (var d in await services.GetRequiredService<IndicatorDefinitions>().InForceAsync(result.GetValue(listYear), ct: ct))
+            {
+                await io.Out.WriteLineAsync($"{d.Program.Code}\t{d.Key}\t{IndicatorDefinitions.Describe(d)}");
+            }
+            return 0;
+        }));
+        return new Command("indicators", "指標の定義と記録からの集計") { compute, list };
+    }
+
     Command MetricsCommands()
     {
         var text = new Argument<string>("TEXT") { Description = "実績欄の文（例: 利用者数:303人 高校進学率:99%）" };
@@ -409,7 +447,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             return await body(scope.ServiceProvider, db);
         }
         catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException or AccountException or Records.RecordAccessException
-                                      or UnencodableException or FileErrorException or ArgumentException or InvalidOperationException)
+                                      or UnencodableException or FileErrorException or DefinitionException or ArgumentException or InvalidOperationException)
         {
             await io.Error.WriteLineAsync(e.Message);
             return 1;

@@ -15,6 +15,8 @@ public static class TsunaguServices
         .AddScoped<ReportImporter>()
         .AddScoped<ReportReader>()
         .AddScoped<ReportWorkflow>()
+        .AddScoped<Indicators.IndicatorDefinitions>()
+        .AddScoped<Indicators.IndicatorComputer>()
         .AddScoped<Records.Import.RecordImporter>()
         .AddScoped<Places.SchoolList>();
 }

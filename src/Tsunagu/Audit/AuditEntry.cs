@@ -33,6 +33,8 @@ public static class AuditActions
     public const string EvaluationUpdate = "evaluation.update";
     public const string FigureUpdate = "figure.update";
     public const string CellUpdate = "cell.update";
+    public const string IndicatorDefine = "indicator.define";
+    public const string IndicatorCompute = "indicator.compute";
     public const string AccountCreate = "account.create";
     public const string AccountRole = "account.role";
     public const string AccountPassword = "account.password";
@@ -46,6 +48,8 @@ public static class AuditActions
         EvaluationUpdate => "評価の編集",
         FigureUpdate => "数値の編集",
         CellUpdate => "表の編集",
+        IndicatorDefine => "指標の定義",
+        IndicatorCompute => "記録からの集計",
         AccountCreate => "アカウント作成",
         AccountRole => "権限の変更",
         AccountPassword => "パスワード変更",

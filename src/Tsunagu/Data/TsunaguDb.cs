@@ -28,6 +28,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReportStatusChange> ReportStatusChanges => Set<ReportStatusChange>();
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
+    public DbSet<IndicatorDefinition> IndicatorDefinitions => Set<IndicatorDefinition>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>
@@ -123,7 +124,18 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
             e.Property(v => v.Value).HasPrecision(18, 4);
             e.Property(v => v.Basis).HasConversion<string>().HasMaxLength(24);
             e.Property(v => v.Source).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.Denominator).HasPrecision(18, 4);
             e.HasIndex(v => new { v.FiscalYear, v.ProgramId, v.Position });
+            // A definition version that counted a figure is kept as long as the figure.
+            e.HasOne(v => v.Definition).WithMany().HasForeignKey(v => v.DefinitionId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<IndicatorDefinition>(e =>
+        {
+            e.ToTable("indicator_definitions");
+            e.Property(d => d.Key).HasMaxLength(64);
+            e.Property(d => d.Basis).HasConversion<string>().HasMaxLength(24);
+            e.Property(d => d.Measure).HasConversion<string>().HasMaxLength(24);
+            e.HasIndex(d => new { d.ProgramId, d.Key, d.Version }).IsUnique();
         });
     }
 }

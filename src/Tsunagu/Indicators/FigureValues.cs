@@ -20,4 +20,8 @@ public static class FigureValues
     }
 
     public static string Format(decimal value) => value.ToString("#,0.####", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A new number written the way the one it replaces was: with thousands separators if it had them or needs them.</summary>
+    public static string FormatLike(decimal value, string original) =>
+        value.ToString(original.Contains(',') || original.Contains('，') || value >= 1000 ? "#,0.####" : "0.####", System.Globalization.CultureInfo.InvariantCulture);
 }

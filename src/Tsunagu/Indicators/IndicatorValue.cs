@@ -30,6 +30,14 @@ public class IndicatorValue
     /// <summary>The text the figure was read from (「利用者数:303人」), or a note for a manual value.</summary>
     public string SourceText { get; set; } = "";
 
+    /// <summary>For a computed figure: the definition version it was counted by.</summary>
+    public int? DefinitionId { get; set; }
+
+    public IndicatorDefinition? Definition { get; set; }
+
+    /// <summary>For a computed rate: the denominator, shown beside the rate (高校進学率 99%、分母 101人).</summary>
+    public decimal? Denominator { get; set; }
+
     public DateTimeOffset RecordedAt { get; set; }
     public string? RecordedBy { get; set; }
 

@@ -11,6 +11,9 @@ namespace Tsunagu.Reports;
 /// a figure. Before 公表 a change is an edit; after it, a correction that needs a reason and becomes a new
 /// published version, the earlier ones staying readable. Each change is audited in its own transaction.
 /// </summary>
+/// <summary>What applying the computed figures to a year did: whether anything was written, why not, and what to look at.</summary>
+public sealed record ComputedYear(bool Written, string? Refusal, IReadOnlyList<(string ProgramCode, string Note)> Notes);
+
 public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
 {
     public async Task<AnnualReport> MoveAsync(int fiscalYear, ReportStatus to, string actor, string? reason, CancellationToken ct = default)
@@ -50,8 +53,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             }
             var figure = figures[position];
             var original = results.Substring(figure.NumberIndex, figure.NumberLength);
-            var number = value.ToString(original.Contains(',') || original.Contains('，') || value >= 1000 ? "#,0.####" : "0.####", CultureInfo.InvariantCulture);
-            var changed = results[..figure.NumberIndex] + number + results[(figure.NumberIndex + figure.NumberLength)..];
+            var changed = results[..figure.NumberIndex] + FigureValues.FormatLike(value, original) + results[(figure.NumberIndex + figure.NumberLength)..];
             return (changed, position, figure.Label);
         }, actor, reason, ct);
 
@@ -93,6 +95,129 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         int? version = report.IsPublished ? await PublishVersionAsync(report, actor, reason, now, ct) : null;
         await transaction.CommitAsync(ct);
         return version;
+    }
+
+    /// <summary>
+    /// Stores the year's computed figures and writes them into the draft's 実績 cells (creating the draft from last
+    /// year's table, or from the programs, when the year has none). A year past 下書き is not touched: its figures
+    /// are compared, and each difference is a note. A figure set by hand is kept; a difference is a note.
+    /// </summary>
+    public async Task<ComputedYear> ApplyComputedAsync(int fiscalYear, IReadOnlyList<ComputedFigure> figures, string actor, CancellationToken ct = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var report = await db.Reports.Include(r => r.Rows).Include(r => r.Columns).SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
+        var notes = new List<(string ProgramCode, string Note)>();
+        if (report is not null && report.Status != ReportStatus.Draft)
+        {
+            var printed = await FigureValues.OfYearAsync(db, fiscalYear, ct);
+            foreach (var f in figures.Where(f => f.Value is not null))
+            {
+                if (printed.TryGetValue((f.ProgramCode, f.Definition.Label, f.Definition.Unit), out var was) && was != f.Value)
+                {
+                    notes.Add((f.ProgramCode, $"「{f.Definition.Label}」は報告では {FigureValues.Format(was)}{f.Definition.Unit}、記録からの集計は {FigureValues.Format(f.Value!.Value)}{f.Definition.Unit} です。"));
+                }
+            }
+            return new ComputedYear(false, $"{report.Label()}は「{report.Status.Japanese()}」のため、集計結果は保存せず実績欄も変えていません。", notes);
+        }
+
+        var now = time.GetUtcNow();
+        var carriedOver = false;
+        if (report is null)
+        {
+            report = await NewDraftAsync(fiscalYear, now, ct);
+            carriedOver = report.Rows.Count > 0;
+        }
+        await db.IndicatorValues.Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Computed).ExecuteDeleteAsync(ct);
+        var manual = (await db.IndicatorValues.AsNoTracking().Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Manual)
+            .Select(v => new { v.ProgramId, v.Label }).ToListAsync(ct)).ToLookup(v => v.ProgramId, v => v.Label);
+        foreach (var program in figures.GroupBy(f => f.Definition.Program))
+        {
+            foreach (var f in program.Where(f => f.Value is not null))
+            {
+                db.IndicatorValues.Add(new IndicatorValue
+                {
+                    ProgramId = program.Key.Id,
+                    FiscalYear = fiscalYear,
+                    Position = f.Definition.Position,
+                    Label = f.Definition.Label,
+                    Value = f.Value!.Value,
+                    Unit = f.Definition.Unit,
+                    Basis = f.Definition.Basis,
+                    Source = IndicatorSource.Computed,
+                    SourceText = IndicatorDefinitions.Describe(f.Definition),
+                    DefinitionId = f.Definition.Id,
+                    Denominator = f.Denominator,
+                    RecordedAt = now,
+                    RecordedBy = actor,
+                });
+            }
+            var row = report.Rows.SingleOrDefault(r => r.ProgramId == program.Key.Id);
+            if (row is null)
+            {
+                row = new ReportRow
+                {
+                    ProgramId = program.Key.Id,
+                    ProgramName = program.Key.Name,
+                    Overview = program.Key.Overview,
+                    Position = report.Rows.Select(r => r.Position + 1).DefaultIfEmpty(0).Max(),
+                };
+                report.Rows.Add(row);
+            }
+            var composed = ResultsComposer.Compose(row.Results, [.. program], manual[program.Key.Id].ToHashSet(), carriedOver && row.Id != 0);
+            notes.AddRange(composed.Notes.Select(n => (program.Key.Code, n)));
+            if (composed.Text != row.Results)
+            {
+                Audit(actor, AuditActions.IndicatorCompute, fiscalYear, program.Key.Code, "実績", row.Results, composed.Text, null);
+                row.Results = composed.Text;
+                await db.SaveChangesAsync(ct);
+                await ReplaceFiguresAsync(program.Key.Id, fiscalYear, composed.Text, null, actor, now, ct);
+            }
+        }
+        if (carriedOver)
+        {
+            var counted = figures.Select(f => f.Definition.ProgramId).ToHashSet();
+            var codes = await db.Programs.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+            notes.AddRange(report.Rows.Where(r => !counted.Contains(r.ProgramId) && !string.IsNullOrWhiteSpace(r.Results))
+                .Select(r => (codes[r.ProgramId], "実績欄は前年度の文のままです（記録から集計する指標がありません）。")));
+        }
+        report.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new ComputedYear(true, null, notes);
+    }
+
+    /// <summary>A year's first draft: last year's table with its texts (evaluations left for the programs to write), or empty.</summary>
+    async Task<AnnualReport> NewDraftAsync(int fiscalYear, DateTimeOffset now, CancellationToken ct)
+    {
+        var last = await db.Reports.AsNoTracking().Include(r => r.Columns).Include(r => r.Rows)
+            .Where(r => r.FiscalYear < fiscalYear).OrderByDescending(r => r.FiscalYear).FirstOrDefaultAsync(ct);
+        string ThisYear(string text) => last is null ? text : text.Replace(FiscalYears.FiscalYear.Label(last.FiscalYear), FiscalYears.FiscalYear.Label(fiscalYear), StringComparison.Ordinal);
+        var report = new AnnualReport
+        {
+            FiscalYear = fiscalYear,
+            Title = last?.Title is { } title ? ThisYear(title) : $"主な施策の{FiscalYears.FiscalYear.Label(fiscalYear)}実績",
+            UpdatedAt = now,
+            Columns = last is null
+                ? [.. Enum.GetValues<ReportColumnRole>().Select((role, i) => new ReportColumn
+                {
+                    Position = i, Role = role,
+                    Header = role == ReportColumnRole.Results ? $"{FiscalYears.FiscalYear.Label(fiscalYear)}実績(件数等)" : role.Japanese(),
+                })]
+                : [.. last.Columns.Select(c => new ReportColumn { Position = c.Position, Role = c.Role, Header = ThisYear(c.Header) })],
+            Rows = last is null ? [] : [.. last.Rows.Select(r => new ReportRow
+            {
+                Position = r.Position, ProgramId = r.ProgramId, ProgramName = r.ProgramName, Overview = r.Overview, Results = r.Results, Bureau = r.Bureau,
+            })],
+        };
+        db.Reports.Add(report);
+        if (last is not null)
+        {
+            db.ProgramBureaus.AddRange(await db.ProgramBureaus.AsNoTracking().Where(b => b.FiscalYear == last.FiscalYear)
+                .Select(b => new Programs.ProgramBureau { ProgramId = b.ProgramId, FiscalYear = fiscalYear, Position = b.Position, BureauId = b.BureauId, Scope = b.Scope })
+                .ToListAsync(ct));
+        }
+        await db.SaveChangesAsync(ct);
+        return report;
     }
 
     /// <summary>

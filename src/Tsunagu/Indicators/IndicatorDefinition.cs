@@ -1,0 +1,108 @@
+using Tsunagu.Programs;
+
+namespace Tsunagu.Indicators;
+
+/// <summary>What a figure counts. Each kind is computed for every program in one set-based pass.</summary>
+public enum MeasureKind
+{
+    EnrolledPersons = 0,  // 実人数: persons enrolled at any time in the year
+    ServedPersons = 1,    // 実人数: persons with a contact in the year
+    Contacts = 2,         // 延べ件数
+    Sessions = 3,         // 開催回数
+    Attendances = 4,      // 延べ参加人数 (registered attendances and unregistered head counts)
+    AttendingPersons = 5, // 参加実人数
+    Placements = 6,       // 配置人数
+    Distributions = 7,    // 配布回数
+    OutcomePersons = 8,   // 進路・結果の実人数
+    Rate = 9,             // 率: numerator ÷ denominator, two other figures of the program
+}
+
+/// <summary>
+/// One version of a program's indicator: the label as printed, its unit and counting basis, and what it counts.
+/// A version is never changed once saved: a change for a year is a new version from that year, so the figures of
+/// earlier years stay reproducible with the definition they were computed with.
+/// </summary>
+public class IndicatorDefinition
+{
+    public int Id { get; set; }
+    public int ProgramId { get; set; }
+    public SupportProgram Program { get; set; } = null!;
+
+    /// <summary>Stable within the program across versions (「利用者数」 may be renamed; its key stays).</summary>
+    public required string Key { get; set; }
+
+    /// <summary>1, 2, … per program and key.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The first fiscal year this version applies to; it applies until a later version starts.</summary>
+    public int FromYear { get; set; }
+
+    /// <summary>Order in the 実績 cell.</summary>
+    public int Position { get; set; }
+
+    public required string Label { get; set; }
+    public required string Unit { get; set; }
+    public CountingBasis Basis { get; set; }
+    public MeasureKind Measure { get; set; }
+
+    /// <summary>What is counted, in the words staff use: 「分類=女性相談; 方法=メール」. See <see cref="MeasureFilter"/>.</summary>
+    public string Filter { get; set; } = "";
+
+    /// <summary>For a rate: the keys of the two figures it divides.</summary>
+    public string? NumeratorKey { get; set; }
+
+    public string? DenominatorKey { get; set; }
+
+    /// <summary>For a rate: places after the point, rounded half away from zero (99.0 % → 99 %).</summary>
+    public int Decimals { get; set; }
+
+    /// <summary>How the figure reads in the 実績 cell where the draft has no place for it: 「{label}:{value}{unit}」.</summary>
+    public string Wording { get; set; } = DefaultWording;
+
+    /// <summary>From <see cref="FromYear"/> on the figure is no longer counted.</summary>
+    public bool Retired { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+
+    public const string DefaultWording = "{label}:{value}{unit}";
+
+    public string Word(decimal value) => Wording
+        .Replace("{label}", Label, StringComparison.Ordinal)
+        .Replace("{value}", FigureValues.Format(value), StringComparison.Ordinal)
+        .Replace("{unit}", Unit, StringComparison.Ordinal);
+}
+
+public static class MeasureText
+{
+    public static string Japanese(this MeasureKind kind) => kind switch
+    {
+        MeasureKind.EnrolledPersons => "登録者の実人数",
+        MeasureKind.ServedPersons => "支援した実人数",
+        MeasureKind.Contacts => "支援記録の延べ件数",
+        MeasureKind.Sessions => "開催回数",
+        MeasureKind.Attendances => "延べ参加人数",
+        MeasureKind.AttendingPersons => "参加実人数",
+        MeasureKind.Placements => "配置人数",
+        MeasureKind.Distributions => "配布回数",
+        MeasureKind.OutcomePersons => "進路・結果の実人数",
+        MeasureKind.Rate => "率",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The counting basis a measure gives; a definition's basis must agree with it.</summary>
+    public static CountingBasis Basis(this MeasureKind kind) => kind switch
+    {
+        MeasureKind.EnrolledPersons or MeasureKind.ServedPersons or MeasureKind.AttendingPersons or MeasureKind.OutcomePersons => CountingBasis.DistinctPersons,
+        MeasureKind.Contacts => CountingBasis.TotalContacts,
+        MeasureKind.Attendances => CountingBasis.TotalPersons,
+        MeasureKind.Sessions or MeasureKind.Distributions => CountingBasis.Times,
+        MeasureKind.Placements => CountingBasis.Headcount,
+        MeasureKind.Rate => CountingBasis.Rate,
+        _ => CountingBasis.Unknown,
+    };
+
+    public static MeasureKind? Parse(string text) =>
+        Enum.GetValues<MeasureKind>().Cast<MeasureKind?>().FirstOrDefault(k =>
+            string.Equals(k!.Value.ToString(), text, StringComparison.OrdinalIgnoreCase) || k.Value.Japanese() == text);
+}

@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Records;
+using Tsunagu.Reports;
+
+namespace Tsunagu.Indicators;
+
+/// <summary>What a planner writes to define (or change from a year on) one indicator of a program.</summary>
+public sealed record DefinitionInput(
+    string ProgramCode, string Key, int FromYear, int Position, string Label, string Unit, MeasureKind Measure,
+    string? Filter = null, string? NumeratorKey = null, string? DenominatorKey = null, int Decimals = 0, string? Wording = null,
+    bool Retired = false);
+
+/// <summary>
+/// The indicator definitions of each program, versioned by fiscal year. Saving checks the definition against what the
+/// program can record and writes a new version; nothing already saved is changed.
+/// </summary>
+public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
+{
+    /// <summary>The definitions in force in a year: per program and key the latest version starting in or before it.</summary>
+    public async Task<List<IndicatorDefinition>> InForceAsync(int fiscalYear, int? programId = null, CancellationToken ct = default)
+    {
+        var versions = await db.IndicatorDefinitions.AsNoTracking().Include(d => d.Program)
+            .Where(d => d.FromYear <= fiscalYear && (programId == null || d.ProgramId == programId))
+            .ToListAsync(ct);
+        return versions
+            .GroupBy(d => (d.ProgramId, d.Key))
+            .Select(g => g.OrderByDescending(d => d.FromYear).ThenByDescending(d => d.Version).First())
+            .Where(d => !d.Retired)
+            .OrderBy(d => d.Program.Code).ThenBy(d => d.Position).ThenBy(d => d.Key)
+            .ToList();
+    }
+
+    /// <exception cref="DefinitionException">The definition is not saved; the message says why.</exception>
+    public async Task<IndicatorDefinition> SaveAsync(DefinitionInput input, string actor, CancellationToken ct = default)
+    {
+        var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == input.ProgramCode, ct)
+            ?? throw new DefinitionException($"事業 {input.ProgramCode} はありません。");
+        if (await db.Reports.AnyAsync(r => r.FiscalYear == input.FromYear && r.Status == ReportStatus.Published, ct))
+        {
+            throw new DefinitionException(
+                $"{FiscalYears.FiscalYear.Label(input.FromYear)}は公表済みです。公表した数値の数え方は変えられません。次の年度から定義してください。");
+        }
+        var key = input.Key.Trim();
+        if (key.Length == 0 || string.IsNullOrWhiteSpace(input.Label) || string.IsNullOrWhiteSpace(input.Unit))
+        {
+            throw new DefinitionException("キー・指標名・単位は必須です。");
+        }
+        var wording = string.IsNullOrWhiteSpace(input.Wording) ? IndicatorDefinition.DefaultWording : input.Wording.Trim();
+        if (!wording.Contains("{value}", StringComparison.Ordinal))
+        {
+            throw new DefinitionException("表記には数値の位置 {value} が必要です（例: {label}:{value}{unit}）。");
+        }
+        var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
+        var filter = MeasureFilter.Parse(input.Filter, input.Measure, ContactCategories.For(program), offices);
+        if (input.Measure == MeasureKind.Rate)
+        {
+            await CheckRateAsync(input, program.Id, offices, ct);
+        }
+        else if (input.NumeratorKey is not null || input.DenominatorKey is not null)
+        {
+            throw new DefinitionException("分子・分母は率の指標にだけ指定できます。");
+        }
+
+        var version = await db.IndicatorDefinitions.Where(d => d.ProgramId == program.Id && d.Key == key).MaxAsync(d => (int?)d.Version, ct) ?? 0;
+        var definition = new IndicatorDefinition
+        {
+            ProgramId = program.Id,
+            Key = key,
+            Version = version + 1,
+            FromYear = input.FromYear,
+            Position = input.Position,
+            Label = input.Label.Trim(),
+            Unit = input.Unit.Trim(),
+            Basis = input.Measure.Basis(),
+            Measure = input.Measure,
+            Filter = filter.Text,
+            NumeratorKey = input.NumeratorKey,
+            DenominatorKey = input.DenominatorKey,
+            Decimals = input.Decimals,
+            Wording = wording,
+            Retired = input.Retired,
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = actor,
+        };
+        db.Add(definition);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = definition.CreatedAt,
+            Actor = actor,
+            Action = AuditActions.IndicatorDefine,
+            FiscalYear = input.FromYear,
+            ProgramCode = program.Code,
+            Subject = definition.Label,
+            After = Describe(definition),
+        });
+        await db.SaveChangesAsync(ct);
+        return definition;
+    }
+
+    async Task CheckRateAsync(DefinitionInput input, int programId, IReadOnlyDictionary<string, int> offices, CancellationToken ct)
+    {
+        if (input.Unit.Trim() != "%")
+        {
+            throw new DefinitionException("率の単位は % です。");
+        }
+        if (input.Decimals is < 0 or > 3)
+        {
+            throw new DefinitionException("率の小数点以下の桁数は 0〜3 です。");
+        }
+        var inForce = (await InForceAsync(input.FromYear, programId, ct)).ToDictionary(d => d.Key);
+        IndicatorDefinition Part(string? partKey, string name) =>
+            partKey is null ? throw new DefinitionException($"率には{name}の指標（キー）が必要です。")
+            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException($"{name}の指標「{partKey}」はこの事業の{FiscalYears.FiscalYear.Label(input.FromYear)}の指標にありません。")
+            : part.Measure == MeasureKind.Rate ? throw new DefinitionException($"{name}「{part.Label}」は率です。率の{name}には件数・人数を指定してください。")
+            : part;
+        var numerator = Part(input.NumeratorKey, "分子");
+        var denominator = Part(input.DenominatorKey, "分母");
+        if (numerator.Key == denominator.Key)
+        {
+            throw new DefinitionException("分子と分母が同じ指標です。");
+        }
+        // A rate over a set its numerator is not part of means nothing; within one measure the numerator's values must
+        // be among the denominator's (高校進学率: those who entered ⊂ those who finished 中学校).
+        if (numerator.Measure != denominator.Measure || numerator.Basis != denominator.Basis)
+        {
+            throw new DefinitionException($"分子「{numerator.Label}」と分母「{denominator.Label}」は数え方が違います（{numerator.Measure.Japanese()} / {denominator.Measure.Japanese()}）。");
+        }
+        var categories = ContactCategories.For(numerator.Program);
+        var top = MeasureFilter.Parse(numerator.Filter, numerator.Measure, categories, offices);
+        var bottom = MeasureFilter.Parse(denominator.Filter, denominator.Measure, categories, offices);
+        if (!Within(top.Outcomes, bottom.Outcomes) || !Within(top.Kinds, bottom.Kinds) || !Within(top.Categories, bottom.Categories)
+            || !Within(top.Roles, bottom.Roles) || !Within(top.SessionKinds, bottom.SessionKinds))
+        {
+            throw new DefinitionException($"分子「{numerator.Label}」の対象が分母「{denominator.Label}」の対象に含まれていません。");
+        }
+    }
+
+    static bool Within<T>(IReadOnlyList<T>? part, IReadOnlyList<T>? whole) => whole is null || (part is not null && part.All(whole.Contains));
+
+    public static string Describe(IndicatorDefinition d) =>
+        $"{d.Label}（{d.Unit}・{d.Basis.Japanese()}）: {d.Measure.Japanese()}"
+        + (d.Filter.Length > 0 ? $"（{d.Filter}）" : "")
+        + (d.Measure == MeasureKind.Rate ? $" = {d.NumeratorKey} ÷ {d.DenominatorKey}、小数点以下{d.Decimals}桁で四捨五入" : "")
+        + (d.Retired ? "、この年度から集計しない" : "")
+        + $"、{FiscalYears.FiscalYear.Label(d.FromYear)}から（第{d.Version}版）";
+}

@@ -1,0 +1,214 @@
+using System.Text;
+using Tsunagu.People;
+using Tsunagu.Records;
+
+namespace Tsunagu.Indicators;
+
+/// <summary>Hours a contact may be counted by: the evening and Saturday hours some programs keep open.</summary>
+public enum TimeBand
+{
+    WeekdayEvening = 0, // 夜間 (weekdays from 17:15)
+    Saturday = 1,       // 土曜
+    OutsideHours = 2,   // 時間外 (outside 8:30–17:15 on weekdays, and weekends)
+}
+
+/// <summary>
+/// What a figure counts, written the way planning staff say it: 「種別=家庭訪問,同行支援; 分類=女性相談; 関係者=保護者」.
+/// Each field lists the values counted; a field left out counts everything. Values are the words on the screens.
+/// </summary>
+public sealed class MeasureFilter
+{
+    public const string KindField = "種別", CategoryField = "分類", ChannelField = "方法", GuardianField = "関係者", TimeField = "時間帯",
+        OfficeField = "事業所", RoleField = "本人区分", SourceField = "紹介元", SessionField = "開催種別", OutcomeField = "結果";
+
+    // Which fields each kind of measure can be filtered by; the order is also the order of the canonical text.
+    static readonly string[] ContactFields = [KindField, CategoryField, ChannelField, GuardianField, TimeField, OfficeField];
+
+    static readonly Dictionary<MeasureKind, string[]> FieldsOf = new()
+    {
+        [MeasureKind.Contacts] = ContactFields,
+        [MeasureKind.ServedPersons] = [.. ContactFields, RoleField],
+        [MeasureKind.EnrolledPersons] = [RoleField, SourceField],
+        [MeasureKind.Sessions] = [SessionField, OfficeField],
+        [MeasureKind.Attendances] = [SessionField, OfficeField],
+        [MeasureKind.AttendingPersons] = [SessionField, OfficeField, RoleField],
+        [MeasureKind.OutcomePersons] = [OutcomeField],
+        [MeasureKind.Placements] = [],
+        [MeasureKind.Distributions] = [],
+        [MeasureKind.Rate] = [],
+    };
+
+    public IReadOnlyList<ContactKind>? Kinds { get; private init; }
+    public IReadOnlyList<string>? Categories { get; private init; }
+    public IReadOnlyList<ContactChannel>? Channels { get; private init; }
+    public bool WithGuardian { get; private init; }
+    public IReadOnlyList<TimeBand>? TimeBands { get; private init; }
+    public IReadOnlyList<int>? OfficeIds { get; private init; }
+    public IReadOnlyList<PersonRole>? Roles { get; private init; }
+    public IReadOnlyList<ReferralSource>? Sources { get; private init; }
+    public IReadOnlyList<SessionKind>? SessionKinds { get; private init; }
+    public IReadOnlyList<OutcomeKind>? Outcomes { get; private init; }
+
+    /// <summary>The filter as stored: fields in a fixed order, values as given.</summary>
+    public string Text { get; private init; } = "";
+
+    public static readonly MeasureFilter All = new();
+
+    /// <summary>
+    /// Reads a filter for a measure. Full-width ＝ ； 、 are accepted. Every word is checked against what the
+    /// program can record: its categories, the offices in the masters, the enum words.
+    /// </summary>
+    /// <exception cref="DefinitionException">Says which field and which word is wrong, and what may be written.</exception>
+    public static MeasureFilter Parse(string? text, MeasureKind measure, IReadOnlyList<string> categories, IReadOnlyDictionary<string, int> offices)
+    {
+        var fields = new Dictionary<string, List<string>>();
+        foreach (var part in (text ?? "").Replace('；', ';').Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Replace('＝', '=').Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || pair[0].Length == 0)
+            {
+                throw new DefinitionException($"条件「{part}」は「項目=値」の形で書いてください。");
+            }
+            var allowed = FieldsOf[measure];
+            if (!allowed.Contains(pair[0]))
+            {
+                throw new DefinitionException(allowed.Length == 0
+                    ? $"{measure.Japanese()}には条件を付けられません（「{pair[0]}」）。"
+                    : $"{measure.Japanese()}の条件に「{pair[0]}」は使えません。使える項目: {string.Join("、", allowed)}");
+            }
+            var values = pair[1].Replace('、', ',').Replace('，', ',').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            if (values.Count == 0)
+            {
+                throw new DefinitionException($"条件「{pair[0]}」に値がありません。");
+            }
+            if (!fields.TryAdd(pair[0], values))
+            {
+                throw new DefinitionException($"条件「{pair[0]}」が2回あります。");
+            }
+        }
+
+        List<T>? Words<T>(string field, IEnumerable<T> choices, Func<T, string> word)
+        {
+            if (!fields.TryGetValue(field, out var values))
+            {
+                return null;
+            }
+            var known = choices.ToList();
+            var found = new List<T>();
+            foreach (var value in values)
+            {
+                var i = known.FindIndex(c => word(c) == value || string.Equals(c?.ToString(), value, StringComparison.OrdinalIgnoreCase));
+                if (i < 0)
+                {
+                    throw new DefinitionException(known.Count == 0
+                        ? $"{field}「{value}」: この事業には{field}がありません。"
+                        : $"{field}「{value}」はありません。使える値: {string.Join("、", known.Select(word))}");
+                }
+                if (!found.Contains(known[i]))
+                {
+                    found.Add(known[i]);
+                }
+            }
+            return found;
+        }
+
+        var canonical = new StringBuilder();
+        foreach (var field in FieldsOf[measure].Where(fields.ContainsKey))
+        {
+            canonical.Append(canonical.Length == 0 ? "" : "; ").Append(field).Append('=').Append(string.Join(",", fields[field]));
+        }
+        return new MeasureFilter
+        {
+            Kinds = Words(KindField, Enum.GetValues<ContactKind>(), k => k.Japanese()),
+            Categories = Words(CategoryField, categories, c => c),
+            Channels = Words(ChannelField, Enum.GetValues<ContactChannel>(), c => c.Japanese()),
+            WithGuardian = Words(GuardianField, ["保護者"], s => s) is not null,
+            TimeBands = Words(TimeField, Enum.GetValues<TimeBand>(), t => t.Japanese()),
+            OfficeIds = Words(OfficeField, offices.Keys, o => o)?.Select(o => offices[o]).ToList(),
+            Roles = Words(RoleField, Enum.GetValues<PersonRole>(), r => r.Japanese()),
+            Sources = Words(SourceField, Enum.GetValues<ReferralSource>(), s => s.Japanese()),
+            SessionKinds = Words(SessionField, Enum.GetValues<SessionKind>(), SessionText.Japanese),
+            Outcomes = Words(OutcomeField, Enum.GetValues<OutcomeKind>(), o => o.Japanese()),
+            Text = canonical.ToString(),
+        };
+    }
+
+    /// <summary>Whether a group of contacts that share these attributes is counted.</summary>
+    public bool Matches(ContactCell cell) =>
+        (Kinds is null || Kinds.Contains(cell.Kind))
+        && (Categories is null || (cell.Category is not null && Categories.Contains(cell.Category)))
+        && (Channels is null || Channels.Contains(cell.Channel))
+        && (!WithGuardian || cell.WithGuardian)
+        && (OfficeIds is null || (cell.OfficeId is { } office && OfficeIds.Contains(office)))
+        && (TimeBands is null || TimeBands.Any(cell.IsIn));
+
+    public IQueryable<Contact> Apply(IQueryable<Contact> contacts)
+    {
+        if (Kinds is not null) { contacts = contacts.Where(c => Kinds.Contains(c.Kind)); }
+        if (Categories is not null) { contacts = contacts.Where(c => c.Category != null && Categories.Contains(c.Category)); }
+        if (Channels is not null) { contacts = contacts.Where(c => Channels.Contains(c.Channel)); }
+        if (WithGuardian) { contacts = contacts.Where(ContactCell.InvolvesGuardian); }
+        if (OfficeIds is not null) { contacts = contacts.Where(c => c.OfficeId != null && OfficeIds.Contains(c.OfficeId.Value)); }
+        if (TimeBands is not null)
+        {
+            bool evening = TimeBands.Contains(TimeBand.WeekdayEvening), saturday = TimeBands.Contains(TimeBand.Saturday),
+                outside = TimeBands.Contains(TimeBand.OutsideHours);
+            contacts = contacts.Where(c =>
+                (evening && c.Date.DayOfWeek != DayOfWeek.Saturday && c.Date.DayOfWeek != DayOfWeek.Sunday && c.Time >= ContactCell.OfficeCloses)
+                || (saturday && c.Date.DayOfWeek == DayOfWeek.Saturday)
+                || (outside && (c.Date.DayOfWeek == DayOfWeek.Saturday || c.Date.DayOfWeek == DayOfWeek.Sunday
+                                || c.Time < ContactCell.OfficeOpens || c.Time >= ContactCell.OfficeCloses)));
+        }
+        return contacts;
+    }
+
+    public IQueryable<SupportSession> Apply(IQueryable<SupportSession> sessions)
+    {
+        if (SessionKinds is not null) { sessions = sessions.Where(s => SessionKinds.Contains(s.Kind)); }
+        if (OfficeIds is not null) { sessions = sessions.Where(s => s.OfficeId != null && OfficeIds.Contains(s.OfficeId.Value)); }
+        return sessions;
+    }
+
+    public IQueryable<Enrollment> Apply(IQueryable<Enrollment> enrollments)
+    {
+        if (Roles is not null) { enrollments = enrollments.Where(e => Roles.Contains(e.Person.Role)); }
+        if (Sources is not null) { enrollments = enrollments.Where(e => Sources.Contains(e.Source)); }
+        return enrollments;
+    }
+
+    public IQueryable<Person> Apply(IQueryable<Person> persons) => Roles is null ? persons : persons.Where(p => Roles.Contains(p.Role));
+
+    public IQueryable<Outcome> Apply(IQueryable<Outcome> outcomes) => Outcomes is null ? outcomes : outcomes.Where(o => Outcomes.Contains(o.Kind));
+}
+
+/// <summary>Contacts of a program and year that share every attribute a filter can ask about, and how many they are.</summary>
+public sealed record ContactCell(
+    int ProgramId, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, DayOfWeek Day, bool Evening, bool Early,
+    bool WithGuardian, int Count)
+{
+    public static readonly TimeOnly OfficeOpens = new(8, 30), OfficeCloses = new(17, 15);
+
+    /// <summary>A guardian took part: as the contact's guardian, or the person recorded is a guardian.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Contact, bool>> InvolvesGuardian =
+        c => c.Persons.Any(p => p.Role == ContactPersonRole.Guardian || p.Person.Role == PersonRole.Guardian);
+
+    public bool IsIn(TimeBand band) => band switch
+    {
+        TimeBand.WeekdayEvening => Day is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && Evening,
+        TimeBand.Saturday => Day == DayOfWeek.Saturday,
+        _ => Day is DayOfWeek.Saturday or DayOfWeek.Sunday || Evening || Early,
+    };
+}
+
+public static class TimeBandText
+{
+    public static string Japanese(this TimeBand band) => band switch
+    {
+        TimeBand.WeekdayEvening => "夜間",
+        TimeBand.Saturday => "土曜",
+        _ => "時間外",
+    };
+}
+
+/// <summary>A definition that cannot be saved; the message says what is wrong, for the planner who wrote it.</summary>
+public sealed class DefinitionException(string message) : Exception(message);
