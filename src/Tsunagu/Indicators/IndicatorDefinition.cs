@@ -59,6 +59,12 @@ public class IndicatorDefinition
     /// <summary>How the figure reads in the 実績 cell where the draft has no place for it: 「{label}:{value}{unit}」.</summary>
     public string Wording { get; set; } = DefaultWording;
 
+    /// <summary>
+    /// Printed in the 実績 cell. A figure that only serves another (the denominator of 高校進学率) is computed and
+    /// shown beside it on the pages, but not printed.
+    /// </summary>
+    public bool InResults { get; set; } = true;
+
     /// <summary>From <see cref="FromYear"/> on the figure is no longer counted.</summary>
     public bool Retired { get; set; }
 

@@ -10,7 +10,7 @@ namespace Tsunagu.Indicators;
 public sealed record DefinitionInput(
     string ProgramCode, string Key, int FromYear, int Position, string Label, string Unit, MeasureKind Measure,
     string? Filter = null, string? NumeratorKey = null, string? DenominatorKey = null, int Decimals = 0, string? Wording = null,
-    bool Retired = false);
+    bool InResults = true, bool Retired = false);
 
 /// <summary>
 /// The indicator definitions of each program, versioned by fiscal year. Saving checks the definition against what the
@@ -80,6 +80,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
             DenominatorKey = input.DenominatorKey,
             Decimals = input.Decimals,
             Wording = wording,
+            InResults = input.InResults,
             Retired = input.Retired,
             CreatedAt = time.GetUtcNow(),
             CreatedBy = actor,
@@ -143,6 +144,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         $"{d.Label}（{d.Unit}・{d.Basis.Japanese()}）: {d.Measure.Japanese()}"
         + (d.Filter.Length > 0 ? $"（{d.Filter}）" : "")
         + (d.Measure == MeasureKind.Rate ? $" = {d.NumeratorKey} ÷ {d.DenominatorKey}、小数点以下{d.Decimals}桁で四捨五入" : "")
+        + (d.InResults ? "" : "、実績欄には載せない")
         + (d.Retired ? "、この年度から集計しない" : "")
         + $"、{FiscalYears.FiscalYear.Label(d.FromYear)}から（第{d.Version}版）";
 }

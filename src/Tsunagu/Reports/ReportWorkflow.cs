@@ -105,7 +105,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     public async Task<ComputedYear> ApplyComputedAsync(int fiscalYear, IReadOnlyList<ComputedFigure> figures, string actor, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var report = await db.Reports.Include(r => r.Rows).Include(r => r.Columns).SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
+        var report = await db.Reports.Include(r => r.Rows).Include(r => r.Columns).AsSplitQuery().SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
         var notes = new List<(string ProgramCode, string Note)>();
         if (report is not null && report.Status != ReportStatus.Draft)
         {
@@ -124,19 +124,19 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         var carriedOver = false;
         if (report is null)
         {
-            report = await NewDraftAsync(fiscalYear, now, ct);
-            carriedOver = report.Rows.Count > 0;
+            (report, carriedOver) = await NewDraftAsync(fiscalYear, now, ct);
         }
         await db.IndicatorValues.Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Computed).ExecuteDeleteAsync(ct);
         var manual = (await db.IndicatorValues.AsNoTracking().Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Manual)
             .Select(v => new { v.ProgramId, v.Label }).ToListAsync(ct)).ToLookup(v => v.ProgramId, v => v.Label);
-        foreach (var program in figures.GroupBy(f => f.Definition.Program))
+        foreach (var program in figures.GroupBy(f => f.Definition.ProgramId).Select(g => g.ToList()))
         {
+            var (programId, code) = (program[0].Definition.ProgramId, program[0].ProgramCode);
             foreach (var f in program.Where(f => f.Value is not null))
             {
                 db.IndicatorValues.Add(new IndicatorValue
                 {
-                    ProgramId = program.Key.Id,
+                    ProgramId = programId,
                     FiscalYear = fiscalYear,
                     Position = f.Definition.Position,
                     Label = f.Definition.Label,
@@ -151,26 +151,27 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
                     RecordedBy = actor,
                 });
             }
-            var row = report.Rows.SingleOrDefault(r => r.ProgramId == program.Key.Id);
+            var row = report.Rows.SingleOrDefault(r => r.ProgramId == programId);
             if (row is null)
             {
+                var definedBy = program[0].Definition.Program;
                 row = new ReportRow
                 {
-                    ProgramId = program.Key.Id,
-                    ProgramName = program.Key.Name,
-                    Overview = program.Key.Overview,
+                    ProgramId = programId,
+                    ProgramName = definedBy.Name,
+                    Overview = definedBy.Overview,
                     Position = report.Rows.Select(r => r.Position + 1).DefaultIfEmpty(0).Max(),
                 };
                 report.Rows.Add(row);
             }
-            var composed = ResultsComposer.Compose(row.Results, [.. program], manual[program.Key.Id].ToHashSet(), carriedOver && row.Id != 0);
-            notes.AddRange(composed.Notes.Select(n => (program.Key.Code, n)));
+            var composed = ResultsComposer.Compose(row.Results, program, manual[programId].ToHashSet(), carriedOver && row.Id != 0);
+            notes.AddRange(composed.Notes.Select(n => (code, n)));
             if (composed.Text != row.Results)
             {
-                Audit(actor, AuditActions.IndicatorCompute, fiscalYear, program.Key.Code, "実績", row.Results, composed.Text, null);
+                Audit(actor, AuditActions.IndicatorCompute, fiscalYear, code, "実績", row.Results, composed.Text, null);
                 row.Results = composed.Text;
                 await db.SaveChangesAsync(ct);
-                await ReplaceFiguresAsync(program.Key.Id, fiscalYear, composed.Text, null, actor, now, ct);
+                await ReplaceFiguresAsync(programId, fiscalYear, composed.Text, null, actor, now, ct);
             }
         }
         if (carriedOver)
@@ -187,9 +188,9 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     }
 
     /// <summary>A year's first draft: last year's table with its texts (evaluations left for the programs to write), or empty.</summary>
-    async Task<AnnualReport> NewDraftAsync(int fiscalYear, DateTimeOffset now, CancellationToken ct)
+    async Task<(AnnualReport Report, bool FromLastYear)> NewDraftAsync(int fiscalYear, DateTimeOffset now, CancellationToken ct)
     {
-        var last = await db.Reports.AsNoTracking().Include(r => r.Columns).Include(r => r.Rows)
+        var last = await db.Reports.AsNoTracking().Include(r => r.Columns).Include(r => r.Rows).AsSplitQuery()
             .Where(r => r.FiscalYear < fiscalYear).OrderByDescending(r => r.FiscalYear).FirstOrDefaultAsync(ct);
         string ThisYear(string text) => last is null ? text : text.Replace(FiscalYears.FiscalYear.Label(last.FiscalYear), FiscalYears.FiscalYear.Label(fiscalYear), StringComparison.Ordinal);
         var report = new AnnualReport
@@ -204,10 +205,14 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
                     Header = role == ReportColumnRole.Results ? $"{FiscalYears.FiscalYear.Label(fiscalYear)}実績(件数等)" : role.Japanese(),
                 })]
                 : [.. last.Columns.Select(c => new ReportColumn { Position = c.Position, Role = c.Role, Header = ThisYear(c.Header) })],
-            Rows = last is null ? [] : [.. last.Rows.Select(r => new ReportRow
-            {
-                Position = r.Position, ProgramId = r.ProgramId, ProgramName = r.ProgramName, Overview = r.Overview, Results = r.Results, Bureau = r.Bureau,
-            })],
+            // Every program has its row in the table, counted or not; without last year's, in the order of their codes.
+            Rows = last is not null
+                ? [.. last.Rows.Select(r => new ReportRow
+                {
+                    Position = r.Position, ProgramId = r.ProgramId, ProgramName = r.ProgramName, Overview = r.Overview, Results = r.Results, Bureau = r.Bureau,
+                })]
+                : [.. (await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync(ct))
+                    .Select((p, i) => new ReportRow { Position = i, ProgramId = p.Id, ProgramName = p.Name, Overview = p.Overview })],
         };
         db.Reports.Add(report);
         if (last is not null)
@@ -217,7 +222,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
                 .ToListAsync(ct));
         }
         await db.SaveChangesAsync(ct);
-        return report;
+        return (report, last is not null);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public static class ResultsComposer
         var replacements = new List<(int Index, int Length, string Text)>();
         var additions = new List<string>();
         var notes = new List<string>();
-        foreach (var figure in figures.OrderBy(f => f.Definition.Position))
+        foreach (var figure in figures.Where(f => f.Definition.InResults).OrderBy(f => f.Definition.Position))
         {
             var d = figure.Definition;
             var at = Enumerable.Range(0, printed.Count).FirstOrDefault(i => !used[i] && printed[i].Label == d.Label && printed[i].Unit == d.Unit, -1);

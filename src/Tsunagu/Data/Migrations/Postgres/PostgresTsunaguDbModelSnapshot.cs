@@ -367,6 +367,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<int>("FromYear")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("InResults")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)

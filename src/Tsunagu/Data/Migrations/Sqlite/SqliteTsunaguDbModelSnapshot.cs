@@ -350,6 +350,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<int>("FromYear")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("InResults")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -1,8 +1,10 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Tsunagu.Data.Migrations.Sqlite
+namespace Tsunagu.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class IndicatorDefinitions : Migration
@@ -13,13 +15,13 @@ namespace Tsunagu.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<int>(
                 name: "DefinitionId",
                 table: "indicator_values",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<decimal>(
                 name: "Denominator",
                 table: "indicator_values",
-                type: "TEXT",
+                type: "numeric(18,4)",
                 precision: 18,
                 scale: 4,
                 nullable: true);
@@ -28,25 +30,26 @@ namespace Tsunagu.Data.Migrations.Sqlite
                 name: "indicator_definitions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ProgramId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    FromYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    Position = table.Column<int>(type: "INTEGER", nullable: false),
-                    Label = table.Column<string>(type: "TEXT", nullable: false),
-                    Unit = table.Column<string>(type: "TEXT", nullable: false),
-                    Basis = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    Measure = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    Filter = table.Column<string>(type: "TEXT", nullable: false),
-                    NumeratorKey = table.Column<string>(type: "TEXT", nullable: true),
-                    DenominatorKey = table.Column<string>(type: "TEXT", nullable: true),
-                    Decimals = table.Column<int>(type: "INTEGER", nullable: false),
-                    Wording = table.Column<string>(type: "TEXT", nullable: false),
-                    Retired = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProgramId = table.Column<int>(type: "integer", nullable: false),
+                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    FromYear = table.Column<int>(type: "integer", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Label = table.Column<string>(type: "text", nullable: false),
+                    Unit = table.Column<string>(type: "text", nullable: false),
+                    Basis = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Measure = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Filter = table.Column<string>(type: "text", nullable: false),
+                    NumeratorKey = table.Column<string>(type: "text", nullable: true),
+                    DenominatorKey = table.Column<string>(type: "text", nullable: true),
+                    Decimals = table.Column<int>(type: "integer", nullable: false),
+                    Wording = table.Column<string>(type: "text", nullable: false),
+                    InResults = table.Column<bool>(type: "boolean", nullable: false),
+                    Retired = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -1,0 +1,574 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
+using Tsunagu.FiscalYears;
+using Tsunagu.Indicators;
+using Tsunagu.Japanese;
+using Tsunagu.People;
+using Tsunagu.Places;
+using Tsunagu.Programs;
+using Tsunagu.Records;
+using Tsunagu.Records.Import;
+
+namespace Tsunagu.Demo;
+
+public sealed record DemoSummary(int Persons, int Contacts, int Sessions, int Attendances, int Placements, int Outcomes, int Distributions, int Subsidies, int Referrals);
+
+/// <summary>
+/// An invented city with a year of the eight programs' work: households, pupils and guardians, young people leaving
+/// care, single parents; their contacts, sessions and attendance, counsellors placed at schools, a booklet handed
+/// out, high-school entry outcomes, exam subsidies and referrals. Nobody in it is real. Registrations and contacts go
+/// in through the records import, the way a program's own spreadsheet would; the rest is written directly.
+/// At scale 1 its figures for FY2024 are exactly the figures of the city's published FY2024 table; other years drift
+/// a little from them (the same for the same seed), and the scale multiplies them all. The same seed on the same
+/// database gives the same city.
+/// </summary>
+public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, RecordImporter importer, TimeProvider time)
+{
+    /// <summary>The figures of the published FY2024 table, by program and indicator key.</summary>
+    static readonly Dictionary<string, int> Published = new()
+    {
+        ["P001.pupils"] = 303,
+        ["P003.placed"] = 88,
+        ["P003.contacts"] = 73_119,
+        ["P003.guardians"] = 7_762,
+        ["P004.booklet"] = 1,
+        ["P005.consultations"] = 677,
+        ["P005.information"] = 13,
+        ["P005.seminars"] = 23,
+        ["P006.women"] = 1_199,
+        ["P006.singleParents"] = 1_787,
+        ["P006.maternal"] = 6_294,
+        ["P007.consultations"] = 265,
+        ["P007.seminars"] = 4,
+        ["P008.consultations"] = 6_712,
+    };
+
+    const double HighSchoolEntryRate = 0.99;
+
+    static readonly string[] EnteredAll = [.. new[]
+    {
+        OutcomeKind.EnteredHighSchool, OutcomeKind.EnteredSecondaryUpper, OutcomeKind.EnteredSpecialNeedsUpper,
+        OutcomeKind.EnteredTechnicalCollege, OutcomeKind.EnteredVocationalUpper,
+    }.Select(k => k.Japanese())];
+
+    /// <summary>The eight programs, and how the city counts each figure of its table (the definitions planners keep).</summary>
+    static readonly (string Name, GoverningBody Body, DefinitionInput[] Definitions)[] Programs =
+    [
+        ("学習・生活サポート事業", GoverningBody.Mayor,
+        [
+            new("", "pupils", 0, 0, "利用者数", "人", MeasureKind.EnrolledPersons, "本人区分=児童・生徒"),
+            new("", "finished", 0, 1, "中学校卒業者", "人", MeasureKind.OutcomePersons,
+                $"結果={string.Join(",", EnteredAll)},{OutcomeKind.FinishedJuniorHigh.Japanese()}", InResults: false),
+            new("", "entered", 0, 2, "高校等進学者", "人", MeasureKind.OutcomePersons, $"結果={string.Join(",", EnteredAll)}", InResults: false),
+            new("", "rate", 0, 3, "高校進学率", "%", MeasureKind.Rate, NumeratorKey: "entered", DenominatorKey: "finished"),
+        ]),
+        ("中途退学未然防止等事業", GoverningBody.Mayor, []),
+        ("スクールカウンセラー配置事業", GoverningBody.EducationBoard,
+        [
+            new("", "placed", 0, 0, "スクールカウンセラー", "名", MeasureKind.Placements,
+                Wording: "全市立小・中・高等・中等教育・特別支援学校と教育支援センターに、{value}名のスクールカウンセラーを配置"),
+            new("", "contacts", 0, 1, "対応件数", "件", MeasureKind.Contacts),
+            new("", "guardians", 0, 2, "保護者支援", "件", MeasureKind.Contacts, "関係者=保護者"),
+        ]),
+        ("社会的養護自立支援拠点事業", GoverningBody.Mayor,
+        [
+            new("", "booklet", 0, 0, "配布", "回", MeasureKind.Distributions, Wording: "職業紹介の冊子作成及び施設等への配布({value}回)"),
+        ]),
+        ("ひとり親家庭等相談支援センター事業(就業相談・就業情報提供事業・就業支援セミナー)", GoverningBody.Mayor,
+        [
+            new("", "consultations", 0, 0, "就業相談", "件", MeasureKind.Contacts, "分類=就業相談"),
+            new("", "information", 0, 1, "就業情報提供件数", "件", MeasureKind.Contacts, "分類=就業情報提供"),
+            new("", "seminars", 0, 2, "就業支援セミナー", "回", MeasureKind.Sessions, "開催種別=就業支援セミナー", Wording: "{label}:計{value}{unit}実施"),
+        ]),
+        ("こども家庭総合相談事業", GoverningBody.Mayor,
+        [
+            new("", "women", 0, 0, "女性相談", "件", MeasureKind.Contacts, "分類=女性相談", Wording: "{label} {value}{unit}"),
+            new("", "singleParents", 0, 1, "ひとり親家庭相談", "件", MeasureKind.Contacts, "分類=ひとり親家庭相談", Wording: "{label} {value}{unit}"),
+            new("", "maternal", 0, 2, "母子保健", "件", MeasureKind.Contacts, "分類=母子保健", Wording: "{label} {value}{unit}"),
+        ]),
+        ("ひとり親家庭等相談支援センター事業(専門相談・セミナー事業)", GoverningBody.Mayor,
+        [
+            new("", "consultations", 0, 0, "専門相談件数", "件", MeasureKind.Contacts, Wording: "{label}: {value}{unit}"),
+            new("", "seminars", 0, 1, "セミナー", "回", MeasureKind.Sessions, "開催種別=専門セミナー", Wording: "{label}: 計{value}{unit}実施"),
+        ]),
+        ("ひとり親家庭等生活向上支援事業", GoverningBody.Mayor,
+        [
+            new("", "consultations", 0, 0, "相談件数", "件", MeasureKind.Contacts),
+        ]),
+    ];
+
+    static readonly (string Name, OfficeKind Kind, string? Ward)[] Offices =
+    [
+        ("青葉区役所", OfficeKind.WardOffice, "041017"), ("宮城野区役所", OfficeKind.WardOffice, "041025"), ("若林区役所", OfficeKind.WardOffice, "041033"),
+        ("太白区役所", OfficeKind.WardOffice, "041041"), ("泉区役所", OfficeKind.WardOffice, "041050"),
+        ("宮城総合支所", OfficeKind.BranchOffice, "041017"), ("秋保総合支所", OfficeKind.BranchOffice, "041041"),
+        ("母子家庭相談支援センター", OfficeKind.Centre, "041017"), ("父子家庭相談支援センター", OfficeKind.Centre, "041017"),
+        ("教育支援センター", OfficeKind.Centre, "041017"), ("社会的養護自立支援拠点", OfficeKind.Centre, "041041"),
+    ];
+
+    static readonly string[] WardOffices = ["青葉区役所", "宮城野区役所", "若林区役所", "太白区役所", "泉区役所", "宮城総合支所", "秋保総合支所"];
+    static readonly string[] SchoolPrefixes = ["青葉", "上杉", "八幡", "宮城野", "岩切", "若林", "六郷", "長町", "西多賀", "泉", "将監", "七北田", "中山", "荒巻", "鶴谷"];
+
+    Random random = new(0);
+    readonly HashSet<(string, DateOnly)> taken = [];
+
+    sealed record DemoPerson(string Name, string Kana, DateOnly Birth, PersonRole Role, string? School, string Ward, string Household, ReferralSource Source);
+
+    sealed record DemoContact(DateOnly Date, TimeOnly Time, ContactKind Kind, string? Category, ContactChannel Channel, string? Office);
+
+    public async Task<DemoSummary> GenerateAsync(int fiscalYear, int seed, double scale, string actor, CancellationToken ct = default)
+    {
+        if (scale is <= 0 or > 1000)
+        {
+            throw new ArgumentException("--scale は 0 より大きく 1000 以下で指定してください。");
+        }
+        random = new Random(HashCode(seed, fiscalYear));
+        DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);
+        var programs = await EnsureProgramsAsync(fiscalYear, actor, ct);
+        var ids = programs.Values.Select(p => p.Id).ToList();
+        if (await db.Contacts.AnyAsync(c => ids.Contains(c.ProgramId) && c.Date >= start && c.Date <= end, ct)
+            || await db.Enrollments.AnyAsync(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end, ct))
+        {
+            throw new InvalidOperationException($"{FiscalYear.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
+        }
+        await EnsureOfficesAsync(ct);
+        var schools = await EnsureSchoolsAsync(ct);
+        await foreach (var person in db.Persons.AsNoTracking().Select(p => new { p.Name, p.BirthDate }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            taken.Add((person.Name, person.BirthDate));
+        }
+
+        int Target(string key)
+        {
+            // Other years drift from FY2024 by up to ±12 %, the same for the same seed.
+            var drift = fiscalYear == 2024 ? 1 : 1 + (new Random(HashCode(seed, fiscalYear, Checksum(key))).NextDouble() - 0.5) * 0.24;
+            return (int)Math.Round(Published[key] * scale * drift, MidpointRounding.AwayFromZero);
+        }
+        int Scaled(int count) => (int)Math.Round(count * scale, MidpointRounding.AwayFromZero);
+
+        var summary = new Summary();
+        var folder = Directory.CreateTempSubdirectory("tsunagu-demo-");
+        try
+        {
+            // 学習・生活サポート事業: pupils of 中1–中3 and their guardians; study contacts and guardian consultations.
+            var pupils = Target("P001.pupils");
+            var thirdYears = (int)Math.Round(pupils / 3.0, MidpointRounding.AwayFromZero);
+            var learners = new List<(DemoPerson Person, List<DemoContact> Contacts)>();
+            for (var i = 0; i < pupils; i++)
+            {
+                var grade = i < thirdYears ? 9 : 7 + random.Next(2);
+                var household = NewHousehold("L");
+                var pupil = NewPerson(BirthForGrade(fiscalYear, grade), PersonRole.Child, Pick(schools[SchoolType.JuniorHigh]), household,
+                    Pick([ReferralSource.School, ReferralSource.WardWelfare, ReferralSource.AfterSchoolService]));
+                learners.Add((pupil, Contacts(1 + random.Next(8), fiscalYear, () => (ContactKind.StudySession, null, ContactChannel.Visit, null))));
+                if (random.Next(3) > 0)
+                {
+                    learners.Add((NewPerson(Adult(), PersonRole.Guardian, null, household, pupil.Source),
+                        Contacts(random.Next(3), fiscalYear, () => (ContactKind.Consultation, null, Pick([ContactChannel.Phone, ContactChannel.Visit]), null))));
+                }
+            }
+            await ImportAsync(folder, programs["P001"].Code, learners, summary, actor, ct);
+
+            // 中途退学未然防止等事業: high-school students at risk, and guardian consultations.
+            var students = Enumerable.Range(0, Scaled(60)).Select(_ =>
+            {
+                var household = NewHousehold("D");
+                return (NewPerson(BirthForGrade(fiscalYear, 10 + random.Next(3)), PersonRole.Child, Pick(schools[SchoolType.HighSchool]), household, ReferralSource.School),
+                    Contacts(1 + random.Next(6), fiscalYear, () => (Pick([ContactKind.Consultation, ContactKind.StudySession]), null, Pick([ContactChannel.Visit, ContactChannel.Online]), null)));
+            }).ToList();
+            await ImportAsync(folder, programs["P002"].Code, students, summary, actor, ct);
+
+            // スクールカウンセラー配置事業: counselling of pupils at their schools; guardians counted as 保護者支援.
+            var scCategories = ContactCategories.For(programs["P003"]);
+            var counselled = new List<(DemoPerson, List<DemoContact>)>();
+            foreach (var count in Split(Target("P003.contacts") - Target("P003.guardians"), 5))
+            {
+                var grade = 1 + random.Next(9);
+                var pupil = NewPerson(BirthForGrade(fiscalYear, grade), PersonRole.Child, grade <= 6 ? Pick(schools[SchoolType.Elementary]) : Pick(schools[SchoolType.JuniorHigh]),
+                    NewHousehold("S"), ReferralSource.School);
+                counselled.Add((pupil, Contacts(count, fiscalYear, () => (ContactKind.Counselling, Pick(scCategories), ContactChannel.School, null))));
+            }
+            foreach (var count in Split(Target("P003.guardians"), 2))
+            {
+                counselled.Add((NewPerson(Adult(), PersonRole.Guardian, null, NewHousehold("S"), ReferralSource.School),
+                    Contacts(count, fiscalYear, () => (ContactKind.Consultation, Pick(["家庭の問題", "不登校", "発達障害等", "学業・進路"]), Pick([ContactChannel.School, ContactChannel.Phone]), null))));
+            }
+            await ImportAsync(folder, programs["P003"].Code, counselled, summary, actor, ct);
+
+            // 社会的養護自立支援拠点事業: young people leaving care, consultations on work and life.
+            var leavers = Enumerable.Range(0, Scaled(40)).Select(_ =>
+                (NewPerson(BirthForGrade(fiscalYear, 13 + random.Next(6)), PersonRole.YoungAdult, null, NewHousehold("C"), ReferralSource.ChildGuidance),
+                 Contacts(1 + random.Next(10), fiscalYear, () => (ContactKind.Consultation, null, Pick([ContactChannel.Visit, ContactChannel.Phone, ContactChannel.Email]), "社会的養護自立支援拠点")))).ToList();
+            await ImportAsync(folder, programs["P004"].Code, leavers, summary, actor, ct);
+
+            // ひとり親家庭等相談支援センター事業（就業）: employment consultations and job information.
+            var employment = Group(Target("P005.consultations"), 3, () => (ContactKind.Consultation, "就業相談", Pick([ContactChannel.Visit, ContactChannel.Phone]), Pick(["母子家庭相談支援センター", "父子家庭相談支援センター"])))
+                .Concat(Group(Target("P005.information"), 1, () => (ContactKind.Information, "就業情報提供", ContactChannel.Email, "母子家庭相談支援センター"))).ToList();
+            await ImportAsync(folder, programs["P005"].Code, employment, summary, actor, ct);
+
+            // こども家庭総合相談事業: consultations at the ward offices by kind.
+            var ward = Group(Target("P006.women"), 3, () => (ContactKind.Consultation, "女性相談", Pick([ContactChannel.Visit, ContactChannel.Phone]), Pick(WardOffices)))
+                .Concat(Group(Target("P006.singleParents"), 3, () => (ContactKind.Consultation, "ひとり親家庭相談", Pick([ContactChannel.Visit, ContactChannel.Phone]), Pick(WardOffices))))
+                .Concat(Group(Target("P006.maternal"), 3, () => (Pick([ContactKind.Consultation, ContactKind.HomeVisit]), "母子保健", Pick([ContactChannel.Visit, ContactChannel.Home, ContactChannel.Phone]), Pick(WardOffices))))
+                .ToList();
+            await ImportAsync(folder, programs["P006"].Code, ward, summary, actor, ct);
+
+            // ひとり親家庭等相談支援センター事業（専門相談）: the lawyer, household finances, child support.
+            var specialist = Group(Target("P007.consultations"), 2, () => (ContactKind.Consultation, Pick(["弁護士相談", "家計相談", "養育費相談"]), ContactChannel.Visit, "母子家庭相談支援センター")).ToList();
+            await ImportAsync(folder, programs["P007"].Code, specialist, summary, actor, ct);
+
+            // ひとり親家庭等生活向上支援事業: home visits, accompaniment, e-mail; weekday evenings and Saturdays too.
+            var living = Group(Target("P008.consultations"), 7, () => Pick([
+                (ContactKind.HomeVisit, (string?)null, ContactChannel.Home, (string?)null), (ContactKind.Accompaniment, null, ContactChannel.Visit, null),
+                (ContactKind.Consultation, null, ContactChannel.Email, null), (ContactKind.Consultation, null, ContactChannel.Phone, null)]), evenings: true).ToList();
+            await ImportAsync(folder, programs["P008"].Code, living, summary, actor, ct);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        await WriteActivitiesAsync(fiscalYear, programs, schools, Target, Scaled, summary, actor, ct);
+        if (end < FiscalYear.Today(time))
+        {
+            // A past year is over: its registrations end with it, so the next year's city starts afresh.
+            await db.Enrollments.Where(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end && e.To == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.To, end).SetProperty(e => e.Status, EnrollmentStatus.Ended), ct);
+        }
+        return summary.ToRecord();
+    }
+
+    /// <summary>Sessions with attendance, placements, the booklet, outcomes, subsidies and referrals.</summary>
+    async Task WriteActivitiesAsync(
+        int fiscalYear, Dictionary<string, SupportProgram> programs, Dictionary<SchoolType, List<string>> schools, Func<string, int> target, Func<int, int> scaled,
+        Summary summary, string actor, CancellationToken ct)
+    {
+        DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);
+        async Task<List<(int Id, DateOnly Birth, PersonRole Role)>> EnrolledAsync(string code) =>
+            (await db.Enrollments.AsNoTracking().Where(e => e.ProgramId == programs[code].Id && e.From >= start && e.From <= end)
+                .OrderBy(e => e.PersonId).Select(e => new { e.PersonId, e.Person.BirthDate, e.Person.Role }).ToListAsync(ct))
+            .Select(e => (e.PersonId, e.BirthDate, e.Role)).ToList();
+        var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
+
+        void Hold(string code, SessionKind kind, int count, string title, List<int> people, int perSession, string? office)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var session = new SupportSession
+                {
+                    ProgramId = programs[code].Id,
+                    Kind = kind,
+                    Date = start.AddDays((int)((i + random.NextDouble()) * 360 / count)),
+                    Start = new TimeOnly(18, 0),
+                    Title = $"{title} 第{i + 1}回",
+                    OfficeId = office is null ? null : offices[office],
+                    UnregisteredHeadCount = random.Next(3),
+                };
+                session.Attendances.AddRange(people.Count == 0 ? [] : Enumerable.Range(0, Math.Min(perSession, people.Count))
+                    .Select(_ => people[random.Next(people.Count)]).Distinct().Select(id => new Attendance { PersonId = id }));
+                db.Sessions.Add(session);
+                summary.Sessions++;
+                summary.Attendances += session.Attendances.Count;
+            }
+        }
+
+        var learners = await EnrolledAsync("P001");
+        var pupils = learners.Where(p => p.Role == PersonRole.Child).ToList();
+        Hold("P001", SessionKind.StudySession, scaled(200), "学習会", [.. pupils.Select(p => p.Id)], 8, null);
+        Hold("P001", SessionKind.Ibasho, scaled(40), "居場所", [.. pupils.Select(p => p.Id)], 6, null);
+        Hold("P002", SessionKind.OnlineClass, scaled(30), "オンライン教室", [.. (await EnrolledAsync("P002")).Select(p => p.Id)], 5, null);
+        Hold("P005", SessionKind.EmploymentSeminar, target("P005.seminars"), "就業支援セミナー", [.. (await EnrolledAsync("P005")).Select(p => p.Id)], 6, "母子家庭相談支援センター");
+        Hold("P007", SessionKind.SpecialistSeminar, target("P007.seminars"), "ひとり親家庭セミナー", [.. (await EnrolledAsync("P007")).Select(p => p.Id)], 8, "母子家庭相談支援センター");
+
+        // Counsellors at the schools (one school each, in turn) and the education support centre.
+        var schoolIds = await db.Schools.AsNoTracking().OrderBy(s => s.Code).Select(s => s.Id).ToListAsync(ct);
+        for (var i = 0; i < target("P003.placed"); i++)
+        {
+            var atCentre = i % 20 == 19;
+            db.Placements.Add(new Placement
+            {
+                ProgramId = programs["P003"].Id,
+                FiscalYear = fiscalYear,
+                StaffName = $"カウンセラー{i + 1:D3}",
+                SchoolId = atCentre ? null : schoolIds[i % schoolIds.Count],
+                OfficeId = atCentre ? offices["教育支援センター"] : null,
+            });
+            summary.Placements++;
+        }
+        for (var i = 0; i < target("P004.booklet"); i++)
+        {
+            db.Distributions.Add(new Distribution
+            {
+                ProgramId = programs["P004"].Id,
+                Date = start.AddDays(180 + i % 150),
+                Item = "職業紹介の冊子「はたらくってなんだろう」",
+                Facility = $"児童養護施設{(char)('A' + i % 6)}",
+                Copies = 30,
+            });
+            summary.Distributions++;
+        }
+
+        // Every 中3 pupil's next step, recorded at the end of the year: 99 % enter a high school or the like.
+        var thirdYears = pupils.Where(p => SchoolGrade.Of(p.Birth, fiscalYear) == 9).ToList();
+        var entered = (int)Math.Round(thirdYears.Count * HighSchoolEntryRate, MidpointRounding.AwayFromZero);
+        for (var i = 0; i < thirdYears.Count; i++)
+        {
+            var (kind, course) = i >= entered ? (OutcomeKind.FinishedJuniorHigh, (string?)null)
+                : random.Next(100) switch
+                {
+                    < 80 => (OutcomeKind.EnteredHighSchool, "全日制"),
+                    < 86 => (OutcomeKind.EnteredHighSchool, "定時制"),
+                    < 94 => (OutcomeKind.EnteredHighSchool, "通信制"),
+                    < 97 => (OutcomeKind.EnteredSpecialNeedsUpper, null),
+                    _ => (OutcomeKind.EnteredVocationalUpper, null),
+                };
+            db.Outcomes.Add(new Outcome { PersonId = thirdYears[i].Id, ProgramId = programs["P001"].Id, FiscalYear = fiscalYear, Kind = kind, Course = course, RecordedOn = end.AddDays(-10) });
+            summary.Outcomes++;
+            // About a third apply for the 中3 mock-exam subsidy.
+            if (random.Next(3) == 0)
+            {
+                db.Subsidies.Add(new SubsidyApplication
+                {
+                    PersonId = thirdYears[i].Id,
+                    ProgramId = programs["P001"].Id,
+                    Kind = SubsidyKind.MockExamJh3,
+                    AppliedOn = start.AddDays(150 + random.Next(120)),
+                    AmountRequested = 5000,
+                    Decision = SubsidyDecision.Approved,
+                    AmountApproved = 5000,
+                    DecidedOn = start.AddDays(280),
+                    PaidOn = start.AddDays(300),
+                });
+                summary.Subsidies++;
+            }
+        }
+        // Some guardians of the pupils are connected to the single-parent living support.
+        foreach (var guardian in learners.Where(p => p.Role == PersonRole.Guardian).Where((_, i) => i % 25 == 0))
+        {
+            var sent = new DateTimeOffset(start.AddDays(30 + random.Next(300)).ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9)).ToUniversalTime();
+            db.Referrals.Add(new Referral
+            {
+                PersonId = guardian.Id,
+                FromProgramId = programs["P001"].Id,
+                ToProgramId = programs["P008"].Id,
+                Reason = "家計と就労の相談を希望",
+                Status = ReferralStatus.Sent,
+                SentAt = sent,
+                SentBy = actor,
+            });
+            summary.Referrals++;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    async Task ImportAsync(DirectoryInfo folder, string code, IEnumerable<(DemoPerson Person, List<DemoContact> Contacts)> people, Summary summary, string actor, CancellationToken ct)
+    {
+        var path = Path.Combine(folder.FullName, $"{code}.csv");
+        await using (var writer = new StreamWriter(path, false, new UTF8Encoding(true), 1 << 16))
+        await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }))
+        {
+            foreach (var column in RecordLayout.Columns)
+            {
+                csv.WriteField(column);
+            }
+            await csv.NextRecordAsync();
+            foreach (var (p, contacts) in people)
+            {
+                var enrolled = contacts.Count > 0 ? contacts.Min(c => c.Date) : FiscalYear.Start(generatingYear).AddDays(random.Next(200));
+                foreach (var c in contacts.Count > 0 ? contacts.Cast<DemoContact?>() : [null])
+                {
+                    string?[] fields =
+                    [
+                        p.Name, p.Kana, p.Birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Role.Japanese(), p.School, p.Ward, p.Household,
+                        enrolled.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Source.Japanese(),
+                        c?.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c?.Time.ToString("HH:mm", CultureInfo.InvariantCulture), c?.Kind.Japanese(), c?.Category,
+                        c?.Channel.Japanese(), c is null ? null : (15 * (2 + random.Next(5))).ToString(CultureInfo.InvariantCulture),
+                        c is null ? null : Pick(SyntheticCity.Said), null, null, c is null ? null : Pick(SyntheticCity.Assessed),
+                        c is null ? null : $"相談員{random.Next(1, 40):D2}", c?.Office,
+                    ];
+                    foreach (var field in fields)
+                    {
+                        csv.WriteField(field ?? "");
+                    }
+                    await csv.NextRecordAsync();
+                }
+                summary.Persons++;
+                summary.Contacts += contacts.Count;
+            }
+        }
+        var result = await importer.ImportAsync(path, code, actor, ct: ct);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"架空の街の記録を取り込めませんでした（{code}）: {result.Errors[0]}");
+        }
+    }
+
+    int generatingYear;
+
+    /// <summary>Persons sharing out exactly <paramref name="total"/> contacts of one kind, about <paramref name="average"/> each.</summary>
+    IEnumerable<(DemoPerson, List<DemoContact>)> Group(
+        int total, int average, Func<(ContactKind, string?, ContactChannel, string?)> what, bool evenings = false)
+    {
+        foreach (var count in Split(total, average))
+        {
+            var household = NewHousehold("F");
+            yield return (NewPerson(Adult(), PersonRole.Guardian, null, household, Pick([ReferralSource.Self, ReferralSource.WardWelfare, ReferralSource.Other])),
+                Contacts(count, generatingYear, what, evenings));
+        }
+    }
+
+    /// <summary>
+    /// Shares <paramref name="total"/> among about total ÷ average persons, each at least one, some many more (a few
+    /// families take much of a program's time), none more than 200.
+    /// </summary>
+    List<int> Split(int total, int average)
+    {
+        if (total <= 0)
+        {
+            return [];
+        }
+        var counts = Enumerable.Repeat(1, Math.Max(1, (int)Math.Ceiling(total / (double)average))).ToArray();
+        for (var left = total - counts.Length; left > 0;)
+        {
+            var i = (int)(counts.Length * Math.Pow(random.NextDouble(), 1.3));
+            if (counts[i] < 200)
+            {
+                counts[i]++;
+                left--;
+            }
+        }
+        return [.. counts];
+    }
+
+    /// <summary>Contacts on distinct days of the year (so no two rows of a person are the same row), mostly in office hours.</summary>
+    List<DemoContact> Contacts(int count, int fiscalYear, Func<(ContactKind, string?, ContactChannel, string?)> what, bool evenings = false)
+    {
+        var start = FiscalYear.Start(fiscalYear);
+        var days = new HashSet<int>();
+        var contacts = new List<DemoContact>(count);
+        while (contacts.Count < count)
+        {
+            var day = random.Next(365);
+            var date = start.AddDays(day);
+            if (date.DayOfWeek == DayOfWeek.Sunday || (date.DayOfWeek == DayOfWeek.Saturday && !evenings) || !days.Add(day))
+            {
+                continue;
+            }
+            var time = evenings && random.Next(6) == 0 ? new TimeOnly(17, 30).AddMinutes(15 * random.Next(10)) : new TimeOnly(9, 0).AddMinutes(15 * random.Next(32));
+            var (kind, category, channel, office) = what();
+            contacts.Add(new DemoContact(date, time, kind, category, channel, office));
+        }
+        return contacts;
+    }
+
+    int householdNumber;
+    string currentWard = "041017";
+
+    string NewHousehold(string prefix)
+    {
+        currentWard = Pick(MunicipalityCode.SendaiWards.Keys.ToArray());
+        return $"{prefix}{++householdNumber}";
+    }
+
+    DemoPerson NewPerson(DateOnly birth, PersonRole role, string? school, string household, ReferralSource source)
+    {
+        while (true)
+        {
+            var (name, kana) = DemoNames.Draw(random);
+            if (taken.Add((name, birth)))
+            {
+                return new DemoPerson(name, kana, birth, role, school, currentWard, household, source);
+            }
+            birth = birth.AddDays(random.Next(2) == 0 ? 1 : -1);
+        }
+    }
+
+    DateOnly Adult() => new DateOnly(generatingYear - 50, 4, 1).AddDays(random.Next(25 * 365));
+
+    /// <summary>A birth date in the school grade (1 = 小1 … 9 = 中3, 10 = 高1 …) of the year.</summary>
+    DateOnly BirthForGrade(int fiscalYear, int grade) => new DateOnly(fiscalYear - 6 - grade, 4, 2).AddDays(random.Next(365));
+
+    T Pick<T>(IReadOnlyList<T> choices) => choices[random.Next(choices.Count)];
+
+    async Task<Dictionary<string, SupportProgram>> EnsureProgramsAsync(int fiscalYear, string actor, CancellationToken ct)
+    {
+        generatingYear = fiscalYear;
+        var existing = await db.Programs.ToDictionaryAsync(p => p.NameKey, ct);
+        var next = existing.Count + 1;
+        var programs = new Dictionary<string, SupportProgram>();
+        foreach (var (name, body, _) in Programs)
+        {
+            if (!existing.TryGetValue(JapaneseText.MatchKey(name), out var program))
+            {
+                program = new SupportProgram { Code = SupportProgram.CodeFor(next++), Name = name, NameKey = JapaneseText.MatchKey(name), Body = body };
+                db.Programs.Add(program);
+            }
+            programs[$"P{programs.Count + 1:D3}"] = program;
+        }
+        await db.SaveChangesAsync(ct);
+        // Where planners have not defined a program's figures yet, the city's way of counting them starts this year.
+        foreach (var ((_, _, inputs), i) in Programs.Select((p, i) => (p, i)))
+        {
+            var program = programs[$"P{i + 1:D3}"];
+            if (inputs.Length > 0 && (await definitions.InForceAsync(fiscalYear, program.Id, ct)).Count == 0)
+            {
+                foreach (var input in inputs)
+                {
+                    await definitions.SaveAsync(input with { ProgramCode = program.Code, FromYear = fiscalYear }, actor, ct);
+                }
+            }
+        }
+        return programs;
+    }
+
+    async Task EnsureOfficesAsync(CancellationToken ct)
+    {
+        var existing = await db.Offices.Select(o => o.Name).ToListAsync(ct);
+        db.Offices.AddRange(Offices.Where(o => !existing.Contains(o.Name)).Select(o => new Office { Name = o.Name, Kind = o.Kind, WardCode = o.Ward }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The city's schools by type: invented names, codes in MEXT's shape (type, 04 宮城県, 2 公立, a number).</summary>
+    async Task<Dictionary<SchoolType, List<string>>> EnsureSchoolsAsync(CancellationToken ct)
+    {
+        (SchoolType Type, string Code, string Suffix, int Count)[] kinds =
+        [
+            (SchoolType.Elementary, "B1", "小学校", 118), (SchoolType.JuniorHigh, "C1", "中学校", 63), (SchoolType.HighSchool, "D1", "高等学校", 4),
+            (SchoolType.Secondary, "D2", "中等教育学校", 1), (SchoolType.SpecialNeeds, "E1", "特別支援学校", 4),
+        ];
+        var existing = (await db.Schools.Select(s => s.Code).ToListAsync(ct)).ToHashSet();
+        var codes = new Dictionary<SchoolType, List<string>>();
+        foreach (var (type, prefix, suffix, count) in kinds)
+        {
+            codes[type] = [];
+            for (var i = 0; i < count; i++)
+            {
+                var code = $"{prefix}042{900000 + i:D8}";
+                codes[type].Add(code);
+                if (existing.Add(code))
+                {
+                    var name = $"{SchoolPrefixes[i % SchoolPrefixes.Length]}{(i / SchoolPrefixes.Length == 0 ? "" : "第" + (i / SchoolPrefixes.Length + 1))}{suffix}";
+                    db.Schools.Add(new School { Code = code, Name = $"仙台市立{name}", Type = type, Course = type == SchoolType.HighSchool ? "全日制" : null });
+                }
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return codes;
+    }
+
+    static int HashCode(params int[] values) => values.Aggregate(17, (hash, v) => unchecked(hash * 31 + v));
+
+    // string.GetHashCode differs between runs; the demo must not.
+    static int Checksum(string text) => text.Aggregate(0, (hash, c) => unchecked(hash * 31 + c));
+
+    sealed class Summary
+    {
+        public int Persons, Contacts, Sessions, Attendances, Placements, Outcomes, Distributions, Subsidies, Referrals;
+
+        public DemoSummary ToRecord() => new(Persons, Contacts, Sessions, Attendances, Placements, Outcomes, Distributions, Subsidies, Referrals);
+    }
+}
