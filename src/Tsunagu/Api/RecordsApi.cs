@@ -20,6 +20,9 @@ public sealed record ReferralItem(
     int Id, int PersonId, string FromProgramCode, string? ToProgramCode, string? ToAgency, string Reason, ReferralStatus Status,
     DateTimeOffset SentAt, string SentBy, DateTimeOffset? DecidedAt, string? DecidedBy);
 
+public sealed record ContactCorrectionInput(
+    DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason);
+
 public sealed record ContactInput(
     string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
     IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null);
@@ -88,6 +91,19 @@ public static class RecordsApi
             catch (RecordAccessException e)
             {
                 return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
+
+        api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, RecordsService records) =>
+        {
+            try
+            {
+                var contact = await records.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId, input.Reason));
+                return contact is null ? NotFound() : TypedResults.Ok();
+            }
+            catch (RecordAccessException e)
+            {
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
         });
 

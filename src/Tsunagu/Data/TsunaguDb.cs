@@ -29,6 +29,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReportPublication> ReportPublications => Set<ReportPublication>();
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
     public DbSet<IndicatorDefinition> IndicatorDefinitions => Set<IndicatorDefinition>();
+    public DbSet<ContactFact> ContactFacts => Set<ContactFact>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>
@@ -128,6 +129,13 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
             e.HasIndex(v => new { v.FiscalYear, v.ProgramId, v.Position });
             // A definition version that counted a figure is kept as long as the figure.
             e.HasOne(v => v.Definition).WithMany().HasForeignKey(v => v.DefinitionId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<ContactFact>(e =>
+        {
+            // Derived from contacts by the database's own triggers (see ContactFact); no foreign keys, so that they
+            // add nothing to a contact's write but the count.
+            e.ToTable("contact_facts");
+            e.HasIndex(f => new { f.FiscalYear, f.ProgramId });
         });
         b.Entity<IndicatorDefinition>(e =>
         {

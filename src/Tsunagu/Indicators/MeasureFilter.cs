@@ -136,10 +136,10 @@ public sealed class MeasureFilter
     /// <summary>Whether a group of contacts that share these attributes is counted.</summary>
     public bool Matches(ContactCell cell) =>
         (Kinds is null || Kinds.Contains(cell.Kind))
-        && (Categories is null || (cell.Category is not null && Categories.Contains(cell.Category)))
+        && (Categories is null || Categories.Contains(cell.Category))
         && (Channels is null || Channels.Contains(cell.Channel))
         && (!WithGuardian || cell.WithGuardian)
-        && (OfficeIds is null || (cell.OfficeId is { } office && OfficeIds.Contains(office)))
+        && (OfficeIds is null || OfficeIds.Contains(cell.OfficeId))
         && (TimeBands is null || TimeBands.Any(cell.IsIn));
 
     public IQueryable<Contact> Apply(IQueryable<Contact> contacts)
@@ -147,7 +147,7 @@ public sealed class MeasureFilter
         if (Kinds is not null) { contacts = contacts.Where(c => Kinds.Contains(c.Kind)); }
         if (Categories is not null) { contacts = contacts.Where(c => c.Category != null && Categories.Contains(c.Category)); }
         if (Channels is not null) { contacts = contacts.Where(c => Channels.Contains(c.Channel)); }
-        if (WithGuardian) { contacts = contacts.Where(ContactCell.InvolvesGuardian); }
+        if (WithGuardian) { contacts = contacts.Where(c => c.WithGuardian); }
         if (OfficeIds is not null) { contacts = contacts.Where(c => c.OfficeId != null && OfficeIds.Contains(c.OfficeId.Value)); }
         if (TimeBands is not null)
         {
@@ -181,16 +181,15 @@ public sealed class MeasureFilter
     public IQueryable<Outcome> Apply(IQueryable<Outcome> outcomes) => Outcomes is null ? outcomes : outcomes.Where(o => Outcomes.Contains(o.Kind));
 }
 
-/// <summary>Contacts of a program and year that share every attribute a filter can ask about, and how many they are.</summary>
+/// <summary>
+/// Contacts of a program and year that share every attribute a filter can ask about, and how many they are. No
+/// category is "", no office is 0, as in <see cref="ContactFact"/>.
+/// </summary>
 public sealed record ContactCell(
-    int ProgramId, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, DayOfWeek Day, bool Evening, bool Early,
+    int ProgramId, ContactKind Kind, string Category, ContactChannel Channel, int OfficeId, DayOfWeek Day, bool Evening, bool Early,
     bool WithGuardian, int Count)
 {
     public static readonly TimeOnly OfficeOpens = new(8, 30), OfficeCloses = new(17, 15);
-
-    /// <summary>A guardian took part: as the contact's guardian, or the person recorded is a guardian.</summary>
-    public static readonly System.Linq.Expressions.Expression<Func<Contact, bool>> InvolvesGuardian =
-        c => c.Persons.Any(p => p.Role == ContactPersonRole.Guardian || p.Person.Role == PersonRole.Guardian);
 
     public bool IsIn(TimeBand band) => band switch
     {

@@ -77,6 +77,13 @@ public class Contact
     public string? Category { get; set; }
 
     public ContactChannel Channel { get; set; }
+
+    /// <summary>
+    /// A guardian took part (保護者支援): decided when the contact is written, from who was on it, so that the figure
+    /// does not change if a person's role is corrected later.
+    /// </summary>
+    public bool WithGuardian { get; set; }
+
     public int? OfficeId { get; set; }
     public int? DurationMinutes { get; set; }
 

@@ -15,6 +15,9 @@ public sealed record NewContact(
     int ProgramId, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
     IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes, int? OfficeId = null);
 
+/// <summary>A correction of what a contact recorded; the reason is kept in the audit.</summary>
+public sealed record ContactCorrection(DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason);
+
 /// <summary>What case workers write: registrations, contacts, referrals. Every write checks the scope first.</summary>
 public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider time)
 {
@@ -64,7 +67,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         var enrolled = await db.Enrollments
             .Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId) && (e.Status == EnrollmentStatus.Active || e.To >= input.Date))
             .Select(e => e.PersonId).ToListAsync();
-        var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId }).ToListAsync();
+        var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId, p.Role }).ToListAsync();
         var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
         if (!enrolled.Contains(personId))
         {
@@ -91,6 +94,8 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             Channel = input.Channel,
             DurationMinutes = input.DurationMinutes,
             OfficeId = input.OfficeId,
+            // Others on a record are the subject's guardians; a guardian may also be the subject (保護者支援 either way).
+            WithGuardian = involved.Count > 1 || inHousehold.Any(p => p.Id == personId && p.Role == PersonRole.Guardian),
             StaffUserId = userId,
             StaffName = staff ?? "",
             CreatedAt = time.GetUtcNow(),
@@ -103,6 +108,35 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
                 .Select((n, i) => new ContactNote { Position = i, Provenance = n.Key, Text = n.Value }).ToList(),
         };
         db.Contacts.Add(contact);
+        await db.SaveChangesAsync();
+        return contact;
+    }
+
+    /// <summary>
+    /// Corrects a contact's date, time, kind, category, channel or office — what the figures count, so the next
+    /// computation follows it. The record's text is not changed here. A contact outside the user's programs is not found.
+    /// </summary>
+    public async Task<Contact?> CorrectContactAsync(long contactId, ContactCorrection input)
+    {
+        var contact = await (await scope.ContactsAsync()).Include(c => c.Program).SingleOrDefaultAsync(c => c.Id == contactId);
+        if (contact is null)
+        {
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(input.Reason))
+        {
+            throw new RecordAccessException("訂正の理由を書いてください。");
+        }
+        if (input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId))
+        {
+            throw new RecordAccessException("その事業所は一覧にありません。");
+        }
+        static string Describe(Contact c) =>
+            $"{c.Date:yyyy-MM-dd} {c.Time?.ToString("HH:mm") ?? "--:--"} {c.Kind.Japanese()} {c.Category ?? "（分類なし）"} {c.Channel.Japanese()} 事業所:{c.OfficeId?.ToString() ?? "なし"}";
+        var before = Describe(contact);
+        (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId) =
+            (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId);
+        Audit("contact.correct", contact.Program, $"contact:{contact.Id}", Describe(contact), before, FiscalYears.FiscalYear.Of(contact.Date), input.Reason);
         await db.SaveChangesAsync();
         return contact;
     }
@@ -301,7 +335,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await db.SaveChangesAsync();
     }
 
-    void Audit(string action, SupportProgram? program, string subject, string? after, string? before = null, int? fiscalYear = null) =>
+    void Audit(string action, SupportProgram? program, string subject, string? after, string? before = null, int? fiscalYear = null, string? reason = null) =>
         db.AuditEntries.Add(new AuditEntry
         {
             At = time.GetUtcNow(),
@@ -312,5 +346,6 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             Subject = subject,
             Before = before,
             After = after,
+            Reason = reason,
         });
 }

@@ -54,6 +54,7 @@ public class IndicatorComputeTests
             Channel = ContactChannel.Visit,
             OfficeId = office.Id == 0 ? null : office.Id,
             StaffName = "職員",
+            WithGuardian = persons.Length > 1 || persons.Any(x => x.Role == PersonRole.Guardian),
             Persons = [.. persons.Select((x, i) => new ContactPerson { Person = x, Role = i == 0 ? ContactPersonRole.Subject : ContactPersonRole.Guardian })],
         };
         await db.SaveChangesAsync();

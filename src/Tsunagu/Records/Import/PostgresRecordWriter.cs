@@ -135,8 +135,8 @@ static class PostgresRecordWriter
         // person link and notes follow only the contacts written, in the same statement.
         await using (var write = new NpgsqlCommand("""
             WITH c AS (
-                INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "CreatedAt")
-                SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, office_id, @now
+                INSERT INTO contacts ("Id", "ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "WithGuardian", "CreatedAt")
+                SELECT contact_id, @program, date, time, kind, category, channel, duration, coalesce(staff, ''), import_key, office_id, role = 1, @now
                 FROM staging WHERE import_key IS NOT NULL
                 ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING
                 RETURNING "Id"),

@@ -79,10 +79,10 @@ static class SqliteRecordWriter
             """, "$person", "$program", "$from", "$source");
         using var moveEnrollment = Prepare("""UPDATE enrollments SET "From" = $from WHERE "Id" = $id""", "$from", "$id");
         using var addContact = Prepare("""
-            INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "CreatedAt")
-            VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $office, $now)
+            INSERT INTO contacts ("ProgramId", "Date", "Time", "Kind", "Category", "Channel", "DurationMinutes", "StaffName", "ImportKey", "OfficeId", "WithGuardian", "CreatedAt")
+            VALUES ($program, $date, $time, $kind, $category, $channel, $duration, $staff, $key, $office, $guardian, $now)
             ON CONFLICT ("ProgramId", "ImportKey") DO NOTHING RETURNING "Id"
-            """, "$program", "$date", "$time", "$kind", "$category", "$channel", "$duration", "$staff", "$key", "$office", "$now");
+            """, "$program", "$date", "$time", "$kind", "$category", "$channel", "$duration", "$staff", "$key", "$office", "$guardian", "$now");
         using var addContactPerson = Prepare("""INSERT INTO contact_persons ("ContactId", "PersonId", "Role") VALUES ($contact, $person, 0)""", "$contact", "$person");
         using var addNote = Prepare("""
             INSERT INTO contact_notes ("ContactId", "Position", "Provenance", "Text") VALUES ($contact, $position, $provenance, $text)
@@ -196,6 +196,8 @@ static class SqliteRecordWriter
             addContact.Parameters["$staff"].Value = row.StaffName ?? "";
             addContact.Parameters["$key"].Value = row.ImportKey();
             addContact.Parameters["$office"].Value = Db(row.OfficeId);
+            // The contact is with a guardian when the row's person is one (保護者支援).
+            addContact.Parameters["$guardian"].Value = row.Role == People.PersonRole.Guardian;
             addContact.Parameters["$now"].Value = createdAt;
             if (await addContact.ExecuteScalarAsync(ct) is not long contactId)
             {

@@ -334,6 +334,55 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Indicators.ContactFact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Contacts")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DayOfWeek")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Early")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Evening")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OfficeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FiscalYear", "ProgramId");
+
+                    b.ToTable("contact_facts", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.IndicatorDefinition", b =>
                 {
                     b.Property<int>("Id")
@@ -765,6 +814,9 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<TimeOnly?>("Time")
                         .HasColumnType("time without time zone");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -319,6 +319,53 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Indicators.ContactFact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Contacts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DayOfWeek")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Early")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Evening")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OfficeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FiscalYear", "ProgramId");
+
+                    b.ToTable("contact_facts", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.IndicatorDefinition", b =>
                 {
                     b.Property<int>("Id")
@@ -730,6 +777,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<TimeOnly?>("Time")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

@@ -1,0 +1,36 @@
+namespace Tsunagu.Indicators;
+
+/// <summary>
+/// How many contacts of a program and fiscal year share every attribute a contact figure can ask about: the contact
+/// figures read these instead of the contacts. The database keeps them up to date by itself (triggers on contacts,
+/// see docs/decisions/0007), so an import, a page, the API or a correction are all counted, whatever wrote them.
+/// On PostgreSQL a write appends its change as a row of its own, so that two writers never wait for each other on a
+/// shared counter, and <see cref="IndicatorComputer"/> folds the rows of a year together before reading them; on
+/// SQLite, where there is only ever one writer, each cell is one row counted up and down in place.
+/// </summary>
+public class ContactFact
+{
+    public long Id { get; set; }
+    public int ProgramId { get; set; }
+    public int FiscalYear { get; set; }
+    public Records.ContactKind Kind { get; set; }
+
+    /// <summary>The category, or "" for none (so that a cell is equal to itself in an index).</summary>
+    public string Category { get; set; } = "";
+
+    public Records.ContactChannel Channel { get; set; }
+
+    /// <summary>The office, or 0 for none.</summary>
+    public int OfficeId { get; set; }
+
+    public DayOfWeek DayOfWeek { get; set; }
+
+    /// <summary>From 17:15.</summary>
+    public bool Evening { get; set; }
+
+    /// <summary>Before 8:30.</summary>
+    public bool Early { get; set; }
+
+    public bool WithGuardian { get; set; }
+    public int Contacts { get; set; }
+}
