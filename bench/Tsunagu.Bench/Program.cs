@@ -17,13 +17,18 @@ using Tsunagu.Reports;
 //
 // The child verbs: `import DB-PROVIDER CONNECTION FILE` and `export DB-PROVIDER CONNECTION FORMAT`.
 
-if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency")
+if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency" or "demo-generate" or "compute-facts"
+        or "compute-records" or "handsql")
 {
     return await Child.RunAsync(args);
 }
 if (args.Length > 0 && args[0] == "records")
 {
     return await RecordsMain(args);
+}
+if (args.Length > 0 && args[0] == "indicators")
+{
+    return await IndicatorsMain();
 }
 
 var rowCounts = Option("--rows", "10000,100000").Split(',').Select(int.Parse).ToList();
@@ -113,6 +118,51 @@ async Task<int> RecordsMain(string[] args)
     return 0;
 }
 
+// All figures of a year for the synthetic city at each scale, on each database: Tsunagu from its facts, Tsunagu from
+// the contacts, and hand-written SQL. The answers must agree, or the run stops.
+//
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- indicators [--scales 1,10,100] [--providers sqlite,postgres]
+async Task<int> IndicatorsMain()
+{
+    var work = Directory.CreateTempSubdirectory("tsunagu-bench-indicators-").FullName;
+    static void Line(string line) => Console.WriteLine(line);
+    Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+    Line("| provider | scale | contacts | generate (s) | Tsunagu, facts: first / median (ms) | Tsunagu, from contacts: median (ms) | hand-written SQL: first / median (ms) | hand-written ÷ Tsunagu | Tsunagu ms per million contacts |");
+    Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    try
+    {
+        foreach (var scale in Option("--scales", "1,10,100").Split(','))
+        {
+            foreach (var provider in Option("--providers", "sqlite,postgres").Split(','))
+            {
+                var connection = provider == "sqlite" ? $"Data Source={Path.Combine(work, $"city-{scale}.db")}" : await Postgres.NewDatabaseAsync();
+                var (generateSeconds, _, city) = await Measure("demo-generate", provider, connection, scale);
+                var contacts = long.Parse(city.Split(' ')[1], CultureInfo.InvariantCulture);
+                string[] Parts(string output) => output.Trim().Split(' ');
+                var facts = Parts((await Measure("compute-facts", provider, connection)).Output);
+                var records = Parts((await Measure("compute-records", provider, connection)).Output);
+                var hand = Parts((await Measure("handsql", provider, connection)).Output);
+                if (facts[2] != hand[2] || records[2] != hand[2])
+                {
+                    throw new InvalidOperationException($"The figures differ.\nTsunagu:      {facts[2]}\nfrom records: {records[2]}\nhand-written: {hand[2]}");
+                }
+                double Ms(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+                Line($"| {provider} | {scale} | {contacts:N0} | {generateSeconds:F0} | {facts[0]} / {facts[1]} | {records[1]} | {hand[0]} / {hand[1]} | {Ms(hand[1]) / Ms(facts[1]):F0}× | {Ms(facts[1]) / (contacts / 1e6):F1} |");
+                if (provider == "sqlite")
+                {
+                    File.Delete(Path.Combine(work, $"city-{scale}.db"));
+                }
+                Console.Error.WriteLine($"figures at scale {scale}: {facts[2]}");
+            }
+        }
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
 string Option(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
@@ -181,6 +231,18 @@ static class Child
             var program = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
             clock.Restart();
             await (args[1] == "sqlite" ? SameRows.InsertAsync(args[2], args[3], program) : SameRows.CopyAsync(args[2], args[3], program));
+        }
+        else if (args[0] == "demo-generate")
+        {
+            Console.WriteLine(await IndicatorsBench.GenerateAsync(scope.ServiceProvider, double.Parse(args[3], CultureInfo.InvariantCulture)));
+        }
+        else if (args[0] is "compute-facts" or "compute-records")
+        {
+            Console.WriteLine(await IndicatorsBench.ComputeAsync(scope.ServiceProvider, fromRecords: args[0] == "compute-records"));
+        }
+        else if (args[0] == "handsql")
+        {
+            Console.WriteLine(await IndicatorsBench.HandWrittenAsync(scope.ServiceProvider));
         }
         else if (args[0] == "raw")
         {

@@ -4,9 +4,9 @@ namespace Tsunagu.Indicators;
 /// How many contacts of a program and fiscal year share every attribute a contact figure can ask about: the contact
 /// figures read these instead of the contacts. The database keeps them up to date by itself (triggers on contacts,
 /// see docs/decisions/0007), so an import, a page, the API or a correction are all counted, whatever wrote them.
-/// On PostgreSQL a write appends its change as a row of its own, so that two writers never wait for each other on a
-/// shared counter, and <see cref="IndicatorComputer"/> folds the rows of a year together before reading them; on
-/// SQLite, where there is only ever one writer, each cell is one row counted up and down in place.
+/// One row per cell. On SQLite, where there is only ever one writer, the triggers count the cell up and down in
+/// place; on PostgreSQL they append the change to contact_fact_changes, so that two writers never wait for each other
+/// on a shared counter, and <see cref="IndicatorComputer"/> folds a year's changes into the cells before reading them.
 /// </summary>
 public class ContactFact
 {

@@ -51,9 +51,17 @@ namespace Tsunagu.Data.Migrations.Postgres
                     SELECT 1 FROM contact_persons cp JOIN persons p ON p."Id" = cp."PersonId"
                     WHERE cp."ContactId" = contacts."Id" AND (cp."Role" = 1 OR p."Role" = 1))
                 """);
-            // Each write appends its change, summed per cell over the statement's rows, so that concurrent writers never
-            // wait on a shared counter; the computation folds a year's rows together before reading them.
+            // One row per cell, as on SQLite; but each write appends its change (summed per cell over the statement's rows)
+            // to contact_fact_changes, so that concurrent writers — an hour-long import and a case worker — never wait on
+            // a shared counter. The computation folds a year's changes into the cells before reading them.
             migrationBuilder.Sql("""
+                CREATE UNIQUE INDEX "IX_contact_facts_cell" ON contact_facts ("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian");
+                CREATE TABLE contact_fact_changes (
+                    "ProgramId" integer NOT NULL, "FiscalYear" integer NOT NULL, "Kind" integer NOT NULL, "Category" text NOT NULL,
+                    "Channel" integer NOT NULL, "OfficeId" integer NOT NULL, "DayOfWeek" integer NOT NULL, "Evening" boolean NOT NULL,
+                    "Early" boolean NOT NULL, "WithGuardian" boolean NOT NULL, "Contacts" integer NOT NULL);
+                CREATE INDEX "IX_contact_fact_changes_FiscalYear" ON contact_fact_changes ("FiscalYear");
+
                 CREATE FUNCTION tsunagu_fiscal_year(d date) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
                     RETURN extract(year FROM d)::integer - CASE WHEN extract(month FROM d) < 4 THEN 1 ELSE 0 END;
 
@@ -73,7 +81,7 @@ namespace Tsunagu.Data.Migrations.Postgres
                 migrationBuilder.Sql($$"""
                     CREATE FUNCTION contact_facts_{{op}}() RETURNS trigger LANGUAGE plpgsql AS $body$
                     BEGIN
-                        INSERT INTO contact_facts ("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian", "Contacts")
+                        INSERT INTO contact_fact_changes ("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian", "Contacts")
                         SELECT "ProgramId", tsunagu_fiscal_year("Date"), "Kind", coalesce("Category", ''), "Channel", coalesce("OfficeId", 0),
                                extract(dow FROM "Date")::integer, coalesce("Time" >= time '17:15', false), coalesce("Time" < time '08:30', false),
                                "WithGuardian", sum(n)
@@ -94,7 +102,7 @@ namespace Tsunagu.Data.Migrations.Postgres
             migrationBuilder.Sql("""
                 DROP TRIGGER contacts_facts_insert ON contacts; DROP TRIGGER contacts_facts_delete ON contacts; DROP TRIGGER contacts_facts_update ON contacts;
                 DROP FUNCTION contact_facts_insert(); DROP FUNCTION contact_facts_delete(); DROP FUNCTION contact_facts_update();
-                DROP FUNCTION tsunagu_fiscal_year(date);
+                DROP FUNCTION tsunagu_fiscal_year(date); DROP TABLE contact_fact_changes;
                 """);
 
             migrationBuilder.DropTable(
