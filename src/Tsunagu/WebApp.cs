@@ -17,6 +17,7 @@ public static class TsunaguServices
         .AddScoped<ReportWorkflow>()
         .AddScoped<Indicators.IndicatorDefinitions>()
         .AddScoped<Indicators.IndicatorComputer>()
+        .AddScoped<Indicators.Breakdowns>()
         .AddScoped<Demo.DemoCity>()
         .AddScoped<Records.Import.RecordImporter>()
         .AddScoped<Places.SchoolList>();

@@ -285,7 +285,10 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         Hold("P007", SessionKind.SpecialistSeminar, target("P007.seminars"), "ひとり親家庭セミナー", [.. (await EnrolledAsync("P007")).Select(p => p.Id)], 8, "母子家庭相談支援センター");
 
         // Counsellors at the schools (one school each, in turn) and the education support centre.
-        var schoolIds = await db.Schools.AsNoTracking().OrderBy(s => s.Code).Select(s => s.Id).ToListAsync(ct);
+        // Junior high schools first, then high, secondary and special-needs schools, then elementary schools in turn.
+        SchoolType[] order = [SchoolType.JuniorHigh, SchoolType.HighSchool, SchoolType.Secondary, SchoolType.SpecialNeeds, SchoolType.Elementary];
+        var schoolIds = (await db.Schools.AsNoTracking().Select(s => new { s.Id, s.Type, s.Code }).ToListAsync(ct))
+            .OrderBy(s => Array.IndexOf(order, s.Type) is var i and >= 0 ? i : order.Length).ThenBy(s => s.Code, StringComparer.Ordinal).Select(s => s.Id).ToList();
         for (var i = 0; i < target("P003.placed"); i++)
         {
             var atCentre = i % 20 == 19;
