@@ -48,6 +48,7 @@ public static class WebApp
             // Reports and figures for those who report; people's records only for those who work with them.
             o.Conventions.AuthorizeFolder("/Reports", Policies.Read);
             o.Conventions.AuthorizeFolder("/Programs", Policies.Read);
+            o.Conventions.AuthorizeFolder("/Indicators", Policies.Read);
             o.Conventions.AuthorizeFolder("/Users", Policies.Administer);
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);

@@ -19,7 +19,9 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
     public List<string> Labels { get; private set; } = [];
     public List<AuditEntry> History { get; private set; } = [];
 
-    public sealed record YearEntry(int FiscalYear, ReportStatus Status, ReportRow Row, List<IndicatorValue> Figures);
+    /// <param name="Figures">The figures the 実績 cell prints (imported or set by hand).</param>
+    /// <param name="Computed">The figures counted from the records, with the definition each was counted by.</param>
+    public sealed record YearEntry(int FiscalYear, ReportStatus Status, ReportRow Row, List<IndicatorValue> Figures, List<IndicatorValue> Computed);
 
     public decimal? ValueOf(int fiscalYear, string label) =>
         Years.FirstOrDefault(y => y.FiscalYear == fiscalYear)?.Figures.FirstOrDefault(f => f.Label == label)?.Value;
@@ -70,9 +72,11 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
             .Join(db.Reports, r => r.ReportId, report => report.Id, (r, report) => new { Row = r, report.FiscalYear, report.Status })
             .OrderByDescending(x => x.FiscalYear)
             .ToListAsync(ct);
-        var figures = (await db.IndicatorValues.AsNoTracking().Where(v => v.ProgramId == program.Id).ToListAsync(ct))
-            .OrderBy(v => v.Position).ToLookup(v => v.FiscalYear);
-        Years = rows.Select(x => new YearEntry(x.FiscalYear, x.Status, x.Row, figures[x.FiscalYear].ToList())).ToList();
+        var values = (await db.IndicatorValues.AsNoTracking().Include(v => v.Definition).Where(v => v.ProgramId == program.Id).ToListAsync(ct))
+            .OrderBy(v => v.Position).ToList();
+        var figures = values.Where(v => v.Source != IndicatorSource.Computed).ToLookup(v => v.FiscalYear);
+        var computed = values.Where(v => v.Source == IndicatorSource.Computed).ToLookup(v => v.FiscalYear);
+        Years = rows.Select(x => new YearEntry(x.FiscalYear, x.Status, x.Row, figures[x.FiscalYear].ToList(), computed[x.FiscalYear].ToList())).ToList();
         Labels = Years.OrderBy(y => y.FiscalYear).SelectMany(y => y.Figures.Select(f => f.Label)).Distinct().ToList();
         if (Years.Count > 0)
         {

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
+using Tsunagu.FiscalYears;
+using Tsunagu.Indicators;
+using Tsunagu.Records;
+
+namespace Tsunagu.Pages.Indicators;
+
+/// <summary>
+/// One figure: its definition, its value, and what it counted. Records about people are listed only to those who work
+/// with the program's records (and logged as read); everyone else sees the figure and its definition.
+/// </summary>
+public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer computer) : TsunaguPageModel
+{
+    public const int Listed = 100;
+
+    [BindProperty(SupportsGet = true)]
+    public int Year { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int Id { get; set; }
+
+    public IndicatorDefinition Definition { get; private set; } = null!;
+    public IndicatorValue? Value { get; private set; }
+    public List<IndicatorDefinition> Parts { get; private set; } = [];
+
+    /// <summary>How many records the figure's own query finds now, and the first of them, as lines for the table.</summary>
+    public int? Found { get; private set; }
+
+    public List<string[]> Records { get; private set; } = [];
+    public string[] Columns { get; private set; } = [];
+
+    /// <summary>The figure counts people and the user does not work with the program's records.</summary>
+    public bool PersonalOutOfScope { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var definition = await db.IndicatorDefinitions.AsNoTracking().Include(d => d.Program).SingleOrDefaultAsync(d => d.Id == Id, ct);
+        if (definition is null)
+        {
+            return NotFound();
+        }
+        Definition = definition;
+        Value = await db.IndicatorValues.AsNoTracking().Where(v => v.FiscalYear == Year && v.DefinitionId == Id && v.Source == IndicatorSource.Computed)
+            .SingleOrDefaultAsync(ct);
+        Parts = await db.IndicatorDefinitions.AsNoTracking()
+            .Where(d => d.ProgramId == definition.ProgramId && (d.Key == definition.NumeratorKey || d.Key == definition.DenominatorKey) && d.FromYear <= Year)
+            .ToListAsync(ct);
+        Parts = [.. Parts.GroupBy(d => d.Key).Select(g => g.OrderByDescending(d => d.FromYear).ThenByDescending(d => d.Version).First())];
+        var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
+        var filter = MeasureFilter.Parse(definition.Filter, definition.Measure, ContactCategories.For(definition.Program), offices);
+        DateOnly from = FiscalYear.Start(Year), to = FiscalYear.End(Year);
+        var inScope = (await scope.ProgramIdsAsync()).Contains(definition.ProgramId);
+        switch (definition.Measure)
+        {
+            case MeasureKind.Contacts when inScope:
+                var contacts = filter.Apply((await scope.ContactsAsync()).Where(c => c.ProgramId == definition.ProgramId && c.Date >= from && c.Date <= to));
+                Found = await contacts.CountAsync(ct);
+                var listed = await contacts.OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(Listed)
+                    .Select(c => new { c.Date, c.Time, c.Kind, c.Category, c.Channel, c.WithGuardian, Persons = c.Persons.Select(p => new { p.PersonId, p.Person.Name }).ToList() })
+                    .ToListAsync(ct);
+                await scope.LogAsync(listed.SelectMany(c => c.Persons.Select(p => p.PersonId)), "GET /indicators/{year}/{id}");
+                Columns = ["日付", "時刻", "種別", "分類", "方法", "保護者", "人"];
+                Records = [.. listed.Select(c => new[]
+                {
+                    FiscalYear.FormatDate(c.Date), c.Time?.ToString("HH:mm") ?? "", c.Kind.Japanese(), c.Category ?? "", c.Channel.Japanese(),
+                    c.WithGuardian ? "○" : "", string.Join("、", c.Persons.Select(p => p.Name)),
+                })];
+                break;
+            case MeasureKind.EnrolledPersons when inScope:
+                var enrolled = filter.Apply((await scope.EnrollmentsAsync()).Where(e => e.ProgramId == definition.ProgramId && e.From <= to && (e.To == null || e.To >= from)));
+                Found = await enrolled.Select(e => e.PersonId).Distinct().CountAsync(ct);
+                var people = await enrolled.OrderBy(e => e.Person.KanaKey).Take(Listed)
+                    .Select(e => new { e.PersonId, e.Person.Name, e.Person.Role, e.From, e.To }).ToListAsync(ct);
+                await scope.LogAsync(people.Select(p => p.PersonId), "GET /indicators/{year}/{id}");
+                Columns = ["人", "本人区分", "登録日", "終了日"];
+                Records = [.. people.Select(p => new[] { p.Name, p.Role.Japanese(), FiscalYear.FormatDate(p.From), p.To is { } t ? FiscalYear.FormatDate(t) : "" })];
+                break;
+            case MeasureKind.OutcomePersons when inScope:
+                var outcomes = filter.Apply((await scope.OutcomesAsync()).Where(o => o.ProgramId == definition.ProgramId && o.FiscalYear == Year));
+                Found = await outcomes.CountAsync(ct);
+                var results = await outcomes.OrderBy(o => o.Person.KanaKey).Take(Listed).Select(o => new { o.PersonId, o.Person.Name, o.Kind, o.Course }).ToListAsync(ct);
+                await scope.LogAsync(results.Select(o => o.PersonId), "GET /indicators/{year}/{id}");
+                Columns = ["人", "進路・結果", "課程"];
+                Records = [.. results.Select(o => new[] { o.Name, o.Kind.Japanese(), o.Course ?? "" })];
+                break;
+            case MeasureKind.ServedPersons or MeasureKind.AttendingPersons when inScope:
+                var ids = computer.DistinctPersons(definition, filter, from, to);
+                var counted = (await scope.PersonsAsync()).AsNoTracking().Where(p => ids.Contains(p.Id));
+                Found = await counted.CountAsync(ct);
+                var names = await counted.OrderBy(p => p.KanaKey).Take(Listed).Select(p => new { p.Id, p.Name, p.Role }).ToListAsync(ct);
+                await scope.LogAsync(names.Select(p => p.Id), "GET /indicators/{year}/{id}");
+                Columns = ["人", "本人区分"];
+                Records = [.. names.Select(p => new[] { p.Name, p.Role.Japanese() })];
+                break;
+            case MeasureKind.Sessions or MeasureKind.Attendances:
+                var sessions = filter.Apply(db.Sessions.AsNoTracking().Where(s => s.ProgramId == definition.ProgramId && s.Date >= from && s.Date <= to));
+                Found = await sessions.CountAsync(ct);
+                Columns = ["日付", "名称", "種別", "参加（登録者）", "参加（登録外）"];
+                Records = [.. (await sessions.OrderBy(s => s.Date).Take(Listed).Select(s => new { s.Date, s.Title, s.Kind, Came = s.Attendances.Count, s.UnregisteredHeadCount }).ToListAsync(ct))
+                    .Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(), s.UnregisteredHeadCount.ToString() })];
+                break;
+            case MeasureKind.Placements:
+                var placements = db.Placements.AsNoTracking().Where(p => p.ProgramId == definition.ProgramId && p.FiscalYear == Year);
+                Found = await placements.CountAsync(ct);
+                Columns = ["配置職員", "配置先"];
+                Records = [.. (await placements.OrderBy(p => p.StaffName).Take(Listed)
+                        .Select(p => new { p.StaffName, School = db.Schools.Where(s => s.Id == p.SchoolId).Select(s => s.Name).FirstOrDefault(), Office = db.Offices.Where(o => o.Id == p.OfficeId).Select(o => o.Name).FirstOrDefault() })
+                        .ToListAsync(ct))
+                    .Select(p => new[] { p.StaffName, p.School ?? p.Office ?? "" })];
+                break;
+            case MeasureKind.Distributions:
+                var distributions = db.Distributions.AsNoTracking().Where(x => x.ProgramId == definition.ProgramId && x.Date >= from && x.Date <= to);
+                Found = await distributions.CountAsync(ct);
+                Columns = ["日付", "配布物", "配布先", "部数"];
+                Records = [.. (await distributions.OrderBy(x => x.Date).Take(Listed).ToListAsync(ct))
+                    .Select(x => new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString() })];
+                break;
+            case MeasureKind.Rate:
+                break;
+            default:
+                PersonalOutOfScope = true;
+                break;
+        }
+        return Page();
+    }
+}

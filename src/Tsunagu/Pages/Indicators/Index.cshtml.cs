@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+using Tsunagu.Indicators;
+using Tsunagu.Reports;
+
+namespace Tsunagu.Pages.Indicators;
+
+/// <summary>
+/// The year's figures as counted from the records: each with its definition, the previous year and the change, and
+/// a link to what it counted; a breakdown for publication; for planners, the button that counts them again.
+/// </summary>
+public class IndexModel(
+    TsunaguDb db, IndicatorDefinitions definitions, IndicatorComputer computer, ReportWorkflow workflow, Breakdowns breakdowns, TimeProvider time)
+    : TsunaguPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public int? Year { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Program { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public BreakdownDimension? By { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Unsuppressed { get; set; }
+
+    public sealed record Row(IndicatorDefinition Definition, IndicatorValue? Value, decimal? Previous);
+
+    public List<Row> Rows { get; private set; } = [];
+    public Breakdown? Table { get; private set; }
+
+    /// <summary>Planners and administrators may see a breakdown before suppression, to check it; nobody else.</summary>
+    public bool MaySeeUnsuppressed => User.IsInRole(Roles.Planner) || User.IsInRole(Roles.Admin);
+
+    public IReadOnlyList<(string Code, string Note)> Notes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (Year is null)
+        {
+            // The latest year with a table or computed figures; else the year that is under way.
+            var latest = await db.Reports.MaxAsync(r => (int?)r.FiscalYear, ct) ?? FiscalYears.FiscalYear.Current(time);
+            return Redirect($"/indicators/{latest}");
+        }
+        await LoadAsync(ct);
+        if (Program is not null && By is { } by)
+        {
+            var figures = Rows.Select(r => r.Definition).Where(d => d.Program.Code == Program
+                && d.Measure is MeasureKind.Contacts or MeasureKind.EnrolledPersons or MeasureKind.Placements).ToList();
+            try
+            {
+                Table = await breakdowns.ComputeAsync(Year.Value, [.. figures.Where(d => by != BreakdownDimension.Category || d.Measure == MeasureKind.Contacts)],
+                    by, rowTotals: false, ct);
+            }
+            catch (DefinitionException e)
+            {
+                Errors.Add(e.Message);
+            }
+        }
+        Unsuppressed &= MaySeeUnsuppressed;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostComputeAsync(CancellationToken ct)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        if (Year is not { } year)
+        {
+            return NotFound();
+        }
+        var figures = await computer.ComputeAsync(year, ct);
+        var applied = await workflow.ApplyComputedAsync(year, figures, Actor, ct);
+        TempData["Message"] = applied.Refusal ?? $"{FiscalYears.FiscalYear.Label(year)}の {figures.Count(f => f.Value is not null)} 件の数値を記録から集計し、下書きの実績欄に反映しました。";
+        TempData["Notes"] = string.Join("\n", applied.Notes.Select(n => $"{n.ProgramCode}: {n.Note}"));
+        return Redirect($"/indicators/{Year}");
+    }
+
+    async Task LoadAsync(CancellationToken ct)
+    {
+        var year = Year!.Value;
+        var inForce = await definitions.InForceAsync(year, ct: ct);
+        var values = await db.IndicatorValues.AsNoTracking()
+            .Where(v => (v.FiscalYear == year || v.FiscalYear == year - 1) && v.Source == IndicatorSource.Computed)
+            .ToListAsync(ct);
+        // Last year's figure: as counted then (same key), else as printed in last year's table (same label and unit).
+        var printedLastYear = await FigureValues.OfYearAsync(db, year - 1, ct);
+        var keysLastYear = (await db.IndicatorDefinitions.AsNoTracking().Where(d => values.Select(v => v.DefinitionId).Contains(d.Id)).ToListAsync(ct))
+            .ToDictionary(d => d.Id, d => (d.ProgramId, d.Key));
+        Rows = [.. inForce.Select(d =>
+        {
+            var value = values.FirstOrDefault(v => v.FiscalYear == year && v.DefinitionId == d.Id);
+            var previous = values.FirstOrDefault(v => v.FiscalYear == year - 1 && v.DefinitionId is { } id && keysLastYear[id] == (d.ProgramId, d.Key))?.Value
+                ?? (printedLastYear.TryGetValue((d.Program.Code, d.Label, d.Unit), out var printed) ? printed : null);
+            return new Row(d, value, previous);
+        })];
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Records;
+
+namespace Tsunagu.Tests.Indicators;
+
+/// <summary>The pages of the figures: definitions, computing, the drill-down within scope, breakdowns.</summary>
+public class IndicatorPagesTests
+{
+    static Dictionary<string, string> Definition(string key, string label, string unit, string measure, string filter) => new()
+    {
+        ["Form.Key"] = key,
+        ["Form.FromYear"] = "2024",
+        ["Form.Position"] = "0",
+        ["Form.Label"] = label,
+        ["Form.Unit"] = unit,
+        ["Form.Measure"] = measure,
+        ["Form.Filter"] = filter,
+    };
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task PlannerDefinesAndComputes_ManagerDrillsDownToThePeopleCounted_OthersSeeCountsOnly(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var planner = await world.SignInAsync("planner");
+        var viewer = await world.SignInAsync("viewer");
+        var manager = await world.SignInAsync("managerA");
+
+        var refused = await Web.WebClient.ParseAsync(await planner.SubmitAsync("/programs/P001/indicators", "form.stack",
+            Definition("pupils", "利用者数", "人", "EnrolledPersons", "分類=女性相談")));
+        var saved = await planner.SubmitAsync("/programs/P001/indicators", "form.stack", Definition("pupils", "利用者数", "人", "EnrolledPersons", "本人区分=児童・生徒"));
+        var viewerForm = await viewer.GetDocumentAsync("/programs/P001/indicators");
+        var computed = await planner.SubmitAsync("/indicators/2024", "form[action*=compute]", []);
+        var year = await planner.GetDocumentAsync("/indicators/2024");
+
+        Assert.Equal("登録者の実人数の条件に「分類」は使えません。使える項目: 本人区分、紹介元", refused.QuerySelector(".errors li")!.TextContent.Trim());
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Null(viewerForm.QuerySelector("form.stack"));
+        Assert.Equal(HttpStatusCode.Redirect, computed.StatusCode);
+        var row = year.QuerySelectorAll("table.figures tbody tr").Single();
+        Assert.Equal("利用者数", row.QuerySelector("th a")!.TextContent);
+        // 髙橋𠮷子 is the one pupil; her mother is enrolled too, as a guardian. Last year printed nothing: no change shown.
+        Assert.Equal("1人", row.QuerySelectorAll("td")[1].TextContent.Trim());
+        Assert.Equal("—", row.QuerySelectorAll("td")[2].TextContent.Trim());
+        await using var db = world.Database.NewDb();
+        Assert.Equal("利用者数:1人 高校進学率:99%", await db.ReportRows.Where(r => r.Program.Code == "P001").Select(r => r.Results).SingleAsync());
+        var definitionId = await db.IndicatorDefinitions.Where(d => d.Key == "pupils").Select(d => d.Id).SingleAsync();
+
+        var forManager = await manager.GetDocumentAsync($"/indicators/2024/{definitionId}");
+        var forPlanner = await planner.GetDocumentAsync($"/indicators/2024/{definitionId}");
+        var viewerComputes = await viewer.Http.PostAsync("/indicators/2024?handler=compute", new FormUrlEncodedContent([]));
+
+        Assert.Equal([RecordsWorld.AliceName], forManager.QuerySelectorAll("main table tbody tr td:first-child").Select(td => td.TextContent));
+        Assert.Equal(1, await db.AccessLog.CountAsync(e => e.Source == "GET /indicators/{year}/{id}" && e.PersonId == world.Alice));
+        Assert.Empty(forPlanner.QuerySelectorAll("main table"));
+        Assert.DoesNotContain(RecordsWorld.AliceName, forPlanner.Body!.TextContent);
+        Assert.Contains("この事業を担当する職員だけが見られます", forPlanner.Body!.TextContent);
+        Assert.NotEqual(HttpStatusCode.Redirect, viewerComputes.StatusCode);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "indicator.compute"));
+
+        // By ward, the one pupil of 青葉区 is hidden from everyone but a planner who asks for the figures before suppression.
+        const string Breakdown = "/indicators/2024?program=P001&by=Ward&unsuppressed=true";
+        string Cell(AngleSharp.Html.Dom.IHtmlDocument page) => page.QuerySelector("table.breakdown tbody tr td")!.TextContent;
+        Assert.Equal("x", Cell(await viewer.GetDocumentAsync(Breakdown)));
+        Assert.Equal("x", Cell(await manager.GetDocumentAsync(Breakdown)));
+        Assert.Equal("1", Cell(await planner.GetDocumentAsync(Breakdown)));
+        Assert.Equal("x", Cell(await planner.GetDocumentAsync("/indicators/2024?program=P001&by=Ward")));
+    }
+}
