@@ -51,7 +51,12 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "記録のないデータベースに架空の街（令和5・6年度）を作って集計してから起動します（デモ用。実データのあるデータベースでは何もしません）",
+        };
+        serve.Options.Add(demo);
+        serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct, result.GetValue(demo)));
         root.Subcommands.Add(serve);
 
         root.Subcommands.Add(DbCommands());
@@ -507,12 +512,20 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         }
     }
 
-    async Task<int> ServeAsync(string[] args, CancellationToken ct)
+    async Task<int> ServeAsync(string[] args, CancellationToken ct, bool demo = false)
     {
         var app = WebApp.Build(args, configure);
         try
         {
             await WebApp.PrepareAsync(app.Services, ct);
+            if (demo)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                foreach (var line in await Demo.DemoCity.ShowAsync(scope.ServiceProvider, Actor, ct))
+                {
+                    await io.Out.WriteLineAsync(line);
+                }
+            }
         }
         catch (PendingMigrationsException e)
         {

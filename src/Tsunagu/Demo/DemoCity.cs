@@ -3,6 +3,7 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Data;
 using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
@@ -119,6 +120,28 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
     sealed record DemoPerson(string Name, string Kana, DateOnly Birth, PersonRole Role, string? School, string Ward, string Household, ReferralSource Source);
 
     sealed record DemoContact(DateOnly Date, TimeOnly Time, ContactKind Kind, string? Category, ContactChannel Channel, string? Office);
+
+    /// <summary>
+    /// The demo the README's run command shows: FY2023 and FY2024 of the city at scale 1, computed into their tables,
+    /// so that the pages have figures, a year to compare with, breakdowns and records. Only on a database without records.
+    /// </summary>
+    public static async Task<List<string>> ShowAsync(IServiceProvider services, string actor, CancellationToken ct = default)
+    {
+        var db = services.GetRequiredService<TsunaguDb>();
+        if (await db.Contacts.AnyAsync(ct) || await db.Persons.AnyAsync(ct))
+        {
+            return ["記録のあるデータベースなので、架空の街は作りませんでした。"];
+        }
+        var lines = new List<string>();
+        foreach (var year in new[] { 2023, 2024 })
+        {
+            var city = await services.GetRequiredService<DemoCity>().GenerateAsync(year, 1, 1, actor, ct);
+            var figures = await services.GetRequiredService<IndicatorComputer>().ComputeAsync(year, ct);
+            await services.GetRequiredService<Reports.ReportWorkflow>().ApplyComputedAsync(year, figures, actor, ct);
+            lines.Add($"{FiscalYear.Label(year)}の架空の街: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件を作り、{figures.Count} 件の数値を集計しました。");
+        }
+        return lines;
+    }
 
     public async Task<DemoSummary> GenerateAsync(int fiscalYear, int seed, double scale, string actor, CancellationToken ct = default)
     {

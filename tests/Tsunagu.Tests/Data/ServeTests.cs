@@ -37,6 +37,30 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task ServeWithDemo_OnAnEmptyDatabase_ShowsTwoComputedYearsOfTheSyntheticCity_AndNeverTouchesOneWithRecords()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        await using var app = WebApp.Build([], database.Configure);
+        await WebApp.PrepareAsync(app.Services);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var first = await Tsunagu.Demo.DemoCity.ShowAsync(scope.ServiceProvider, "demo");
+            Assert.Equal(2, first.Count);
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.Equal(["記録のあるデータベースなので、架空の街は作りませんでした。"], await Tsunagu.Demo.DemoCity.ShowAsync(scope.ServiceProvider, "demo"));
+        }
+
+        await using var db = database.NewDb();
+        Assert.Equal([2023, 2024], await db.Reports.OrderBy(r => r.FiscalYear).Select(r => r.FiscalYear).ToListAsync());
+        // The sample FY2024 table, recomputed from the invented records, prints the same figures; FY2023 has its own.
+        Assert.Equal("利用者数:303人 高校進学率:99%", await db.ReportRows.Where(r => r.Program.Code == "P001" && r.ReportId == db.Reports.Single(x => x.FiscalYear == 2024).Id).Select(r => r.Results).SingleAsync());
+        Assert.Equal(34, await db.IndicatorValues.CountAsync(v => v.Source == Tsunagu.Indicators.IndicatorSource.Computed));
+    }
+
+    [Fact]
     public async Task Serve_OnADatabaseWithData_AddsNothing()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
