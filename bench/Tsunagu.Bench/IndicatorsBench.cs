@@ -56,7 +56,7 @@ static class IndicatorsBench
         return [.. figures.Select(f => f.Definition.Measure != MeasureKind.Contacts ? f : f with
         {
             Value = cells.Where(c => c.ProgramId == f.Definition.ProgramId
-                && MeasureFilter.Parse(f.Definition.Filter, MeasureKind.Contacts, Records.ContactCategories.For(f.Definition.Program), offices).Matches(c)).Sum(c => c.Count),
+                && MeasureFilter.Of(f.Definition, offices).Matches(c)).Sum(c => c.Count),
         })];
     }
 

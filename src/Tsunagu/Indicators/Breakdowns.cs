@@ -87,7 +87,7 @@ public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfig
     {
         var offices = await db.Offices.AsNoTracking().ToListAsync(ct);
         string WardOf(string? code) => code is not null && MunicipalityCode.SendaiWards.TryGetValue(code, out var ward) ? ward : Unknown;
-        var filter = MeasureFilter.Parse(d.Filter, d.Measure, ContactCategories.For(d.Program), offices.ToDictionary(o => o.Name, o => o.Id));
+        var filter = MeasureFilter.Of(d, offices.ToDictionary(o => o.Name, o => o.Id));
         DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
         switch (d.Measure, dimension)
         {

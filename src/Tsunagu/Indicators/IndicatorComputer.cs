@@ -48,7 +48,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
     {
         var inForce = await definitions.InForceAsync(fiscalYear, ct: ct);
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
-        var filters = inForce.ToDictionary(d => d, d => MeasureFilter.Parse(d.Filter, d.Measure, ContactCategories.For(d.Program), offices));
+        var filters = inForce.ToDictionary(d => d, d => MeasureFilter.Of(d, offices));
         DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
         var values = new Dictionary<IndicatorDefinition, decimal>();
         List<int> ProgramsOf(MeasureKind kind) => inForce.Where(d => d.Measure == kind).Select(d => d.ProgramId).Distinct().ToList();
@@ -124,8 +124,14 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
                 figures.Add(new ComputedFigure(d, values[d]));
                 continue;
             }
-            var numerator = inForce.Single(x => x.ProgramId == d.ProgramId && x.Key == d.NumeratorKey);
-            var denominator = inForce.Single(x => x.ProgramId == d.ProgramId && x.Key == d.DenominatorKey);
+            var numerator = inForce.SingleOrDefault(x => x.ProgramId == d.ProgramId && x.Key == d.NumeratorKey);
+            var denominator = inForce.SingleOrDefault(x => x.ProgramId == d.ProgramId && x.Key == d.DenominatorKey);
+            if (numerator is null || denominator is null)
+            {
+                // A part retired after the rate was defined: the rate cannot be counted until it is defined again.
+                figures.Add(new ComputedFigure(d, null, Problem: $"分子「{d.NumeratorKey}」または分母「{d.DenominatorKey}」の指標がこの年度にありません。"));
+                continue;
+            }
             decimal n = values[numerator], m = values[denominator];
             var pending = denominator.Measure == MeasureKind.OutcomePersons ? await ThirdYearsWithoutOutcomeAsync(d.ProgramId, fiscalYear, ct) : 0;
             figures.Add(m == 0

@@ -128,9 +128,8 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         {
             throw new DefinitionException($"分子「{numerator.Label}」と分母「{denominator.Label}」は数え方が違います（{numerator.Measure.Japanese()} / {denominator.Measure.Japanese()}）。");
         }
-        var categories = ContactCategories.For(numerator.Program);
-        var top = MeasureFilter.Parse(numerator.Filter, numerator.Measure, categories, offices);
-        var bottom = MeasureFilter.Parse(denominator.Filter, denominator.Measure, categories, offices);
+        var top = MeasureFilter.Of(numerator, offices);
+        var bottom = MeasureFilter.Of(denominator, offices);
         if (!Within(top.Outcomes, bottom.Outcomes) || !Within(top.Kinds, bottom.Kinds) || !Within(top.Categories, bottom.Categories)
             || !Within(top.Roles, bottom.Roles) || !Within(top.SessionKinds, bottom.SessionKinds))
         {

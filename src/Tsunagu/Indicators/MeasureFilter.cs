@@ -133,6 +133,10 @@ public sealed class MeasureFilter
         };
     }
 
+    /// <summary>The filter of a saved definition (its program's categories, the offices of the masters).</summary>
+    public static MeasureFilter Of(IndicatorDefinition definition, IReadOnlyDictionary<string, int> offices) =>
+        Parse(definition.Filter, definition.Measure, ContactCategories.For(definition.Program), offices);
+
     /// <summary>Whether a group of contacts that share these attributes is counted.</summary>
     public bool Matches(ContactCell cell) =>
         (Kinds is null || Kinds.Contains(cell.Kind))

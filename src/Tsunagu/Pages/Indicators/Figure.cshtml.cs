@@ -49,7 +49,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
             .ToListAsync(ct);
         Parts = [.. Parts.GroupBy(d => d.Key).Select(g => g.OrderByDescending(d => d.FromYear).ThenByDescending(d => d.Version).First())];
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
-        var filter = MeasureFilter.Parse(definition.Filter, definition.Measure, ContactCategories.For(definition.Program), offices);
+        var filter = MeasureFilter.Of(definition, offices);
         DateOnly from = FiscalYear.Start(Year), to = FiscalYear.End(Year);
         var inScope = (await scope.ProgramIdsAsync()).Contains(definition.ProgramId);
         switch (definition.Measure)
