@@ -148,12 +148,15 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
     /// </summary>
     public async Task<int> ThirdYearsWithoutOutcomeAsync(int programId, int fiscalYear, CancellationToken ct = default)
     {
-        // 中3 in year Y: born from 2 April of Y−15 to 1 April of Y−14 (see SchoolGrade).
-        DateOnly bornFrom = new(fiscalYear - 15, 4, 2), bornTo = new(fiscalYear - 14, 4, 1);
-        DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+        // 中3 in year Y: born from 2 April of Y−15 to 1 April of Y−14 (see SchoolGrade), compared as yyyymmdd numbers:
+        // as a date range, SQLite's planner starts from every person born in that year (the birth-date index) instead of
+        // the program's few enrolments, and the query took 230 ms at ten million contacts instead of a few.
+        int bornFrom = (fiscalYear - 15) * 10000 + 402, bornTo = (fiscalYear - 14) * 10000 + 401;
+        DateOnly to = FiscalYear.End(fiscalYear);
         return await db.Enrollments.AsNoTracking()
-            .Where(e => e.ProgramId == programId && e.From <= to && (e.To == null || e.To >= to)
-                        && e.Person.Role == PersonRole.Child && e.Person.BirthDate >= bornFrom && e.Person.BirthDate <= bornTo
+            .Where(e => e.ProgramId == programId && e.From <= to && (e.To == null || e.To >= to) && e.Person.Role == PersonRole.Child
+                        && e.Person.BirthDate.Year * 10000 + e.Person.BirthDate.Month * 100 + e.Person.BirthDate.Day >= bornFrom
+                        && e.Person.BirthDate.Year * 10000 + e.Person.BirthDate.Month * 100 + e.Person.BirthDate.Day <= bornTo
                         && !db.Outcomes.Any(o => o.PersonId == e.PersonId && o.ProgramId == programId && o.FiscalYear == fiscalYear))
             .Select(e => e.PersonId).Distinct().CountAsync(ct);
     }
