@@ -153,10 +153,12 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         // the program's few enrolments, and the query took 230 ms at ten million contacts instead of a few.
         int bornFrom = (fiscalYear - 15) * 10000 + 402, bornTo = (fiscalYear - 14) * 10000 + 401;
         DateOnly to = FiscalYear.End(fiscalYear);
+        // The person is looked up per enrolment (not joined) for the same reason on PostgreSQL: see MeasureFilter.Apply.
         return await db.Enrollments.AsNoTracking()
-            .Where(e => e.ProgramId == programId && e.From <= to && (e.To == null || e.To >= to) && e.Person.Role == PersonRole.Child
-                        && e.Person.BirthDate.Year * 10000 + e.Person.BirthDate.Month * 100 + e.Person.BirthDate.Day >= bornFrom
-                        && e.Person.BirthDate.Year * 10000 + e.Person.BirthDate.Month * 100 + e.Person.BirthDate.Day <= bornTo
+            .Where(e => e.ProgramId == programId && e.From <= to && (e.To == null || e.To >= to)
+                        && db.Persons.Where(p => p.Id == e.PersonId && p.Role == PersonRole.Child
+                                                 && p.BirthDate.Year * 10000 + p.BirthDate.Month * 100 + p.BirthDate.Day >= bornFrom
+                                                 && p.BirthDate.Year * 10000 + p.BirthDate.Month * 100 + p.BirthDate.Day <= bornTo).Select(p => 1).FirstOrDefault() == 1
                         && !db.Outcomes.Any(o => o.PersonId == e.PersonId && o.ProgramId == programId && o.FiscalYear == fiscalYear))
             .Select(e => e.PersonId).Distinct().CountAsync(ct);
     }
@@ -167,7 +169,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         switch (d.Measure)
         {
             case MeasureKind.EnrolledPersons:
-                return filter.Apply(db.Enrollments.AsNoTracking().Where(e => e.ProgramId == d.ProgramId && e.From <= to && (e.To == null || e.To >= from)))
+                return filter.Apply(db.Enrollments.AsNoTracking().Where(e => e.ProgramId == d.ProgramId && e.From <= to && (e.To == null || e.To >= from)), db.Persons)
                     .Select(e => e.PersonId).Distinct();
             case MeasureKind.ServedPersons:
                 var contacts = filter.Apply(db.Contacts.Where(c => c.ProgramId == d.ProgramId && c.Date >= from && c.Date <= to));
