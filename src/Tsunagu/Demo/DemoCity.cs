@@ -196,7 +196,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
             }
             await ImportAsync(folder, programs["P001"].Code, learners, summary, actor, ct);
 
-            // 中途退学未然防止等事業: high-school students at risk, and guardian consultations.
+            // 中途退学未然防止等事業: high-school students at risk of dropping out.
             var students = Enumerable.Range(0, Scaled(60)).Select(_ =>
             {
                 var household = NewHousehold("D");
@@ -255,7 +255,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
             folder.Delete(recursive: true);
         }
 
-        await WriteActivitiesAsync(fiscalYear, programs, schools, Target, Scaled, summary, actor, ct);
+        await WriteActivitiesAsync(fiscalYear, programs, Target, Scaled, summary, actor, ct);
         if (end < FiscalYear.Today(time))
         {
             // A past year is over: its registrations end with it, so the next year's city starts afresh.
@@ -267,7 +267,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
 
     /// <summary>Sessions with attendance, placements, the booklet, outcomes, subsidies and referrals.</summary>
     async Task WriteActivitiesAsync(
-        int fiscalYear, Dictionary<string, SupportProgram> programs, Dictionary<SchoolType, List<string>> schools, Func<string, int> target, Func<int, int> scaled,
+        int fiscalYear, Dictionary<string, SupportProgram> programs, Func<string, int> target, Func<int, int> scaled,
         Summary summary, string actor, CancellationToken ct)
     {
         DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);

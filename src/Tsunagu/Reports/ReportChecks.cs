@@ -16,6 +16,7 @@ public enum FindingKind
     FigureWithoutUnit,
     YearOverYearChange,
     BureausRunTogether,
+    ComputedDiffers,
 }
 
 /// <summary>A data-quality finding: which program, which column, what kind, and the text it concerns.</summary>
@@ -102,8 +103,17 @@ public static class ReportChecks
                     if (figure.Unit is null)
                     {
                         yield return Found(FindingKind.FigureWithoutUnit, $"「{figure.Label}」の数値 {figure.Value:#,0.####} に単位がありません", figure.Text);
+                        continue;
                     }
-                    else if (previous.TryGetValue((program.Code, figure.Label, figure.Unit), out var before) && before != 0)
+                    // A figure also counted from the records that the cell prints otherwise: set by hand, or edited after
+                    // the computation.
+                    if (program.Figures.FirstOrDefault(f => f.Source == IndicatorSource.Computed && f.Label == figure.Label && f.Unit == figure.Unit)
+                        is { } counted && counted.Value != figure.Value)
+                    {
+                        yield return Found(FindingKind.ComputedDiffers,
+                            $"「{figure.Label}」は記録からの集計では {counted.Value:#,0.####}{figure.Unit} です（実績欄は {figure.Value:#,0.####}{figure.Unit}）", figure.Text);
+                    }
+                    if (previous.TryGetValue((program.Code, figure.Label, figure.Unit), out var before) && before != 0)
                     {
                         var change = (double)((figure.Value - before) / before);
                         if (Math.Abs(change) > maxChange)
