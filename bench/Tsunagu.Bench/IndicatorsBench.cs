@@ -101,6 +101,10 @@ static class IndicatorsBench
             values["P003.placed"] = await Count("""SELECT count(*) FROM placements WHERE "ProgramId" = @p AND "FiscalYear" = @y""", "P003");
             values["P003.contacts"] = await Count(Contacts, "P003");
             values["P003.guardians"] = await Count(Contacts + """ AND "WithGuardian" """, "P003");
+            values["P003.served"] = await Count("""
+                SELECT count(DISTINCT cp."PersonId") FROM contact_persons cp JOIN contacts c ON c."Id" = cp."ContactId"
+                WHERE c."ProgramId" = @p AND c."Date" >= @from AND c."Date" <= @to
+                """, "P003");
             values["P004.booklet"] = await Count("""SELECT count(*) FROM distributions WHERE "ProgramId" = @p AND "Date" >= @from AND "Date" <= @to""", "P004");
             values["P005.consultations"] = await Count(Contacts + """ AND "Category" = @c""", "P005", ("c", "就業相談"));
             values["P005.information"] = await Count(Contacts + """ AND "Category" = @c""", "P005", ("c", "就業情報提供"));

@@ -30,6 +30,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
     public DbSet<IndicatorDefinition> IndicatorDefinitions => Set<IndicatorDefinition>();
     public DbSet<ContactFact> ContactFacts => Set<ContactFact>();
+    public DbSet<PersonYearFact> PersonYearFacts => Set<PersonYearFact>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>
@@ -136,6 +137,11 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
             // add nothing to a contact's write but the count.
             e.ToTable("contact_facts");
             e.HasIndex(f => new { f.FiscalYear, f.ProgramId });
+        });
+        b.Entity<PersonYearFact>(e =>
+        {
+            e.ToTable("person_year_facts");
+            e.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.PersonId }).IsUnique();
         });
         b.Entity<IndicatorDefinition>(e =>
         {

@@ -74,6 +74,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
                 Wording: "全市立小・中・高等・中等教育・特別支援学校と教育支援センターに、{value}名のスクールカウンセラーを配置"),
             new("", "contacts", 0, 1, "対応件数", "件", MeasureKind.Contacts),
             new("", "guardians", 0, 2, "保護者支援", "件", MeasureKind.Contacts, "関係者=保護者"),
+            new("", "served", 0, 3, "相談実人数", "人", MeasureKind.ServedPersons, InResults: false),
         ]),
         ("社会的養護自立支援拠点事業", GoverningBody.Mayor,
         [

@@ -34,3 +34,17 @@ public class ContactFact
     public bool WithGuardian { get; set; }
     public int Contacts { get; set; }
 }
+
+/// <summary>
+/// How many contacts of a program and fiscal year a person was on: the per-person-per-year facts that persons-served
+/// figures (実人数) count instead of the contacts. Kept by the database's triggers on contact_persons and contacts,
+/// counted in place on both databases (a person's row is shared only by that person's contacts).
+/// </summary>
+public class PersonYearFact
+{
+    public long Id { get; set; }
+    public int ProgramId { get; set; }
+    public int FiscalYear { get; set; }
+    public int PersonId { get; set; }
+    public int Contacts { get; set; }
+}

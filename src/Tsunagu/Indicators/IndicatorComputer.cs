@@ -113,7 +113,11 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
 
         foreach (var d in inForce.Where(d => d.Measure is MeasureKind.EnrolledPersons or MeasureKind.ServedPersons or MeasureKind.AttendingPersons))
         {
-            values[d] = await DistinctPersons(d, filters[d], from, to).CountAsync(ct);
+            // Persons served, asked only about the persons, read the per-person-per-year facts; with conditions on the
+            // contacts (a category, a channel…) they are counted from the contacts.
+            values[d] = d.Measure == MeasureKind.ServedPersons && !filters[d].HasContactConditions
+                ? await ServedPersonsAsync(d.ProgramId, fiscalYear, filters[d], ct: ct)
+                : await DistinctPersons(d, filters[d], from, to).CountAsync(ct);
         }
 
         var figures = new List<ComputedFigure>();
@@ -161,6 +165,29 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
                                                  && p.BirthDate.Year * 10000 + p.BirthDate.Month * 100 + p.BirthDate.Day <= bornTo).Select(p => 1).FirstOrDefault() == 1
                         && !db.Outcomes.Any(o => o.PersonId == e.PersonId && o.ProgramId == programId && o.FiscalYear == fiscalYear))
             .Select(e => e.PersonId).Distinct().CountAsync(ct);
+    }
+
+    /// <summary>
+    /// Persons on at least one contact of the program in the year (and of the filter's roles): from the facts the
+    /// database keeps, or — to check them — from the contacts.
+    /// </summary>
+    public async Task<int> ServedPersonsAsync(int programId, int fiscalYear, MeasureFilter filter, bool fromRecords = false, CancellationToken ct = default)
+    {
+        if (fromRecords)
+        {
+            DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+            return await db.ContactPersons.AsNoTracking()
+                .Where(p => db.Contacts.Any(c => c.Id == p.ContactId && c.ProgramId == programId && c.Date >= from && c.Date <= to))
+                .Where(p => filter.Roles == null || filter.Roles.Contains(p.Person.Role))
+                .Select(p => p.PersonId).Distinct().CountAsync(ct);
+        }
+        var facts = db.PersonYearFacts.AsNoTracking().Where(f => f.ProgramId == programId && f.FiscalYear == fiscalYear && f.Contacts > 0);
+        if (filter.Roles is { } roles)
+        {
+            // Looked up per person, as in MeasureFilter.Apply.
+            facts = facts.Where(f => roles.Contains(db.Persons.Where(p => p.Id == f.PersonId).Select(p => p.Role).FirstOrDefault()));
+        }
+        return await facts.CountAsync(ct);
     }
 
     /// <summary>The persons a distinct-person figure counts, as a query (the drill-down lists them within scope).</summary>

@@ -49,6 +49,9 @@ public sealed class MeasureFilter
     public IReadOnlyList<SessionKind>? SessionKinds { get; private init; }
     public IReadOnlyList<OutcomeKind>? Outcomes { get; private init; }
 
+    /// <summary>Whether it asks anything of the contacts themselves (not only of the persons).</summary>
+    public bool HasContactConditions => Kinds is not null || Categories is not null || Channels is not null || WithGuardian || TimeBands is not null || OfficeIds is not null;
+
     /// <summary>The filter as stored: fields in a fixed order, values as given.</summary>
     public string Text { get; private init; } = "";
 

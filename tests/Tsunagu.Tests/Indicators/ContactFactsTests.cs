@@ -23,6 +23,18 @@ public class ContactFactsTests
         var records = await computer.ContactCellsAsync(programs, fiscalYear, fromRecords: true);
         Assert.NotEmpty(records);
         Assert.Equal(records.OrderBy(c => c.ToString()), facts.OrderBy(c => c.ToString()));
+        // The per-person-per-year facts: persons served, all of them and the guardians among them.
+        var guardians = MeasureFilter.Parse("本人区分=保護者", MeasureKind.ServedPersons, [], new Dictionary<string, int>());
+        var served = new List<(int Facts, int Records)>();
+        foreach (var program in programs)
+        {
+            foreach (var filter in new[] { MeasureFilter.All, guardians })
+            {
+                served.Add((await computer.ServedPersonsAsync(program, fiscalYear, filter), await computer.ServedPersonsAsync(program, fiscalYear, filter, fromRecords: true)));
+            }
+        }
+        Assert.All(served, s => Assert.Equal(s.Records, s.Facts));
+        Assert.Contains(served, s => s.Records > 0);
     }
 
     [Theory]

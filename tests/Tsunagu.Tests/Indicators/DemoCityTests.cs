@@ -43,7 +43,7 @@ public class DemoCityTests
         // Every printed figure was counted from the records with the definition it names.
         await using var db = database.NewDb();
         var computed = await db.IndicatorValues.Where(v => v.FiscalYear == 2024 && v.Source == IndicatorSource.Computed).Include(v => v.Definition).ToListAsync();
-        Assert.Equal(17, computed.Count);
+        Assert.Equal(18, computed.Count);
         Assert.All(computed, v => Assert.Equal(v.Label, v.Definition!.Label));
         Assert.Equal(101m, computed.Single(v => v.Label == "高校進学率").Denominator);
     }

@@ -123,6 +123,8 @@ public class IndicatorComputeTests
             new("P006", "evening", 2024, 3, "夜間・土曜", "件", MeasureKind.Contacts, "時間帯=夜間,土曜"),
             new("P006", "office", 2024, 4, "青葉区役所", "件", MeasureKind.Contacts, "事業所=青葉区役所"),
             new("P006", "singleParents", 2024, 5, "ひとり親家庭相談の実人数", "人", MeasureKind.ServedPersons, "分類=ひとり親家庭相談"),
+            new("P006", "served", 2024, 6, "相談実人数", "人", MeasureKind.ServedPersons),
+            new("P006", "servedGuardians", 2024, 7, "保護者の相談実人数", "人", MeasureKind.ServedPersons, "本人区分=保護者"),
             new("P008", "enrolled", 2024, 0, "利用者数", "人", MeasureKind.EnrolledPersons));
 
         var figures = await new IndicatorComputer(db, new IndicatorDefinitions(db, Time)).ComputeAsync(2024);
@@ -152,6 +154,9 @@ public class IndicatorComputeTests
             ["P006.evening"] = 2,
             ["P006.office"] = 5,
             ["P006.singleParents"] = 2,
+            // Persons on any contact of the year (from the per-person-per-year facts): the guardian and A; one guardian.
+            ["P006.served"] = 2,
+            ["P006.servedGuardians"] = 1,
             // A is counted in P008 as well as in P001.
             ["P008.enrolled"] = 1,
         }, values);

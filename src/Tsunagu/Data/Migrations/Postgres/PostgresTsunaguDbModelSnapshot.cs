@@ -533,6 +533,34 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("indicator_values", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Indicators.PersonYearFact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Contacts")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("person_year_facts", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
                     b.Property<int>("Id")

@@ -512,6 +512,32 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("indicator_values", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Indicators.PersonYearFact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Contacts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("person_year_facts", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
                     b.Property<int>("Id")
