@@ -142,6 +142,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
         {
             e.ToTable("person_year_facts");
             e.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.PersonId }).IsUnique();
+            // Counting a program's persons served in a year (Contacts > 0) from the index alone.
+            e.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.Contacts });
         });
         b.Entity<IndicatorDefinition>(e =>
         {

@@ -555,6 +555,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProgramId", "FiscalYear", "Contacts");
+
                     b.HasIndex("ProgramId", "FiscalYear", "PersonId")
                         .IsUnique();
 

@@ -532,6 +532,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProgramId", "FiscalYear", "Contacts");
+
                     b.HasIndex("ProgramId", "FiscalYear", "PersonId")
                         .IsUnique();
 
