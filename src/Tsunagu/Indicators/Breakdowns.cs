@@ -102,7 +102,7 @@ public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfig
                     })
                     .ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
             case (MeasureKind.EnrolledPersons, BreakdownDimension.Ward or BreakdownDimension.SchoolType):
-                var ids = filter.Apply(db.Enrollments.Where(e => e.ProgramId == d.ProgramId && e.From <= to && (e.To == null || e.To >= from)), db.Persons)
+                var ids = filter.Enrolled(db.Enrollments, db.Persons, d.ProgramId, from, to)
                     .Select(e => e.PersonId).Distinct();
                 var persons = db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id));
                 if (dimension == BreakdownDimension.Ward)

@@ -196,7 +196,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         switch (d.Measure)
         {
             case MeasureKind.EnrolledPersons:
-                return filter.Apply(db.Enrollments.AsNoTracking().Where(e => e.ProgramId == d.ProgramId && e.From <= to && (e.To == null || e.To >= from)), db.Persons)
+                return filter.Enrolled(db.Enrollments.AsNoTracking(), db.Persons, d.ProgramId, from, to)
                     .Select(e => e.PersonId).Distinct();
             case MeasureKind.ServedPersons:
                 var contacts = filter.Apply(db.Contacts.Where(c => c.ProgramId == d.ProgramId && c.Date >= from && c.Date <= to));

@@ -69,7 +69,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 })];
                 break;
             case MeasureKind.EnrolledPersons when inScope:
-                var enrolled = filter.Apply((await scope.EnrollmentsAsync()).Where(e => e.ProgramId == definition.ProgramId && e.From <= to && (e.To == null || e.To >= from)), db.Persons);
+                var enrolled = filter.Enrolled(await scope.EnrollmentsAsync(), db.Persons, definition.ProgramId, from, to);
                 Found = await enrolled.Select(e => e.PersonId).Distinct().CountAsync(ct);
                 var people = await enrolled.OrderBy(e => e.Person.KanaKey).Take(Listed)
                     .Select(e => new { e.PersonId, e.Person.Name, e.Person.Role, e.From, e.To }).ToListAsync(ct);
