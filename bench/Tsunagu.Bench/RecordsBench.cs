@@ -32,7 +32,7 @@ static class RecordsBench
 
     public static async Task<long> ImportAsync(IServiceProvider services, string path)
     {
-        var result = await services.GetRequiredService<RecordImporter>().ImportAsync(path, "P001", "bench");
+        var result = await services.GetRequiredService<RecordImporter>().ImportAsync(path, "P001", "bench", []);
         return result.Succeeded ? result.Rows : throw new InvalidOperationException(result.Errors[0].ToString());
     }
 

@@ -414,7 +414,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         import.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
         {
             var outcome = await services.GetRequiredService<Records.Import.RecordImporter>()
-                .ImportAsync(result.GetValue(file)!.FullName, result.GetValue(program)!, Actor, result.GetValue(dryRun), ct);
+                .ImportAsync(result.GetValue(file)!.FullName, result.GetValue(program)!, Actor, visiblePrograms: [], result.GetValue(dryRun), ct);
             if (!outcome.Succeeded)
             {
                 foreach (var error in outcome.Errors)

@@ -39,6 +39,31 @@ public static class AuditActions
     public const string AccountRole = "account.role";
     public const string AccountPassword = "account.password";
     public const string AccountLock = "account.lock";
+    public const string AccountAssign = "account.assign";
+    public const string AccountUnassign = "account.unassign";
+
+    // Events of people's records: shown to the program's own staff and to auditors, never on report pages.
+    public const string RecordsImport = "records.import";
+    public const string ContactCorrect = "contact.correct";
+    public const string EnrollmentEnd = "enrollment.end";
+    public const string OutcomeRecord = "outcome.record";
+    public const string HouseholdCircumstances = "household.circumstances";
+    public const string ReferralSend = "referral.send";
+    public const string ReferralAccept = "referral.accept";
+    public const string ReferralDecline = "referral.decline";
+    public const string SubsidyDecide = "subsidy.decide";
+    public const string PlacementAdd = "placement.add";
+    public const string PlacementRemove = "placement.remove";
+    public const string DistributionAdd = "distribution.add";
+    public const string DisclosureCopy = "disclosure.copy";
+    public const string SchoolsLoad = "schools.load";
+    public const string OfficeAdd = "office.add";
+
+    /// <summary>
+    /// What happened to reports and figures: the only events a program's page shows to everyone who reads reports.
+    /// Everything else names a person, an account or a record's reason.
+    /// </summary>
+    public static readonly string[] Report = [ReportImport, ReportStatus, ReportCorrect, EvaluationUpdate, FigureUpdate, CellUpdate, IndicatorDefine, IndicatorCompute];
 
     public static string Japanese(string action) => action switch
     {
@@ -54,6 +79,23 @@ public static class AuditActions
         AccountRole => "権限の変更",
         AccountPassword => "パスワード変更",
         AccountLock => "アカウントのロック",
+        AccountAssign => "事業への割り当て",
+        AccountUnassign => "事業の割り当て解除",
+        RecordsImport => "記録の取り込み",
+        ContactCorrect => "支援記録の訂正",
+        EnrollmentEnd => "支援の終了",
+        OutcomeRecord => "進路・結果の記録",
+        HouseholdCircumstances => "世帯の状況の変更",
+        ReferralSend => "依頼の送付",
+        ReferralAccept => "依頼の受理",
+        ReferralDecline => "依頼の辞退",
+        SubsidyDecide => "補助金の決定",
+        PlacementAdd => "配置の追加",
+        PlacementRemove => "配置の取り消し",
+        DistributionAdd => "配布の記録",
+        DisclosureCopy => "開示用の写しの作成",
+        SchoolsLoad => "学校一覧の読み込み",
+        OfficeAdd => "事業所の追加",
         _ => action,
     };
 }

@@ -427,7 +427,8 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
                 summary.Contacts += contacts.Count;
             }
         }
-        var result = await importer.ImportAsync(path, code, actor, ct: ct);
+        // The invented city is one registry: its persons may stand in several programs.
+        var result = await importer.ImportAsync(path, code, actor, await db.Programs.Select(p => p.Id).ToListAsync(ct), ct: ct);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"架空の街の記録を取り込めませんでした（{code}）: {result.Errors[0]}");

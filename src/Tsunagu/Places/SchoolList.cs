@@ -113,7 +113,7 @@ public sealed class SchoolList(TsunaguDb db)
         {
             At = time.GetUtcNow(),
             Actor = actor,
-            Action = "schools.load",
+            Action = Tsunagu.Audit.AuditActions.SchoolsLoad,
             Subject = Path.GetFileName(path),
             After = $"追加 {added} 校、更新 {updated} 校",
         });

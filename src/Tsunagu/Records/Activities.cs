@@ -76,7 +76,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
         }
         var placement = new Placement { ProgramId = programId, FiscalYear = fiscalYear, StaffName = staffName.Trim(), SchoolId = schoolId, OfficeId = officeId };
         db.Placements.Add(placement);
-        await AuditAsync("placement.add", programId, fiscalYear, Where(placement));
+        await AuditAsync(Tsunagu.Audit.AuditActions.PlacementAdd, programId, fiscalYear, Where(placement));
         await db.SaveChangesAsync();
         return placement;
     }
@@ -90,7 +90,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
             throw new RecordAccessException("配置を取り消せるのは事業の管理者です。");
         }
         db.Placements.Remove(placement);
-        await AuditAsync("placement.remove", placement.ProgramId, placement.FiscalYear, Where(placement));
+        await AuditAsync(Tsunagu.Audit.AuditActions.PlacementRemove, placement.ProgramId, placement.FiscalYear, Where(placement));
         await db.SaveChangesAsync();
     }
 
@@ -107,7 +107,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
         }
         var distribution = new Distribution { ProgramId = programId, Date = date, Item = item.Trim(), Facility = facility.Trim(), Copies = copies };
         db.Distributions.Add(distribution);
-        await AuditAsync("distribution.add", programId, FiscalYears.FiscalYear.Of(date), $"{distribution.Item} → {distribution.Facility}");
+        await AuditAsync(Tsunagu.Audit.AuditActions.DistributionAdd, programId, FiscalYears.FiscalYear.Of(date), $"{distribution.Item} → {distribution.Facility}");
         await db.SaveChangesAsync();
         return distribution;
     }

@@ -136,7 +136,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         var before = Describe(contact);
         (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId) =
             (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId);
-        Audit("contact.correct", contact.Program, $"contact:{contact.Id}", Describe(contact), before, FiscalYears.FiscalYear.Of(contact.Date), input.Reason);
+        Audit(Tsunagu.Audit.AuditActions.ContactCorrect, contact.Program, $"contact:{contact.Id}", Describe(contact), before, FiscalYears.FiscalYear.Of(contact.Date), input.Reason);
         await db.SaveChangesAsync();
         return contact;
     }
@@ -157,7 +157,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         }
         enrollment.To = to;
         enrollment.Status = EnrollmentStatus.Ended;
-        Audit("enrollment.end", enrollment.Program, $"person:{enrollment.PersonId}", to.ToString("O"));
+        Audit(Tsunagu.Audit.AuditActions.EnrollmentEnd, enrollment.Program, $"person:{enrollment.PersonId}", to.ToString("O"));
         await db.SaveChangesAsync();
     }
 
@@ -188,7 +188,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         outcome.Kind = kind;
         outcome.Course = course;
         outcome.RecordedOn = FiscalYears.FiscalYear.Today(time);
-        Audit("outcome.record", await db.Programs.SingleAsync(p => p.Id == programId), $"person:{personId}", Describe(kind, course), before, fiscalYear);
+        Audit(Tsunagu.Audit.AuditActions.OutcomeRecord, await db.Programs.SingleAsync(p => p.Id == programId), $"person:{personId}", Describe(kind, course), before, fiscalYear);
         await db.SaveChangesAsync();
         return outcome;
     }
@@ -203,7 +203,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             return;
         }
-        Audit("household.circumstances", null, $"household:{householdId}", circumstances.Japanese(), household.Circumstances.Japanese());
+        Audit(Tsunagu.Audit.AuditActions.HouseholdCircumstances, null, $"household:{householdId}", circumstances.Japanese(), household.Circumstances.Japanese());
         household.Circumstances = circumstances;
         await db.SaveChangesAsync();
     }
@@ -241,7 +241,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             SentBy = scope.UserName,
         };
         db.Referrals.Add(referral);
-        Audit("referral.send", from, $"person:{personId}", to?.Code ?? toAgency);
+        Audit(Tsunagu.Audit.AuditActions.ReferralSend, from, $"person:{personId}", to?.Code ?? toAgency);
         await db.SaveChangesAsync();
         return referral;
     }
@@ -275,7 +275,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
                 Source = ReferralSource.OtherProgram,
             });
         }
-        Audit(accept ? "referral.accept" : "referral.decline", referral.ToProgram!, $"person:{referral.PersonId}", note);
+        Audit(accept ? Tsunagu.Audit.AuditActions.ReferralAccept : Tsunagu.Audit.AuditActions.ReferralDecline, referral.ToProgram!, $"person:{referral.PersonId}", note);
         await db.SaveChangesAsync();
         return referral;
     }
@@ -314,7 +314,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             At = time.GetUtcNow(),
             Actor = actor,
-            Action = "account.assign",
+            Action = Tsunagu.Audit.AuditActions.AccountAssign,
             ProgramCode = program.Code,
             Subject = userId,
             After = officeId is null ? null : $"office:{officeId}",
@@ -331,7 +331,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             return;
         }
         db.ProgramAssignments.Remove(assignment);
-        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "account.unassign", ProgramCode = program.Code, Subject = userId });
+        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = Tsunagu.Audit.AuditActions.AccountUnassign, ProgramCode = program.Code, Subject = userId });
         await db.SaveChangesAsync();
     }
 

@@ -75,7 +75,7 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         {
             At = time.GetUtcNow(),
             Actor = scope.UserName,
-            Action = "subsidy.decide",
+            Action = Tsunagu.Audit.AuditActions.SubsidyDecide,
             Subject = $"subsidy:{id}",
             After = $"{Japanese(application.Decision)} {application.AmountApproved}",
         });

@@ -94,16 +94,24 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 Columns = ["人", "本人区分"];
                 Records = [.. names.Select(p => new[] { p.Name, p.Role.Japanese() })];
                 break;
+            // Titles, staff and facilities are free text that may name someone: the program's staff read them,
+            // everyone else the dates and counts.
             case MeasureKind.Sessions or MeasureKind.Attendances:
                 var sessions = filter.Apply(db.Sessions.AsNoTracking().Where(s => s.ProgramId == definition.ProgramId && s.Date >= from && s.Date <= to));
                 Found = await sessions.CountAsync(ct);
-                Columns = ["日付", "名称", "種別", "参加（登録者）", "参加（登録外）"];
-                Records = [.. (await sessions.OrderBy(s => s.Date).Take(Listed).Select(s => new { s.Date, s.Title, s.Kind, Came = s.Attendances.Count, s.UnregisteredHeadCount }).ToListAsync(ct))
-                    .Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(), s.UnregisteredHeadCount.ToString() })];
+                var held = await sessions.OrderBy(s => s.Date).Take(Listed)
+                    .Select(s => new { s.Date, s.Title, s.Kind, Came = s.Attendances.Count, s.UnregisteredHeadCount }).ToListAsync(ct);
+                Columns = inScope ? ["日付", "名称", "種別", "参加（登録者）", "参加（登録外）"] : ["日付", "種別", "参加（登録者）", "参加（登録外）"];
+                Records = [.. held.Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(), s.UnregisteredHeadCount.ToString() }
+                    .Where((_, i) => inScope || i != 1).ToArray())];
                 break;
             case MeasureKind.Placements:
                 var placements = db.Placements.AsNoTracking().Where(p => p.ProgramId == definition.ProgramId && p.FiscalYear == Year);
                 Found = await placements.CountAsync(ct);
+                if (!inScope)
+                {
+                    break;
+                }
                 Columns = ["配置職員", "配置先"];
                 Records = [.. (await placements.OrderBy(p => p.StaffName).Take(Listed)
                         .Select(p => new { p.StaffName, School = db.Schools.Where(s => s.Id == p.SchoolId).Select(s => s.Name).FirstOrDefault(), Office = db.Offices.Where(o => o.Id == p.OfficeId).Select(o => o.Name).FirstOrDefault() })
@@ -113,9 +121,11 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
             case MeasureKind.Distributions:
                 var distributions = db.Distributions.AsNoTracking().Where(x => x.ProgramId == definition.ProgramId && x.Date >= from && x.Date <= to);
                 Found = await distributions.CountAsync(ct);
-                Columns = ["日付", "配布物", "配布先", "部数"];
-                Records = [.. (await distributions.OrderBy(x => x.Date).Take(Listed).ToListAsync(ct))
-                    .Select(x => new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString() })];
+                var given = await distributions.OrderBy(x => x.Date).Take(Listed).ToListAsync(ct);
+                Columns = inScope ? ["日付", "配布物", "配布先", "部数"] : ["日付", "部数"];
+                Records = [.. given.Select(x => inScope
+                    ? new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString() }
+                    : [FiscalYear.FormatDate(x.Date), x.Copies.ToString()])];
                 break;
             case MeasureKind.Rate:
                 break;

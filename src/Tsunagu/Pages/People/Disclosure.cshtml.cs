@@ -57,7 +57,7 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
         {
             At = time.GetUtcNow(),
             Actor = scope.UserName,
-            Action = "disclosure.copy",
+            Action = Tsunagu.Audit.AuditActions.DisclosureCopy,
             Subject = $"person:{Id}",
             After = $"{Contacts.Count} 件、含める: {Included}",
         });

@@ -39,7 +39,9 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             Errors.Add("担当の事業を選んでください。");
             return Page();
         }
-        (Token, _, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, program.Code, Actor, dryRun: true, ct), r => r.Succeeded, ct);
+        var visible = await scope.ProgramIdsAsync();
+        (Token, _, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, program.Code, Actor, visible, dryRun: true, ct), r => r.Succeeded, ct);
+        await LogShownAsync("POST /people/import (preview)");
         return Page();
     }
 
@@ -56,11 +58,15 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             Errors.Add("アップロードしたファイルが見つかりません。もう一度アップロードしてください。");
             return Page();
         }
-        Result = await importer.ImportAsync(path, program.Code, Actor, dryRun: false, ct);
+        Result = await importer.ImportAsync(path, program.Code, Actor, await scope.ProgramIdsAsync(), dryRun: false, ct);
         UploadStore.Remove(path);
         Applied = Result.Succeeded;
+        await LogShownAsync("POST /people/import (apply)");
         return Page();
     }
+
+    /// <summary>The registered persons the result points to are shown (by number, with a link): a read like any other.</summary>
+    Task LogShownAsync(string source) => Result is { } result ? scope.LogAsync(result.Doubtful.Select(d => d.ExistingPersonId), source) : Task.CompletedTask;
 
     /// <summary>Managers only, and only for the programs they are assigned to.</summary>
     async Task<bool> LoadAsync()

@@ -8,7 +8,7 @@ using Tsunagu.Reports;
 
 namespace Tsunagu.Pages.Programs;
 
-public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, ReportWorkflow workflow, Records.RecordScope scope) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";
@@ -87,10 +87,13 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow) : TsunaguPageModel
                 .Select(b => new BureauRef(b.Bureau.Name, b.Scope))
                 .ToListAsync(ct);
         }
-        // The program's own changes, and what happened to the reports it is in (imports, status changes).
+        // The program's own changes, and what happened to the reports it is in (imports, status changes). Events of
+        // people's records (outcomes, referrals, corrections and their reasons) only for the program's own staff.
         var reportYears = Years.Select(y => (int?)y.FiscalYear).ToList();
+        var staff = (await scope.ProgramIdsAsync()).Contains(program.Id);
         History = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.ProgramCode == Code || (a.ProgramCode == null && reportYears.Contains(a.FiscalYear)))
+            .Where(a => (a.ProgramCode == Code && (staff || AuditActions.Report.Contains(a.Action)))
+                || (a.ProgramCode == null && reportYears.Contains(a.FiscalYear) && AuditActions.Report.Contains(a.Action)))
             .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
         return true;
     }

@@ -11,7 +11,8 @@ namespace Tsunagu.Records.Import;
 static class PostgresRecordWriter
 {
     public static async Task<WriteCounts> WriteAsync(
-        NpgsqlConnection connection, IEnumerable<RecordRow> rows, int programId, DateTimeOffset now, DateOnly today, CancellationToken ct)
+        NpgsqlConnection connection, IEnumerable<RecordRow> rows, int programId, int[] scope, DateTimeOffset now, DateOnly today,
+        CancellationToken ct)
     {
         async Task<int> ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
         {
@@ -83,7 +84,8 @@ static class PostgresRecordWriter
         NpgsqlParameter Now() => new("now", now);
 
         // One row per person in the file: the attributes of the person's first row, the earliest date as the
-        // enrolment date, and the id — the registered person's of the same name and birth date, or a new one.
+        // enrolment date, and the id — the registered person's of the same name and birth date, or a new one. Only
+        // persons enrolled in the importer's programs are looked at.
         await ExecuteAsync("""
             CREATE TEMP TABLE file_people ON COMMIT DROP AS
             SELECT s.line, s.name, s.kana, s.kana_key, s.birth, s.role, s.school, s.ward, s.source, f.enrolled_on,
@@ -92,16 +94,18 @@ static class PostgresRecordWriter
             FROM (SELECT min(line) AS line, min(coalesce(enrolled_on, date, @today)) AS enrolled_on FROM staging GROUP BY name, birth) f
             JOIN staging s USING (line)
             LEFT JOIN LATERAL (
-                SELECT min(p."Id") AS existing_id FROM persons p WHERE p."Name" = s.name AND p."BirthDate" = s.birth) p ON true;
+                SELECT min(p."Id") AS existing_id FROM persons p WHERE p."Name" = s.name AND p."BirthDate" = s.birth
+                AND EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = p."Id" AND e."ProgramId" = ANY(@scope))) p ON true;
             ANALYZE file_people;
-            """, new NpgsqlParameter("today", today));
+            """, new NpgsqlParameter("today", today), new NpgsqlParameter("scope", scope));
         counts.MatchedPersons = (int)await ScalarAsync<long>("SELECT count(*) FROM file_people WHERE existing_id IS NOT NULL");
 
         await using (var doubtful = new NpgsqlCommand("""
             SELECT f.line, min(p."Id"), count(*) OVER () FROM file_people f
             JOIN persons p ON p."KanaKey" = f.kana_key AND p."BirthDate" = f.birth
+                AND EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = p."Id" AND e."ProgramId" = ANY(@scope))
             WHERE f.existing_id IS NULL GROUP BY f.line ORDER BY 1 LIMIT 1000
-            """, connection) { CommandTimeout = 0 })
+            """, connection) { CommandTimeout = 0, Parameters = { new NpgsqlParameter("scope", scope) } })
         await using (var reader = await doubtful.ExecuteReaderAsync(ct))
         {
             var total = 0L;

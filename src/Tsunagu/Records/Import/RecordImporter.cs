@@ -49,12 +49,16 @@ public sealed class WriteCounts
 /// bad row rolls the whole import back, so nothing is written. A person is matched by name and birth date exactly;
 /// a reading and birth date that match someone under another spelling is reported, never merged. Re-running the
 /// same file adds nothing: each contact row carries a key of its content.
+/// Matching sees only persons enrolled in the importer's programs: anyone else is, for this import, a new person,
+/// so a spreadsheet can neither pull a person of another program in nor tell whether one exists.
 /// </summary>
 public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
 {
     const int MaxErrors = 100;
 
-    public async Task<RecordImportResult> ImportAsync(string path, string programCode, string actor, bool dryRun = false, CancellationToken ct = default)
+    /// <param name="visiblePrograms">The programs whose persons the importer may see (the target program always).</param>
+    public async Task<RecordImportResult> ImportAsync(
+        string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, bool dryRun = false, CancellationToken ct = default)
     {
         var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == programCode, ct);
         if (program is null)
@@ -81,13 +85,14 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var rows = CheckedRows(file, layout, errors);
+        int[] scope = [.. visiblePrograms.Append(program.Id).Distinct()];
         WriteCounts counts;
         try
         {
             counts = db is PostgresTsunaguDb
-                ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, now, today, ct)
+                ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, scope, now, today, ct)
                 : await SqliteRecordWriter.WriteAsync((Microsoft.Data.Sqlite.SqliteConnection)connection,
-                    (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, now, today, ct);
+                    (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, scope, now, today, ct);
         }
         catch (FileErrorException e)
         {
@@ -108,7 +113,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         {
             At = now,
             Actor = actor,
-            Action = "records.import",
+            Action = Tsunagu.Audit.AuditActions.RecordsImport,
             ProgramCode = program.Code,
             Subject = file.Name,
             After = $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）",

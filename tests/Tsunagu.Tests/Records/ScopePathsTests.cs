@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Web;
+using WebClient = Tsunagu.Tests.Web.WebClient;
+
+namespace Tsunagu.Tests.Records;
+
+/// <summary>The paths that once led around the scope: imports, program histories, drill-downs.</summary>
+public class ScopePathsTests
+{
+    static async Task<IHtmlDocument> PreviewAsync(WebClient manager, string csv)
+    {
+        var page = await manager.GetDocumentAsync("/people/import");
+        using var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(new UTF8Encoding(true).GetBytes(csv)), "file", "old.csv" },
+            { new StringContent(page.QuerySelector("select#program option")!.GetAttribute("value")!), "ProgramId" },
+            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
+        };
+        var response = await manager.Http.PostAsync("/people/import?handler=preview", upload);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await WebClient.ParseAsync(response);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task RecordsImport_MatchesOnlyPersonsInTheImportersScope_AndLogsThePersonsItShows(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var manager = await world.SignInAsync("managerA");
+        // 佐藤太郎 exactly as P008 registered him (name, reading and birth date), and 𠮷子 of P001 under another spelling.
+        var csv = "氏名,ふりがな,生年月日,記録日,種別\r\n" +
+            "佐藤 太郎,さとう たろう,1990-03-03,2024-06-01,相談\r\n" +
+            "高橋 吉子,たかはし よしこ,2009-06-15,2024-06-03,学習支援\r\n";
+
+        var preview = await PreviewAsync(manager, csv);
+        var apply = preview.QuerySelectorAll("form").OfType<IHtmlFormElement>().Single(f => f.Action.Contains("apply"));
+        var applied = await WebClient.ParseAsync(await manager.SubmitAsync(apply, "/people/import", []));
+
+        // Bob is out of the manager's scope: a new person, never a match, and nothing in the page points to him.
+        Assert.Contains("2 行を読みました: 新しい人 2、登録済みの人と照合 0、事業への登録 2", preview.QuerySelector(".notice")!.TextContent);
+        Assert.Contains("確認が必要な照合 1 件", preview.QuerySelector(".notice")!.TextContent);
+        var shown = preview.QuerySelectorAll("main a[href^='/people/']").Select(a => a.GetAttribute("href")!)
+            .Where(href => char.IsAsciiDigit(href[^1])).ToList();
+        Assert.Equal([$"/people/{world.Alice}"], shown);
+        Assert.DoesNotContain($"（番号 {world.Bob}）", preview.Body!.TextContent);
+        Assert.Contains("新しい人 2", applied.QuerySelector(".notice")!.TextContent);
+        await using var db = world.Database.NewDb();
+        var p008 = await world.ProgramIdAsync("P008");
+        Assert.Equal([p008], await db.Enrollments.Where(e => e.PersonId == world.Bob).Select(e => e.ProgramId).ToListAsync());
+        Assert.Equal(2, await db.Persons.CountAsync(p => p.Name == RecordsWorld.BobName));
+        // The preview and the confirmation each showed 𠮷子's number: two reads, by the manager, from the import.
+        var reads = await db.AccessLog.Where(e => e.PersonId == world.Alice).OrderBy(e => e.Id).Select(e => new { e.UserName, e.Source }).ToListAsync();
+        Assert.Equal(["POST /people/import (preview)", "POST /people/import (apply)"], reads.Select(r => r.Source));
+        Assert.All(reads, r => Assert.Equal(world.Users["managerA"], r.UserName));
+        Assert.False(await db.AccessLog.AnyAsync(e => e.PersonId == world.Bob));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task RecordsImport_FromTheCommandLine_MatchesWithinTheProgramOnly(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        using var files = new TempFolder();
+        var path = files.Write("p001.csv", "氏名,ふりがな,生年月日,記録日\r\n佐藤 太郎,さとう たろう,1990-03-03,2024-06-01\r\n髙橋 𠮷子,たかはし よしこ,2009-06-15,2024-06-02\r\n",
+            new UTF8Encoding(true));
+
+        var run = await CliRun.RunAsync(world.Database, "records", "import", path, "--program", "P001");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("新しい人 1、登録済みの人と照合 1、事業への登録 1", run.Out);
+        Assert.DoesNotContain("番号", run.Out);
+        await using var db = world.Database.NewDb();
+        Assert.Single(await db.Enrollments.Where(e => e.PersonId == world.Bob).ToListAsync());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task ProgramPage_ShowsReportActionsToReportRoles_AndRecordEventsOnlyToTheProgramsOwnStaff(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var otherManager = await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Manager);
+        Assert.Equal(0, (await CliRun.RunAsync(world.Database, "users", "assign", otherManager, "--program", "P008")).ExitCode);
+        long contactId;
+        await using (var db = world.Database.NewDb())
+        {
+            contactId = await db.Contacts.Where(c => c.Program.Code == "P001").Select(c => c.Id).FirstAsync();
+        }
+        // A correction whose reason names the child, and a planner's edit of the evaluation.
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var corrected = await caseworker.Http.PutAsJsonAsync($"/api/v1/contacts/{contactId}", new
+        {
+            date = "2024-06-02", time = "15:00", kind = "StudySession", channel = "Visit", reason = "𠮷子さんの母の申し出で日付を訂正",
+        });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        var planner = await world.SignInAsync("planner");
+        Assert.Equal(HttpStatusCode.Redirect, (await planner.SubmitAsync("/programs/P001", "form[action*=evaluation]", new() { ["text"] = "順調に進んだ。" })).StatusCode);
+
+        foreach (var user in new[] { "planner", "viewer", "auditor", "admin" })
+        {
+            var page = await (await world.SignInAsync(user)).GetDocumentAsync("/programs/P001");
+            var history = page.QuerySelector("table.history")!.TextContent;
+            Assert.Contains("評価の編集", history);
+            Assert.DoesNotContain("支援記録の訂正", history);
+            Assert.DoesNotContain("𠮷子", history);
+        }
+        var otherPrograms = await WebClient.SignInAsync(world.Factory, otherManager);
+        Assert.DoesNotContain("𠮷子", (await otherPrograms.GetDocumentAsync("/programs/P001")).QuerySelector("table.history")!.TextContent);
+        var own = (await (await world.SignInAsync("managerA")).GetDocumentAsync("/programs/P001")).QuerySelector("table.history")!.TextContent;
+        Assert.Contains("支援記録の訂正", own);
+        Assert.Contains("𠮷子さんの母の申し出", own);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task DrillDown_ShowsReportRolesDatesAndCounts_TitlesStaffAndFacilitiesOnlyToTheProgramsStaff(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        int sessions, placements, distributions;
+        await using (var db = world.Database.NewDb())
+        {
+            var p001 = await world.ProgramIdAsync("P001");
+            db.Sessions.Add(new Tsunagu.Records.SupportSession { ProgramId = p001, Date = new DateOnly(2024, 6, 15), Title = "𠮷子さんの誕生日会", UnregisteredHeadCount = 4 });
+            db.Placements.Add(new Tsunagu.Records.Placement { ProgramId = p001, FiscalYear = 2024, StaffName = "山田 春子" });
+            db.Distributions.Add(new Tsunagu.Records.Distribution { ProgramId = p001, Date = new DateOnly(2024, 6, 10), Item = "冊子", Facility = "若葉ホーム", Copies = 30 });
+            Tsunagu.Indicators.IndicatorDefinition Define(string key, Tsunagu.Indicators.MeasureKind measure) => new()
+            {
+                ProgramId = p001, Key = key, Version = 1, FromYear = 2024, Label = key, Unit = "件", Measure = measure, CreatedBy = "test",
+            };
+            var defined = new[] { Define("sessions", Tsunagu.Indicators.MeasureKind.Sessions), Define("placed", Tsunagu.Indicators.MeasureKind.Placements),
+                Define("given", Tsunagu.Indicators.MeasureKind.Distributions) };
+            db.IndicatorDefinitions.AddRange(defined);
+            await db.SaveChangesAsync();
+            (sessions, placements, distributions) = (defined[0].Id, defined[1].Id, defined[2].Id);
+        }
+
+        foreach (var user in new[] { "planner", "viewer", "auditor", "admin" })
+        {
+            var client = await world.SignInAsync(user);
+            var session = await client.GetDocumentAsync($"/indicators/2024/{sessions}");
+            var placement = await client.GetDocumentAsync($"/indicators/2024/{placements}");
+            var distribution = await client.GetDocumentAsync($"/indicators/2024/{distributions}");
+
+            Assert.Equal(["令和6年6月15日", "学習会", "0", "4"], session.QuerySelectorAll("main table tbody td").Select(td => td.TextContent));
+            Assert.DoesNotContain("誕生日会", session.Body!.TextContent);
+            Assert.Contains("1 件", placement.QuerySelector("main strong")!.TextContent);
+            Assert.DoesNotContain("山田", placement.Body!.TextContent);
+            Assert.Equal(["令和6年6月10日", "30"], distribution.QuerySelectorAll("main table tbody td").Select(td => td.TextContent));
+            Assert.DoesNotContain("若葉ホーム", distribution.Body!.TextContent);
+        }
+        var manager = await world.SignInAsync("managerA");
+        Assert.Contains("𠮷子さんの誕生日会", (await manager.GetDocumentAsync($"/indicators/2024/{sessions}")).QuerySelector("main table")!.TextContent);
+        Assert.Contains("山田 春子", (await manager.GetDocumentAsync($"/indicators/2024/{placements}")).QuerySelector("main table")!.TextContent);
+        Assert.Contains("若葉ホーム", (await manager.GetDocumentAsync($"/indicators/2024/{distributions}")).QuerySelector("main table")!.TextContent);
+    }
+}
