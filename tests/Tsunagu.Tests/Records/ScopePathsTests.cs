@@ -94,7 +94,11 @@ public class ScopePathsTests
         var caseworker = await world.SignInAsync("caseworkerA");
         var corrected = await caseworker.Http.PutAsJsonAsync($"/api/v1/contacts/{contactId}", new
         {
-            date = "2024-06-02", time = "15:00", kind = "StudySession", channel = "Visit", reason = "𠮷子さんの母の申し出で日付を訂正",
+            date = "2024-06-02",
+            time = "15:00",
+            kind = "StudySession",
+            channel = "Visit",
+            reason = "𠮷子さんの母の申し出で日付を訂正",
         });
         Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
         var planner = await world.SignInAsync("planner");
@@ -129,7 +133,14 @@ public class ScopePathsTests
             db.Distributions.Add(new Tsunagu.Records.Distribution { ProgramId = p001, Date = new DateOnly(2024, 6, 10), Item = "冊子", Facility = "若葉ホーム", Copies = 30 });
             Tsunagu.Indicators.IndicatorDefinition Define(string key, Tsunagu.Indicators.MeasureKind measure) => new()
             {
-                ProgramId = p001, Key = key, Version = 1, FromYear = 2024, Label = key, Unit = "件", Measure = measure, CreatedBy = "test",
+                ProgramId = p001,
+                Key = key,
+                Version = 1,
+                FromYear = 2024,
+                Label = key,
+                Unit = "件",
+                Measure = measure,
+                CreatedBy = "test",
             };
             var defined = new[] { Define("sessions", Tsunagu.Indicators.MeasureKind.Sessions), Define("placed", Tsunagu.Indicators.MeasureKind.Placements),
                 Define("given", Tsunagu.Indicators.MeasureKind.Distributions) };
