@@ -398,7 +398,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 ?? throw new AccountException($"{email} のアカウントはありません。");
             var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == result.GetValue(programCode), ct)
                 ?? throw new AccountException($"事業 {result.GetValue(programCode)} はありません。");
-            await Records.RecordsService.AssignAsync(db, userId, program, Actor, TimeProvider.System);
+            await ProgramAssignments.AssignAsync(db, userId, program, Actor, TimeProvider.System);
             await io.Out.WriteLineAsync($"{email} を {program.Code} {program.Name} に割り当てました。");
             return 0;
         }));

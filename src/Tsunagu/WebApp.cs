@@ -40,6 +40,7 @@ public static class WebApp
         customize?.Invoke(builder);
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
+        builder.Services.AddScoped<AccessGrants>();
         builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>()
             .AddScoped<Records.Activities>();
         builder.Services.AddSingleton<Pages.UploadStore>();
@@ -50,6 +51,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Programs", Policies.Read);
             o.Conventions.AuthorizeFolder("/Indicators", Policies.Read);
             o.Conventions.AuthorizeFolder("/Users", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Approvals", Policies.Approve);
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);

@@ -56,6 +56,7 @@ public static class AccessServices
             o.AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Auditor));
             o.AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Planner));
             o.AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+            o.AddPolicy(Policies.Approve, p => p.RequireRole(Roles.Admin, Roles.Manager));
         });
         return services;
     }

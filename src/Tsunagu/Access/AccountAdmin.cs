@@ -37,6 +37,10 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
     {
         EnsureRole(role);
         var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
+        if (string.Equals(email, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AccountException("自分の権限や担当事業は変更できません。別の管理者に依頼してください。");
+        }
         var current = await users.GetRolesAsync(user);
         if (current.SequenceEqual([role]))
         {

@@ -50,4 +50,5 @@ public static class Policies
     public const string Administer = "administer";
     public const string Records = "records";
     public const string Audit = "audit";
+    public const string Approve = "approve";
 }

@@ -25,6 +25,29 @@ public class AuditEntry
     public string? Reason { get; set; }
 }
 
+/// <summary>The one way to write an audit entry: added to the context, saved with the change it records.</summary>
+public static class AuditTrail
+{
+    public static AuditEntry Audit(this Data.TsunaguDb db, TimeProvider time, string actor, string action, int? fiscalYear = null,
+        string? programCode = null, string? subject = null, string? before = null, string? after = null, string? reason = null)
+    {
+        var entry = new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            Actor = actor,
+            Action = action,
+            FiscalYear = fiscalYear,
+            ProgramCode = programCode,
+            Subject = subject,
+            Before = before,
+            After = after,
+            Reason = reason,
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+}
+
 public static class AuditActions
 {
     public const string ReportImport = "report.import";
@@ -41,6 +64,9 @@ public static class AuditActions
     public const string AccountLock = "account.lock";
     public const string AccountAssign = "account.assign";
     public const string AccountUnassign = "account.unassign";
+    public const string GrantRequest = "grant.request";
+    public const string GrantApprove = "grant.approve";
+    public const string GrantReject = "grant.reject";
 
     // Events of people's records: shown to the program's own staff and to auditors, never on report pages.
     public const string RecordsImport = "records.import";
@@ -81,6 +107,9 @@ public static class AuditActions
         AccountLock => "アカウントのロック",
         AccountAssign => "事業への割り当て",
         AccountUnassign => "事業の割り当て解除",
+        GrantRequest => "権限付与の依頼",
+        GrantApprove => "権限付与の承認",
+        GrantReject => "権限付与の却下",
         RecordsImport => "記録の取り込み",
         ContactCorrect => "支援記録の訂正",
         EnrollmentEnd => "支援の終了",

@@ -60,6 +60,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
+        // Each entity's mapping beside the entity, as features move to their own folders.
+        b.ApplyConfigurationsFromAssembly(typeof(TsunaguDb).Assembly);
         b.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_entries");

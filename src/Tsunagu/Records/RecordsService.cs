@@ -280,61 +280,6 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         return referral;
     }
 
-    /// <summary>
-    /// Assigns a case worker or manager to a program (and the office they work at, if given), never to programs of
-    /// both governing bodies. Assigning again changes the office.
-    /// </summary>
-    public static async Task AssignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time, int? officeId = null)
-    {
-        var bodies = await db.ProgramAssignments.Where(a => a.UserId == userId)
-            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => p.Body).Distinct().ToListAsync();
-        if (bodies.Any(b => b != program.Body))
-        {
-            throw new RecordAccessException(
-                "教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません（記録は依頼を通してだけ渡ります）。");
-        }
-        if (officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office))
-        {
-            throw new RecordAccessException("その事業所は一覧にありません。");
-        }
-        var assignment = await db.ProgramAssignments.SingleOrDefaultAsync(a => a.UserId == userId && a.ProgramId == program.Id);
-        if (assignment is not null && assignment.OfficeId == officeId)
-        {
-            return;
-        }
-        if (assignment is null)
-        {
-            db.ProgramAssignments.Add(new ProgramAssignment { UserId = userId, ProgramId = program.Id, OfficeId = officeId });
-        }
-        else
-        {
-            assignment.OfficeId = officeId;
-        }
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = actor,
-            Action = Tsunagu.Audit.AuditActions.AccountAssign,
-            ProgramCode = program.Code,
-            Subject = userId,
-            After = officeId is null ? null : $"office:{officeId}",
-        });
-        await db.SaveChangesAsync();
-    }
-
-    /// <summary>Takes a program away from an account: from then on its records are out of that person's scope.</summary>
-    public static async Task UnassignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time)
-    {
-        var assignment = await db.ProgramAssignments.SingleOrDefaultAsync(a => a.UserId == userId && a.ProgramId == program.Id);
-        if (assignment is null)
-        {
-            return;
-        }
-        db.ProgramAssignments.Remove(assignment);
-        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = Tsunagu.Audit.AuditActions.AccountUnassign, ProgramCode = program.Code, Subject = userId });
-        await db.SaveChangesAsync();
-    }
-
     void Audit(string action, SupportProgram? program, string subject, string? after, string? before = null, int? fiscalYear = null, string? reason = null) =>
         db.AuditEntries.Add(new AuditEntry
         {

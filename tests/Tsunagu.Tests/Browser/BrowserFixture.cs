@@ -72,7 +72,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await using var db = database.NewDb();
         var program = await db.Programs.SingleAsync(p => p.Code == "P001");
         var userId = await db.Users.Where(u => u.Email == CaseworkerEmail).Select(u => u.Id).SingleAsync();
-        await Tsunagu.Records.RecordsService.AssignAsync(db, userId, program, "test", TimeProvider.System);
+        await Tsunagu.Access.ProgramAssignments.AssignAsync(db, userId, program, "test", TimeProvider.System);
         var household = new Tsunagu.People.Household { WardCode = "041041" };
         foreach (var (name, kana, born, role) in new[]
         {

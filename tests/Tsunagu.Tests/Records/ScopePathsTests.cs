@@ -168,4 +168,49 @@ public class ScopePathsTests
         Assert.Contains("山田 春子", (await manager.GetDocumentAsync($"/indicators/2024/{placements}")).QuerySelector("main table")!.TextContent);
         Assert.Contains("若葉ホーム", (await manager.GetDocumentAsync($"/indicators/2024/{distributions}")).QuerySelector("main table")!.TextContent);
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Administrators_CannotGiveThemselvesAccess_AndAGrantWaitsForASecondAccount(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var admin = await world.SignInAsync("admin");
+        var me = world.Users["admin"];
+        var p001 = (await world.ProgramIdAsync("P001")).ToString();
+        var secondAdminEmail = await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Admin);
+        var secondAdmin = await WebClient.SignInAsync(world.Factory, secondAdminEmail);
+
+        var ownRole = await WebClient.ParseAsync(await admin.SubmitAsync("/users", $"form[action$='handler=role']:has(input[value='{me}'])", new() { ["role"] = "manager" }));
+        var ownProgram = await WebClient.ParseAsync(await admin.SubmitAsync("/users", $"form[action$='handler=role']:has(input[value='{me}'])",
+            new() { ["email"] = me, ["programId"] = p001 }));
+        var viewerEmail = world.Users["viewer"];
+        var asked = await WebClient.ParseAsync(await admin.SubmitAsync("/users", $"form[action$='handler=role']:has(input[value='{viewerEmail}'])", new() { ["role"] = "caseworker" }));
+        var ownRequest = await admin.GetDocumentAsync("/approvals");
+        int grantId;
+        await using (var db = world.Database.NewDb())
+        {
+            grantId = await db.Set<Tsunagu.Access.AccessGrant>().Select(g => g.Id).SingleAsync();
+        }
+        // Approving one's own request by posting its number anyway.
+        var token = ownRequest.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var forged = await WebClient.ParseAsync(await admin.Http.PostAsync("/approvals", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("id", grantId.ToString()), new("approve", "true")])));
+        var viewerStillViewer = await (await world.SignInAsync("viewer")).Http.GetAsync("/people");
+        var approved = await secondAdmin.SubmitAsync("/approvals", "table.requests form", new() { ["approve"] = "true" });
+
+        Assert.Contains("自分の権限や担当事業は変更できません", ownRole.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("自分の権限や担当事業は変更できません", ownProgram.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("別の管理者が承認すると有効になります", asked.QuerySelector(".notice")!.TextContent);
+        Assert.Empty(ownRequest.QuerySelectorAll("table.requests tbody tr"));
+        Assert.Contains("承認できる依頼ではありません", forged.QuerySelector(".errors")!.TextContent);
+        Assert.Equal("/account/denied", viewerStillViewer.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        await using var after = world.Database.NewDb();
+        var roles = await after.UserRoles.Join(after.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .Join(after.Users, x => x.UserId, u => u.Id, (x, u) => new { u.Email, x.Name }).ToDictionaryAsync(x => x.Email!, x => x.Name);
+        Assert.Equal("admin", roles[me]);
+        Assert.Equal("caseworker", roles[viewerEmail]);
+        var grant = await after.Set<Tsunagu.Access.AccessGrant>().SingleAsync();
+        Assert.Equal((Tsunagu.Access.GrantStatus.Approved, me, secondAdminEmail), (grant.Status, grant.RequestedBy, grant.DecidedBy));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Web;
+using WebClient = Tsunagu.Tests.Web.WebClient;
 
 namespace Tsunagu.Tests.Records;
 
@@ -133,15 +134,22 @@ public class ScopeTests
         }
 
         var before = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
-        await admin.SubmitAsync("/users", Form("caseworkerB", "assign"), new() { ["programId"] = p001, ["officeId"] = office });
+        var requested = await WebClient.ParseAsync(await admin.SubmitAsync("/users", Form("caseworkerB", "assign"), new() { ["programId"] = p001, ["officeId"] = office }));
+        var pending = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
+        // A second account approves: here the program's manager.
+        var managerA = await world.SignInAsync("managerA");
+        var approved = await managerA.SubmitAsync("/approvals", "table.requests form", new() { ["approve"] = "true" });
         var assigned = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
-        var contactForm = await Web.WebClient.ParseAsync(assigned);
-        var acrossBodies = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/users", Form("caseworkerEdu", "assign"), new() { ["programId"] = p001 }));
+        var contactForm = await WebClient.ParseAsync(assigned);
+        var acrossBodies = await WebClient.ParseAsync(await admin.SubmitAsync("/users", Form("caseworkerEdu", "assign"), new() { ["programId"] = p001 }));
         var accounts = await admin.GetDocumentAsync("/users");
         await admin.SubmitAsync("/users", $"form[action$='handler=unassign']:has(input[value='{world.Users["caseworkerB"]}']):has(input[value='{p001}'])", []);
         var takenAway = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");
 
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Contains("承認すると有効になります", requested.QuerySelector(".notice")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, pending.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         // The contact form starts at the office of the worker's assignment.
         Assert.Equal(office, contactForm.QuerySelector("select#office option[selected]")?.GetAttribute("value"));
@@ -149,7 +157,9 @@ public class ScopeTests
         Assert.Contains("P001 学習・生活サポート事業（青葉区役所）", accounts.QuerySelector($"tr:has(th:contains('{world.Users["caseworkerB"]}')) ul.assigned")!.TextContent);
         Assert.Equal(HttpStatusCode.NotFound, takenAway.StatusCode);
         await using var db = world.Database.NewDb();
-        Assert.Equal(["account.assign", "account.unassign"],
-            await db.AuditEntries.Where(a => a.Action.StartsWith("account.") && a.Actor == world.Users["admin"]).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        var trail = await db.AuditEntries.Where(a => a.Action.StartsWith("account.") || a.Action.StartsWith("grant."))
+            .Where(a => a.Actor == world.Users["admin"] || a.Actor == world.Users["managerA"]).OrderBy(a => a.Id).Select(a => new { a.Actor, a.Action }).ToListAsync();
+        Assert.Equal([("admin", "grant.request"), ("managerA", "account.assign"), ("managerA", "grant.approve"), ("admin", "account.unassign")],
+            trail.Select(t => (world.Users.Single(u => u.Value == t.Actor).Key, t.Action)));
     }
 }

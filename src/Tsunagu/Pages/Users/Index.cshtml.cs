@@ -8,7 +8,7 @@ using Tsunagu.Records;
 namespace Tsunagu.Pages.Users;
 
 /// <summary>Accounts, for administrators (the folder is authorized for the admin role only).</summary>
-public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) : TsunaguPageModel
+public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db) : TsunaguPageModel
 {
     public IReadOnlyList<AccountAdmin.Account> Accounts { get; private set; } = [];
     public List<SupportProgram> Programs { get; private set; } = [];
@@ -19,6 +19,10 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
         Enumerable.Empty<(SupportProgram, Tsunagu.Places.Office?)>().ToLookup(_ => "");
     public string? CreatedEmail { get; private set; }
     public string? OneTimePassword { get; private set; }
+    public string? Notice { get; private set; }
+
+    /// <summary>Requests waiting for a second account, shown so the administrator knows what is not in force yet.</summary>
+    public int Pending { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -28,7 +32,13 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
         CreatedEmail = email.Trim();
     });
 
-    public Task<IActionResult> OnPostRoleAsync(string email, string role) => RunAsync(() => accounts.SetRoleAsync(email, role, Actor));
+    public Task<IActionResult> OnPostRoleAsync(string email, string role) => RunAsync(async () =>
+    {
+        if (!await grants.ChangeRoleAsync(email, role, Actor))
+        {
+            Notice = $"{email} を「{Roles.Japanese(role)}」にする依頼を出しました。別の管理者が承認すると有効になります。";
+        }
+    });
 
     public Task<IActionResult> OnPostResetAsync(string email) => RunAsync(async () =>
     {
@@ -38,23 +48,11 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
 
     public Task<IActionResult> OnPostAssignAsync(string email, int programId, int? officeId) => RunAsync(async () =>
     {
-        var (userId, program) = await AccountAndProgramAsync(email, programId);
-        await RecordsService.AssignAsync(db, userId, program, Actor, time, officeId);
+        await grants.AssignAsync(email, programId, officeId, Actor);
+        Notice = $"{email} への事業の割り当てを依頼しました。別の管理者かその事業の事業担当が承認すると有効になります。";
     });
 
-    public Task<IActionResult> OnPostUnassignAsync(string email, int programId) => RunAsync(async () =>
-    {
-        var (userId, program) = await AccountAndProgramAsync(email, programId);
-        await RecordsService.UnassignAsync(db, userId, program, Actor, time);
-    });
-
-    async Task<(string UserId, SupportProgram Program)> AccountAndProgramAsync(string email, int programId)
-    {
-        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleOrDefaultAsync()
-            ?? throw new AccountException($"{email} のアカウントはありません。");
-        var program = await db.Programs.SingleOrDefaultAsync(p => p.Id == programId) ?? throw new AccountException("その事業はありません。");
-        return (userId, program);
-    }
+    public Task<IActionResult> OnPostUnassignAsync(string email, int programId) => RunAsync(() => grants.UnassignAsync(email, programId, Actor));
 
     async Task<IActionResult> RunAsync(Func<Task> action)
     {
@@ -73,6 +71,7 @@ public class IndexModel(AccountAdmin accounts, TsunaguDb db, TimeProvider time) 
     async Task LoadAsync()
     {
         Accounts = await accounts.ListAsync();
+        Pending = await db.Set<AccessGrant>().CountAsync(g => g.Status == GrantStatus.Pending);
         Programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         var assigned = await db.ProgramAssignments.Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { u.Email, a.ProgramId, a.OfficeId }).ToListAsync();
