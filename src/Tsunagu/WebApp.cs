@@ -40,7 +40,7 @@ public static class WebApp
         customize?.Invoke(builder);
 
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
-        builder.Services.AddScoped<AccessGrants>();
+        builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
         builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>()
             .AddScoped<Records.Activities>();
         builder.Services.AddSingleton<Pages.UploadStore>();
@@ -59,6 +59,11 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AuthorizeFolder("/Places");
             o.Conventions.AuthorizeFolder("/Activities", Policies.Records);
+            foreach (var folder in new[] { "/People", "/Referrals", "/Sessions", "/Subsidies", "/Activities" })
+            {
+                o.Conventions.LimitPersonReads(folder);
+            }
+            o.Conventions.LimitPersonReadsOnPage("/Indicators/Figure");
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AuthorizePage("/Account/ChangePassword");
@@ -103,6 +108,7 @@ public static class WebApp
         app.UseAuthentication();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         // For a load balancer or monitoring on the city network: one word, no data.
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -41,18 +41,25 @@ public sealed record SessionItem(int Id, string ProgramCode, SessionKind Kind, D
 /// People and their records under /api/v1, for case workers and managers: the same scope as the pages (a person
 /// outside it is simply not found) and every person returned is written to the access log.
 /// </summary>
+public sealed record PersonQuery(string? Q, DateOnly? BirthDate);
+
 public static class RecordsApi
 {
     public static void MapRecordsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).WithTags("records");
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).RequireRateLimiting(RateLimits.PersonReads).WithTags("records");
 
-        api.MapGet("/people", async (string? q, DateOnly? birthDate, RecordScope scope, TimeProvider time) =>
+        // A POST, so that names and birth dates never stand in a URL or a request log.
+        api.MapPost("/people/search", async Task<Results<Ok<List<PersonItem>>, ValidationProblem>> (PersonQuery query, RecordScope scope, TimeProvider time) =>
         {
-            var found = await scope.FindPersonsAsync(q, birthDate);
-            await scope.LogAsync(found.Select(p => p.Id), "GET /api/v1/people");
-            return found.Select(p => ToItem(p, time)).ToList();
-        }).WithSummary("Search persons in scope by kana, name or birth date");
+            if (People.PersonSearch.Refusal(query.Q, query.BirthDate) is { } refusal)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [refusal] });
+            }
+            var found = await scope.FindPersonsAsync(query.Q, query.BirthDate);
+            await scope.LogAsync(found.Select(p => p.Id), "POST /api/v1/people/search");
+            return TypedResults.Ok(found.Select(p => ToItem(p, time)).ToList());
+        }).WithSummary("Search persons in scope by the beginning of the kana or name, narrowed by birth date");
 
         api.MapGet("/people/{id:int}", async Task<Results<Ok<PersonItem>, ProblemHttpResult>> (int id, RecordScope scope, TimeProvider time) =>
             await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}") is { } person

@@ -64,6 +64,8 @@ public static class AuditActions
     public const string AccountLock = "account.lock";
     public const string AccountAssign = "account.assign";
     public const string AccountUnassign = "account.unassign";
+    public const string AccessLogView = "accesslog.view";
+    public const string AccessLogExport = "accesslog.export";
     public const string GrantRequest = "grant.request";
     public const string GrantApprove = "grant.approve";
     public const string GrantReject = "grant.reject";
@@ -107,6 +109,8 @@ public static class AuditActions
         AccountLock => "アカウントのロック",
         AccountAssign => "事業への割り当て",
         AccountUnassign => "事業の割り当て解除",
+        AccessLogView => "閲覧記録の閲覧",
+        AccessLogExport => "閲覧記録の書き出し",
         GrantRequest => "権限付与の依頼",
         GrantApprove => "権限付与の承認",
         GrantReject => "権限付与の却下",

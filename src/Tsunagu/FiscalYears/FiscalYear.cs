@@ -39,6 +39,12 @@ public static partial class FiscalYear
 
     public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
 
+    /// <summary>
+    /// The moment a day begins in Japan (no daylight saving: always +09:00), for filters by day. In UTC, as every
+    /// stored moment is: SQLite compares them as numbers, and PostgreSQL's timestamptz takes only UTC from Npgsql.
+    /// </summary>
+    public static DateTimeOffset StartInJapan(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+
     public static int Current(TimeProvider time) => Of(Today(time));
 
     /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>

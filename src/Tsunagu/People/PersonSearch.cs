@@ -16,11 +16,10 @@ public static class PersonSearch
     {
         var query = persons.AsNoTracking();
         var term = text?.Trim() ?? "";
-        if (term.Length == 0 && birthDate is null)
+        if (Refusal(term, birthDate) is not null || term.Length == 0)
         {
             return [];
         }
-        if (term.Length > 0)
         {
             var kana = Search.KanaKey(term);
             // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
@@ -45,6 +44,13 @@ public static class PersonSearch
         }
         return await query.OrderBy(p => p.KanaKey).ThenBy(p => p.BirthDate).Take(Limit).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// Why a search is not one: a birth date alone lists everyone born that day, which is how a whole program was
+    /// once read out in two minutes. The reading or the name comes first; the birth date narrows it.
+    /// </summary>
+    public static string? Refusal(string? text, DateOnly? birthDate) =>
+        string.IsNullOrWhiteSpace(text) && birthDate is not null ? "生年月日だけでは探せません。ふりがなか氏名（の始め）も入れてください。" : null;
 
     static bool IsKana(string text) => text.All(c => c is >= '\u3041' and <= '\u309F' or 'ー');
 }

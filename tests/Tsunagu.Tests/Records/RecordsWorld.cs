@@ -30,10 +30,10 @@ public sealed class RecordsWorld : IAsyncDisposable
     public int Bob { get; private set; }
     public int AliceHousehold { get; private set; }
 
-    public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind)
+    public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(kind, migrate: false);
-        var factory = await TsunaguFactory.StartAsync(database, Today);
+        var factory = await TsunaguFactory.StartAsync(database, Today, settings);
         var users = new Dictionary<string, string>();
         foreach (var (name, role, program) in new[]
         {

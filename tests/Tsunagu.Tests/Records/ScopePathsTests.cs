@@ -213,4 +213,95 @@ public class ScopePathsTests
         var grant = await after.Set<Tsunagu.Access.AccessGrant>().SingleAsync();
         Assert.Equal((Tsunagu.Access.GrantStatus.Approved, me, secondAdminEmail), (grant.Status, grant.RequestedBy, grant.DecidedBy));
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task PersonReads_AreRateLimitedPerAccount_AndABirthDateAloneIsNotASearch(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind, new Dictionary<string, string> { ["Limits:PersonReadsPerMinute"] = "7" });
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var manager = await world.SignInAsync("managerA");
+
+        var byBirthDate = await WebClient.ParseAsync(await caseworker.SubmitAsync("/people", "form[role=search]", new() { ["birthDate"] = "2009-06-15" }));
+        var apiByBirthDate = await caseworker.Http.PostAsJsonAsync("/api/v1/people/search", new { birthDate = "2009-06-15" });
+        var problem = await apiByBirthDate.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var apiSearch = await caseworker.Http.PostAsJsonAsync("/api/v1/people/search", new { q = "たかはし", birthDate = "2009-06-15" });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await caseworker.Http.GetAsync($"/people/{world.Alice}")).StatusCode);
+        }
+        var limitedPage = await caseworker.Http.GetAsync($"/people/{world.Alice}");
+        var limitedApi = await caseworker.Http.GetAsync($"/api/v1/people/{world.Alice}");
+        var otherAccount = await manager.Http.GetAsync($"/people/{world.Alice}");
+
+        Assert.Contains("生年月日だけでは探せません", byBirthDate.QuerySelector(".errors")!.TextContent);
+        Assert.Empty(byBirthDate.QuerySelectorAll("main table"));
+        Assert.Equal(HttpStatusCode.BadRequest, apiByBirthDate.StatusCode);
+        Assert.Contains("生年月日だけでは探せません", problem.GetProperty("errors").GetProperty("q")[0].GetString());
+        Assert.Equal([RecordsWorld.AliceName], (await apiSearch.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        // The search page (opened and posted), two API searches and three person pages used the seven; the eighth and
+        // ninth are refused, another account is not.
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limitedPage.StatusCode);
+        Assert.Contains("しばらく", await limitedPage.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, limitedApi.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherAccount.StatusCode);
+        await using var db = world.Database.NewDb();
+        // Refused reads are not reads: the log has the search result and the three pages.
+        Assert.Equal(4, await db.AccessLog.CountAsync(e => e.PersonId == world.Alice && e.UserName == world.Users["caseworkerA"]));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task AccessLog_FiltersByJapaneseDays_CountsPerAccountAndDay_AlertsAuditors_PagesExports_AndRecordsWhoLooked(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind, new Dictionary<string, string> { ["Limits:AlertPersonsPerHour"] = "1" });
+        var caseworker = await world.SignInAsync("caseworkerA");
+        await caseworker.GetDocumentAsync($"/people/{world.Alice}");
+        await caseworker.GetDocumentAsync($"/people/{world.Mother}");
+        string caseworkerId;
+        await using (var db = world.Database.NewDb())
+        {
+            caseworkerId = await db.Users.Where(u => u.Email == world.Users["caseworkerA"]).Select(u => u.Id).SingleAsync();
+            // 19 June 23:30 in Japan is 14:30 UTC: a read of the 19th, not of the 20th. And 500 reads on the 10th.
+            var lateEvening = new DateTimeOffset(2024, 6, 19, 23, 30, 0, TimeSpan.FromHours(9)).ToUniversalTime();
+            db.AccessLog.Add(new Tsunagu.Access.AccessLogEntry { At = lateEvening, UserId = caseworkerId, UserName = world.Users["caseworkerA"], PersonId = world.Bob, Source = "GET /people/{id}" });
+            db.AccessLog.AddRange(Enumerable.Range(0, 500).Select(i => new Tsunagu.Access.AccessLogEntry
+            {
+                At = new DateTimeOffset(2024, 6, 10, 0, 0, 0, TimeSpan.Zero).AddSeconds(i),
+                UserId = caseworkerId,
+                UserName = world.Users["caseworkerA"],
+                PersonId = world.Alice,
+                Source = "GET /people/{id}",
+            }));
+            await db.SaveChangesAsync();
+        }
+        var auditor = await world.SignInAsync("auditor");
+
+        var thisWeek = await auditor.GetDocumentAsync("/accesslog");
+        var nineteenth = await auditor.GetDocumentAsync("/accesslog?from=2024-06-19&to=2024-06-19");
+        var twentieth = await auditor.GetDocumentAsync($"/accesslog?from=2024-06-20&to=2024-06-20&staff={caseworkerId}");
+        var june = await auditor.GetDocumentAsync("/accesslog?from=2024-06-01&to=2024-06-30");
+        var secondPage = await auditor.GetDocumentAsync("/accesslog?from=2024-06-01&to=2024-06-30&p=2");
+        var csv = await auditor.Http.GetAsync($"/accesslog?handler=csv&from=2024-06-19&to=2024-06-20&person={world.Bob}");
+
+        Assert.Contains($"{world.Users["caseworkerA"]}: 直近1時間に 2 人（基準 1 人）", thisWeek.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Equal([world.Bob.ToString()], nineteenth.QuerySelectorAll("table.entries tbody td.num").Select(td => td.TextContent));
+        // Each person page also logs the household member it lists: four reads of two persons, newest first.
+        Assert.Equal(new[] { world.Alice, world.Mother, world.Mother, world.Alice }.Select(id => id.ToString()),
+            twentieth.QuerySelectorAll("table.entries tbody td.num").Select(td => td.TextContent));
+        Assert.Equal($"2024-06-20{world.Users["caseworkerA"]}42", twentieth.QuerySelector("table.daily tbody tr")!.TextContent);
+        Assert.Equal(["2024-06-20", "2024-06-19", "2024-06-10"], june.QuerySelectorAll("table.daily tbody tr td:first-child").Select(td => td.TextContent));
+        Assert.Equal(500, june.QuerySelectorAll("table.entries tbody tr").Length);
+        Assert.Contains("505 件、1 / 2 ページ", june.QuerySelector("main")!.TextContent);
+        Assert.Equal(5, secondPage.QuerySelectorAll("table.entries tbody tr").Length);
+        Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType!.ToString());
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["日時（日本時間）,職員,本人の番号,画面・API", $"2024-06-19 23:30:00,{world.Users["caseworkerA"]},{world.Bob},GET /people/{{id}}"], lines);
+        await using var after = world.Database.NewDb();
+        var looked = await after.AuditEntries.Where(a => a.Actor == world.Users["auditor"]).OrderBy(a => a.Id).Select(a => new { a.Action, a.Subject }).ToListAsync();
+        Assert.Equal(["accesslog.view", "accesslog.view", "accesslog.view", "accesslog.view", "accesslog.view", "accesslog.export"], looked.Select(l => l.Action));
+        Assert.Equal($"2024-06-19〜2024-06-20 person:{world.Bob}", looked[^1].Subject);
+    }
 }

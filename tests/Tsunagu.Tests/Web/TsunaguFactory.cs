@@ -7,7 +7,8 @@ using Tsunagu.Tests.Infrastructure;
 namespace Tsunagu.Tests.Web;
 
 /// <summary>The real application in memory, on a test database of its own, with the sample report loaded.</summary>
-public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = null) : WebApplicationFactory<Program>
+public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public const string Password = TestAccounts.Password;
 
@@ -16,6 +17,10 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
         builder.UseSetting("Database:Provider", database.Settings.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Tsunagu", database.Settings.ConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("TSUNAGU_TEST_LOG") ?? "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
         // Hashing at the production cost (100,000 PBKDF2 rounds) for every test account would keep both cores busy;
         // the hashing is Identity's, and the tests check what is done with the result.
         builder.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = 1000));
@@ -25,7 +30,7 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
         }
     }
 
-    public static async Task<TsunaguFactory> StartAsync(TestDatabase database, TimeProvider? time = null)
+    public static async Task<TsunaguFactory> StartAsync(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
         {
@@ -33,7 +38,7 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
             await using var db = database.NewDb();
             await db.Database.MigrateAsync();
         }
-        var factory = new TsunaguFactory(database, time);
+        var factory = new TsunaguFactory(database, time, settings);
         await WebApp.PrepareAsync(factory.Services);
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
         {

@@ -5,25 +5,44 @@ using Tsunagu.Records;
 
 namespace Tsunagu.Pages.People;
 
+/// <summary>
+/// Finding a person. The search is a POST: names and birth dates never stand in an address, a browser's history or
+/// a server's request log.
+/// </summary>
 public class IndexModel(RecordScope scope) : TsunaguPageModel
 {
-    [BindProperty(SupportsGet = true)]
+    [BindProperty]
     public string? Q { get; set; }
 
-    [BindProperty(SupportsGet = true)]
+    [BindProperty]
     public DateOnly? BirthDate { get; set; }
 
     public List<Person> Results { get; private set; } = [];
     public Dictionary<int, List<string>> Programs { get; private set; } = [];
-    public bool Searched => !string.IsNullOrWhiteSpace(Q) || BirthDate is not null;
+    public bool Searched { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public void OnGet()
     {
+    }
+
+    public async Task OnPostAsync(CancellationToken ct)
+    {
+        if (!ModelState.IsValid)
+        {
+            Errors.Add("生年月日を日付として読めません。");
+            return;
+        }
+        if (PersonSearch.Refusal(Q, BirthDate) is { } refusal)
+        {
+            Errors.Add(refusal);
+            return;
+        }
+        Searched = !string.IsNullOrWhiteSpace(Q);
         Results = await scope.FindPersonsAsync(Q, BirthDate, ct);
         var ids = Results.Select(p => p.Id).ToList();
         Programs = (await (await scope.EnrollmentsAsync()).Where(e => ids.Contains(e.PersonId))
                 .Select(e => new { e.PersonId, e.Program.Name }).ToListAsync(ct))
             .GroupBy(e => e.PersonId).ToDictionary(g => g.Key, g => g.Select(e => e.Name).ToList());
-        await scope.LogAsync(ids, "GET /people (search)");
+        await scope.LogAsync(ids, "POST /people (search)");
     }
 }
