@@ -67,6 +67,9 @@ public static class WebApp
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AuthorizePage("/Account/ChangePassword");
+            o.Conventions.AuthorizePage("/Account/MfaSetup");
+            o.Conventions.AuthorizePage("/Account/Sessions");
+            o.Conventions.AllowAnonymousToPage("/Account/Mfa");
             o.Conventions.AuthorizePage("/Account/Logout");
             o.Conventions.AuthorizePage("/Account/Denied");
         });
@@ -106,7 +109,7 @@ public static class WebApp
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
-        app.UsePasswordChangeGate();
+        app.UseAccountGates();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -16,7 +16,14 @@ public static class AccessServices
         services.AddIdentityCore<TsunaguUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                // ASVS 5.0: length and a list of common passwords, no composition rules (they make passwords
+                // predictable, not strong).
                 o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -24,8 +31,11 @@ public static class AccessServices
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<TsunaguDb>()
             .AddSignInManager()
+            .AddPasswordValidator<CommonPasswordValidator>()
+            .AddTokenProvider<AuthenticatorTokenProvider<TsunaguUser>>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<TsunaguClaimsFactory>();
-        services.AddScoped<AccountAdmin>();
+        services.AddOptions<SecuritySettings>().BindConfiguration("Security");
+        services.AddScoped<AccountAdmin>().AddScoped<PasswordSignIn>();
         return services;
     }
 
@@ -46,6 +56,10 @@ public static class AccessServices
             o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
         });
+        // Sessions live in the database; the cookie carries only a session's key.
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
         // A role change or a password reset reaches a signed-in session within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorization(o =>
@@ -74,26 +88,31 @@ public static class AccessServices
         return Task.CompletedTask;
     }
 
-    /// <summary>Until a one-time password is changed, only the change-password page and sign-out answer.</summary>
-    public static IApplicationBuilder UsePasswordChangeGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>
+    /// Until a one-time password is changed, only the change-password page and sign-out answer; then, for a role
+    /// that needs a second factor, only the authenticator set-up until one is registered. The API answers 403.
+    /// </summary>
+    public static IApplicationBuilder UseAccountGates(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.User.HasClaim(MustChangePasswordClaim, "true")
-            && !context.Request.Path.StartsWithSegments("/account/change-password")
-            && !context.Request.Path.StartsWithSegments("/account/logout"))
+        var gate = context.User.HasClaim(MustChangePasswordClaim, "true") ? "/account/change-password"
+            : context.User.HasClaim(Mfa.MustEnrolClaim, "true") ? "/account/mfa-setup"
+            : null;
+        if (gate is not null && !context.Request.Path.StartsWithSegments(gate) && !context.Request.Path.StartsWithSegments("/account/logout"))
         {
             if (context.Request.IsApi())
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
-            context.Response.Redirect("/account/change-password");
+            context.Response.Redirect(gate);
             return;
         }
         await next();
     });
 }
 
-public sealed class TsunaguClaimsFactory(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+public sealed class TsunaguClaimsFactory(
+    UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, IOptions<SecuritySettings> security)
     : UserClaimsPrincipalFactory<TsunaguUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(TsunaguUser user)
@@ -102,6 +121,10 @@ public sealed class TsunaguClaimsFactory(UserManager<TsunaguUser> users, RoleMan
         if (user.MustChangePassword)
         {
             identity.AddClaim(new Claim(AccessServices.MustChangePasswordClaim, "true"));
+        }
+        if (!user.TwoFactorEnabled && Mfa.IsRequired(identity, security.Value))
+        {
+            identity.AddClaim(new Claim(Mfa.MustEnrolClaim, "true"));
         }
         return identity;
     }

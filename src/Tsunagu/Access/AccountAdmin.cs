@@ -11,7 +11,8 @@ public sealed class AccountException(string message) : Exception(message);
 /// <summary>Accounts: created with a one-time password, given one role, audited.</summary>
 public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time)
 {
-    public sealed record Account(string Email, string Role, bool MustChangePassword, bool LockedOut, DateTimeOffset CreatedAt);
+    public sealed record Account(string Email, string Role, bool MustChangePassword, bool LockedOut, DateTimeOffset CreatedAt,
+        bool Disabled = false, bool TwoFactor = false);
 
     /// <summary>Creates an account and returns its one-time password, which is shown once and never stored.</summary>
     public async Task<string> AddAsync(string email, string role, string actor)
@@ -66,10 +67,37 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         user.MustChangePassword = true;
         Check(await users.UpdateAsync(user));
         Check(await users.SetLockoutEndDateAsync(user, null));
+        // The authenticator stays as it is: whoever learns the one-time password still needs the owner's phone.
+        await db.Set<UserSession>().Where(s => s.UserId == user.Id).ExecuteDeleteAsync();
         Write(actor, AuditActions.AccountPassword, email, null, "一時パスワードを再発行");
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return password;
+    }
+
+    /// <summary>
+    /// A leaver: no more sign-in, and every session the account has ends now (sessions live in the database).
+    /// Enabling it again gives nothing back but the sign-in.
+    /// </summary>
+    public async Task SetDisabledAsync(string email, bool disabled, string actor)
+    {
+        var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
+        if (string.Equals(email, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AccountException("自分のアカウントは停止できません。");
+        }
+        if (user.Disabled == disabled)
+        {
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        user.Disabled = disabled;
+        Check(await users.UpdateAsync(user));
+        Check(await users.UpdateSecurityStampAsync(user));
+        await db.Set<UserSession>().Where(s => s.UserId == user.Id).ExecuteDeleteAsync();
+        Write(actor, disabled ? AuditActions.AccountDisable : AuditActions.AccountEnable, email, null, null);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 
     /// <summary>The person's own change of a password; clears the one-time flag.</summary>
@@ -96,7 +124,7 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         foreach (var user in accounts)
         {
             var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-            list.Add(new Account(user.Email!, role, user.MustChangePassword, await users.IsLockedOutAsync(user), user.CreatedAt));
+            list.Add(new Account(user.Email!, role, user.MustChangePassword, await users.IsLockedOutAsync(user), user.CreatedAt, user.Disabled, user.TwoFactorEnabled));
         }
         return list;
     }

@@ -15,6 +15,7 @@ public static class IdentityMessages
         "PasswordRequiresUpper" => "パスワードに英大文字を1文字以上含めてください。",
         "DuplicateEmail" or "DuplicateUserName" => "このメールアドレスのアカウントはすでにあります。",
         "InvalidEmail" => "メールアドレスの形式が正しくありません。",
+        "CommonPassword" => error.Description,
         _ => error.Description,
     };
 }

@@ -15,6 +15,54 @@ public sealed class LimitSettings
 
     /// <summary>…or in a day (Japan time).</summary>
     public int AlertPersonsPerDay { get; set; } = 300;
+
+    /// <summary>Sign-in and second-factor attempts per client address and minute…</summary>
+    public int SignInsPerMinutePerAddress { get; set; } = 30;
+
+    /// <summary>…and per account (besides the lockout after five failures).</summary>
+    public int SignInsPerMinutePerAccount { get; set; } = 10;
+}
+
+/// <summary>
+/// Sign-in attempts counted per client address and per account name, before any password is checked. The account
+/// name is what was typed, known or not, so the limit says nothing about which accounts exist.
+/// </summary>
+public sealed class SignInThrottle : IDisposable
+{
+    readonly PartitionedRateLimiter<string> byAddress;
+    readonly PartitionedRateLimiter<string> byAccount;
+
+    public SignInThrottle(LimitSettings limits)
+    {
+        byAddress = PerMinute(limits.SignInsPerMinutePerAddress);
+        byAccount = PerMinute(limits.SignInsPerMinutePerAccount);
+    }
+
+    static PartitionedRateLimiter<string> PerMinute(int permits) => PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+        }));
+
+    public bool TryAcquire(string? address, string? account)
+    {
+        using var perAddress = byAddress.AttemptAcquire(address ?? "");
+        if (!perAddress.IsAcquired)
+        {
+            return false;
+        }
+        using var perAccount = byAccount.AttemptAcquire((account ?? "").Trim().ToLowerInvariant());
+        return perAccount.IsAcquired;
+    }
+
+    public void Dispose()
+    {
+        byAddress.Dispose();
+        byAccount.Dispose();
+    }
 }
 
 /// <summary>
@@ -28,7 +76,7 @@ public static class RateLimits
     public static IServiceCollection AddTsunaguRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection("Limits").Get<LimitSettings>() ?? new LimitSettings();
-        services.AddSingleton(settings);
+        services.AddSingleton(settings).AddSingleton<SignInThrottle>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

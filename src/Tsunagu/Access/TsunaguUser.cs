@@ -12,6 +12,9 @@ public class TsunaguUser : IdentityUser
     public bool MustChangePassword { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A leaver's account: no sign-in, and every session it had ends at once.</summary>
+    public bool Disabled { get; set; }
 }
 
 public static class Roles

@@ -64,6 +64,13 @@ public static class AuditActions
     public const string AccountLock = "account.lock";
     public const string AccountAssign = "account.assign";
     public const string AccountUnassign = "account.unassign";
+    public const string MfaEnable = "mfa.enable";
+    public const string MfaRecoveryCodes = "mfa.recovery-codes";
+    public const string MfaRecoveryUsed = "mfa.recovery-used";
+    public const string MfaReset = "mfa.reset";
+    public const string AccountDisable = "account.disable";
+    public const string AccountEnable = "account.enable";
+    public const string SessionEnd = "session.end";
     public const string AccessLogView = "accesslog.view";
     public const string AccessLogExport = "accesslog.export";
     public const string GrantRequest = "grant.request";
@@ -109,6 +116,13 @@ public static class AuditActions
         AccountLock => "アカウントのロック",
         AccountAssign => "事業への割り当て",
         AccountUnassign => "事業の割り当て解除",
+        MfaEnable => "二要素認証の登録",
+        MfaRecoveryCodes => "回復コードの再発行",
+        MfaRecoveryUsed => "回復コードでのサインイン",
+        MfaReset => "二要素認証の解除",
+        AccountDisable => "アカウントの停止",
+        AccountEnable => "アカウントの再開",
+        SessionEnd => "セッションの終了",
         AccessLogView => "閲覧記録の閲覧",
         AccessLogExport => "閲覧記録の書き出し",
         GrantRequest => "権限付与の依頼",

@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tsunagu.Access;
 
 namespace Tsunagu.Pages.Account;
 
-public class LoginModel(SignInManager<TsunaguUser> signIn, ILogger<LoginModel> log) : PageModel
+public class LoginModel(PasswordSignIn signIn) : PageModel
 {
     [BindProperty]
     public string Email { get; set; } = "";
@@ -24,16 +23,21 @@ public class LoginModel(SignInManager<TsunaguUser> signIn, ILogger<LoginModel> l
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var result = await signIn.PasswordSignInAsync(Email, Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var next = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+        switch (await signIn.PasswordAsync(Email.Trim(), Password, HttpContext.Connection.RemoteIpAddress?.ToString()))
         {
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            case SignInOutcome.SignedIn:
+                return LocalRedirect(next);
+            case SignInOutcome.NeedsSecondFactor:
+                return LocalRedirect($"/account/mfa?returnUrl={Uri.EscapeDataString(next)}");
+            case SignInOutcome.Throttled:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Error = PasswordSignIn.ThrottledMessage;
+                return Page();
+            default:
+                // One message whatever was wrong: which of them would tell an attacker which accounts exist.
+                Error = PasswordSignIn.FailedMessage;
+                return Page();
         }
-        // Which of e-mail or password was wrong is not said: it would tell an attacker which accounts exist.
-        Error = result.IsLockedOut
-            ? "サインインの失敗が続いたため、このアカウントは一時的にロックされています。15分後にもう一度お試しいただくか、管理者に連絡してください。"
-            : "メールアドレスまたはパスワードが正しくありません。";
-        log.LogWarning("Sign-in failed (locked out: {LockedOut})", result.IsLockedOut);
-        return Page();
     }
 }

@@ -46,6 +46,8 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
         CreatedEmail = email;
     });
 
+    public Task<IActionResult> OnPostDisableAsync(string email, bool disabled) => RunAsync(() => accounts.SetDisabledAsync(email, disabled, Actor));
+
     public Task<IActionResult> OnPostAssignAsync(string email, int programId, int? officeId) => RunAsync(async () =>
     {
         await grants.AssignAsync(email, programId, officeId, Actor);
