@@ -49,7 +49,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
 {
     readonly IDataProtector protector = protection.CreateProtector("Tsunagu.Sessions");
 
-    public const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
+    /// <summary>The session's own key, inside its ticket, so a page can tell "this device" among the sessions.</summary>
+    public const string SessionIdClaim = "tsunagu:session";
 
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, null!, CancellationToken.None);
 
@@ -60,9 +61,14 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         var now = time.GetUtcNow();
+        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
+        {
+            identity.AddClaim(new Claim(SessionIdClaim, id));
+        }
         var session = new UserSession
         {
-            Id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            Id = id,
             UserId = ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
             CreatedAt = now,
             LastSeenAt = now,
@@ -86,6 +92,11 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         if (await db.Set<UserSession>().SingleOrDefaultAsync(s => s.Id == key, cancellationToken) is { } session)
         {
+            // A principal replaced by the security-stamp check comes without the session's key.
+            if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
+            {
+                identity.AddClaim(new Claim(SessionIdClaim, key));
+            }
             session.Ticket = protector.Protect(TicketSerializer.Default.Serialize(ticket));
             session.ExpiresAt = ticket.Properties.ExpiresUtc;
             session.LastSeenAt = time.GetUtcNow();
