@@ -62,7 +62,7 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
     public async Task<bool> ChangeRoleAsync(string email, string role, string actor)
     {
         var user = await FindAsync(email);
-        EnsureNotSelf(user, actor);
+        AccountAdmin.EnsureNotSelf(user.Email, actor);
         if (!Roles.Records.Contains(role))
         {
             await accounts.SetRoleAsync(email, role, actor);
@@ -80,8 +80,8 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
     public async Task AssignAsync(string email, int programId, int? officeId, string actor)
     {
         var user = await FindAsync(email);
-        EnsureNotSelf(user, actor);
-        var program = await db.Programs.SingleOrDefaultAsync(p => p.Id == programId) ?? throw new AccountException("その事業はありません。");
+        AccountAdmin.EnsureNotSelf(user.Email, actor);
+        var program = await ProgramAsync(programId);
         // The rules of an assignment (one body, a known office) are checked when asked, and again when approved.
         await ProgramAssignments.CheckAsync(db, user.Id, program, officeId);
         await RequestAsync(new AccessGrant { UserId = user.Id, Kind = GrantKind.Program, ProgramId = program.Id, OfficeId = officeId, RequestedBy = actor },
@@ -92,8 +92,8 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
     public async Task UnassignAsync(string email, int programId, string actor)
     {
         var user = await FindAsync(email);
-        EnsureNotSelf(user, actor);
-        var program = await db.Programs.SingleOrDefaultAsync(p => p.Id == programId) ?? throw new AccountException("その事業はありません。");
+        AccountAdmin.EnsureNotSelf(user.Email, actor);
+        var program = await ProgramAsync(programId);
         await ProgramAssignments.UnassignAsync(db, user.Id, program, actor, time);
     }
 
@@ -155,14 +155,9 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
         await db.SaveChangesAsync();
     }
 
+    async Task<Programs.SupportProgram> ProgramAsync(int id) =>
+        await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new AccountException("その事業はありません。");
+
     async Task<TsunaguUser> FindAsync(string email) =>
         await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
-
-    static void EnsureNotSelf(TsunaguUser user, string actor)
-    {
-        if (string.Equals(user.Email, actor, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new AccountException("自分の権限や担当事業は変更できません。別の管理者に依頼してください。");
-        }
-    }
 }

@@ -38,10 +38,7 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
     {
         EnsureRole(role);
         var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
-        if (string.Equals(email, actor, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new AccountException("自分の権限や担当事業は変更できません。別の管理者に依頼してください。");
-        }
+        EnsureNotSelf(email, actor);
         var current = await users.GetRolesAsync(user);
         if (current.SequenceEqual([role]))
         {
@@ -141,6 +138,15 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         return new string(chars);
 
         static char Pick(string set) => set[RandomNumberGenerator.GetInt32(set.Length)];
+    }
+
+    /// <summary>No account changes its own roles or assignments.</summary>
+    public static void EnsureNotSelf(string? email, string actor)
+    {
+        if (string.Equals(email, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AccountException("自分の権限や担当事業は変更できません。別の管理者に依頼してください。");
+        }
     }
 
     static void EnsureRole(string role)

@@ -62,10 +62,7 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         var now = time.GetUtcNow();
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
-        {
-            identity.AddClaim(new Claim(SessionIdClaim, id));
-        }
+        Mark(ticket, id);
         var session = new UserSession
         {
             Id = id,
@@ -93,14 +90,19 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         if (await db.Set<UserSession>().SingleOrDefaultAsync(s => s.Id == key, cancellationToken) is { } session)
         {
             // A principal replaced by the security-stamp check comes without the session's key.
-            if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
-            {
-                identity.AddClaim(new Claim(SessionIdClaim, key));
-            }
+            Mark(ticket, key);
             session.Ticket = protector.Protect(TicketSerializer.Default.Serialize(ticket));
             session.ExpiresAt = ticket.Properties.ExpiresUtc;
             session.LastSeenAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    static void Mark(AuthenticationTicket ticket, string key)
+    {
+        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
+        {
+            identity.AddClaim(new Claim(SessionIdClaim, key));
         }
     }
 
