@@ -66,6 +66,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(UserCommands());
         root.Subcommands.Add(RecordCommands());
         root.Subcommands.Add(DemoCommands());
+        root.Subcommands.Add(AuditCommands());
         return root;
     }
 
@@ -472,6 +473,19 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             return 0;
         });
         return new Command("demo", "デモ・ベンチマーク用の架空データ") { generate, csv };
+    }
+
+    Command AuditCommands()
+    {
+        var verify = new Command("verify",
+            "監査ログと閲覧記録のハッシュ連鎖を最初の行から確かめ、合わない最初の行を表示します（異常があれば終了コード 1）。結果は監査担当の画面にも表示されます。");
+        verify.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var outcome = await Audit.AuditChain.VerifyAsync(db, TimeProvider.System, Actor, ct);
+            await (outcome.Intact ? io.Out : io.Error).WriteLineAsync(Audit.AuditVerificationText.Summary(outcome));
+            return outcome.Intact ? 0 : 1;
+        }));
+        return new Command("audit", "監査ログ") { verify };
     }
 
     static string Actor => $"cli:{Environment.UserName}";

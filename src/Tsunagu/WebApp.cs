@@ -72,7 +72,7 @@ public static class WebApp
             o.Conventions.AllowAnonymousToPage("/Account/Mfa");
             o.Conventions.AuthorizePage("/Account/Logout");
             o.Conventions.AuthorizePage("/Account/Denied");
-        });
+        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new Pages.FullWidthInputBinderProvider()));
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "tsunagu-csrf";

@@ -168,15 +168,8 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         }
     }
 
-    void Write(string actor, string action, string? subject, string? before, string? after) => db.AuditEntries.Add(new AuditEntry
-    {
-        At = time.GetUtcNow(),
-        Actor = actor,
-        Action = action,
-        Subject = subject,
-        Before = before,
-        After = after,
-    });
+    void Write(string actor, string action, string? subject, string? before, string? after) =>
+        db.Audit(time, actor, action, subject: subject, before: before, after: after);
 
     static void Check(IdentityResult result)
     {

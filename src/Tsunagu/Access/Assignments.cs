@@ -16,9 +16,11 @@ public class ProgramAssignment
 }
 
 /// <summary>One read of a person's record: who, when, which person, from which page or API call.</summary>
-public class AccessLogEntry
+public class AccessLogEntry : IChainedRow
 {
     public long Id { get; set; }
+    public long Sequence { get; set; }
+    public string? Hash { get; set; }
     public DateTimeOffset At { get; set; }
     public required string UserId { get; set; }
     public required string UserName { get; set; }
@@ -26,6 +28,8 @@ public class AccessLogEntry
 
     /// <summary>The page or API route, e.g. GET /people/{id}.</summary>
     public required string Source { get; set; }
+
+    public object?[] Content() => [UserId, UserName, PersonId, Source];
 }
 
 /// <summary>Writing assignments, once their approval is settled (see <see cref="AccessGrants"/>).</summary>

@@ -47,7 +47,8 @@ public static class RecordsApi
 {
     public static void MapRecordsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).RequireRateLimiting(RateLimits.PersonReads).WithTags("records");
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).RequireRateLimiting(RateLimits.PersonReads).WithTags("records")
+            .AddEndpointFilter(RefusalsAsProblems);
 
         // A POST, so that names and birth dates never stand in a URL or a request log.
         api.MapPost("/people/search", async Task<Results<Ok<List<PersonItem>>, ValidationProblem>> (PersonQuery query, RecordScope scope, TimeProvider time) =>
@@ -102,17 +103,9 @@ public static class RecordsApi
         });
 
         api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, RecordsService records) =>
-        {
-            try
-            {
-                var contact = await records.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId, input.Reason));
-                return contact is null ? NotFound() : TypedResults.Ok();
-            }
-            catch (RecordAccessException e)
-            {
-                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-            }
-        });
+            await records.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId, input.Reason)) is null
+                ? NotFound()
+                : TypedResults.Ok());
 
         api.MapGet("/people/{id:int}/enrollments", async Task<Results<Ok<List<EnrollmentItem>>, ProblemHttpResult>> (int id, RecordScope scope) =>
         {
@@ -199,6 +192,26 @@ public static class RecordsApi
                 return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
             }
         });
+    }
+
+    /// <summary>
+    /// A field the records' rules refuse is a 400 naming the field; a write the record's state no longer allows, a 409.
+    /// Never a 403 (which says "not yours") nor a 500.
+    /// </summary>
+    static async ValueTask<object?> RefusalsAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (RecordInputException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, title: "入力を確かめてください。");
+        }
+        catch (RecordConflictException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
     }
 
     static ProblemHttpResult NotFound() => TypedResults.Problem("見つかりません。", statusCode: StatusCodes.Status404NotFound);

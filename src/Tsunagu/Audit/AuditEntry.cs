@@ -5,9 +5,11 @@ namespace Tsunagu.Audit;
 /// Written in the same transaction as the change itself. Holds no personal data of the people supported: reports
 /// and accounts only.
 /// </summary>
-public class AuditEntry
+public class AuditEntry : IChainedRow
 {
     public long Id { get; set; }
+    public long Sequence { get; set; }
+    public string? Hash { get; set; }
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
 
@@ -23,6 +25,8 @@ public class AuditEntry
     public string? Before { get; set; }
     public string? After { get; set; }
     public string? Reason { get; set; }
+
+    public object?[] Content() => [Actor, Action, FiscalYear, ProgramCode, Subject, Before, After, Reason];
 }
 
 /// <summary>The one way to write an audit entry: added to the context, saved with the change it records.</summary>

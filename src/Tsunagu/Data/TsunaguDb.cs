@@ -32,6 +32,17 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ContactFact> ContactFacts => Set<ContactFact>();
     public DbSet<PersonYearFact> PersonYearFacts => Set<PersonYearFact>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
+
+    /// <summary>New audit and access-log rows are linked into their hash chains as they are saved (see AuditChain).</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditChain.HasNewRows(this)
+            ? AuditChain.SaveAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken)
+            : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => AuditChain.HasNewRows(this)
+        ? throw new InvalidOperationException("Audit and access-log rows are saved with SaveChangesAsync, which links them into their chains.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
 
     /// <summary>
     /// Whether text columns sort by code point (SQLite's BINARY collation), so a prefix is an exact index range. Not
@@ -67,6 +78,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
             e.ToTable("audit_entries");
             e.HasIndex(a => new { a.ProgramCode, a.FiscalYear });
             e.HasIndex(a => a.At);
+            e.HasIndex(a => a.Sequence).IsUnique();
+            e.Property(a => a.Hash).HasMaxLength(64);
         });
         OnRecordsCreating(b);
         b.Entity<SupportProgram>(e =>
@@ -248,6 +261,8 @@ public abstract partial class TsunaguDb
             e.ToTable("access_log");
             e.HasIndex(a => new { a.PersonId, a.At });
             e.HasIndex(a => new { a.UserId, a.At });
+            e.HasIndex(a => a.Sequence).IsUnique();
+            e.Property(a => a.Hash).HasMaxLength(64);
         });
     }
 }

@@ -63,6 +63,11 @@ public static partial class FiscalYear
     /// <summary>令和6年5月1日.</summary>
     public static string FormatDate(DateOnly date)
     {
+        if (date < Eras[^1].Start)
+        {
+            // Before 明治 no era is shown: a wrong date already stored (0001-01-01) still lists, and can be corrected.
+            return $"{date.Year}年{date.Month}月{date.Day}日";
+        }
         var (era, year) = EraOf(date);
         return $"{era}{YearNumber(year)}年{date.Month}月{date.Day}日";
     }

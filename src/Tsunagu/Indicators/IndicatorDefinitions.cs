@@ -86,16 +86,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
             CreatedBy = actor,
         };
         db.Add(definition);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = definition.CreatedAt,
-            Actor = actor,
-            Action = AuditActions.IndicatorDefine,
-            FiscalYear = input.FromYear,
-            ProgramCode = program.Code,
-            Subject = definition.Label,
-            After = Describe(definition),
-        });
+        db.Audit(time, actor, AuditActions.IndicatorDefine, input.FromYear, program.Code, definition.Label, after: Describe(definition));
         await db.SaveChangesAsync(ct);
         return definition;
     }

@@ -19,6 +19,31 @@ public abstract class TsunaguPageModel : PageModel
     /// <summary>What went wrong, shown by the _Messages partial.</summary>
     public List<string> Errors { get; } = [];
 
+    /// <summary>What is wrong with a field, shown beside it (by its API name: date, durationMinutes…) and in Errors.</summary>
+    public Dictionary<string, string> FieldErrors { get; } = [];
+
+    public string? ErrorFor(string field) => FieldErrors.GetValueOrDefault(field);
+
+    /// <summary>
+    /// Values the form could not even read (a date left empty, letters in a number): the page again with the message
+    /// by the field, before anything is written.
+    /// </summary>
+    protected bool UnreadableFields()
+    {
+        foreach (var (key, entry) in ModelState)
+        {
+            if (entry.Errors.Count == 0 || key.Length == 0)
+            {
+                continue;
+            }
+            var field = RecordRules.FieldOf(key);
+            var message = $"{RecordRules.Label(field)}: " + (string.IsNullOrWhiteSpace(entry.AttemptedValue) ? "入力してください。" : $"「{entry.AttemptedValue}」は読めません。");
+            FieldErrors.TryAdd(field, message);
+            Errors.Add(message);
+        }
+        return Errors.Count > 0;
+    }
+
     /// <summary>
     /// A write to the records from a form. Done: to the address <paramref name="write"/> returns, with
     /// <paramref name="message"/> as the notice. Refused by the records' rules (scope, eligibility…): this page again
@@ -26,14 +51,32 @@ public abstract class TsunaguPageModel : PageModel
     /// </summary>
     protected async Task<IActionResult> WriteRecordsAsync(Func<Task<string>> write, string? message, Func<Task>? reload = null)
     {
-        string next;
+        var next = "";
         try
         {
-            next = await write();
+            next = UnreadableFields() ? "" : await write();
         }
-        catch (RecordAccessException e)
+        catch (Exception e) when (e is RecordAccessException or RecordInputException or RecordConflictException)
         {
             Errors.Add(e.Message);
+            if (e is RecordInputException input)
+            {
+                FieldErrors[input.Field] = e.Message;
+            }
+            // A field refused is a 400, a state that no longer allows it a 409; a refusal of scope keeps the page's answer.
+            Response.StatusCode = e switch
+            {
+                RecordInputException => StatusCodes.Status400BadRequest,
+                RecordConflictException => StatusCodes.Status409Conflict,
+                _ => Response.StatusCode,
+            };
+        }
+        if (Errors.Count > 0)
+        {
+            if (FieldErrors.Count > 0 && Response.StatusCode == StatusCodes.Status200OK)
+            {
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
             if (reload is not null)
             {
                 await reload();

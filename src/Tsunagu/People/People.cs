@@ -91,7 +91,8 @@ public static class SchoolGrade
     /// <summary>1–6 小学校, 7–9 中学校, 10–12 高等学校 and the like; 0 or less before school, 13 or more after.</summary>
     public static int Of(DateOnly birthDate, int fiscalYear)
     {
-        var bornInFiscalYear = FiscalYear.Of(birthDate.AddDays(-1));
+        // The fiscal year of the day before the birth, without stepping before DateOnly.MinValue (an impossible stored date).
+        var bornInFiscalYear = birthDate.Month < 4 || birthDate is { Month: 4, Day: 1 } ? birthDate.Year - 1 : birthDate.Year;
         return fiscalYear - bornInFiscalYear - 6;
     }
 

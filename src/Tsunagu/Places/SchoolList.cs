@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Audit;
 using Tsunagu.Data;
 using Tsunagu.Japanese;
 using Tsunagu.Reports.Files;
@@ -109,14 +110,7 @@ public sealed class SchoolList(TsunaguDb db)
                 updated++;
             }
         }
-        db.AuditEntries.Add(new Audit.AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = actor,
-            Action = Tsunagu.Audit.AuditActions.SchoolsLoad,
-            Subject = Path.GetFileName(path),
-            After = $"追加 {added} 校、更新 {updated} 校",
-        });
+        db.Audit(time, actor, Tsunagu.Audit.AuditActions.SchoolsLoad, subject: Path.GetFileName(path), after: $"追加 {added} 校、更新 {updated} 校");
         await db.SaveChangesAsync(ct);
         return new SchoolListResult(added, updated, otherTypes, []);
     }

@@ -27,10 +27,11 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
     public async Task<SupportSession> HoldSessionAsync(int programId, SessionKind kind, DateOnly date, TimeOnly? start, string title, int headCount)
     {
         await scope.EnsureProgramAsync(programId);
-        if (string.IsNullOrWhiteSpace(title) || headCount < 0)
-        {
-            throw new RecordAccessException("名称を入れ、参加人数（登録のない人）は0以上にしてください。");
-        }
+        RecordRules.Require(
+            ("title", "名称", RecordRules.Line(title, RecordRules.TitleMax, required: true)),
+            ("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)),
+            // Sessions are recorded once held, or planned within the year ahead.
+            ("date", "日付", date < new DateOnly(2000, 1, 1) || date > FiscalYears.FiscalYear.Today(time).AddYears(1) ? $"{date:yyyy-MM-dd} は記録できる日付ではありません。" : null));
         var session = new SupportSession { ProgramId = programId, Kind = kind, Date = date, Start = start, Title = title.Trim(), UnregisteredHeadCount = headCount };
         db.Sessions.Add(session);
         await db.SaveChangesAsync();
@@ -45,12 +46,13 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
     {
         var session = await (await scope.SessionsAsync()).Include(s => s.Attendances).SingleOrDefaultAsync(s => s.Id == sessionId)
             ?? throw new RecordAccessException("その学習会・セミナーは見られません。");
+        RecordRules.Require(("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)));
         var ids = present.Distinct().ToList();
         var allowed = await (await scope.PersonsAsync())
             .Where(p => ids.Contains(p.Id) && db.Enrollments.Any(e => e.PersonId == p.Id && e.ProgramId == session.ProgramId && e.Status == EnrollmentStatus.Active))
             .Select(p => p.Id).ToListAsync();
         session.Attendances = allowed.Select(id => new Attendance { SessionId = sessionId, PersonId = id }).ToList();
-        session.UnregisteredHeadCount = Math.Max(0, headCount);
+        session.UnregisteredHeadCount = headCount;
         await db.SaveChangesAsync();
         return session;
     }
@@ -62,18 +64,11 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
         {
             throw new RecordAccessException("配置を登録できるのは事業の管理者です。");
         }
-        if (string.IsNullOrWhiteSpace(staffName))
-        {
-            throw new RecordAccessException("配置する職員の氏名を入力してください。");
-        }
-        if (schoolId is null == officeId is null)
-        {
-            throw new RecordAccessException("配置先は学校か事業所のどちらか一つを選んでください。");
-        }
-        if (schoolId is { } school && !await db.Schools.AnyAsync(s => s.Id == school) || officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office))
-        {
-            throw new RecordAccessException("配置先が学校・事業所の一覧にありません。");
-        }
+        RecordRules.Require(
+            ("staffName", "配置する職員の氏名", RecordRules.Line(staffName, RecordRules.NameMax, required: true)),
+            ("schoolId", "配置先", schoolId is null == officeId is null ? "学校か事業所のどちらか一つを選んでください。"
+                : schoolId is { } school && !await db.Schools.AnyAsync(s => s.Id == school) || officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office)
+                    ? "学校・事業所の一覧にありません。" : null));
         var placement = new Placement { ProgramId = programId, FiscalYear = fiscalYear, StaffName = staffName.Trim(), SchoolId = schoolId, OfficeId = officeId };
         db.Placements.Add(placement);
         await AuditAsync(Tsunagu.Audit.AuditActions.PlacementAdd, programId, fiscalYear, Where(placement));
@@ -97,14 +92,11 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
     public async Task<Distribution> DistributeAsync(int programId, DateOnly date, string item, string facility, int copies)
     {
         await scope.EnsureProgramAsync(programId);
-        if (string.IsNullOrWhiteSpace(item) || string.IsNullOrWhiteSpace(facility))
-        {
-            throw new RecordAccessException("配布したものと配布先を入力してください。");
-        }
-        if (copies < 1)
-        {
-            throw new RecordAccessException("部数は1以上です。");
-        }
+        RecordRules.Require(
+            ("item", "配布したもの", RecordRules.Line(item, RecordRules.TitleMax, required: true)),
+            ("facility", "配布先", RecordRules.Line(facility, RecordRules.TitleMax, required: true)),
+            ("copies", "部数", RecordRules.Count(copies, 1, RecordRules.CopiesMax)),
+            ("date", "日付", RecordRules.RecordDate(date, FiscalYears.FiscalYear.Today(time))));
         var distribution = new Distribution { ProgramId = programId, Date = date, Item = item.Trim(), Facility = facility.Trim(), Copies = copies };
         db.Distributions.Add(distribution);
         await AuditAsync(Tsunagu.Audit.AuditActions.DistributionAdd, programId, FiscalYears.FiscalYear.Of(date), $"{distribution.Item} → {distribution.Facility}");
@@ -114,13 +106,6 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
 
     static string Where(Placement placement) => placement.SchoolId is { } school ? $"school:{school}" : $"office:{placement.OfficeId}";
 
-    async Task AuditAsync(string action, int programId, int fiscalYear, string subject) => db.AuditEntries.Add(new AuditEntry
-    {
-        At = time.GetUtcNow(),
-        Actor = scope.UserName,
-        Action = action,
-        ProgramCode = await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(),
-        FiscalYear = fiscalYear,
-        Subject = subject,
-    });
+    async Task AuditAsync(string action, int programId, int fiscalYear, string subject) => db.Audit(time, scope.UserName, action, fiscalYear,
+        await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), subject);
 }

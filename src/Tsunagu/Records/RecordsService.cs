@@ -24,14 +24,14 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
     public async Task<Person> RegisterAsync(NewPerson input)
     {
         await scope.EnsureProgramAsync(input.ProgramId);
-        if (string.IsNullOrWhiteSpace(input.Name) || string.IsNullOrWhiteSpace(input.Kana))
-        {
-            throw new RecordAccessException("氏名とふりがなは必須です。");
-        }
-        if (input.WardCode is { Length: > 0 } ward && !Places.MunicipalityCode.IsValid(ward))
-        {
-            throw new RecordAccessException($"区のコード {ward} は正しい団体コードではありません（検査数字が合いません）。");
-        }
+        var today = FiscalYears.FiscalYear.Today(time);
+        RecordRules.Require(
+            ("name", "氏名", RecordRules.Line(input.Name, RecordRules.NameMax, required: true)),
+            ("kana", "ふりがな", RecordRules.Line(input.Kana, RecordRules.NameMax, required: true)),
+            ("birthDate", "生年月日", RecordRules.BirthDate(input.BirthDate, today)),
+            ("enrolledOn", "登録日", RecordRules.RecordDate(input.EnrolledOn, today, input.BirthDate)),
+            ("schoolCode", "学校コード", input.SchoolCode is { Length: > 0 } school && !Places.School.IsValidCode(school) ? $"「{school}」は13桁の学校コードではありません。" : null),
+            ("wardCode", "区のコード", input.WardCode is { Length: > 0 } ward && !Places.MunicipalityCode.IsValid(ward) ? $"{ward} は正しい団体コードではありません（検査数字が合いません）。" : null));
         var now = time.GetUtcNow();
         Household? household = null;
         if (input.HouseholdId is { } householdId)
@@ -67,7 +67,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         var enrolled = await db.Enrollments
             .Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId) && (e.Status == EnrollmentStatus.Active || e.To >= input.Date))
             .Select(e => e.PersonId).ToListAsync();
-        var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId, p.Role }).ToListAsync();
+        var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId, p.Role, p.BirthDate }).ToListAsync();
         var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
         if (!enrolled.Contains(personId))
         {
@@ -78,9 +78,15 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordAccessException("同じ世帯の人だけを一緒に記録できます。");
         }
-        if (input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId))
+        var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && e.PersonId == personId).MinAsync(e => (DateOnly?)e.From);
+        RecordRules.Require(
+            ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYears.FiscalYear.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate, enrolledFrom)),
+            ("durationMinutes", "時間（分）", RecordRules.Duration(input.DurationMinutes)),
+            ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
+            ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
+        foreach (var (provenance, text) in input.Notes)
         {
-            throw new RecordAccessException("その事業所は一覧にありません。");
+            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Note(text)));
         }
         var userId = scope.UserId;
         var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleAsync();
@@ -123,14 +129,14 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             return null;
         }
-        if (string.IsNullOrWhiteSpace(input.Reason))
-        {
-            throw new RecordAccessException("訂正の理由を書いてください。");
-        }
-        if (input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId))
-        {
-            throw new RecordAccessException("その事業所は一覧にありません。");
-        }
+        var subject = await db.ContactPersons.Where(p => p.ContactId == contactId && p.Role == ContactPersonRole.Subject)
+            .Select(p => new { p.PersonId, Birth = db.Persons.Where(x => x.Id == p.PersonId).Select(x => x.BirthDate).Single() }).FirstAsync();
+        var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == contact.ProgramId && e.PersonId == subject.PersonId).MinAsync(e => (DateOnly?)e.From);
+        RecordRules.Require(
+            ("reason", "訂正の理由", RecordRules.Note(input.Reason, RecordRules.ReasonMax, required: true)),
+            ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYears.FiscalYear.Today(time), subject.Birth, enrolledFrom)),
+            ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
+            ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
         static string Describe(Contact c) =>
             $"{c.Date:yyyy-MM-dd} {c.Time?.ToString("HH:mm") ?? "--:--"} {c.Kind.Japanese()} {c.Category ?? "（分類なし）"} {c.Channel.Japanese()} 事業所:{c.OfficeId?.ToString() ?? "なし"}";
         var before = Describe(contact);
@@ -149,12 +155,9 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             ?? throw new RecordAccessException("その登録は見られません。");
         if (enrollment.Status == EnrollmentStatus.Ended)
         {
-            throw new RecordAccessException("この登録はすでに終了しています。");
+            throw new RecordConflictException("この登録はすでに終了しています。");
         }
-        if (to < enrollment.From)
-        {
-            throw new RecordAccessException($"終了日が登録日（{FiscalYears.FiscalYear.FormatDate(enrollment.From)}）より前です。");
-        }
+        RecordRules.Require(("to", "終了日", RecordRules.RecordDate(to, FiscalYears.FiscalYear.Today(time), enrolledFrom: enrollment.From)));
         enrollment.To = to;
         enrollment.Status = EnrollmentStatus.Ended;
         Audit(Tsunagu.Audit.AuditActions.EnrollmentEnd, enrollment.Program, $"person:{enrollment.PersonId}", to.ToString("O"));
@@ -173,10 +176,9 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             throw new RecordAccessException("この人はこの事業に登録されていません。");
         }
         course = string.IsNullOrWhiteSpace(course) ? null : course.Trim();
-        if (kind == OutcomeKind.EnteredHighSchool && course is null)
-        {
-            throw new RecordAccessException("高等学校への進学は課程（全日制・定時制・通信制）も選んでください。");
-        }
+        RecordRules.Require(
+            ("course", "課程", kind == OutcomeKind.EnteredHighSchool && course is null ? "高等学校への進学は課程（全日制・定時制・通信制）も選んでください。" : RecordRules.Line(course, RecordRules.CategoryMax)),
+            ("fiscalYear", "年度", fiscalYear < 2000 || fiscalYear > FiscalYears.FiscalYear.Current(time) ? $"{fiscalYear} 年度の結果は記録できません。" : null));
         static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
         var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
         var before = outcome is null ? null : Describe(outcome.Kind, outcome.Course);
@@ -219,14 +221,10 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordAccessException("この人はこの事業に登録されていません。");
         }
-        if (toProgramId is null == string.IsNullOrWhiteSpace(toAgency))
-        {
-            throw new RecordAccessException("つなぎ先は事業か外部の機関のどちらか一つを指定してください。");
-        }
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new RecordAccessException("つなぐ理由を書いてください。");
-        }
+        RecordRules.Require(
+            ("toProgramCode", "つなぎ先", toProgramId is null == string.IsNullOrWhiteSpace(toAgency) ? "事業か外部の機関のどちらか一つを指定してください。" : null),
+            ("toAgency", "つなぎ先の機関", RecordRules.Line(toAgency, RecordRules.TitleMax)),
+            ("reason", "つなぐ理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
         var from = await db.Programs.SingleAsync(p => p.Id == fromProgramId);
         var to = toProgramId is { } id ? await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new RecordAccessException("つなぎ先の事業がありません。") : null;
         var referral = new Referral
@@ -258,8 +256,9 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await scope.EnsureProgramAsync(toProgramId);
         if (referral.Status != ReferralStatus.Sent)
         {
-            throw new RecordAccessException($"この依頼はすでに「{referral.Status.Japanese()}」です。");
+            throw new RecordConflictException($"この依頼はすでに「{referral.Status.Japanese()}」です。");
         }
+        RecordRules.Require(("note", "メモ", RecordRules.Note(note, RecordRules.ReasonMax)));
         var now = time.GetUtcNow();
         referral.Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
         referral.DecidedAt = now;
@@ -281,16 +280,5 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
     }
 
     void Audit(string action, SupportProgram? program, string subject, string? after, string? before = null, int? fiscalYear = null, string? reason = null) =>
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = scope.UserName,
-            Action = action,
-            ProgramCode = program?.Code,
-            FiscalYear = fiscalYear,
-            Subject = subject,
-            Before = before,
-            After = after,
-            Reason = reason,
-        });
+        db.Audit(time, scope.UserName, action, fiscalYear, program?.Code, subject, before, after, reason);
 }

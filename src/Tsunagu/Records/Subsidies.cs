@@ -49,12 +49,11 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         var grade = SchoolGrade.Of(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn));
         if (grade != GradeFor(kind))
         {
-            throw new RecordAccessException($"{Japanese(kind)}は{SchoolGrade.Label(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn))}の子どもは申請できません。");
+            throw new RecordInputException("kind", $"{Japanese(kind)}は{SchoolGrade.Label(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn))}の子どもは申請できません。");
         }
-        if (amount <= 0)
-        {
-            throw new RecordAccessException("申請額を入れてください。");
-        }
+        RecordRules.Require(
+            ("amount", "申請額", RecordRules.Amount(amount)),
+            ("appliedOn", "申請日", RecordRules.RecordDate(appliedOn, FiscalYears.FiscalYear.Today(time), person.BirthDate)));
         var application = new SubsidyApplication { PersonId = personId, ProgramId = programId, Kind = kind, AppliedOn = appliedOn, AmountRequested = amount };
         db.Subsidies.Add(application);
         await db.SaveChangesAsync();
@@ -66,19 +65,14 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         var application = await Load(id);
         if (application.Decision != SubsidyDecision.Pending)
         {
-            throw new RecordAccessException("この申請はすでに決定済みです。");
+            throw new RecordConflictException("この申請はすでに決定済みです。");
         }
         application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
+        RecordRules.Require(("amount", "交付額", approve && amount is { } approved ? RecordRules.Amount(approved) : null));
         application.AmountApproved = approve ? amount ?? application.AmountRequested : null;
         application.DecidedOn = FiscalYears.FiscalYear.Today(time);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = scope.UserName,
-            Action = Tsunagu.Audit.AuditActions.SubsidyDecide,
-            Subject = $"subsidy:{id}",
-            After = $"{Japanese(application.Decision)} {application.AmountApproved}",
-        });
+        db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.SubsidyDecide, subject: $"subsidy:{id}",
+            after: $"{Japanese(application.Decision)} {application.AmountApproved}");
         await db.SaveChangesAsync();
     }
 
@@ -87,8 +81,9 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         var application = await Load(id);
         if (application.Decision != SubsidyDecision.Approved || application.PaidOn is not null)
         {
-            throw new RecordAccessException("交付決定済みで未払いの申請だけが支払えます。");
+            throw new RecordConflictException("交付決定済みで未払いの申請だけが支払えます。");
         }
+        RecordRules.Require(("paidOn", "支払日", RecordRules.RecordDate(paidOn, FiscalYears.FiscalYear.Today(time), enrolledFrom: application.AppliedOn, earliest: "申請日")));
         application.PaidOn = paidOn;
         await db.SaveChangesAsync();
     }

@@ -255,15 +255,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             db.ChangeTracker.Clear();
             return new ImportResult(fiscalYear, rows, newPrograms, figures, replaced, errors, preview);
         }
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = now,
-            Actor = actor,
-            Action = AuditActions.ReportImport,
-            FiscalYear = fiscalYear,
-            Subject = file.Name,
-            After = $"{rows} 事業",
-        });
+        db.Audit(time, actor, AuditActions.ReportImport, fiscalYear, subject: file.Name, after: $"{rows} 事業");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new ImportResult(fiscalYear, rows, newPrograms, figures, replaced, errors);

@@ -257,18 +257,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         await db.Reports.SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct) ?? throw new ReportNotFoundException(fiscalYear);
 
     void Audit(string actor, string action, int fiscalYear, string? programCode, string subject, string? before, string? after, string? reason) =>
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = actor,
-            Action = action,
-            FiscalYear = fiscalYear,
-            ProgramCode = programCode,
-            Subject = subject,
-            Before = before,
-            After = after,
-            Reason = reason,
-        });
+        db.Audit(time, actor, action, fiscalYear, programCode, subject, before, after, reason);
 
     async Task<int> PublishVersionAsync(AnnualReport report, string actor, string? reason, DateTimeOffset at, CancellationToken ct)
     {

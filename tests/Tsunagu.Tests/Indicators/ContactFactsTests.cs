@@ -77,7 +77,8 @@ public class ContactFactsTests
     [ClassData(typeof(AllDatabases))]
     public async Task ACorrectionThroughTheApi_IsReflectedInTheNextComputation(DatabaseKind kind)
     {
-        await using var world = await RecordsWorld.CreateAsync(kind);
+        // In May 2025, so that a contact can be corrected into April 2025 (never into the future).
+        await using var world = await RecordsWorld.CreateAsync(kind, time: new FixedTime(new DateTimeOffset(2025, 5, 1, 10, 0, 0, TimeSpan.FromHours(9))));
         await using (var db = world.Database.NewDb())
         {
             await IndicatorComputeTests.DefineAsync(db, new DefinitionInput("P008", "consultations", 2024, 0, "相談件数", "件", MeasureKind.Contacts));

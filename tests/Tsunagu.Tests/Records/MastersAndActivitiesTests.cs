@@ -87,7 +87,7 @@ public class MastersAndActivitiesTests
             new("programId", (await world.ProgramIdAsync("P001")).ToString()), new("staffName", "x"), new("place", $"school:{school}"),
             new("__RequestVerificationToken", token)])));
         await caseworker.SubmitAsync("/activities?year=2024", "form[action*=distribute]",
-            new() { ["date"] = "2024-07-01", ["item"] = "ひとり親家庭のしおり", ["facility"] = "青葉区役所", ["copies"] = "300" });
+            new() { ["date"] = "2024-06-18", ["item"] = "ひとり親家庭のしおり", ["facility"] = "青葉区役所", ["copies"] = "300" });
         await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",
             new() { ["Contact.Date"] = "2024-06-19", ["Contact.OfficeId"] = office.ToString(), ["Contact.PersonSaid"] = "区役所で面談" });
         var person = await caseworker.GetDocumentAsync($"/people/{world.Alice}");

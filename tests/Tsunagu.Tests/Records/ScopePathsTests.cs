@@ -304,4 +304,27 @@ public class ScopePathsTests
         Assert.Equal(["accesslog.view", "accesslog.view", "accesslog.view", "accesslog.view", "accesslog.view", "accesslog.export"], looked.Select(l => l.Action));
         Assert.Equal($"2024-06-19〜2024-06-20 person:{world.Bob}", looked[^1].Subject);
     }
+
+    [Fact]
+    public async Task AuditorsPage_ChecksBothChains_AndShowsTheLastResult()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        await caseworker.GetDocumentAsync($"/people/{world.Alice}");
+        var auditor = await world.SignInAsync("auditor");
+
+        var before = await auditor.GetDocumentAsync("/accesslog");
+        var verified = await auditor.SubmitAsync("/accesslog", "form[action*='handler=verify']", []);
+        var after = await auditor.GetDocumentAsync("/accesslog");
+        var viewer = await (await world.SignInAsync("viewer")).Http.PostAsync("/accesslog?handler=verify", null);
+
+        Assert.Contains("まだ検証していません。", before.QuerySelector("section")!.TextContent);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, verified.StatusCode);
+        var shown = after.QuerySelector("section p")!.TextContent;
+        Assert.Contains($"（{world.Users["auditor"]}）— 異常なし（監査ログ ", shown.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("閲覧記録 2 行", shown);
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, viewer.StatusCode);
+        await using var db = world.Database.NewDb();
+        Assert.Equal(1, await db.AuditVerifications.CountAsync());
+    }
 }

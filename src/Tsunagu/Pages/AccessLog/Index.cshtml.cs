@@ -34,6 +34,7 @@ public class IndexModel(TsunaguDb db, AccessLogSearch search, TimeProvider time)
     public List<DailyReads> Daily { get; private set; } = [];
     public List<ReadAlert> Alerts { get; private set; } = [];
     public List<(string Id, string Email)> Accounts { get; private set; } = [];
+    public AuditVerification? LastVerification { get; private set; }
 
     public int Pages => Math.Max(1, (Total + AccessLogSearch.PageSize - 1) / AccessLogSearch.PageSize);
 
@@ -53,8 +54,16 @@ public class IndexModel(TsunaguDb db, AccessLogSearch search, TimeProvider time)
         (Entries, Total) = await search.PageAsync(filter, PageNumber, ct);
         Daily = await search.DailyAsync(filter, ct);
         Alerts = await search.AlertsAsync(ct);
+        LastVerification = await db.AuditVerifications.AsNoTracking().OrderByDescending(v => v.Id).FirstOrDefaultAsync(ct);
         Accounts = [.. (await db.Users.AsNoTracking().OrderBy(u => u.Email).Select(u => new { u.Id, u.Email }).ToListAsync(ct)).Select(u => (u.Id, u.Email ?? u.Id))];
         await search.RecordViewAsync(Actor, AuditActions.AccessLogView, filter);
+    }
+
+    /// <summary>Checks both hash chains now (the same check as `tsunagu audit verify`).</summary>
+    public async Task<IActionResult> OnPostVerifyAsync(CancellationToken ct)
+    {
+        await AuditChain.VerifyAsync(db, time, Actor, ct);
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)

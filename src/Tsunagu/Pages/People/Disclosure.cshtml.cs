@@ -53,14 +53,7 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
         Contacts = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderBy(c => c.Date).ThenBy(c => c.Time).ToListAsync();
         // Who made a copy of whose records, with what left out: the audit trail, not the access log alone.
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = scope.UserName,
-            Action = Tsunagu.Audit.AuditActions.DisclosureCopy,
-            Subject = $"person:{Id}",
-            After = $"{Contacts.Count} 件、含める: {Included}",
-        });
+        db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.DisclosureCopy, subject: $"person:{Id}", after: $"{Contacts.Count} 件、含める: {Included}");
         await db.SaveChangesAsync();
         return Page();
     }

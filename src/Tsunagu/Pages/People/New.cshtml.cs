@@ -53,15 +53,11 @@ public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, T
     public async Task<IActionResult> OnPostAsync()
     {
         await LoadAsync();
-        if (BirthDate is null)
-        {
-            Errors.Add("生年月日を入れてください。");
-            return Page();
-        }
         var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
         return await WriteRecordsAsync(async () =>
         {
-            var person = await records.RegisterAsync(new NewPerson(Name, Kana, BirthDate.Value, Role, SchoolCode, ProgramId, EnrolledOn, Source,
+            var person = await records.RegisterAsync(new NewPerson(Name, Kana,
+                BirthDate ?? throw new RecordInputException("birthDate", "生年月日: 入力してください。"), Role, SchoolCode, ProgramId, EnrolledOn, Source,
                 Household, WardCode, circumstances));
             return $"/people/{person.Id}";
         }, "登録しました。");

@@ -26,7 +26,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
     public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
 
-    [BindProperty]
+    // Named, so that the other forms' fields (kind, to…) never bind to it through the empty-prefix fallback.
+    [BindProperty(Name = "Contact")]
     public ContactForm Contact { get; set; } = new();
 
     public sealed class ContactForm

@@ -69,7 +69,7 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads
             return Page();
         }
         db.Offices.Add(new Office { Name = name, Kind = kind, WardCode = wardCode });
-        db.AuditEntries.Add(new AuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = Tsunagu.Audit.AuditActions.OfficeAdd, Subject = name, After = kind.Japanese() });
+        db.Audit(time, Actor, Tsunagu.Audit.AuditActions.OfficeAdd, subject: name, after: kind.Japanese());
         await db.SaveChangesAsync();
         TempData["Message"] = $"「{name}」を追加しました。";
         return Redirect("/places#offices");

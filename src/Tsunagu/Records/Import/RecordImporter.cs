@@ -70,7 +70,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         try
         {
             file = TableFile.Open(path);
-            layout = ReadLayout(file, await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct));
+            layout = ReadLayout(file, FiscalYears.FiscalYear.Today(time), await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct));
         }
         catch (FileErrorException e)
         {
@@ -109,15 +109,8 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
             return RecordImportResult.Failed([.. errors]);
         }
 
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = now,
-            Actor = actor,
-            Action = Tsunagu.Audit.AuditActions.RecordsImport,
-            ProgramCode = program.Code,
-            Subject = file.Name,
-            After = $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）",
-        });
+        db.Audit(time, actor, Tsunagu.Audit.AuditActions.RecordsImport, programCode: program.Code, subject: file.Name,
+            after: $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）");
         await db.SaveChangesAsync(ct);
         if (dryRun)
         {
@@ -132,11 +125,11 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
             counts.SkippedContacts, counts.Doubtful, counts.DoubtfulTotal, []);
     }
 
-    static RecordLayout ReadLayout(TableFile file, IReadOnlyDictionary<string, int> offices)
+    static RecordLayout ReadLayout(TableFile file, DateOnly today, IReadOnlyDictionary<string, int> offices)
     {
         var header = file.ReadRecords().FirstOrDefault(r => !r.IsBlank)
             ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。見出し行と記録の行が必要です。"));
-        return RecordLayout.Read(file, header, offices);
+        return RecordLayout.Read(file, header, today, offices);
     }
 
     static IEnumerable<RecordRow> CheckedRows(TableFile file, RecordLayout layout, List<FileError> errors)

@@ -55,16 +55,19 @@ public sealed class RecordLayout
     readonly Dictionary<string, int> index;
     readonly TableFile file;
     readonly IReadOnlyDictionary<string, int> offices;
+    readonly DateOnly today;
 
-    RecordLayout(TableFile file, Dictionary<string, int> index, IReadOnlyDictionary<string, int> offices)
+    RecordLayout(TableFile file, Dictionary<string, int> index, IReadOnlyDictionary<string, int> offices, DateOnly today)
     {
         this.file = file;
         this.index = index;
         this.offices = offices;
+        this.today = today;
     }
 
     /// <param name="offices">The offices a 事業所 cell may name (name → id), from the masters.</param>
-    public static RecordLayout Read(TableFile file, TableRecord header, IReadOnlyDictionary<string, int>? offices = null)
+    /// <param name="today">Today in Japan: no birth, enrolment or contact after it.</param>
+    public static RecordLayout Read(TableFile file, TableRecord header, DateOnly today, IReadOnlyDictionary<string, int>? offices = null)
     {
         var index = new Dictionary<string, int>();
         for (var i = 0; i < header.Fields.Count; i++)
@@ -86,7 +89,7 @@ public sealed class RecordLayout
         {
             throw new FileErrorException(file.Error(header.Line, null, $"見出しに{string.Join("・", missing.Select(m => $"「{m}」"))}の列がありません。"));
         }
-        return new RecordLayout(file, index, offices ?? new Dictionary<string, int>());
+        return new RecordLayout(file, index, offices ?? new Dictionary<string, int>(), today);
     }
 
     /// <summary>The row, or null with the problems added to <paramref name="errors"/> (line, column, what).</summary>
@@ -132,6 +135,26 @@ public sealed class RecordLayout
         if (kana is null) { Error("ふりがな", "空です。"); }
         var birth = Date("生年月日");
         if (birth is null && Cell("生年月日") is null) { Error("生年月日", "空です。"); }
+        // The same rules as the forms and the API (RecordRules), on the line and column of the cell.
+        void Rule(string column, string? problem)
+        {
+            if (problem is not null)
+            {
+                Error(column, problem);
+            }
+        }
+        Rule("氏名", RecordRules.Line(name, RecordRules.NameMax));
+        Rule("ふりがな", RecordRules.Line(kana, RecordRules.NameMax));
+        Rule("分類", RecordRules.Line(Cell("分類"), RecordRules.CategoryMax));
+        Rule("担当職員", RecordRules.Line(Cell("担当職員"), RecordRules.NameMax));
+        Rule("世帯番号", RecordRules.Line(Cell("世帯番号"), RecordRules.NameMax));
+        foreach (var note in (string[])["本人・家族の話", "第三者の話", "関係機関からの情報", "職員の所見"])
+        {
+            Rule(note, RecordRules.Note(Cell(note)));
+        }
+        if (birth is { } born) { Rule("生年月日", RecordRules.BirthDate(born, today)); }
+        var enrolledOn = Date("登録日");
+        if (enrolledOn is { } enrolled) { Rule("登録日", RecordRules.RecordDate(enrolled, today, birth)); }
         var role = Choice("本人区分", PersonRole.Child, t => Enum.GetValues<PersonRole>().Cast<PersonRole?>().FirstOrDefault(r => r!.Value.Japanese() == t));
         var source = Choice("紹介元", ReferralSource.Other, t => Enum.GetValues<ReferralSource>().Cast<ReferralSource?>().FirstOrDefault(r => r!.Value.Japanese() == t));
         var kind = Choice("種別", ContactKind.Consultation, t => Enum.GetValues<ContactKind>().Cast<ContactKind?>().FirstOrDefault(k => k!.Value.Japanese() == t));
@@ -147,6 +170,7 @@ public sealed class RecordLayout
             Error("学校コード", $"「{school}」は13桁の学校コードではありません。");
         }
         var date = Date("記録日");
+        if (date is { } recorded) { Rule("記録日", RecordRules.RecordDate(recorded, today, birth, enrolledOn)); }
         TimeOnly? time = null;
         if (Cell("時刻") is { } timeText)
         {
@@ -156,13 +180,14 @@ public sealed class RecordLayout
         int? duration = null;
         if (Cell("時間（分）") is { } minutes)
         {
-            if (int.TryParse(minutes.Normalize(NormalizationForm.FormKC), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= 1440)
+            if (int.TryParse(minutes.Normalize(NormalizationForm.FormKC), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m))
             {
                 duration = m;
+                Rule("時間（分）", RecordRules.Duration(m));
             }
             else
             {
-                Error("時間（分）", "0〜1440 の分数を書いてください。");
+                Error("時間（分）", $"「{minutes}」は分数として読めません。");
             }
         }
         int? officeId = null;
@@ -186,7 +211,7 @@ public sealed class RecordLayout
             return null;
         }
         return new RecordRow(record.Line, name!, kana!, birth!.Value, role, school?.Normalize(NormalizationForm.FormKC), ward?.Normalize(NormalizationForm.FormKC),
-            Cell("世帯番号"), Date("登録日"), source, date, time, kind, Cell("分類"), channel, duration,
+            Cell("世帯番号"), enrolledOn, source, date, time, kind, Cell("分類"), channel, duration,
             Cell("本人・家族の話"), Cell("第三者の話"), Cell("関係機関からの情報"), Cell("職員の所見"), Cell("担当職員"), officeId);
     }
 }

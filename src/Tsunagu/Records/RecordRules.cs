@@ -1,0 +1,124 @@
+namespace Tsunagu.Records;
+
+/// <summary>
+/// A field of a record refused: which field (as the API names it, and the form's field id) and what is wrong, in
+/// Japanese. A 400 with the field in the API; the form again with the message beside the field on a page.
+/// </summary>
+public sealed class RecordInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>A write that the record's state no longer allows (already decided, already ended): 409 in the API.</summary>
+public sealed class RecordConflictException(string message) : Exception(message);
+
+/// <summary>
+/// What a record's fields may hold: the one home of these rules, used by the pages, the API and the records import
+/// alike. Each rule returns what is wrong (null when the value is fine), so the import can put it on a line and
+/// column and the service can throw it with the field.
+/// </summary>
+public static class RecordRules
+{
+    public static readonly DateOnly EarliestBirth = new(1900, 1, 1);
+
+    public const int NameMax = 100;
+    public const int CategoryMax = 100;
+    public const int TitleMax = 200;
+    public const int NoteMax = 20_000;
+    public const int ReasonMax = 2_000;
+    public const int DurationMin = 1;
+    public const int DurationMax = 1440;
+    public const int HeadCountMax = 10_000;
+    public const int CopiesMax = 100_000;
+    public const decimal AmountMax = 10_000_000;
+
+    public static string? BirthDate(DateOnly birth, DateOnly today) =>
+        birth < EarliestBirth || birth > today
+            ? $"生年月日は1900年1月1日から今日（{today:yyyy-MM-dd}）までの日付です（{birth:yyyy-MM-dd}）。"
+            : null;
+
+    /// <summary>A contact, outcome or enrolment date: not after today (Japan time), not before the birth or the enrolment.</summary>
+    public static string? RecordDate(DateOnly date, DateOnly today, DateOnly? birth = null, DateOnly? enrolledFrom = null, string earliest = "事業への登録日") =>
+        date > today ? $"日付（{date:yyyy-MM-dd}）が今日（{today:yyyy-MM-dd}）より後です。"
+        : birth is { } b && date < b ? $"日付（{date:yyyy-MM-dd}）が生年月日（{b:yyyy-MM-dd}）より前です。"
+        : enrolledFrom is { } from && date < from ? $"日付（{date:yyyy-MM-dd}）が{earliest}（{from:yyyy-MM-dd}）より前です。"
+        : null;
+
+    public static string? Duration(int? minutes) =>
+        minutes is { } m && (m < DurationMin || m > DurationMax) ? $"時間は{DurationMin}〜{DurationMax}分です（{m}）。" : null;
+
+    public static string? Count(int value, int min, int max) =>
+        value < min || value > max ? $"{min:#,0}〜{max:#,0}の数です（{value:#,0}）。" : null;
+
+    public static string? Amount(decimal value) =>
+        value < 1 || value > AmountMax ? $"金額は1〜{AmountMax:#,0}円です（{value:#,0}）。" : null;
+
+    /// <summary>
+    /// Text of one line (a name, a title): within <paramref name="max"/> characters, with no control characters,
+    /// byte-order marks or broken surrogate pairs — what a copy from another system leaves behind, never what a
+    /// person's name holds.
+    /// </summary>
+    public static string? Line(string? text, int max, bool required = false) => Text(text, max, required, multiline: false);
+
+    /// <summary>Text of several lines (a note, a reason): tabs and line breaks allowed.</summary>
+    public static string? Note(string? text, int max = NoteMax, bool required = false) => Text(text, max, required, multiline: true);
+
+    static string? Text(string? text, int max, bool required, bool multiline)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return required ? "入力してください。" : null;
+        }
+        var length = new System.Globalization.StringInfo(text).LengthInTextElements;
+        if (length > max)
+        {
+            return $"{max:#,0}文字までです（{length:#,0}文字）。";
+        }
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            var allowed = multiline && c is '\t' or '\n' or '\r';
+            if (!allowed && (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFEFF' or '\uFFFE' or '\uFFFF'))
+            {
+                return $"{i + 1}文字目に使えない文字（U+{(int)c:X4}）があります。";
+            }
+        }
+        return null;
+    }
+
+    static readonly Dictionary<string, string> Labels = new()
+    {
+        ["date"] = "日付", ["birthDate"] = "生年月日", ["enrolledOn"] = "登録日", ["durationMinutes"] = "時間（分）", ["time"] = "時刻",
+        ["to"] = "終了日", ["appliedOn"] = "申請日", ["amount"] = "金額", ["copies"] = "部数", ["headCount"] = "参加人数",
+        ["fiscalYear"] = "年度", ["programId"] = "事業", ["officeId"] = "事業所", ["start"] = "開始時刻", ["paidOn"] = "支払日",
+        ["name"] = "氏名", ["kana"] = "ふりがな", ["reason"] = "理由", ["title"] = "名称", ["category"] = "分類",
+    };
+
+    /// <summary>The field's label as the forms show it.</summary>
+    public static string Label(string field) => Labels.GetValueOrDefault(field, field);
+
+    /// <summary>A form field's name as the API names it: Contact.Duration → durationMinutes, BirthDate → birthDate.</summary>
+    public static string FieldOf(string formKey)
+    {
+        var name = formKey[(formKey.LastIndexOf('.') + 1)..];
+        name = char.ToLowerInvariant(name[0]) + name[1..];
+        return name == "duration" ? "durationMinutes" : name;
+    }
+
+    /// <summary>Throws the first problem found, with its field and the field's label as the form shows it.</summary>
+    public static void Require(params (string Field, string Label, string? Problem)[] checks)
+    {
+        foreach (var (field, label, problem) in checks)
+        {
+            if (problem is not null)
+            {
+                throw new RecordInputException(field, $"{label}: {problem}");
+            }
+        }
+    }
+}
