@@ -25,7 +25,7 @@ static class RecordsBench
         var file = TableFile.Open(path);
         var records = file.ReadRecords().Where(r => !r.IsBlank);
         var header = records.First();
-        var layout = RecordLayout.Read(file, header);
+        var layout = RecordLayout.Read(file, header, DateOnly.FromDateTime(DateTime.UtcNow.AddHours(9)));
         var errors = new List<FileError>();
         return records.Skip(1).Select(r => layout.Parse(r, errors) ?? throw new InvalidOperationException(errors[0].ToString()));
     }
