@@ -16,6 +16,10 @@ public abstract class TsunaguPageModel : PageModel
     /// <summary>Who is recorded in the audit: the signed-in account's e-mail address.</summary>
     protected string Actor => User.Identity?.Name ?? throw new InvalidOperationException("No signed-in user.");
 
+    /// <summary>Whose upload a file is, and for what: a preview's token opens nothing for anyone else.</summary>
+    protected string UploadOwner(string purpose) =>
+        $"{User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? throw new InvalidOperationException("No signed-in user.")}|{purpose}";
+
     /// <summary>What went wrong, shown by the _Messages partial.</summary>
     public List<string> Errors { get; } = [];
 

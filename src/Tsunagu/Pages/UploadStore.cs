@@ -1,47 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Tsunagu.Pages;
 
 /// <summary>
-/// Uploaded files between the preview and the confirmation: each in a folder of its own under a random token,
-/// removed once applied, and swept after a day.
+/// Uploaded files between the preview and the confirmation: each in a folder of its own under a random token, in
+/// the private folder <c>Uploads:Folder</c> (default data/uploads; 0700, files 0600 — never a shared temp folder),
+/// bound to the account and the purpose it was uploaded for, and removed when applied, cancelled, or after a day.
 /// </summary>
-public sealed class UploadStore(TimeProvider time)
+public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
 {
-    static readonly string Root = Path.Combine(Path.GetTempPath(), "tsunagu-uploads");
+    const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    const string OwnerFile = ".owner";
 
-    async Task<(string Token, string Path)> SaveAsync(IFormFile file, CancellationToken ct)
+    readonly string root = Path.GetFullPath(configuration["Uploads:Folder"] ?? Path.Combine("data", "uploads"));
+
+    string Folder(string token) => Path.Combine(root, token);
+
+    async Task<(string Token, string Path)> SaveAsync(IFormFile file, string owner, CancellationToken ct)
     {
         Sweep();
-        var token = Guid.NewGuid().ToString("N");
-        var folder = Directory.CreateDirectory(Path.Combine(Root, token)).FullName;
-        var path = Path.Combine(folder, Path.GetFileName(file.FileName));
-        await using var stored = File.Create(path);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var folder = CreatePrivateFolder(Folder(token));
+        await using (var ownerFile = CreatePrivate(Path.Combine(folder, OwnerFile)))
+        {
+            await ownerFile.WriteAsync(Encoding.UTF8.GetBytes(owner), ct);
+        }
+        // The name as uploaded (errors name the file, the format is read from its extension), never a path.
+        var name = Path.GetFileName(file.FileName.Replace('\\', '/'));
+        var path = Path.Combine(folder, string.IsNullOrWhiteSpace(name) || name.StartsWith('.') ? "upload" : name);
+        await using var stored = CreatePrivate(path);
         await file.CopyToAsync(stored, ct);
         return (token, path);
     }
 
-    /// <summary>
-    /// Saves the upload and runs <paramref name="dryRun"/> on it. A file that would import is kept for the
-    /// confirmation and its token returned; one that would not is removed at once.
-    /// </summary>
-    public async Task<(string? Token, string FileName, T Result)> PreviewAsync<T>(IFormFile file, Func<string, Task<T>> dryRun, Func<T, bool> succeeded, CancellationToken ct)
+    static FileStream CreatePrivate(string path)
     {
-        var (token, path) = await SaveAsync(file, ct);
-        var result = await dryRun(path);
-        if (succeeded(result))
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            return (token, Path.GetFileName(path), result);
+            options.UnixCreateMode = PrivateFile;
         }
-        Remove(path);
-        return (null, Path.GetFileName(path), result);
+        return new FileStream(path, options);
+    }
+
+    string CreatePrivateFolder(string folder)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(root, PrivateFolder);
+            File.SetUnixFileMode(root, PrivateFolder);
+            return Directory.CreateDirectory(folder, PrivateFolder).FullName;
+        }
+        Directory.CreateDirectory(root);
+        return Directory.CreateDirectory(folder).FullName;
     }
 
     /// <summary>
-    /// Saves the upload under its own name (the format is read from the extension, errors name the file), runs
-    /// <paramref name="use"/> on it and removes it: for uploads applied at once, without a preview.
+    /// Saves the upload for <paramref name="owner"/> (the account and what it is for, e.g. its id and "records:P001")
+    /// and runs <paramref name="dryRun"/> on it. A file that would import is kept for the confirmation and its token
+    /// returned; one that would not is removed at once.
     /// </summary>
-    public async Task<T> WithFileAsync<T>(IFormFile file, Func<string, Task<T>> use, CancellationToken ct)
+    public async Task<(string? Token, string FileName, T Result)> PreviewAsync<T>(IFormFile file, string owner, Func<string, Task<T>> dryRun,
+        Func<T, bool> succeeded, CancellationToken ct)
     {
-        var (_, path) = await SaveAsync(file, ct);
+        var (token, path) = await SaveAsync(file, owner, ct);
+        try
+        {
+            var result = await dryRun(path);
+            if (succeeded(result))
+            {
+                return (token, Path.GetFileName(path), result);
+            }
+            Remove(path);
+            return (null, Path.GetFileName(path), result);
+        }
+        catch
+        {
+            Remove(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Saves the upload under its own name, runs <paramref name="use"/> on it and removes it: for uploads applied at
+    /// once, without a preview.
+    /// </summary>
+    public async Task<T> WithFileAsync<T>(IFormFile file, string owner, Func<string, Task<T>> use, CancellationToken ct)
+    {
+        var (_, path) = await SaveAsync(file, owner, ct);
         try
         {
             return await use(path);
@@ -52,27 +100,45 @@ public sealed class UploadStore(TimeProvider time)
         }
     }
 
-    /// <summary>The file saved under the token; only a GUID is accepted, never a path.</summary>
-    public static string? Find(string? token)
+    /// <summary>
+    /// The file saved under the token for this owner: another account's token (or the same account's token for
+    /// another program) finds nothing. Only a token of 32 hex digits is accepted, never a path.
+    /// </summary>
+    public string? Find(string? token, string owner)
     {
-        if (!Guid.TryParseExact(token, "N", out _))
+        if (token is not { Length: 32 } || !token.All(char.IsAsciiHexDigitLower))
         {
             return null;
         }
-        var folder = Path.Combine(Root, token!);
-        return Directory.Exists(folder) ? Directory.GetFiles(folder).SingleOrDefault() : null;
+        var folder = Folder(token);
+        var ownerFile = Path.Combine(folder, OwnerFile);
+        if (!File.Exists(ownerFile) || !CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(File.ReadAllText(ownerFile)), Encoding.UTF8.GetBytes(owner)))
+        {
+            return null;
+        }
+        return Directory.GetFiles(folder).SingleOrDefault(f => Path.GetFileName(f) != OwnerFile);
+    }
+
+    /// <summary>Removes the owner's upload, if it is there: the preview's 「やめる」.</summary>
+    public void Cancel(string? token, string owner)
+    {
+        if (Find(token, owner) is { } path)
+        {
+            Remove(path);
+        }
     }
 
     public static void Remove(string path) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
 
     void Sweep()
     {
-        if (!Directory.Exists(Root))
+        if (!Directory.Exists(root))
         {
             return;
         }
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-1);
-        foreach (var old in new DirectoryInfo(Root).GetDirectories().Where(d => d.CreationTimeUtc < cutoff))
+        foreach (var old in new DirectoryInfo(root).GetDirectories().Where(d => d.CreationTimeUtc < cutoff))
         {
             old.Delete(recursive: true);
         }

@@ -15,7 +15,7 @@ public sealed class RecordConflictException(string message) : Exception(message)
 /// <summary>
 /// What a record's fields may hold: the one home of these rules, used by the pages, the API and the records import
 /// alike. Each rule returns what is wrong (null when the value is fine), so the import can put it on a line and
-/// column and the service can throw it with the field.
+/// column and the service can throw it with the field. A message never repeats a birth date or a name.
 /// </summary>
 public static class RecordRules
 {
@@ -34,14 +34,14 @@ public static class RecordRules
 
     public static string? BirthDate(DateOnly birth, DateOnly today) =>
         birth < EarliestBirth || birth > today
-            ? $"生年月日は1900年1月1日から今日（{today:yyyy-MM-dd}）までの日付です（{birth:yyyy-MM-dd}）。"
+            ? $"1900年1月1日から今日（{today:yyyy-MM-dd}）までの日付です。"
             : null;
 
     /// <summary>A contact, outcome or enrolment date: not after today (Japan time), not before the birth or the enrolment.</summary>
     public static string? RecordDate(DateOnly date, DateOnly today, DateOnly? birth = null, DateOnly? enrolledFrom = null, string earliest = "事業への登録日") =>
-        date > today ? $"日付（{date:yyyy-MM-dd}）が今日（{today:yyyy-MM-dd}）より後です。"
-        : birth is { } b && date < b ? $"日付（{date:yyyy-MM-dd}）が生年月日（{b:yyyy-MM-dd}）より前です。"
-        : enrolledFrom is { } from && date < from ? $"日付（{date:yyyy-MM-dd}）が{earliest}（{from:yyyy-MM-dd}）より前です。"
+        date > today ? $"今日（{today:yyyy-MM-dd}）より後の日付です。"
+        : birth is { } b && date < b ? "生年月日より前の日付です。"
+        : enrolledFrom is { } from && date < from ? $"{earliest}（{from:yyyy-MM-dd}）より前の日付です。"
         : null;
 
     public static string? Duration(int? minutes) =>

@@ -48,7 +48,7 @@ public class HouseholdAndOutcomeTests
         var lastDay = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-10"));
         var dayAfter = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-11"));
 
-        Assert.Contains("終了日: 日付（2024-04-01）が事業への登録日（2024-04-10）より前です。", tooEarly.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("終了日: 事業への登録日（2024-04-10）より前の日付です。", tooEarly.QuerySelector(".errors")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
         Assert.Contains("令和6年6月10日まで", page.QuerySelector("ul.enrollments")!.TextContent);
         Assert.Null(page.QuerySelector("form[action*=endEnrollment]"));

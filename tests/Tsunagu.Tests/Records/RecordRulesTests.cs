@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
@@ -29,8 +30,8 @@ public class RecordRulesTests
 
         var cases = new (object Body, string Field, string Message)[]
         {
-            (Contact("2024-06-21"), "date", "記録日: 日付（2024-06-21）が今日（2024-06-20）より後です。"),
-            (Contact("2024-04-09"), "date", "記録日: 日付（2024-04-09）が事業への登録日（2024-04-10）より前です。"),
+            (Contact("2024-06-21"), "date", "記録日: 今日（2024-06-20）より後の日付です。"),
+            (Contact("2024-04-09"), "date", "記録日: 事業への登録日（2024-04-10）より前の日付です。"),
             (Contact("2024-06-19", minutes: 5000), "durationMinutes", "時間（分）: 時間は1〜1440分です（5000）。"),
             (Contact("2024-06-19", minutes: 0), "durationMinutes", "時間（分）: 時間は1〜1440分です（0）。"),
             (Contact("2024-06-19", note: "面談\0"), "notes", "本人・家族の話: 3文字目に使えない文字（U+0000）があります。"),
@@ -78,9 +79,9 @@ public class RecordRulesTests
 
         Assert.Equal(
         [
-            (HttpStatusCode.BadRequest, "生年月日: 生年月日は1900年1月1日から今日（2024-06-20）までの日付です（0001-01-01）。"),
-            (HttpStatusCode.BadRequest, "生年月日: 生年月日は1900年1月1日から今日（2024-06-20）までの日付です（1899-12-31）。"),
-            (HttpStatusCode.BadRequest, "生年月日: 生年月日は1900年1月1日から今日（2024-06-20）までの日付です（2024-06-21）。"),
+            (HttpStatusCode.BadRequest, "生年月日: 1900年1月1日から今日（2024-06-20）までの日付です。"),
+            (HttpStatusCode.BadRequest, "生年月日: 1900年1月1日から今日（2024-06-20）までの日付です。"),
+            (HttpStatusCode.BadRequest, "生年月日: 1900年1月1日から今日（2024-06-20）までの日付です。"),
             (HttpStatusCode.BadRequest, "生年月日: 入力してください。"),
             (HttpStatusCode.BadRequest, "氏名: 3文字目に使えない文字（U+FEFF）があります。"),
             (HttpStatusCode.BadRequest, "氏名: 100文字までです（101文字）。"),
@@ -160,9 +161,9 @@ public class RecordRulesTests
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(
         [
-            "records.csv 3行目 3列: 生年月日: 生年月日は1900年1月1日から今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）までの日付です（1800-01-01）。",
-            "records.csv 4行目 5列: 記録日: 日付（2099-01-01）が今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）より後です。",
-            "records.csv 5行目 5列: 記録日: 日付（2024-03-01）が事業への登録日（2024-04-01）より前です。",
+            "records.csv 3行目 3列: 生年月日: 1900年1月1日から今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）までの日付です。",
+            "records.csv 4行目 5列: 記録日: 今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）より後の日付です。",
+            "records.csv 5行目 5列: 記録日: 事業への登録日（2024-04-01）より前の日付です。",
             "records.csv 6行目 8列: 時間（分）: 時間は1〜1440分です（0）。",
             "records.csv 7行目 1列: 氏名: 3文字目に使えない文字（U+FEFF）があります。",
             "records.csv 8行目 9列: 本人・家族の話: 1文字目に使えない文字（U+0007）があります。",
@@ -189,4 +190,97 @@ public class RecordRulesTests
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Contains("この依頼はすでに「受理」です。", await second.Content.ReadAsStringAsync());
     }
+}
+
+/// <summary>
+/// The hostile corpus: each file refused in one line naming the file and what is wrong, nothing written, on both
+/// databases and through both importers.
+/// </summary>
+public class HostileUploadTests
+{
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task EveryHostileFile_IsRefusedInALineNamingIt_AndWritesNothing(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);
+        var corpus = HostileFiles.WriteAll(files.Path);
+
+        var answers = new List<(string, int, bool)>();
+        foreach (var (name, refusal) in corpus)
+        {
+            var records = await CliRun.RunAsync(database, "records", "import", Path.Combine(files.Path, name), "--program", "P001");
+            answers.Add((name, records.ExitCode, records.Error.Contains(name) && records.Error.Contains(refusal) && !records.Error.Contains("   at ")));
+        }
+        var report = await CliRun.RunAsync(database, "report", "import", Path.Combine(files.Path, "column-2-31.xlsx"), "--fiscal-year", "2025");
+
+        Assert.Equal(corpus.Select(c => (c.Name, 1, true)), answers);
+        Assert.Equal(1, report.ExitCode);
+        Assert.Contains("column-2-31.xlsx", report.Error);
+        Assert.Contains("列が多すぎます", report.Error);
+        await using var db = database.NewDb();
+        Assert.Equal(0, await db.Persons.CountAsync());
+        Assert.Equal(1, await db.Reports.CountAsync());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task AHostileUpload_IsTheFormWithItsRefusal_AndLeavesNoFileBehind()
+    {
+        using var files = new TempFolder();
+        var corpus = HostileFiles.WriteAll(files.Path);
+        var uploads = Path.Combine(files.Path, "uploads");
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite, new Dictionary<string, string> { ["Uploads:Folder"] = uploads });
+        var manager = await world.SignInAsync("managerA");
+        var page = await manager.GetDocumentAsync("/people/import");
+        var form = page.QuerySelectorAll("form").OfType<AngleSharp.Html.Dom.IHtmlFormElement>().Single(f => f.Action.Contains("handler=preview"));
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(files.Path, "column-2-31.xlsx"))), "file", "column-2-31.xlsx" },
+        };
+
+        var response = await manager.Http.PostAsync("/people/import?handler=preview", content);
+        var answer = await Web.WebClient.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("column-2-31.xlsx 1行目: 列が多すぎます（上限 256 列）。", answer.QuerySelector(".errors")!.TextContent);
+        Assert.Null(answer.QuerySelector("input[name=token]"));
+        Assert.Empty(Directory.GetFileSystemEntries(uploads));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(uploads));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task AnUploadsToken_OpensItOnlyForItsAccountAndPurpose_AndCancellingRemovesIt()
+    {
+        using var files = new TempFolder();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Uploads:Folder"] = Path.Combine(files.Path, "uploads") }).Build();
+        var store = new Tsunagu.Pages.UploadStore(TimeProvider.System, configuration);
+        var bytes = Encoding.UTF8.GetBytes("氏名,ふりがな,生年月日\r\n");
+        var upload = new Microsoft.AspNetCore.Http.FormFile(new MemoryStream(bytes), 0, bytes.Length, "file", "../../records.csv");
+
+        var (token, name, _) = await store.PreviewAsync(upload, "user-1|records:P001", _ => Task.FromResult(true), ok => ok, default);
+        var own = store.Find(token, "user-1|records:P001");
+        var modes = (File.GetUnixFileMode(own!), File.GetUnixFileMode(Path.GetDirectoryName(own)!));
+        var otherAccount = store.Find(token, "user-2|records:P001");
+        var otherProgram = store.Find(token, "user-1|records:P003");
+        var aPath = store.Find("../../etc", "user-1|records:P001");
+        store.Cancel(token, "user-2|records:P001");
+        var afterOthersCancel = store.Find(token, "user-1|records:P001");
+        store.Cancel(token, "user-1|records:P001");
+
+        Assert.Equal("records.csv", name);
+        Assert.NotNull(own);
+        Assert.Equal(Path.Combine(files.Path, "uploads", token!, "records.csv"), own);
+        Assert.Equal((UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), modes);
+        Assert.Equal((null, null, null), (otherAccount, otherProgram, aPath));
+        Assert.Equal(own, afterOthersCancel);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(files.Path, "uploads")));
+    }
+
 }

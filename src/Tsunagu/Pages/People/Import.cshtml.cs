@@ -40,7 +40,8 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             return Page();
         }
         var visible = await scope.ProgramIdsAsync();
-        (Token, _, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, program.Code, Actor, visible, dryRun: true, ct), r => r.Succeeded, ct);
+        (Token, _, Result) = await uploads.PreviewAsync(file, UploadOwner($"records:{program.Code}"),
+            path => importer.ImportAsync(path, program.Code, Actor, visible, dryRun: true, ct), r => r.Succeeded, ct);
         await LogShownAsync("POST /people/import (preview)");
         return Page();
     }
@@ -52,7 +53,7 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             return Forbid();
         }
         var program = Programs.SingleOrDefault(p => p.Id == ProgramId);
-        var path = UploadStore.Find(token);
+        var path = program is null ? null : uploads.Find(token, UploadOwner($"records:{program.Code}"));
         if (program is null || path is null)
         {
             Errors.Add("アップロードしたファイルが見つかりません。もう一度アップロードしてください。");
@@ -63,6 +64,19 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
         Applied = Result.Succeeded;
         await LogShownAsync("POST /people/import (apply)");
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(string token)
+    {
+        if (!await LoadAsync())
+        {
+            return Forbid();
+        }
+        if (Programs.SingleOrDefault(p => p.Id == ProgramId) is { } program)
+        {
+            uploads.Cancel(token, UploadOwner($"records:{program.Code}"));
+        }
+        return RedirectToPage();
     }
 
     /// <summary>The registered persons the result points to are shown (by number, with a link): a read like any other.</summary>

@@ -36,7 +36,7 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads
         }
         else
         {
-            Loaded = await uploads.WithFileAsync(file, path => schoolList.LoadAsync(path, Actor, time, ct), ct);
+            Loaded = await uploads.WithFileAsync(file, UploadOwner("schools"), path => schoolList.LoadAsync(path, Actor, time, ct), ct);
         }
         await LoadAsync();
         return Page();

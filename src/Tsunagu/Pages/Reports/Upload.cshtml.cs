@@ -33,7 +33,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        (Token, FileName, Result) = await uploads.PreviewAsync(file, path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true), r => r.Succeeded, ct);
+        (Token, FileName, Result) = await uploads.PreviewAsync(file, UploadOwner("report"), path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true), r => r.Succeeded, ct);
         return Page();
     }
 
@@ -43,7 +43,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
         {
             return Forbid();
         }
-        var path = UploadStore.Find(token);
+        var path = uploads.Find(token, UploadOwner("report"));
         if (path is null)
         {
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
@@ -58,5 +58,15 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
         }
         TempData["Message"] = $"{Path.GetFileName(path)} を取り込みました（{result.Rows} 事業）。";
         return Redirect($"/reports/{result.FiscalYear}");
+    }
+
+    public IActionResult OnPostCancel(string token)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        uploads.Cancel(token, UploadOwner("report"));
+        return RedirectToPage();
     }
 }

@@ -128,6 +128,11 @@ public sealed class RecordLayout
             return null;
         }
 
+        // A formula's cached value is whatever the last computer to open the file made of it: a record is what was typed.
+        foreach (var column in record.Formulas ?? [])
+        {
+            errors.Add(file.Error(record.Line, column, "数式のセルです。値として貼り付けてから取り込んでください。"));
+        }
         // The name is kept exactly as written in the cell (spaces inside included); only the cell's ends are trimmed.
         var name = Cell("氏名");
         var kana = Cell("ふりがな");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -10,7 +11,8 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace Tsunagu.Reports.Files;
 
 /// <summary>A record of a table file: its line (the row number in a spreadsheet) and its fields.</summary>
-public sealed record TableRecord(int Line, IReadOnlyList<string> Fields)
+/// <param name="Formulas">The columns whose cell is a formula (its last computed value is in Fields): a spreadsheet's only.</param>
+public sealed record TableRecord(int Line, IReadOnlyList<string> Fields, IReadOnlyList<int>? Formulas = null)
 {
     public bool IsBlank => Fields.All(f => f.Length == 0);
 }
@@ -38,6 +40,27 @@ public sealed record FileError(string File, int? Line, string? Column, string Me
 public sealed class FileErrorException(FileError error) : Exception(error.ToString())
 {
     public FileError Error { get; } = error;
+}
+
+/// <summary>
+/// What reading a table file may cost, checked before and while it is read, so that a hostile file (a 1.6 KB xlsx
+/// with a cell at column 2³¹, shared strings that inflate to a gigabyte, a gigabyte of blank rows) is refused with
+/// the limit it broke instead of costing the server gigabytes or minutes. Real files are far inside: the city's
+/// annual table has 11 columns and 73 rows; a program's records a few thousand rows of 21 columns.
+/// </summary>
+public static class FileLimits
+{
+    public const int MaxColumns = 256;
+
+    /// <summary>Excel's own limit; text files the same, so both formats accept and refuse alike.</summary>
+    public const int MaxRows = 1_048_576;
+
+    public const int MaxParts = 1_000;
+    public const long MaxSheetBytes = 512L * 1024 * 1024;
+    public const long MaxSharedStringsBytes = 64L * 1024 * 1024;
+
+    /// <summary>Sheet XML compresses about 10:1; a part that claims more than this is a zip bomb.</summary>
+    public const int MaxCompressionRatio = 200;
 }
 
 /// <summary>
@@ -74,6 +97,7 @@ public sealed class TableFile
         // Content first: an .xlsx saved under another name is still a spreadsheet, a PDF is never a table.
         if (read == 4 && magic.SequenceEqual("PK\u0003\u0004"u8))
         {
+            CheckPackage(path, name);
             return new TableFile(path, TableFormat.Xlsx);
         }
         if (read == 4 && magic.SequenceEqual("%PDF"u8))
@@ -89,6 +113,47 @@ public sealed class TableFile
             _ => throw new FileErrorException(new FileError(name, null, null,
                 $"対応していない形式です（{extension}）。.xlsx、.csv、.tsv のいずれかを指定してください。")),
         };
+    }
+
+    /// <summary>
+    /// Looks at the zip's directory before anything is inflated: a Word file renamed .xlsx, too many parts, or a part
+    /// that would inflate past its limit is refused in one line naming the file.
+    /// </summary>
+    static void CheckPackage(string path, string name)
+    {
+        FileErrorException Refuse(string message) => new(new FileError(name, null, null, message));
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            if (zip.Entries.Count > FileLimits.MaxParts)
+            {
+                throw Refuse($"Excel ファイルの部品が多すぎます（上限 {FileLimits.MaxParts:#,0}）。");
+            }
+            if (zip.GetEntry("xl/workbook.xml") is null)
+            {
+                throw Refuse(zip.GetEntry("word/document.xml") is not null
+                    ? "Word の文書です。Excel（.xlsx）か CSV・TSV で保存したファイルを指定してください。"
+                    : "Excel ブックではありません（xl/workbook.xml がありません）。");
+            }
+            foreach (var entry in zip.Entries)
+            {
+                var limit = entry.FullName.EndsWith("sharedStrings.xml", StringComparison.OrdinalIgnoreCase)
+                    ? FileLimits.MaxSharedStringsBytes
+                    : FileLimits.MaxSheetBytes;
+                if (entry.Length > limit)
+                {
+                    throw Refuse($"Excel ファイルの中身（{entry.FullName}）が大きすぎます（展開すると {entry.Length / 1024 / 1024:#,0} MB、上限 {limit / 1024 / 1024:#,0} MB）。");
+                }
+                if (entry.Length > 1024 * 1024 && entry.Length > entry.CompressedLength * FileLimits.MaxCompressionRatio)
+                {
+                    throw Refuse($"Excel ファイルの中身（{entry.FullName}）の圧縮率が異常です（{entry.Length / Math.Max(1, entry.CompressedLength):#,0} 倍、上限 {FileLimits.MaxCompressionRatio} 倍）。");
+                }
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw Refuse("Excel ファイルとして読めません（zip が壊れています）。");
+        }
     }
 
     /// <summary>How a column is named in errors: a letter in a spreadsheet, a number in a text file.</summary>
@@ -156,6 +221,14 @@ public sealed class TableFile
                 throw new FileErrorException(Error(LineOfInvalidByte(encoding), null,
                     $"{encoding.WebName} として読めないバイトがあります。文字コードが途中で変わっていないか確認してください。"));
             }
+            if (fields?.Length > FileLimits.MaxColumns)
+            {
+                throw new FileErrorException(Error(line, FileLimits.MaxColumns, $"列が多すぎます（上限 {FileLimits.MaxColumns} 列）。"));
+            }
+            if (line > FileLimits.MaxRows)
+            {
+                throw new FileErrorException(Error(line, null, $"行が多すぎます（上限 {FileLimits.MaxRows:#,0} 行）。"));
+            }
             yield return new TableRecord(line, fields ?? []);
         }
     }
@@ -199,16 +272,55 @@ public sealed class TableFile
         {
             document = SpreadsheetDocument.Open(Path, isEditable: false);
         }
-        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException)
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or System.Xml.XmlException or IOException)
         {
             throw new FileErrorException(Error(null, null, "Excel ファイルとして読めません（壊れているか、.xlsx 以外の形式です）。"));
         }
+        // The SDK reads each part's XML as it is asked for: malformed XML, a missing or dangling part shows here.
+        IEnumerator<TableRecord> rows;
+        try
+        {
+            rows = ReadSheet(document).GetEnumerator();
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
         using (document)
+        using (rows)
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!rows.MoveNext())
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or InvalidOperationException
+                                              or ArgumentOutOfRangeException or KeyNotFoundException or IOException or FormatException)
+                {
+                    throw new FileErrorException(Error(null, null, "Excel ファイルとして読めません（シートの XML が壊れているか、部品が欠けています）。"));
+                }
+                yield return rows.Current;
+            }
+        }
+    }
+
+    IEnumerable<TableRecord> ReadSheet(SpreadsheetDocument document)
+    {
         {
             var workbook = document.WorkbookPart
                 ?? throw new FileErrorException(Error(null, null, "Excel ブックにシートがありません。"));
             var firstSheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault()
                 ?? throw new FileErrorException(Error(null, null, "Excel ブックにシートがありません。"));
+            if (firstSheet.State?.Value is { } state && state != SheetStateValues.Visible)
+            {
+                // What would be read is not what the person who saved the file saw.
+                throw new FileErrorException(Error(null, null, $"最初のシート「{firstSheet.Name?.Value}」が非表示です。読み込むシートを表示して先頭に置いてください。"));
+            }
             var sheet = (WorksheetPart)workbook.GetPartById(firstSheet.Id!.Value!);
             var sharedStrings = ReadSharedStrings(workbook.SharedStringTablePart);
 
@@ -221,21 +333,34 @@ public sealed class TableFile
                     continue;
                 }
                 var row = (Row)reader.LoadCurrentElement()!;
-                var rowNumber = (int?)row.RowIndex?.Value ?? expectedRow;
+                var rowNumber = row.RowIndex?.Value is { } index ? (index <= FileLimits.MaxRows ? (int)index : int.MaxValue) : expectedRow;
+                if (rowNumber > FileLimits.MaxRows)
+                {
+                    throw new FileErrorException(Error(null, null, $"行が多すぎます（上限 {FileLimits.MaxRows:#,0} 行）。"));
+                }
                 expectedRow = rowNumber + 1;
                 var fields = new List<string>();
+                List<int>? formulas = null;
                 var nextColumn = 0;
                 foreach (var cell in row.Elements<Cell>())
                 {
                     var column = cell.CellReference?.Value is { } reference ? ColumnIndex(reference) : nextColumn;
+                    if (column >= FileLimits.MaxColumns || column < 0)
+                    {
+                        throw new FileErrorException(Error(rowNumber, null, $"列が多すぎます（上限 {FileLimits.MaxColumns} 列）。"));
+                    }
                     while (fields.Count < column)
                     {
                         fields.Add("");
                     }
                     fields.Add(CellText(cell, sharedStrings));
+                    if (cell.CellFormula is not null)
+                    {
+                        (formulas ??= []).Add(column);
+                    }
                     nextColumn = column + 1;
                 }
-                yield return new TableRecord(rowNumber, fields);
+                yield return new TableRecord(rowNumber, fields, formulas);
             }
         }
     }
@@ -295,6 +420,7 @@ public sealed class TableFile
         return value;
     }
 
+    /// <summary>A1 → 0; a reference past <see cref="FileLimits.MaxColumns"/> (FXSHRXX1 is column 2³¹) → -1, without overflow.</summary>
     static int ColumnIndex(string reference)
     {
         var index = 0;
@@ -305,6 +431,10 @@ public sealed class TableFile
                 break;
             }
             index = index * 26 + (c - 'A' + 1);
+            if (index > FileLimits.MaxColumns)
+            {
+                return -1;
+            }
         }
         return index - 1;
     }
