@@ -97,11 +97,10 @@ public static class WebApp
         var app = builder.Build();
         // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
         // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500.
-        app.UseWhen(c => !c.Request.IsApi(), a => a.UseExceptionHandler("/error"));
-        app.UseWhen(c => c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        }));
+        // A request the server refuses to read (a body over its limit is 413) keeps its status on either.
+        static int StatusOf(Exception e) => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        app.UseWhen(c => !c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = StatusOf }));
+        app.UseWhen(c => c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf }));
         // Pages get a Japanese page for 404 and the like; the API gets problem details (RFC 9457).
         app.UseWhen(c => !c.Request.IsApi(), a => a.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseWhen(c => c.Request.IsApi(), a => a.UseStatusCodePages());

@@ -24,16 +24,14 @@ public class ErrorModel : PageModel
         404 => "指定されたページはありません。アドレスを確認してください。",
         400 => "送信された内容を処理できませんでした。画面を開き直してからもう一度お試しください。",
         403 => "この操作に必要な権限がありません。",
-        413 => "送信された内容が上限を超えています。ファイルを分けてもう一度お試しください。",
+        413 => $"送信された内容が上限（{Tsunagu.Reports.Files.FileLimits.MaxUploadBytes / 1024 / 1024} MB）を超えています。ファイルを分けてもう一度お試しください。",
         429 => "短い時間に多くの人の記録を開いたため、しばらく（1分ほど）止めています。この記録は監査担当に通知されます。",
         _ => "処理中に問題が起きました。時間をおいてもう一度お試しください。続く場合は管理者に連絡してください。",
     };
 
-    public void OnGet()
-    {
-    }
+    // After an exception the handler re-executes this page with the failure's status already set (413 for an upload
+    // over the limit); a status page passes it as ?status=.
+    public void OnGet() => Status ??= Response.StatusCode >= 400 ? Response.StatusCode : null;
 
-    public void OnPost()
-    {
-    }
+    public void OnPost() => OnGet();
 }

@@ -284,3 +284,25 @@ public class HostileUploadTests
     }
 
 }
+
+public class UploadSizeTests
+{
+    [Fact]
+    public async Task AnUploadOverTheLimit_Is413_WithAPageNamingTheLimit()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var manager = await world.SignInAsync("managerA");
+        var page = await manager.GetDocumentAsync("/people/import");
+        var token = page.QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent(new byte[Tsunagu.Reports.Files.FileLimits.MaxUploadBytes + 1]), "file", "big.csv" },
+        };
+
+        var response = await manager.Http.PostAsync("/people/import?handler=preview", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("上限（50 MB）を超えています", (await Web.WebClient.ParseAsync(response)).QuerySelector("main")!.TextContent);
+    }
+}

@@ -9,7 +9,7 @@ using Tsunagu.Records.Import;
 namespace Tsunagu.Pages.People;
 
 /// <summary>A program manager's upload of the program's old spreadsheet: checked, previewed, then applied.</summary>
-[RequestSizeLimit(200 * 1024 * 1024)]
+[UploadLimit]
 public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importer, UploadStore uploads) : TsunaguPageModel
 {
     [BindProperty]

@@ -11,7 +11,7 @@ namespace Tsunagu.Pages.Places;
 /// The masters every record points at: schools (MEXT codes) and offices. No personal data, so every signed-in user
 /// reads it; the administrator loads the school list and adds offices.
 /// </summary>
-[RequestSizeLimit(50 * 1024 * 1024)]
+[UploadLimit]
 public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads, TimeProvider time) : TsunaguPageModel
 {
     public List<School> Schools { get; private set; } = [];

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Tsunagu.Reports;
-using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Pages.Reports;
 
@@ -8,11 +7,9 @@ namespace Tsunagu.Pages.Reports;
 /// Upload of a year's table: the file is kept in a folder of its own under a random token, imported once as a
 /// dry run to show what would change, and imported for real only when the planner confirms.
 /// </summary>
-[RequestSizeLimit(MaxBytes)]
+[UploadLimit]
 public class UploadModel(ReportImporter importer, UploadStore uploads) : TsunaguPageModel
 {
-    const int MaxBytes = 50 * 1024 * 1024;
-
     [BindProperty(SupportsGet = true)]
     public int? FiscalYear { get; set; }
 

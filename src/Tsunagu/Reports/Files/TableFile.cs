@@ -50,6 +50,9 @@ public sealed class FileErrorException(FileError error) : Exception(error.ToStri
 /// </summary>
 public static class FileLimits
 {
+    /// <summary>An upload through the pages; larger files (a whole migration) go through `records import` on the server.</summary>
+    public const int MaxUploadBytes = 50 * 1024 * 1024;
+
     public const int MaxColumns = 256;
 
     /// <summary>Excel's own limit; text files the same, so both formats accept and refuse alike.</summary>
