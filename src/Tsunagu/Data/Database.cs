@@ -113,6 +113,9 @@ public static class DatabaseServices
             // SQLite plans without statistics until ANALYZE has run once: with a million contacts it then walks a
             // program's date index for one person's timeline (60 ms instead of 2). This analyses what lacks them.
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002", ct);
+            // Write-ahead logging (kept in the file once set): readers and the one writer no longer wait for each other,
+            // so a long import or a preview's snapshot never takes the pages away from everyone else.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", ct);
             return;
         }
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();

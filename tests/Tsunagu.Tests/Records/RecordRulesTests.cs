@@ -283,6 +283,50 @@ public class HostileUploadTests
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(files.Path, "uploads")));
     }
 
+
+    [Fact]
+    public async Task APreview_RunsOnASnapshot_SoPersonPagesAnswerWhileItRuns_AndTheSnapshotIsGoneAfter()
+    {
+        using var files = new TempFolder();
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite,
+            new Dictionary<string, string> { ["Uploads:Folder"] = Path.Combine(files.Path, "uploads") });
+        var path = Path.Combine(files.Path, "records.csv");
+        Tsunagu.Demo.SyntheticCity.Write(path, 1, new(2023, 3_000, 45_000));
+        var manager = await world.SignInAsync("managerA");
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var database = Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(world.Database.Settings.ConnectionString).DataSource)!;
+
+        var preview = UploadAsync(manager, world, path);
+        while (!preview.IsCompleted && Directory.GetFiles(database, "*.preview-*").Length == 0)
+        {
+            await Task.Delay(10);
+        }
+        // While the preview is importing the whole file into its snapshot, a case worker opens a person.
+        var page = await caseworker.Http.GetAsync($"/people/{world.Alice}");
+        var previewStillRunning = !preview.IsCompleted;
+        var answer = await Web.WebClient.ParseAsync(await preview);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.True(previewStillRunning);
+        Assert.Contains("（確認のみ・書き込みなし）45109 行を読みました", answer.QuerySelector("main")!.TextContent.ReplaceLineEndings("").Replace("    ", ""));
+        Assert.NotNull(answer.QuerySelector("input[name=token]"));
+        Assert.Empty(Directory.GetFiles(database, "*.preview-*"));
+        await using var db = world.Database.NewDb();
+        Assert.Equal(0, await db.Contacts.CountAsync(c => c.ImportKey != null));
+    }
+
+    static async Task<HttpResponseMessage> UploadAsync(Web.WebClient client, RecordsWorld world, string path)
+    {
+        var page = await client.GetDocumentAsync("/people/import");
+        var token = page.QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path) },
+        };
+        return await client.Http.PostAsync("/people/import?handler=preview", content);
+    }
 }
 
 public class UploadSizeTests

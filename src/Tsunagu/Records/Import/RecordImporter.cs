@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tsunagu.Audit;
@@ -57,8 +58,53 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
     const int MaxErrors = 100;
 
     /// <param name="visiblePrograms">The programs whose persons the importer may see (the target program always).</param>
-    public async Task<RecordImportResult> ImportAsync(
-        string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, bool dryRun = false, CancellationToken ct = default)
+    public Task<RecordImportResult> ImportAsync(
+        string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, bool dryRun = false, CancellationToken ct = default) =>
+        dryRun && db is SqliteTsunaguDb
+            ? PreviewOnSnapshotAsync(path, programCode, actor, visiblePrograms, ct)
+            : ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun, ct);
+
+    /// <summary>
+    /// SQLite lets one connection write at a time, and a dry run writes (then rolls back): on the live file it would
+    /// hold the write lock for the whole preview, and every case worker's person page, which writes the access log,
+    /// would wait for it. A preview runs on a snapshot instead (SQLite's online backup, which only reads), kept beside
+    /// the database file, as private as it (0600), and deleted at once.
+    /// </summary>
+    async Task<RecordImportResult> PreviewOnSnapshotAsync(
+        string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, CancellationToken ct)
+    {
+        var live = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        var copy = $"{Path.GetFullPath(live.DataSource)}.preview-{Guid.NewGuid():N}";
+        var snapshot = new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ConnectionString;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            new FileStream(copy, options).Dispose();
+            await using (var source = new SqliteConnection(live.ConnectionString))
+            await using (var target = new SqliteConnection(snapshot))
+            {
+                await source.OpenAsync(ct);
+                await target.OpenAsync(ct);
+                source.BackupDatabase(target);
+            }
+            await using var copyDb = new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(snapshot).Options);
+            return await new RecordImporter(copyDb, time).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
+        }
+        finally
+        {
+            foreach (var file in new[] { copy, copy + "-wal", copy + "-shm", copy + "-journal" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    async Task<RecordImportResult> ImportHereAsync(
+        string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, bool dryRun, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == programCode, ct);
         if (program is null)
