@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
 using Tsunagu.Data;
@@ -94,7 +95,7 @@ public sealed class AccessLogSearch(TsunaguDb db, LimitSettings limits, TimeProv
     public async Task WriteCsvAsync(AccessLogFilter filter, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(true), leaveOpen: true);
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        await using var csv = new CsvWriter(writer, Reports.ReportExporter.SpreadsheetSafe(new CsvConfiguration(CultureInfo.InvariantCulture)));
         foreach (var header in new[] { "日時（日本時間）", "職員", "本人の番号", "画面・API" })
         {
             csv.WriteField(header);

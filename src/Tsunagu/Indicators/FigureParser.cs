@@ -22,7 +22,9 @@ public sealed record ParsedResults(IReadOnlyList<Figure> Figures, string Narrati
 /// </summary>
 public static partial class FigureParser
 {
-    const string Prefix = @"(?<prefix>(?:合計|計|延べ|約)*)";
+    // A sign is kept, never dropped: 「利用者数:-303人」 is −303 (and the report check says a count cannot be that).
+    // ▲ is the minus of Japanese accounts.
+    const string Prefix = @"(?<prefix>(?:合計|計|延べ|約)*)(?<sign>[-−－▲])?";
     const string Number = @"(?<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)";
     // Longer units first, so 千円 is not read as 千 + 円 and か所 is not cut short.
     const string Unit = @"(?<unit>か所|ヶ所|カ所|箇所|世帯|千円|万円|円|人|名|件|回|%|％|校|施設|団体|冊|部)";
@@ -99,7 +101,7 @@ public static partial class FigureParser
     {
         var prefix = m.Groups["prefix"].Value;
         var number = m.Groups["num"].Value.Normalize(NormalizationForm.FormKC).Replace(",", "");
-        var value = decimal.Parse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        var value = decimal.Parse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * (m.Groups["sign"].Success ? -1 : 1);
         var total = prefix.Contains("延べ") || label.StartsWith("延べ", StringComparison.Ordinal);
         var numberGroup = m.Groups["num"];
         return new Figure(label, value, unit, prefix.Contains('約'), CountingBasisText.Infer(unit, total), m.Value, m.Index, inNarrative,

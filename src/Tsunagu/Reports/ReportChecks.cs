@@ -17,6 +17,8 @@ public enum FindingKind
     YearOverYearChange,
     BureausRunTogether,
     ComputedDiffers,
+    FormulaLike,
+    NegativeFigure,
 }
 
 /// <summary>A data-quality finding: which program, which column, what kind, and the text it concerns.</summary>
@@ -71,6 +73,12 @@ public static class ReportChecks
                 continue;
             }
 
+            if (ReportExporter.StartsLikeAFormula(text))
+            {
+                yield return Found(FindingKind.FormulaLike,
+                    "先頭が = + - @ などで、表計算ソフトが数式として扱います（CSV・TSV では先頭に ' を付け、引用符で囲んで書き出します）", JapaneseText.Excerpt(text, 0, 1));
+            }
+
             foreach (var (index, length) in WrapSpaces(text, column.Role))
             {
                 yield return Found(FindingKind.WrapSpace, "文字の間に空白があります（PDF の改行の跡と思われます）", JapaneseText.Excerpt(text, index, length));
@@ -104,6 +112,10 @@ public static class ReportChecks
                     {
                         yield return Found(FindingKind.FigureWithoutUnit, $"「{figure.Label}」の数値 {figure.Value:#,0.####} に単位がありません", figure.Text);
                         continue;
+                    }
+                    if (figure.Value < 0)
+                    {
+                        yield return Found(FindingKind.NegativeFigure, $"「{figure.Label}」が負の数 {figure.Value:#,0.####}{figure.Unit} です（符号の誤りではありませんか）", figure.Text);
                     }
                     // A figure also counted from the records that the cell prints otherwise: set by hand, or edited after
                     // the computation.

@@ -80,6 +80,22 @@ public static class ReportExporter
         }
     }
 
+    /// <summary>
+    /// What Excel and LibreOffice read as the start of a formula (OWASP's CSV injection list, with the full-width
+    /// forms Excel also accepts). A cell starting so is written with a leading ' and listed by the report check.
+    /// </summary>
+    public static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+    public static bool StartsLikeAFormula(string? text) => text is { Length: > 0 } && FormulaStarts.Contains(text[0]);
+
+    /// <summary>The one CSV configuration of exports read by people's spreadsheets: formula injection neutralised.</summary>
+    public static CsvConfiguration SpreadsheetSafe(CsvConfiguration config)
+    {
+        config.InjectionOptions = InjectionOptions.Escape;
+        config.InjectionCharacters = FormulaStarts;
+        return config;
+    }
+
     static async Task WriteDelimitedAsync(ReportTable table, ExportFormat format, TextEncoding encoding, Stream output, CancellationToken ct)
     {
         var tsv = format == ExportFormat.Tsv;
@@ -95,6 +111,7 @@ public static class ReportExporter
             ShouldQuote = args => args.Field is { Length: > 0 } f &&
                 (f.Contains('"') || f.Contains(args.Row.Configuration.Delimiter) || f.Contains('\n') || f.Contains('\r')),
         };
+        SpreadsheetSafe(config);
         await using var csv = new CsvWriter(writer, config, leaveOpen: true);
         if (table.Head.Title is { } title)
         {

@@ -1,4 +1,5 @@
 using Tsunagu.Indicators;
+using Tsunagu.Reports;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Indicators;
@@ -66,6 +67,19 @@ public class FigureParserTests
     {
         var figure = Assert.Single(FigureParser.Parse("利用者数:303").Figures);
         Assert.Equal(("利用者数", 303m, (string?)null), (figure.Label, figure.Value, figure.Unit));
+    }
+
+    [Fact]
+    public void Parse_ASign_IsKeptNeverDropped()
+    {
+        var figures = FigureParser.Parse("利用者数:-303人 相談件数:－12件 収支 ▲5千円 10-20人").Figures;
+
+        Assert.Equal([-303m, -12m, -5m, 20m], figures.Select(f => f.Value));
+        var finding = ReportChecks.Check(new ReportHead(2024, null, ReportStatus.Draft, null, [new(ReportColumnRole.Results, "実績")]),
+                new ReportProgram("P001", "学習支援", new Dictionary<ReportColumnRole, string> { [ReportColumnRole.Results] = "利用者数:-303人" }, [], []),
+                new Dictionary<(string, string, string?), decimal>(), 0.5)
+            .Single(f => f.Kind == FindingKind.NegativeFigure);
+        Assert.Equal("「利用者数」が負の数 -303人 です（符号の誤りではありませんか）", finding.Message);
     }
 
     [Fact]

@@ -72,6 +72,28 @@ public class ReportExportTests
         Assert.Equal(Seed.Text() + "\n", TextEncodings.Cp932.GetString(await File.ReadAllBytesAsync(path)));
     }
 
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task CsvAndTsv_NeutraliseCellsASpreadsheetWouldRunAsFormulas_AndTheCheckListsThem(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var table = "令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\n" +
+            "学習支援\t=HYPERLINK(\"http://x\",\"詳細\")\t相談:1件\t@SUM(A1)\tこども若者局\n" +
+            "家計相談\t＋１\t-303人\t評価です。\tこども若者局\n";
+        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", files.Write("t.tsv", table, new UTF8Encoding(false)))).ExitCode);
+
+        var tsv = await CliRun.RunAsync(database, "report", "export", "--fiscal-year", "2024", "--format", "tsv");
+        var csv = await CliRun.RunAsync(database, "report", "export", "--fiscal-year", "2024", "--format", "csv");
+        var check = await CliRun.RunAsync(database, "report", "check", "--fiscal-year", "2024");
+
+        var tsvRows = tsv.StandardOutputText.Split('\n')[3..5];
+        // CsvHelper's escape: a leading ' inside quotes, which both Excel and LibreOffice show as text.
+        Assert.Equal(["学習支援\t\"'=HYPERLINK(\"\"http://x\"\",\"\"詳細\"\")\"\t相談:1件\t\"'@SUM(A1)\"\tこども若者局", "家計相談\t\"'＋１\"\t\"'-303人\"\t評価です。\tこども若者局"], tsvRows);
+        Assert.Contains("\r\n学習支援,\"'=HYPERLINK(\"\"http://x\"\",\"\"詳細\"\")\",相談:1件,\"'@SUM(A1)\",こども若者局\r\n", csv.StandardOutputText);
+        Assert.Equal(4, check.Out.Split('\n').Count(l => l.Contains("\tformula-like\t")));
+    }
+
     [Fact]
     public async Task ExportCp932_WithCharactersCp932Lacks_ListsThemAndWritesNothing()
     {
