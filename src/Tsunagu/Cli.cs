@@ -25,8 +25,18 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
 
     public async Task<int> InvokeAsync(string[] args, CancellationToken ct = default)
     {
-        var root = BuildCommands();
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, ct);
+        var parse = BuildCommands().Parse(args);
+        // A typo is an error on every verb (`--encodng cp932`, `--dry-run` where there is none, a stray word): only the
+        // root and serve pass what they do not know to the web host (--urls and the like). The root command's setting
+        // decides for all in System.CommandLine, so the check is here.
+        if (parse.UnmatchedTokens.Count > 0 && parse.CommandResult.Command is not RootCommand && parse.CommandResult.Command.Name != "serve")
+        {
+            var verb = string.Join(" ", parse.CommandResult.Command.Parents.OfType<Command>().Where(c => c is not RootCommand).Reverse()
+                .Append(parse.CommandResult.Command).Select(c => c.Name));
+            await io.Error.WriteLineAsync($"tsunagu {verb}: 使えないオプションまたは余分な引数です: {string.Join(" ", parse.UnmatchedTokens)}（tsunagu {verb} --help で使い方を表示します）");
+            return 1;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, ct);
     }
 
     RootCommand BuildCommands()
@@ -97,12 +107,14 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
 
         var file = new Argument<FileInfo>("FILE") { Description = ".xlsx、.csv、.tsv のファイル" };
         var importYear = FiscalYearOption(required: false);
-        var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear };
+        var reportDryRun = new Option<bool>("--dry-run") { Description = "書き込まずに、取り込んだ場合の結果だけを表示します" };
+        var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear, reportDryRun };
         import.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
             var fiscalYear = result.GetValue(importYear);
+            var dryRun = result.GetValue(reportDryRun);
             var outcome = await services.GetRequiredService<ReportImporter>()
-                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Actor, ct);
+                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Actor, ct, dryRun);
             if (!outcome.Succeeded)
             {
                 foreach (var error in outcome.Errors)
@@ -111,6 +123,13 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 }
                 await io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
                 return 1;
+            }
+            if (dryRun)
+            {
+                await io.Out.WriteLineAsync(
+                    $"（確認のみ・書き込みなし）{FiscalYears.FiscalYear.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直します" : "取り込みます")}" +
+                    $"（新しい事業 {outcome.NewPrograms}、数値 {outcome.Figures} 件）。");
+                return 0;
             }
             var findings = await ReportChecks.RunAsync(db, outcome.FiscalYear, ReportChecks.DefaultMaxChange, ct);
             await io.Out.WriteLineAsync(
@@ -492,12 +511,22 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
 
     IConfiguration BuildConfiguration()
     {
-        var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables();
+        var builder = AddFiles(new ConfigurationBuilder(), AppContext.BaseDirectory, EnvironmentName).AddEnvironmentVariables();
         configure?.Invoke(builder);
         return builder.Build();
     }
+
+    /// <summary>As ASP.NET Core names it for `serve`: ASPNETCORE_ENVIRONMENT, else DOTNET_ENVIRONMENT, else Production.</summary>
+    static string EnvironmentName =>
+        Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
+
+    /// <summary>
+    /// The files `serve` reads, in its order, from the executable's folder (its content root): appsettings.json, then
+    /// appsettings.{Environment}.json. So every verb works on the database and settings the server uses.
+    /// </summary>
+    public static IConfigurationBuilder AddFiles(IConfigurationBuilder builder, string folder, string environment) => builder
+        .AddJsonFile(Path.Combine(folder, "appsettings.json"), optional: true)
+        .AddJsonFile(Path.Combine(folder, $"appsettings.{environment}.json"), optional: true);
 
     async Task<int> WithDatabaseAsync(bool prepare, CancellationToken ct, Func<IServiceProvider, TsunaguDb, Task<int>> body)
     {
