@@ -39,7 +39,8 @@ public static class WebApp
         configure?.Invoke(builder.Configuration);
         customize?.Invoke(builder);
 
-        builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn();
+        var transport = Transport.Settings(builder.Configuration);
+        builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
         builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>()
             .AddScoped<Records.Activities>();
@@ -72,10 +73,11 @@ public static class WebApp
             o.Conventions.AllowAnonymousToPage("/Account/Mfa");
             o.Conventions.AuthorizePage("/Account/Logout");
             o.Conventions.AuthorizePage("/Account/Denied");
+            // The start page: anyone signed in (it shows each role its own way in). No page rests on the fallback alone.
+            o.Conventions.AuthorizePage("/Index");
         }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new Pages.FullWidthInputBinderProvider()));
         builder.Services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "tsunagu-csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.HeaderName = "X-CSRF-TOKEN";
         });
@@ -95,6 +97,7 @@ public static class WebApp
         builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>();
 
         var app = builder.Build();
+        app.UseTsunaguTransport(transport);
         // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
         // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500.
         // A request the server refuses to read (a body over its limit is 413) keeps its status on either.
@@ -105,7 +108,8 @@ public static class WebApp
         app.UseWhen(c => !c.Request.IsApi(), a => a.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseWhen(c => c.Request.IsApi(), a => a.UseStatusCodePages());
         app.UseSecurityHeaders();
-        app.UseStaticFiles();
+        // Stylesheets and scripts may be kept and revalidated; everything else is marked no-store (UseSecurityHeaders).
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache" });
         app.UseRouting();
         app.UseAuthentication();
         app.UseAccountGates();
@@ -157,6 +161,16 @@ public static class WebApp
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        // Pages and API answers carry persons' records: never kept by a browser, a shared computer or a proxy. Only
+        // what sets its own (the static files) is exempt.
+        context.Response.OnStarting(() =>
+        {
+            if (!context.Response.Headers.ContainsKey("Cache-Control"))
+            {
+                context.Response.Headers.CacheControl = "no-store";
+            }
+            return Task.CompletedTask;
+        });
         await next();
     });
 }

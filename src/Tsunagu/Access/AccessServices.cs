@@ -50,7 +50,6 @@ public static class AccessServices
             o.AccessDeniedPath = "/account/denied";
             o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             o.SlidingExpiration = true;
-            o.Cookie.Name = "tsunagu";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);

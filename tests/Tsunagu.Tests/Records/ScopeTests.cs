@@ -25,6 +25,13 @@ public class ScopeTests
         $"/api/v1/people/{w.Alice}/enrollments",
         "/api/v1/referrals",
         "/api/v1/sessions",
+        // Paths around the person pages: imports and their previews, disclosures, program histories, approvals, logs.
+        "/people/import",
+        $"/people/{w.Alice}/disclosure",
+        "/programs/P001",
+        "/approvals",
+        "/accesslog",
+        "/account/sessions",
     ];
 
     public static TheoryData<DatabaseKind, string> UsersOtherThanAlicesCaseworkers => new()
@@ -58,6 +65,22 @@ public class ScopeTests
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Forbidden
                     || response.Headers.Location?.AbsolutePath == "/account/denied",
                 $"{user} {url}: {response.StatusCode}");
+        }
+        // A records import whose preview would point at Alice, as far as the user gets with it.
+        var page = await client.Http.GetAsync("/people/import");
+        if (page.StatusCode == HttpStatusCode.OK)
+        {
+            var form = (await WebClient.ParseAsync(page)).QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]");
+            using var upload = new MultipartFormDataContent
+            {
+                { new StringContent(form?.GetAttribute("value") ?? ""), "__RequestVerificationToken" },
+                { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
+                { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("氏名,ふりがな,生年月日\r\n高橋 吉子,たかはし よしこ,2009-06-15\r\n")), "file", "records.csv" },
+            };
+            var preview = await client.Http.PostAsync("/people/import?handler=preview", upload);
+            var body = await preview.Content.ReadAsStringAsync();
+            Assert.DoesNotContain($"/people/{world.Alice}", body);
+            Assert.DoesNotContain("𠮷子", body);
         }
         // The searches are POSTs: the page's form where the user has one, and the API.
         var searches = new List<HttpResponseMessage> { await client.Http.PostAsJsonAsync("/api/v1/people/search", new { q = "たかはし" }) };

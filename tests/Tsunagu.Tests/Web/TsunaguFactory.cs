@@ -7,7 +7,8 @@ using Tsunagu.Tests.Infrastructure;
 namespace Tsunagu.Tests.Web;
 
 /// <summary>The real application in memory, on a test database of its own, with the sample report loaded.</summary>
-public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string Password = TestAccounts.Password;
@@ -28,9 +29,14 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
         {
             builder.ConfigureServices(services => services.AddSingleton(time));
         }
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
     }
 
-    public static async Task<TsunaguFactory> StartAsync(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<TsunaguFactory> StartAsync(TestDatabase database, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
         {
@@ -38,7 +44,7 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
             await using var db = database.NewDb();
             await db.Database.MigrateAsync();
         }
-        var factory = new TsunaguFactory(database, time, settings);
+        var factory = new TsunaguFactory(database, time, settings, services);
         await WebApp.PrepareAsync(factory.Services);
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
         {
