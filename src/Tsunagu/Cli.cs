@@ -399,6 +399,17 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             return 0;
         }));
 
+        var mfaEmail = new Argument<string>("EMAIL") { Description = "アカウントのメールアドレス" };
+        var resetMfa = new Command("reset-mfa",
+            "スマートフォンを紛失した人の二要素認証を消します（認証アプリ・回復コード・セッション）。次のサインインで登録し直します。監査記録に残ります。") { mfaEmail };
+        resetMfa.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var email = result.GetValue(mfaEmail)!;
+            await services.GetRequiredService<AccountAdmin>().ResetSecondFactorAsync(email, Actor);
+            await io.Out.WriteLineAsync($"{email} の二要素認証を消しました。次のサインインで認証アプリを登録し直します。");
+            return 0;
+        }));
+
         var list = new Command("list", "アカウントを一覧します。");
         list.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, _) =>
         {
@@ -422,7 +433,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             await io.Out.WriteLineAsync($"{email} を {program.Code} {program.Name} に割り当てました。");
             return 0;
         }));
-        return new Command("users", "アカウントの管理") { add, reset, list, assign };
+        return new Command("users", "アカウントの管理") { add, reset, resetMfa, list, assign };
     }
 
     Command RecordCommands()

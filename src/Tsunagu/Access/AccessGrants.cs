@@ -11,6 +11,7 @@ public enum GrantKind
 {
     Role = 0,    // a role that sees persons (case worker, manager)
     Program = 1, // a program (and office) whose persons the account sees
+    SecondFactor = 2, // a new authenticator for a lost phone: with a password reset it would hand the account over
 }
 
 public enum GrantStatus
@@ -88,6 +89,14 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
             $"{user.Email} → {program.Code}");
     }
 
+    /// <summary>Asks for an account's second factor to be reset (a lost phone); another administrator approves it.</summary>
+    public async Task ResetSecondFactorAsync(string email, string actor)
+    {
+        var user = await FindAsync(email);
+        AccountAdmin.EnsureNotSelf(user.Email, actor);
+        await RequestAsync(new AccessGrant { UserId = user.Id, Kind = GrantKind.SecondFactor, RequestedBy = actor }, user.Email!);
+    }
+
     /// <summary>Takes a program away at once: less access needs nobody's approval (but never one's own).</summary>
     public async Task UnassignAsync(string email, int programId, string actor)
     {
@@ -123,6 +132,10 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
         {
             await accounts.SetRoleAsync(email, grant.Role!, approver);
         }
+        else if (approve && grant.Kind == GrantKind.SecondFactor)
+        {
+            await accounts.ResetSecondFactorAsync(email, approver);
+        }
         else if (approve)
         {
             var program = await db.Programs.SingleAsync(p => p.Id == grant.ProgramId);
@@ -137,9 +150,12 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
         await db.SaveChangesAsync();
     }
 
-    static string Describe(AccessGrant grant) => grant.Kind == GrantKind.Role
-        ? $"権限 {grant.Role}"
-        : $"事業 {grant.ProgramId}" + (grant.OfficeId is { } office ? $"（事業所 {office}）" : "");
+    static string Describe(AccessGrant grant) => grant.Kind switch
+    {
+        GrantKind.Role => $"権限 {grant.Role}",
+        GrantKind.SecondFactor => "二要素認証のやり直し",
+        _ => $"事業 {grant.ProgramId}" + (grant.OfficeId is { } office ? $"（事業所 {office}）" : ""),
+    };
 
     async Task RequestAsync(AccessGrant grant, string subject)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tsunagu.Data;
@@ -30,11 +31,14 @@ public static class AccessServices
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<TsunaguDb>()
+            .AddUserStore<TsunaguUserStore>()
             .AddSignInManager()
             .AddPasswordValidator<CommonPasswordValidator>()
-            .AddTokenProvider<AuthenticatorTokenProvider<TsunaguUser>>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<TsunaguClaimsFactory>();
         services.AddOptions<SecuritySettings>().BindConfiguration("Security");
+        // One key ring for the server and the command line (authenticator keys are encrypted with it; see TsunaguUserStore).
+        services.AddDataProtection().SetApplicationName("Tsunagu");
         services.AddScoped<AccountAdmin>().AddScoped<PasswordSignIn>();
         return services;
     }

@@ -97,6 +97,27 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         await transaction.CommitAsync();
     }
 
+    /// <summary>
+    /// A lost or replaced phone: the authenticator key, its recovery codes and every session go, and the owner enrols
+    /// a new phone at the next sign-in. From the pages this is a request a second administrator approves (see
+    /// <see cref="AccessGrants"/>), since with a password reset it would hand the account over.
+    /// </summary>
+    public async Task ResetSecondFactorAsync(string email, string actor)
+    {
+        var user = await users.FindByEmailAsync(email) ?? throw new AccountException($"{email} のアカウントはありません。");
+        EnsureNotSelf(email, actor);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Check(await users.SetTwoFactorEnabledAsync(user, false));
+        Check(await users.ResetAuthenticatorKeyAsync(user));
+        Check(await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes"));
+        user.LastAuthenticatorStep = null;
+        Check(await users.UpdateAsync(user));
+        await db.Set<UserSession>().Where(s => s.UserId == user.Id).ExecuteDeleteAsync();
+        Write(actor, AuditActions.MfaReset, email, null, "認証アプリを登録し直す");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
     /// <summary>The person's own change of a password; clears the one-time flag.</summary>
     public async Task<IdentityResult> ChangePasswordAsync(TsunaguUser user, string current, string next)
     {

@@ -15,6 +15,9 @@ public class TsunaguUser : IdentityUser
 
     /// <summary>A leaver's account: no sign-in, and every session it had ends at once.</summary>
     public bool Disabled { get; set; }
+
+    /// <summary>The time step of the last authenticator code accepted: that code, and any older one, is not accepted again.</summary>
+    public long? LastAuthenticatorStep { get; set; }
 }
 
 public static class Roles

@@ -40,10 +40,36 @@ public static class TestAccounts
 
     public static bool HasAuthenticator(string email) => AuthenticatorKeys.ContainsKey(email);
 
+    public static string KeyOf(string email) => AuthenticatorKeys[email];
+
     public static void RememberAuthenticator(string email, string key) => AuthenticatorKeys[email] = key;
 
     /// <summary>The code the account's authenticator app shows now: RFC 6238, computed independently of Identity.</summary>
     public static string Code(string email) => CodeFor(AuthenticatorKeys[email]);
 
-    public static string CodeFor(string key) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp();
+    static readonly ConcurrentDictionary<string, long> LastStep = new();
+
+    /// <summary>
+    /// A code Tsunagu has not accepted before: each is good once (see SingleUseAuthenticatorTokenProvider), so a test
+    /// that signs the same account in twice within 30 seconds gets the next step's code, as a phone shows it a moment
+    /// later; a third waits for the clock.
+    /// </summary>
+    public static string CodeFor(string key)
+    {
+        lock (LastStep)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            var step = Math.Max(now, LastStep.GetValueOrDefault(key) + 1);
+            if (step > now + 1)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds((step - 1) * 30 - DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
+            }
+            LastStep[key] = step;
+            return new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(step * 30).UtcDateTime);
+        }
+    }
+
+    /// <summary>The code of the step just used again: what a replay sends.</summary>
+    public static string LastCodeFor(string key) =>
+        new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(LastStep[key] * 30).UtcDateTime);
 }

@@ -46,6 +46,12 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
         CreatedEmail = email;
     });
 
+    public Task<IActionResult> OnPostSecondFactorAsync(string email) => RunAsync(async () =>
+    {
+        await grants.ResetSecondFactorAsync(email, Actor);
+        Notice = $"{email} の二要素認証のやり直しを依頼しました。別の管理者が承認すると、次のサインインで認証アプリを登録し直します。";
+    });
+
     public Task<IActionResult> OnPostDisableAsync(string email, bool disabled) => RunAsync(() => accounts.SetDisabledAsync(email, disabled, Actor));
 
     public Task<IActionResult> OnPostAssignAsync(string email, int programId, int? officeId) => RunAsync(async () =>
