@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tsunagu;
+using Tsunagu.Access;
 using Tsunagu.Bench;
 using Tsunagu.Data;
 using Tsunagu.Reports;
@@ -17,8 +18,19 @@ using Tsunagu.Reports;
 //
 // The child verbs: `import DB-PROVIDER CONNECTION FILE` and `export DB-PROVIDER CONNECTION FORMAT`.
 
+if (args.Length > 0 && args[0] == "hostile")
+{
+    var clock = Stopwatch.StartNew();
+    Console.WriteLine(SecurityBench.Read(args[1]));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds} {Child.PeakResidentBytes()} 0"));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "security")
+{
+    return await SecurityMain();
+}
 if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency" or "demo-generate" or "compute-facts"
-        or "compute-records" or "handsql")
+        or "compute-records" or "handsql" or "security-writes")
 {
     return await Child.RunAsync(args);
 }
@@ -169,6 +181,48 @@ string Option(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
+// The price of issue 10's protections on a person page, and of refusing hostile uploads:
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- security
+async Task<int> SecurityMain()
+{
+    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}, {SecurityBench.Samples:N0} samples each");
+    Console.WriteLine("| provider | step | without: median / p95 (µs) | with: median / p95 (µs) | added, median (µs) |");
+    Console.WriteLine("|---|---|---:|---:|---:|");
+    var work = Directory.CreateTempSubdirectory("tsunagu-bench-security-").FullName;
+    try
+    {
+        foreach (var provider in new[] { "sqlite", "postgres" })
+        {
+            var connection = provider == "sqlite" ? $"Data Source={Path.Combine(work, "security.db")}" : await Postgres.NewDatabaseAsync();
+            var (_, _, output) = await Measure("security-writes", provider, connection);
+            var lines = output.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(' ')).ToDictionary(l => l[0], l => (Median: double.Parse(l[1], CultureInfo.InvariantCulture), P95: double.Parse(l[2], CultureInfo.InvariantCulture)));
+            foreach (var (step, without, with) in new[] { ("access-log row: plain INSERT → hash chain", "plain", "chain"), ("sign-in ticket: cookie only → session in the database", "cookie", "session") })
+            {
+                var (a, b) = (lines[without], lines[with]);
+                Console.WriteLine($"| {provider} | {step} | {a.Median:N0} / {a.P95:N0} | {b.Median:N0} / {b.P95:N0} | {b.Median - a.Median:N0} |");
+            }
+        }
+        Console.WriteLine($"| any | rate limiter: one acquire per request (200 accounts) | 0 | {SecurityBench.Limiter()} | |");
+        Console.WriteLine();
+        Console.WriteLine("| file | size (KiB) | outcome | seconds | peak memory (MiB) |");
+        Console.WriteLine("|---|---:|---|---:|---:|");
+        var files = Tsunagu.Tests.Infrastructure.HostileFiles.WriteAll(work).Select(f => f.Name).ToList();
+        Tsunagu.Demo.SyntheticCity.Write(Path.Combine(work, "ordinary-records.csv"), 1, new(2024, 5_000, 50_000));
+        files.Add("ordinary-records.csv");
+        foreach (var name in files)
+        {
+            var path = Path.Combine(work, name);
+            var (seconds, peak, outcome) = await Measure("hostile", path);
+            Console.WriteLine($"| {name} | {new FileInfo(path).Length / 1024.0:N0} | {outcome.Trim()} | {seconds:F2} | {peak / 1048576.0:F0} |");
+        }
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
 static string Row(string provider, int rows, string step, (double Seconds, long Peak, string Output) m, long bytes) =>
     $"| {provider} | {rows:N0} | {step} | {m.Seconds:F1} | {rows / m.Seconds:N0} | {m.Peak / 1048576.0:F0} | {bytes / 1048576.0:F1} |";
 
@@ -202,7 +256,7 @@ static class Child
             ["ConnectionStrings:Tsunagu"] = args[2],
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
-            .AddLogging(b => { if (Environment.GetEnvironmentVariable("BENCH_SQL") is not null) { b.AddConsole(); } }).AddTsunagu().BuildServiceProvider();
+            .AddLogging(b => { if (Environment.GetEnvironmentVariable("BENCH_SQL") is not null) { b.AddConsole(); } }).AddTsunagu().AddTsunaguAccounts().BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();
@@ -248,6 +302,11 @@ static class Child
         {
             await (args[1] == "sqlite" ? RecordsBench.RawInsertAsync(args[2], args[3]) : RecordsBench.RawCopyAsync(args[2], args[3]));
         }
+        else if (args[0] == "security-writes")
+        {
+            clock.Restart();
+            Console.WriteLine(await SecurityBench.WritesAsync(scope.ServiceProvider, db, args[1] == "sqlite"));
+        }
         else if (args[0] == "latency")
         {
             // Measure the settled database, not its catch-up after a bulk load (checkpoint, autovacuum).
@@ -284,7 +343,7 @@ static class Child
     }
 
     // VmHWM: the most resident memory this process has had, in kB.
-    static long PeakResidentBytes() =>
+    public static long PeakResidentBytes() =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
 }

@@ -82,6 +82,13 @@ public static class AccessServices
 
     static Task Deny(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
+        if (status == StatusCodes.Status403Forbidden)
+        {
+            // A security event: who was refused what (the route holds ids at most; names never stand in a URL).
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Security").LogWarning(
+                "Access denied: {Account} {Method} {Path} from {Address}", context.HttpContext.User.Identity?.Name, context.Request.Method,
+                context.Request.Path.Value, context.HttpContext.Connection.RemoteIpAddress?.ToString());
+        }
         if (context.Request.IsApi())
         {
             context.Response.StatusCode = status;
