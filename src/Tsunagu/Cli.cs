@@ -108,13 +108,17 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         var file = new Argument<FileInfo>("FILE") { Description = ".xlsx、.csv、.tsv のファイル" };
         var importYear = FiscalYearOption(required: false);
         var reportDryRun = new Option<bool>("--dry-run") { Description = "書き込まずに、取り込んだ場合の結果だけを表示します" };
-        var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear, reportDryRun };
+        var newPrograms = new Option<bool>("--new-programs")
+        {
+            Description = "登録されていない事業名を新しい事業として作ります（指定しないと、一覧して何も書き込みません。誤字が新しい事業にならないように）",
+        };
+        var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear, reportDryRun, newPrograms };
         import.SetAction((result, ct) => WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
             var fiscalYear = result.GetValue(importYear);
             var dryRun = result.GetValue(reportDryRun);
             var outcome = await services.GetRequiredService<ReportImporter>()
-                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Actor, ct, dryRun);
+                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Actor, ct, dryRun, result.GetValue(newPrograms));
             if (!outcome.Succeeded)
             {
                 foreach (var error in outcome.Errors)

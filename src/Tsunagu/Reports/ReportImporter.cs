@@ -34,7 +34,12 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
     const int MaxErrors = 100;
 
     /// <param name="dryRun">Run the whole import, describe what it changed, and roll it back: the upload preview.</param>
-    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, string actor, CancellationToken ct = default, bool dryRun = false)
+    /// <param name="newPrograms">
+    /// Create the programs the table names that are not known yet. Without it (and once any program is known) each is
+    /// listed with the known program it most resembles, and nothing is written: a typo must not become a program.
+    /// </param>
+    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, string actor, CancellationToken ct = default, bool dryRun = false,
+        bool newPrograms = false)
     {
         TableFile file;
         try
@@ -47,7 +52,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         }
         try
         {
-            return await ImportAsync(file, fiscalYear, actor, dryRun, ct);
+            return await ImportAsync(file, fiscalYear, actor, dryRun, newPrograms, ct);
         }
         catch (FileErrorException e)
         {
@@ -63,7 +68,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
 
     static ImportResult Failed(int? fiscalYear, FileError error) => new(fiscalYear ?? 0, 0, 0, 0, false, [error]);
 
-    async Task<ImportResult> ImportAsync(TableFile file, int? fiscalYearOption, string actor, bool dryRun, CancellationToken ct)
+    async Task<ImportResult> ImportAsync(TableFile file, int? fiscalYearOption, string actor, bool dryRun, bool allowNewPrograms, CancellationToken ct)
     {
         using var records = file.ReadRecords().Where(r => !r.IsBlank).GetEnumerator();
         if (!records.MoveNext())
@@ -95,6 +100,15 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             ?? header.Fields.Select(FiscalYears.FiscalYear.FindIn).FirstOrDefault(y => y is not null)
             ?? throw new FileErrorException(file.Error(titleLine, null,
                 "年度を判別できません。タイトルか見出しに「令和6年度」のように書くか、--fiscal-year で指定してください。"));
+        // 令和99年度 is a typo, not a plan: a year from 2000 to next year.
+        var currentYear = FiscalYears.FiscalYear.Current(time);
+        if (fiscalYear < 2000 || fiscalYear > currentYear + 1)
+        {
+            throw new FileErrorException(file.Error(titleLine, null,
+                $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}は取り込めません（{FiscalYears.FiscalYear.Label(2000)}から{FiscalYears.FiscalYear.Label(currentYear + 1)}まで）。"));
+        }
+        var known = await db.Programs.AsNoTracking().Select(p => new { p.NameKey, p.Name }).ToListAsync(ct);
+        var knownKeys = known.Select(p => p.NameKey).ToHashSet();
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -228,6 +242,15 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
                 continue;
             }
             seen[key] = record.Line;
+            if (!allowNewPrograms && known.Count > 0 && !knownKeys.Contains(key))
+            {
+                var nearest = known.MinBy(p => Quickenshtein.Levenshtein.GetDistance(p.NameKey, key))!;
+                var similar = Quickenshtein.Levenshtein.GetDistance(nearest.NameKey, key) <= Math.Max(2, key.Length / 5);
+                errors.Add(file.Error(record.Line, columns.FindIndex(c => c.Role == ReportColumnRole.Program),
+                    (similar ? $"登録済みの「{nearest.Name}」と似ていますが、一致しない事業名です（誤字ではありませんか）。" : "登録されていない事業名です。")
+                    + "新しい事業として取り込むときは、新しい事業を作ることを指定してください（--new-programs）。"));
+                continue;
+            }
             row.ReportId = reportId;
             row.Position = rows++;
             batch.Add(row);

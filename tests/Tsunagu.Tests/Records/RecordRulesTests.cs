@@ -175,6 +175,32 @@ public class RecordRulesTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
+    public async Task Import_TheSamePersonTwiceWithDifferentAttributes_IsRefused_NotSilentlyTheFirstRow(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);
+        var csv = string.Join("\r\n",
+            "氏名,ふりがな,生年月日,本人区分,世帯番号,記録日,種別",
+            "山田 一郎,やまだ いちろう,2010-04-01,児童・生徒,H1,2024-06-01,相談",
+            "山田 一郎,やまだ いちろう,2010-04-01,児童・生徒,H1,2024-06-08,相談",
+            "山田 一郎,やまだ かずお,2010-04-01,保護者,H2,2024-06-15,相談") + "\r\n";
+
+        var result = await CliRun.RunAsync(database, "records", "import", files.Write("records.csv", csv, new UTF8Encoding(false)), "--program", "P001");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+        [
+            "records.csv 4行目 2列: ふりがな: 2行目の同じ人（氏名と生年月日が同じ）と違います。",
+            "records.csv 4行目 4列: 本人区分: 2行目の同じ人（氏名と生年月日が同じ）と違います。",
+            "records.csv 4行目 5列: 世帯番号: 2行目の同じ人（氏名と生年月日が同じ）と違います。",
+        ], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[..3]);
+        await using var db = database.NewDb();
+        Assert.Equal(0, await db.Persons.CountAsync());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
     public async Task Api_DecidingAReferralTwice_IsAConflict(DatabaseKind kind)
     {
         await using var world = await RecordsWorld.CreateAsync(kind);

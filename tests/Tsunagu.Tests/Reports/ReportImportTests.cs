@@ -10,8 +10,8 @@ namespace Tsunagu.Tests.Reports;
 
 public class ReportImportTests
 {
-    static Task<ImportResult> ImportAsync(TsunaguDb db, string path, int? fiscalYear = null) =>
-        new ReportImporter(db, TimeProvider.System).ImportAsync(path, fiscalYear, "test");
+    static Task<ImportResult> ImportAsync(TsunaguDb db, string path, int? fiscalYear = null, bool newPrograms = false) =>
+        new ReportImporter(db, TimeProvider.System).ImportAsync(path, fiscalYear, "test", newPrograms: newPrograms);
 
     static async Task<ImportResult> ImportSeedAsync(TestDatabase database, TempFolder files)
     {
@@ -316,22 +316,53 @@ public class ReportImportTests
     }
 
     [Fact]
-    public async Task Import_NewProgramInALaterYear_GetsTheNextCode()
+    public async Task Import_NewProgramInALaterYear_IsListedUnlessAsked_ThenGetsTheNextCode()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         using var files = new TempFolder();
         await ImportSeedAsync(database, files);
         // Full-width letters and a wrap space still match the existing program by name.
         var next = "令和7年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\n" +
-                   "学習・生活 サポート事業\t概要\t利用者数:310人\t評価\tこども若者局\n新しい事業\t概要\t相談件数:5件\t評価\tこども若者局\n";
+                   "学習・生活 サポート事業\t概要\t利用者数:310人\t評価\tこども若者局\n新しい事業\t概要\t相談件数:5件\t評価\tこども若者局\n" +
+                   "学習・生活サポ―ト事業\t概要\t利用者数:1人\t評価\tこども若者局\n";
+        var path = files.Write("r7.tsv", next, new UTF8Encoding(false));
         await using var db = database.NewDb();
 
-        var result = await ImportAsync(db, files.Write("r7.tsv", next, new UTF8Encoding(false)));
+        var unasked = await ImportAsync(db, path, 2025);
+        var programsAfterUnasked = await db.Programs.CountAsync();
+        var typoFixed = files.Write("r7b.tsv", next.Replace("学習・生活サポ―ト事業", "中途退学未然防止等事業"), new UTF8Encoding(false));
+        var result = await ImportAsync(db, typoFixed, newPrograms: true);
 
-        Assert.True(result.Succeeded);
+        Assert.Equal(
+        [
+            "r7.tsv 5行目 1列: 登録されていない事業名です。新しい事業として取り込むときは、新しい事業を作ることを指定してください（--new-programs）。",
+            "r7.tsv 6行目 1列: 登録済みの「学習・生活サポート事業」と似ていますが、一致しない事業名です（誤字ではありませんか）。新しい事業として取り込むときは、新しい事業を作ることを指定してください（--new-programs）。",
+        ], unasked.Errors.Select(e => e.ToString()));
+        Assert.Equal(8, programsAfterUnasked);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal(1, result.NewPrograms);
         var codes = await db.ReportRows.Where(r => r.Position < 2 && db.Reports.Any(x => x.Id == r.ReportId && x.FiscalYear == 2025))
             .OrderBy(r => r.Position).Select(r => r.Program.Code).ToListAsync();
         Assert.Equal(["P001", "P009"], codes);
+    }
+}
+
+public class ReportImportYearTests
+{
+    [Theory]
+    [InlineData("令和99年度実績", "令和99年度（2117年度）は取り込めません")]
+    [InlineData("平成10年度実績", "平成10年度（1998年度）は取り込めません")]
+    public async Task Import_AYearFarFromNow_IsRefused(string title, string says)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        using var files = new TempFolder();
+        var table = $"{title}\n\n事業名\t事業概要\t実績\t評価\t担当局\n学習支援\t概要\t利用者数:1人\t評価\tこども若者局\n";
+
+        var result = await CliRun.RunAsync(database, "report", "import", files.Write("t.tsv", table, new UTF8Encoding(false)));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"t.tsv 1行目: {says}", result.Error);
+        await using var db = database.NewDb();
+        Assert.Equal(0, await db.Reports.CountAsync());
     }
 }

@@ -13,6 +13,10 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
     [BindProperty(SupportsGet = true)]
     public int? FiscalYear { get; set; }
 
+    /// <summary>Whether program names not known yet become new programs (else they are listed and nothing is imported).</summary>
+    [BindProperty]
+    public bool NewPrograms { get; set; }
+
     public string? Token { get; private set; }
     public string? FileName { get; private set; }
     public ImportResult? Result { get; private set; }
@@ -30,7 +34,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        (Token, FileName, Result) = await uploads.PreviewAsync(file, UploadOwner("report"), path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true), r => r.Succeeded, ct);
+        (Token, FileName, Result) = await uploads.PreviewAsync(file, UploadOwner("report"), path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true, NewPrograms), r => r.Succeeded, ct);
         return Page();
     }
 
@@ -46,7 +50,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
             return Page();
         }
-        var result = await importer.ImportAsync(path, FiscalYear, Actor, ct);
+        var result = await importer.ImportAsync(path, FiscalYear, Actor, ct, newPrograms: NewPrograms);
         UploadStore.Remove(path);
         if (!result.Succeeded)
         {

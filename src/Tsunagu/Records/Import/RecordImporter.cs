@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tsunagu.Audit;
 using Tsunagu.Data;
+using Tsunagu.People;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Records.Import;
@@ -180,9 +181,31 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
 
     static IEnumerable<RecordRow> CheckedRows(TableFile file, RecordLayout layout, List<FileError> errors)
     {
+        // A person is their name and birth date; every row of one person must say the same of them, or the file
+        // does not know who they are (the first row would silently win).
+        var persons = new Dictionary<(string Name, DateOnly Birth), (int Line, string Kana, PersonRole Role, string? School, string? Ward, string? Household)>();
         foreach (var record in file.ReadRecords().Where(r => !r.IsBlank).Skip(1))
         {
-            if (layout.Parse(record, errors) is { } row && errors.Count == 0)
+            var row = layout.Parse(record, errors);
+            if (row is not null && persons.TryGetValue((row.Name, row.BirthDate), out var first))
+            {
+                foreach (var (column, differs) in new (string, bool)[]
+                {
+                    ("ふりがな", first.Kana != row.Kana), ("本人区分", first.Role != row.Role), ("学校コード", row.SchoolCode is not null && first.School != row.SchoolCode),
+                    ("区コード", row.WardCode is not null && first.Ward != row.WardCode), ("世帯番号", first.Household != row.HouseholdKey),
+                })
+                {
+                    if (differs)
+                    {
+                        errors.Add(file.Error(record.Line, layout.ColumnOf(column), $"{column}: {first.Line}行目の同じ人（氏名と生年月日が同じ）と違います。"));
+                    }
+                }
+            }
+            else if (row is not null)
+            {
+                persons[(row.Name, row.BirthDate)] = (row.Line, row.Kana, row.Role, row.SchoolCode, row.WardCode, row.HouseholdKey);
+            }
+            if (row is not null && errors.Count == 0)
             {
                 yield return row;
             }

@@ -92,6 +92,9 @@ public sealed class RecordLayout
         return new RecordLayout(file, index, offices ?? new Dictionary<string, int>(), today);
     }
 
+    /// <summary>Where a column stands in the file, for errors about a whole row's values.</summary>
+    public int? ColumnOf(string column) => index.TryGetValue(column, out var i) ? i : null;
+
     /// <summary>The row, or null with the problems added to <paramref name="errors"/> (line, column, what).</summary>
     public RecordRow? Parse(TableRecord record, List<FileError> errors)
     {
