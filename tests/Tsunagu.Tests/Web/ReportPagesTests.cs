@@ -223,13 +223,19 @@ public class ReportPagesTests
         var planner = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
         var changed = Seed.Text().Replace("利用者数:303人", "利用者数:310人") + "\n新しい事業\t概要。\t相談件数:5件\t評価。\tこども若者局";
         var page = await planner.GetDocumentAsync("/reports/upload");
-        using var upload = new MultipartFormDataContent
+        MultipartFormDataContent Upload(bool newPrograms) => new()
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes(changed)), "file", "r6-revised.tsv" },
             { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
+            { new StringContent(newPrograms ? "true" : "false"), "NewPrograms" },
         };
 
-        var preview = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", upload));
+        // A program name not known yet is listed, not created, until the planner says it is new.
+        var unasked = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", Upload(newPrograms: false)));
+        var preview = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", Upload(newPrograms: true)));
+
+        Assert.Contains("登録されていない事業名です。", unasked.QuerySelector(".errors")!.TextContent);
+        Assert.Null(unasked.QuerySelector("input[name=token]"));
 
         var rows = preview.QuerySelectorAll("tbody tr").Select(tr => tr.TextContent.Replace("\n", " ").Trim()).ToList();
         Assert.Equal(9, rows.Count);
