@@ -55,7 +55,7 @@ public sealed class AccessGrantConfiguration : IEntityTypeConfiguration<AccessGr
 /// access to persons is a request until a second account approves it; taking access away applies at once.
 /// The command line (the server's operator, who holds the database anyway) assigns directly, audited.
 /// </summary>
-public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, AccountAdmin accounts, TimeProvider time)
+public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, AccountAdmin accounts, TimeProvider time, ILogger<AccessGrants> log)
 {
     public sealed record Request(AccessGrant Grant, string Email, string? ProgramName, string? OfficeName);
 
@@ -147,6 +147,8 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
         tracked.DecidedAt = time.GetUtcNow();
         db.Audit(time, approver, approve ? AuditActions.GrantApprove : AuditActions.GrantReject, subject: email,
             after: Describe(grant), before: $"依頼者 {grant.RequestedBy}");
+        log.LogInformation("Access grant {Decision} for {Account} ({Grant}) by {Approver}, asked by {Requester}",
+            approve ? "approved" : "rejected", email, Describe(grant), approver, grant.RequestedBy);
         await db.SaveChangesAsync();
     }
 
@@ -168,6 +170,7 @@ public sealed class AccessGrants(TsunaguDb db, UserManager<TsunaguUser> users, A
         grant.RequestedAt = time.GetUtcNow();
         db.Add(grant);
         db.Audit(time, grant.RequestedBy, AuditActions.GrantRequest, subject: subject, after: Describe(grant));
+        log.LogInformation("Access grant asked for {Subject} ({Grant}) by {Requester}", subject, Describe(grant), grant.RequestedBy);
         await db.SaveChangesAsync();
     }
 

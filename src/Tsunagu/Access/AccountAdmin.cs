@@ -9,7 +9,7 @@ namespace Tsunagu.Access;
 public sealed class AccountException(string message) : Exception(message);
 
 /// <summary>Accounts: created with a one-time password, given one role, audited.</summary>
-public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time)
+public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time, ILogger<AccountAdmin> log)
 {
     public sealed record Account(string Email, string Role, bool MustChangePassword, bool LockedOut, DateTimeOffset CreatedAt,
         bool Disabled = false, bool TwoFactor = false);
@@ -189,8 +189,12 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         }
     }
 
-    void Write(string actor, string action, string? subject, string? before, string? after) =>
+    /// <summary>An account's change: in the audit trail, and a security event in the log (accounts only, no person's data).</summary>
+    void Write(string actor, string action, string? subject, string? before, string? after)
+    {
         db.Audit(time, actor, action, subject: subject, before: before, after: after);
+        log.LogInformation("Account change {Action} of {Account} by {Actor}: {Before} → {After}", action, subject, actor, before, after);
+    }
 
     static void Check(IdentityResult result)
     {

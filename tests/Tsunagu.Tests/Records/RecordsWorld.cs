@@ -31,10 +31,11 @@ public sealed class RecordsWorld : IAsyncDisposable
     public int AliceHousehold { get; private set; }
 
     /// <param name="time">The application's clock; by default <see cref="Today"/>, 20 June 2024.</param>
-    public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
+    public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind, migrate: false);
-        var factory = await TsunaguFactory.StartAsync(database, time ?? Today, settings);
+        var factory = await TsunaguFactory.StartAsync(database, time ?? Today, settings, services);
         var users = new Dictionary<string, string>();
         foreach (var (name, role, program) in new[]
         {

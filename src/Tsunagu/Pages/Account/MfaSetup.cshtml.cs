@@ -11,7 +11,7 @@ namespace Tsunagu.Pages.Account;
 /// Registering an authenticator app: the key as a QR code and as text, a first code to prove it works, then the
 /// recovery codes, shown once. Required at first sign-in for the roles that see persons, accounts or the access log.
 /// </summary>
-public class MfaSetupModel(UserManager<TsunaguUser> users, SignInManager<TsunaguUser> signIn, TsunaguDb db, TimeProvider time) : PageModel
+public class MfaSetupModel(UserManager<TsunaguUser> users, SignInManager<TsunaguUser> signIn, TsunaguDb db, TimeProvider time, ILogger<MfaSetupModel> log) : PageModel
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -43,6 +43,7 @@ public class MfaSetupModel(UserManager<TsunaguUser> users, SignInManager<Tsunagu
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, Mfa.RecoveryCodes) ?? []];
         db.Audit(time, user.Email!, AuditActions.MfaEnable, subject: user.Email);
         await db.SaveChangesAsync();
+        log.LogInformation("Second factor registered by {Account} from {Address}", user.Email, HttpContext.Connection.RemoteIpAddress?.ToString());
         // The session's claims lose the enrolment gate.
         await signIn.RefreshSignInAsync(user);
         Enabled = true;

@@ -92,9 +92,14 @@ public sealed class TableFile
         }
         Span<byte> magic = stackalloc byte[4];
         int read;
-        using (var stream = File.OpenRead(path))
+        try
         {
+            using var stream = File.OpenRead(path);
             read = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new FileErrorException(new FileError(name, null, null, "ファイルを読めません（読み取りの権限がないか、ほかのプログラムが使用中です）。"));
         }
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         // Content first: an .xlsx saved under another name is still a spreadsheet, a PDF is never a table.
