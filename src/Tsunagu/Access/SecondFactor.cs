@@ -17,6 +17,14 @@ namespace Tsunagu.Access;
 /// </summary>
 public sealed class SingleUseAuthenticatorTokenProvider : AuthenticatorTokenProvider<TsunaguUser>
 {
+    /// <summary>
+    /// An account with the second factor on always needs it, even when its key cannot be read (a lost key ring):
+    /// Identity would otherwise see no usable factor and sign the password alone in. Fail closed; an administrator
+    /// resets the factor.
+    /// </summary>
+    public override Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<TsunaguUser> manager, TsunaguUser user) =>
+        manager.GetTwoFactorEnabledAsync(user);
+
     public override async Task<bool> ValidateAsync(string purpose, string token, UserManager<TsunaguUser> manager, TsunaguUser user)
     {
         var key = await manager.GetAuthenticatorKeyAsync(user);
@@ -63,12 +71,19 @@ public sealed class TsunaguUserStore(TsunaguDb db, IDataProtectionProvider prote
         {
             return keys.Unprotect(stored);
         }
+        catch (CryptographicException) when (IsBase32Key(stored))
+        {
+            // Written before keys were protected: still the owner's key (it is protected at the next reset).
+            return stored;
+        }
         catch (CryptographicException)
         {
-            // Written before keys were protected, or under a key ring that is gone: the owner enrols again.
+            // Under a key ring that is gone: no code can match, and the sign-in still asks for one (fail closed).
             return null;
         }
     }
+
+    static bool IsBase32Key(string value) => value.Length is 16 or 32 && value.All(c => c is >= 'A' and <= 'Z' or >= '2' and <= '7');
 
     public override Task ReplaceCodesAsync(TsunaguUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
         SetTokenAsync(user, Provider, RecoveryCodesName, string.Join(";", recoveryCodes.Select(Hash)), cancellationToken);
@@ -100,6 +115,11 @@ public sealed class TsunaguUserStore(TsunaguDb db, IDataProtectionProvider prote
     static bool Matches(string stored, string code)
     {
         var parts = stored.Split(':');
+        if (parts.Length == 1)
+        {
+            // A code issued before codes were hashed: compared as it was stored, and gone once used.
+            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored), Encoding.UTF8.GetBytes(code));
+        }
         return parts.Length == 2 && CryptographicOperations.FixedTimeEquals(Derive(code, Convert.FromBase64String(parts[0])), Convert.FromBase64String(parts[1]));
     }
 

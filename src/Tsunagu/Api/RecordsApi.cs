@@ -168,7 +168,8 @@ public static class RecordsApi
                 return NotFound();
             }
             var from = await db.Programs.Where(p => p.Code == input.FromProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
-            var to = input.ToProgramCode is null ? null : await db.Programs.Where(p => p.Code == input.ToProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            int? to = input.ToProgramCode is null ? null : await db.Programs.Where(p => p.Code == input.ToProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync()
+                ?? throw new RecordInputException("toProgramCode", "つなぎ先: その事業はありません。");
             try
             {
                 var r = await records.ReferAsync(id, from ?? -1, to, input.ToAgency, input.Reason);

@@ -150,6 +150,7 @@ public static class AuditChain
                 }
                 unchained++;
                 expected = row.Sequence + 1;
+                sawVerified |= row.Sequence == verifiedSequence;
                 continue;
             }
             if (row.Sequence != expected)

@@ -104,11 +104,30 @@ public static class DatabaseServices
         return pending;
     }
 
+    /// <summary>
+    /// A records preview's snapshot of the database is deleted when the preview ends; one left by a killed process
+    /// (it holds every person) goes at the next start of any verb.
+    /// </summary>
+    static void RemoveLeftoverSnapshots(DatabaseSettings settings)
+    {
+        var file = Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource);
+        if (Path.GetDirectoryName(file) is { } folder && Directory.Exists(folder))
+        {
+            // An hour old at least: a preview of another process running now is left alone.
+            foreach (var leftover in Directory.GetFiles(folder, Path.GetFileName(file) + Records.Import.RecordImporter.SnapshotSuffix + "*")
+                         .Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow.AddHours(-1)))
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
     public static async Task PrepareAsync(TsunaguDb db, DatabaseSettings settings, CancellationToken ct = default)
     {
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
             settings.EnsureSqliteFolder();
+            RemoveLeftoverSnapshots(settings);
             await MigrateAsync(db, ct);
             // SQLite plans without statistics until ANALYZE has run once: with a million contacts it then walks a
             // program's date index for one person's timeline (60 ms instead of 2). This analyses what lacks them.

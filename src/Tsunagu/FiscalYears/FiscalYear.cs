@@ -47,6 +47,11 @@ public static partial class FiscalYear
 
     public static int Current(TimeProvider time) => Of(Today(time));
 
+    /// <summary>The years Tsunagu keeps records and reports of: from FY2000 to next year (plans are made ahead).</summary>
+    public static (int First, int Last) Range(TimeProvider time) => (2000, Current(time) + 1);
+
+    public static bool IsInRange(int fiscalYear, TimeProvider time) => Range(time) is var (first, last) && fiscalYear >= first && fiscalYear <= last;
+
     /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>
     public static (string Era, int Year) EraOf(DateOnly date)
     {

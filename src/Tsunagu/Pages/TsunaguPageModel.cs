@@ -62,6 +62,8 @@ public abstract class TsunaguPageModel : PageModel
         }
         catch (Exception e) when (e is RecordAccessException or RecordInputException or RecordConflictException)
         {
+            // Whatever the refused write had changed stays unsaved: the page's reload writes the access log.
+            HttpContext.RequestServices.GetRequiredService<Data.TsunaguDb>().ChangeTracker.Clear();
             Errors.Add(e.Message);
             if (e is RecordInputException input)
             {

@@ -10,8 +10,6 @@ namespace Tsunagu.Pages;
 /// </summary>
 public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
 {
-    const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     const string OwnerFile = ".owner";
 
     readonly string root = Path.GetFullPath(configuration["Uploads:Folder"] ?? Path.Combine("data", "uploads"));
@@ -22,39 +20,17 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
     {
         Sweep();
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var folder = CreatePrivateFolder(Folder(token));
-        await using (var ownerFile = CreatePrivate(Path.Combine(folder, OwnerFile)))
+        var folder = Data.PrivateFiles.CreateFolder(root, Folder(token));
+        await using (var ownerFile = Data.PrivateFiles.Create(Path.Combine(folder, OwnerFile)))
         {
             await ownerFile.WriteAsync(Encoding.UTF8.GetBytes(owner), ct);
         }
         // The name as uploaded (errors name the file, the format is read from its extension), never a path.
         var name = Path.GetFileName(file.FileName.Replace('\\', '/'));
         var path = Path.Combine(folder, string.IsNullOrWhiteSpace(name) || name.StartsWith('.') ? "upload" : name);
-        await using var stored = CreatePrivate(path);
+        await using var stored = Data.PrivateFiles.Create(path);
         await file.CopyToAsync(stored, ct);
         return (token, path);
-    }
-
-    static FileStream CreatePrivate(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = PrivateFile;
-        }
-        return new FileStream(path, options);
-    }
-
-    string CreatePrivateFolder(string folder)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(root, PrivateFolder);
-            File.SetUnixFileMode(root, PrivateFolder);
-            return Directory.CreateDirectory(folder, PrivateFolder).FullName;
-        }
-        Directory.CreateDirectory(root);
-        return Directory.CreateDirectory(folder).FullName;
     }
 
     /// <summary>
@@ -140,7 +116,14 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-1);
         foreach (var old in new DirectoryInfo(root).GetDirectories().Where(d => d.CreationTimeUtc < cutoff))
         {
-            old.Delete(recursive: true);
+            try
+            {
+                old.Delete(recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Swept by another upload at the same moment.
+            }
         }
     }
 }

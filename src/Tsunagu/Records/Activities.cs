@@ -29,9 +29,9 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
         await scope.EnsureProgramAsync(programId);
         RecordRules.Require(
             ("title", "名称", RecordRules.Line(title, RecordRules.TitleMax, required: true)),
+            ("kind", "種類", RecordRules.Defined(kind)),
             ("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)),
-            // Sessions are recorded once held, or planned within the year ahead.
-            ("date", "日付", date < new DateOnly(2000, 1, 1) || date > FiscalYears.FiscalYear.Today(time).AddYears(1) ? $"{date:yyyy-MM-dd} は記録できる日付ではありません。" : null));
+            ("date", "日付", RecordRules.FiscalYear(FiscalYears.FiscalYear.Of(date), time)));
         var session = new SupportSession { ProgramId = programId, Kind = kind, Date = date, Start = start, Title = title.Trim(), UnregisteredHeadCount = headCount };
         db.Sessions.Add(session);
         await db.SaveChangesAsync();
@@ -46,8 +46,10 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
     {
         var session = await (await scope.SessionsAsync()).Include(s => s.Attendances).SingleOrDefaultAsync(s => s.Id == sessionId)
             ?? throw new RecordAccessException("その学習会・セミナーは見られません。");
-        RecordRules.Require(("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)));
         var ids = present.Distinct().ToList();
+        RecordRules.Require(
+            ("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)),
+            ("personIds", "参加した人", RecordRules.Persons(ids.Count, RecordRules.HeadCountMax)));
         var allowed = await (await scope.PersonsAsync())
             .Where(p => ids.Contains(p.Id) && db.Enrollments.Any(e => e.PersonId == p.Id && e.ProgramId == session.ProgramId && e.Status == EnrollmentStatus.Active))
             .Select(p => p.Id).ToListAsync();
@@ -65,6 +67,7 @@ public sealed class Activities(TsunaguDb db, RecordScope scope, TimeProvider tim
             throw new RecordAccessException("配置を登録できるのは事業の管理者です。");
         }
         RecordRules.Require(
+            ("fiscalYear", "年度", RecordRules.FiscalYear(fiscalYear, time)),
             ("staffName", "配置する職員の氏名", RecordRules.Line(staffName, RecordRules.NameMax, required: true)),
             ("schoolId", "配置先", schoolId is null == officeId is null ? "学校か事業所のどちらか一つを選んでください。"
                 : schoolId is { } school && !await db.Schools.AnyAsync(s => s.Id == school) || officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office)

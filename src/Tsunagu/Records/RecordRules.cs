@@ -44,11 +44,33 @@ public static class RecordRules
         : enrolledFrom is { } from && date < from ? $"{earliest}（{from:yyyy-MM-dd}）より前の日付です。"
         : null;
 
+    /// <summary>A fiscal year a record may be about: from FY2000 to next year (placements are planned ahead).</summary>
+    public static string? FiscalYear(int fiscalYear, TimeProvider time) =>
+        FiscalYears.FiscalYear.IsInRange(fiscalYear, time) ? null
+            : $"{fiscalYear}年度は記録できません（{FiscalYears.FiscalYear.Range(time).First}年度から{FiscalYears.FiscalYear.Range(time).Last}年度まで）。";
+
     public static string? Duration(int? minutes) =>
         minutes is { } m && (m < DurationMin || m > DurationMax) ? $"時間は{DurationMin}〜{DurationMax}分です（{m}）。" : null;
 
     public static string? Count(int value, int min, int max) =>
         value < min || value > max ? $"{min:#,0}〜{max:#,0}の数です（{value:#,0}）。" : null;
+
+    /// <summary>A choice from a list (kind, channel…): the API's JSON also takes numbers, and 99 is none of them.</summary>
+    public static string? Defined<T>(T value) where T : struct, Enum =>
+        Enum.IsDefined(value) ? null : $"「{value}」は選べる値ではありません。";
+
+    /// <summary>How many persons one write may name (a contact's household members, a session's attendance).</summary>
+    public static string? Persons(int count, int max) => count > max ? $"一度に{max:#,0}人までです（{count:#,0}人）。" : null;
+
+    /// <summary>A 学校コード (13 characters, MEXT's) as typed: full-width forms read as ASCII.</summary>
+    public static string? SchoolCode(string? code) =>
+        code is { Length: > 0 } && !Places.School.IsValidCode(code.Normalize(System.Text.NormalizationForm.FormKC))
+            ? $"「{code}」は13桁の学校コードではありません。" : null;
+
+    /// <summary>A ward's 全国地方公共団体コード (6 digits with its check digit), full-width forms read as ASCII.</summary>
+    public static string? WardCode(string? code) =>
+        code is { Length: > 0 } && !Places.MunicipalityCode.IsValid(code.Normalize(System.Text.NormalizationForm.FormKC))
+            ? $"「{code}」は正しい団体コードではありません（6桁、検査数字つき）。" : null;
 
     public static string? Amount(decimal value) =>
         value < 1 || value > AmountMax ? $"金額は1〜{AmountMax:#,0}円です（{value:#,0}）。" : null;

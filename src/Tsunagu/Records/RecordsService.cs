@@ -30,8 +30,10 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             ("kana", "ふりがな", RecordRules.Line(input.Kana, RecordRules.NameMax, required: true)),
             ("birthDate", "生年月日", RecordRules.BirthDate(input.BirthDate, today)),
             ("enrolledOn", "登録日", RecordRules.RecordDate(input.EnrolledOn, today, input.BirthDate)),
-            ("schoolCode", "学校コード", input.SchoolCode is { Length: > 0 } school && !Places.School.IsValidCode(school) ? $"「{school}」は13桁の学校コードではありません。" : null),
-            ("wardCode", "区のコード", input.WardCode is { Length: > 0 } ward && !Places.MunicipalityCode.IsValid(ward) ? $"{ward} は正しい団体コードではありません（検査数字が合いません）。" : null));
+            ("role", "区分", RecordRules.Defined(input.Role)),
+            ("source", "紹介元", RecordRules.Defined(input.Source)),
+            ("schoolCode", "学校コード", RecordRules.SchoolCode(input.SchoolCode)),
+            ("wardCode", "区のコード", RecordRules.WardCode(input.WardCode)));
         var now = time.GetUtcNow();
         Household? household = null;
         if (input.HouseholdId is { } householdId)
@@ -48,7 +50,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             KanaKey = Search.KanaKey(input.Kana),
             BirthDate = input.BirthDate,
             Role = input.Role,
-            SchoolCode = string.IsNullOrWhiteSpace(input.SchoolCode) ? null : input.SchoolCode,
+            SchoolCode = string.IsNullOrWhiteSpace(input.SchoolCode) ? null : input.SchoolCode.Normalize(System.Text.NormalizationForm.FormKC),
             Household = household,
             CreatedAt = now,
         };
@@ -71,22 +73,25 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
         if (!enrolled.Contains(personId))
         {
-            throw new RecordAccessException("この人はこの事業に登録されていません。先に登録してください。");
+            throw new RecordInputException("programCode", "この人はこの事業に登録されていません。先に登録してください。");
         }
         // Others on the record are the person's own household (a guardian with the child), never someone out of scope.
         if (input.OtherPersonIds.Any(id => inHousehold.All(p => p.Id != id || p.HouseholdId != subjectHousehold)))
         {
-            throw new RecordAccessException("同じ世帯の人だけを一緒に記録できます。");
+            throw new RecordInputException("otherPersonIds", "同じ世帯の人だけを一緒に記録できます。");
         }
         var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && e.PersonId == personId).MinAsync(e => (DateOnly?)e.From);
         RecordRules.Require(
             ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYears.FiscalYear.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate, enrolledFrom)),
             ("durationMinutes", "時間（分）", RecordRules.Duration(input.DurationMinutes)),
+            ("kind", "種別", RecordRules.Defined(input.Kind)),
+            ("channel", "方法", RecordRules.Defined(input.Channel)),
+            ("otherPersonIds", "一緒に記録する人", RecordRules.Persons(input.OtherPersonIds.Count, 20)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
         foreach (var (provenance, text) in input.Notes)
         {
-            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Note(text)));
+            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
         }
         var userId = scope.UserId;
         var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleAsync();
@@ -135,6 +140,8 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         RecordRules.Require(
             ("reason", "訂正の理由", RecordRules.Note(input.Reason, RecordRules.ReasonMax, required: true)),
             ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYears.FiscalYear.Today(time), subject.Birth, enrolledFrom)),
+            ("kind", "種別", RecordRules.Defined(input.Kind)),
+            ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
         static string Describe(Contact c) =>
@@ -173,12 +180,13 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await scope.EnsureProgramAsync(programId);
         if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId))
         {
-            throw new RecordAccessException("この人はこの事業に登録されていません。");
+            throw new RecordInputException("programCode", "この人はこの事業に登録されていません。");
         }
         course = string.IsNullOrWhiteSpace(course) ? null : course.Trim();
         RecordRules.Require(
             ("course", "課程", kind == OutcomeKind.EnteredHighSchool && course is null ? "高等学校への進学は課程（全日制・定時制・通信制）も選んでください。" : RecordRules.Line(course, RecordRules.CategoryMax)),
-            ("fiscalYear", "年度", fiscalYear < 2000 || fiscalYear > FiscalYears.FiscalYear.Current(time) ? $"{fiscalYear} 年度の結果は記録できません。" : null));
+            ("fiscalYear", "年度", fiscalYear > FiscalYears.FiscalYear.Current(time) ? "来年度の結果はまだ記録できません。" : RecordRules.FiscalYear(fiscalYear, time)),
+            ("kind", "進路・結果", RecordRules.Defined(kind)));
         static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
         var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
         var before = outcome is null ? null : Describe(outcome.Kind, outcome.Course);
@@ -219,14 +227,14 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
         await scope.EnsureProgramAsync(fromProgramId);
         if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == fromProgramId))
         {
-            throw new RecordAccessException("この人はこの事業に登録されていません。");
+            throw new RecordInputException("programCode", "この人はこの事業に登録されていません。");
         }
         RecordRules.Require(
             ("toProgramCode", "つなぎ先", toProgramId is null == string.IsNullOrWhiteSpace(toAgency) ? "事業か外部の機関のどちらか一つを指定してください。" : null),
             ("toAgency", "つなぎ先の機関", RecordRules.Line(toAgency, RecordRules.TitleMax)),
             ("reason", "つなぐ理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
         var from = await db.Programs.SingleAsync(p => p.Id == fromProgramId);
-        var to = toProgramId is { } id ? await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new RecordAccessException("つなぎ先の事業がありません。") : null;
+        var to = toProgramId is { } id ? await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new RecordInputException("toProgramCode", "つなぎ先の事業がありません。") : null;
         var referral = new Referral
         {
             PersonId = personId,
@@ -251,7 +259,7 @@ public sealed class RecordsService(TsunaguDb db, RecordScope scope, TimeProvider
             ?? throw new RecordAccessException("その依頼はありません。");
         if (referral.ToProgramId is not { } toProgramId)
         {
-            throw new RecordAccessException("外部機関への依頼は受理できません。");
+            throw new RecordConflictException("外部機関への依頼は受理できません。");
         }
         await scope.EnsureProgramAsync(toProgramId);
         if (referral.Status != ReferralStatus.Sent)

@@ -38,13 +38,13 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         var program = await db.Programs.SingleAsync(p => p.Id == programId);
         if (program.NameKey != ProgramKey)
         {
-            throw new RecordAccessException("この補助金は学習・生活サポート事業の登録者が対象です。");
+            throw new RecordInputException("kind", "この補助金は学習・生活サポート事業の登録者が対象です。");
         }
         var person = await (await scope.PersonsAsync()).SingleOrDefaultAsync(p => p.Id == personId)
             ?? throw new RecordAccessException("その人は見られません。");
         if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId && e.Status == EnrollmentStatus.Active))
         {
-            throw new RecordAccessException("事業に登録している子どもだけが申請できます。");
+            throw new RecordInputException("personId", "事業に登録している子どもだけが申請できます。");
         }
         var grade = SchoolGrade.Of(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn));
         if (grade != GradeFor(kind))
@@ -67,8 +67,8 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         {
             throw new RecordConflictException("この申請はすでに決定済みです。");
         }
-        application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
         RecordRules.Require(("amount", "交付額", approve && amount is { } approved ? RecordRules.Amount(approved) : null));
+        application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
         application.AmountApproved = approve ? amount ?? application.AmountRequested : null;
         application.DecidedOn = FiscalYears.FiscalYear.Today(time);
         db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.SubsidyDecide, subject: $"subsidy:{id}",

@@ -100,12 +100,12 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
             ?? header.Fields.Select(FiscalYears.FiscalYear.FindIn).FirstOrDefault(y => y is not null)
             ?? throw new FileErrorException(file.Error(titleLine, null,
                 "年度を判別できません。タイトルか見出しに「令和6年度」のように書くか、--fiscal-year で指定してください。"));
-        // 令和99年度 is a typo, not a plan: a year from 2000 to next year.
-        var currentYear = FiscalYears.FiscalYear.Current(time);
-        if (fiscalYear < 2000 || fiscalYear > currentYear + 1)
+        // 令和99年度 is a typo, not a plan.
+        if (!FiscalYears.FiscalYear.IsInRange(fiscalYear, time))
         {
+            var (first, last) = FiscalYears.FiscalYear.Range(time);
             throw new FileErrorException(file.Error(titleLine, null,
-                $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}は取り込めません（{FiscalYears.FiscalYear.Label(2000)}から{FiscalYears.FiscalYear.Label(currentYear + 1)}まで）。"));
+                $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}は取り込めません（{FiscalYears.FiscalYear.Label(first)}から{FiscalYears.FiscalYear.Label(last)}まで）。"));
         }
         var known = await db.Programs.AsNoTracking().Select(p => new { p.NameKey, p.Name }).ToListAsync(ct);
         var knownKeys = known.Select(p => p.NameKey).ToHashSet();

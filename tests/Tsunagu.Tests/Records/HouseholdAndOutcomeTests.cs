@@ -55,7 +55,7 @@ public class HouseholdAndOutcomeTests
         // The contact form offers active enrolments only; through the API a record up to the last day is accepted, not after.
         Assert.Null(page.QuerySelector("form[action*=contact]"));
         Assert.True(lastDay.StatusCode == HttpStatusCode.Created, await lastDay.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Forbidden, dayAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, dayAfter.StatusCode);
         await using var db = world.Database.NewDb();
         var enrollment = await db.Enrollments.SingleAsync(e => e.PersonId == world.Alice);
         Assert.Equal((EnrollmentStatus.Ended, new DateOnly(2024, 6, 10)), (enrollment.Status, enrollment.To));

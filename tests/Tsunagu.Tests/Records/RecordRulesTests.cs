@@ -36,6 +36,8 @@ public class RecordRulesTests
             (Contact("2024-06-19", minutes: 0), "durationMinutes", "時間（分）: 時間は1〜1440分です（0）。"),
             (Contact("2024-06-19", note: "面談\0"), "notes", "本人・家族の話: 3文字目に使えない文字（U+0000）があります。"),
             (Contact("2024-06-19", note: new string('あ', 20_001)), "notes", "本人・家族の話: 20,000文字までです（20,001文字）。"),
+            // JSON takes a kind's number too; 99 is no kind.
+            (new { ProgramCode = "P001", Date = "2024-06-19", Kind = 99, Channel = "Visit", DurationMinutes = 30 }, "kind", "種別: 「99」は選べる値ではありません。"),
         };
         var answers = new List<(HttpStatusCode, string, string)>();
         foreach (var (body, field, _) in cases)
@@ -201,7 +203,7 @@ public class RecordRulesTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
-    public async Task Api_DecidingAReferralTwice_IsAConflict(DatabaseKind kind)
+    public async Task Api_AnUnknownProgramIsABadRequest_AndDecidingAReferralTwiceIsAConflict(DatabaseKind kind)
     {
         await using var world = await RecordsWorld.CreateAsync(kind);
         var sender = await world.SignInAsync("caseworkerA");
@@ -209,9 +211,12 @@ public class RecordRulesTests
         var sent = await sender.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/referrals", new { FromProgramCode = "P001", ToProgramCode = "P008", Reason = "家計の相談" });
         var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
 
+        var unknownProgram = await sender.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/referrals", new { FromProgramCode = "P001", ToProgramCode = "P999", ToAgency = "児童相談所", Reason = "相談" });
         var first = await receiver.Http.PostAsJsonAsync($"/api/v1/referrals/{id}/decision", new { Accept = true });
         var second = await receiver.Http.PostAsJsonAsync($"/api/v1/referrals/{id}/decision", new { Accept = false, Note = "重複" });
 
+        Assert.Equal(HttpStatusCode.BadRequest, unknownProgram.StatusCode);
+        Assert.Contains("つなぎ先: その事業はありません。", await unknownProgram.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Contains("この依頼はすでに「受理」です。", await second.Content.ReadAsStringAsync());

@@ -18,6 +18,9 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
     public bool NewPrograms { get; set; }
 
     public string? Token { get; private set; }
+
+    /// <summary>The preview's file opens only for what was previewed: this planner, this year, this choice about new programs.</summary>
+    string Owner => UploadOwner($"report:{FiscalYear}:{NewPrograms}");
     public string? FileName { get; private set; }
     public ImportResult? Result { get; private set; }
 
@@ -34,7 +37,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        (Token, FileName, Result) = await uploads.PreviewAsync(file, UploadOwner("report"), path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true, NewPrograms), r => r.Succeeded, ct);
+        (Token, FileName, Result) = await uploads.PreviewAsync(file, Owner, path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true, NewPrograms), r => r.Succeeded, ct);
         return Page();
     }
 
@@ -44,7 +47,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
         {
             return Forbid();
         }
-        var path = uploads.Find(token, UploadOwner("report"));
+        var path = uploads.Find(token, Owner);
         if (path is null)
         {
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
@@ -67,7 +70,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
         {
             return Forbid();
         }
-        uploads.Cancel(token, UploadOwner("report"));
+        uploads.Cancel(token, Owner);
         return RedirectToPage();
     }
 }

@@ -71,20 +71,18 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
     /// would wait for it. A preview runs on a snapshot instead (SQLite's online backup, which only reads), kept beside
     /// the database file, as private as it (0600), and deleted at once.
     /// </summary>
+    /// <summary>What a preview's snapshot is called beside the database file; a leftover one is removed at start-up.</summary>
+    public const string SnapshotSuffix = ".preview-";
+
     async Task<RecordImportResult> PreviewOnSnapshotAsync(
         string path, string programCode, string actor, IReadOnlyCollection<int> visiblePrograms, CancellationToken ct)
     {
         var live = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-        var copy = $"{Path.GetFullPath(live.DataSource)}.preview-{Guid.NewGuid():N}";
+        var copy = $"{Path.GetFullPath(live.DataSource)}{SnapshotSuffix}{Guid.NewGuid():N}";
         var snapshot = new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ConnectionString;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            new FileStream(copy, options).Dispose();
+            PrivateFiles.Create(copy).Dispose();
             await using (var source = new SqliteConnection(live.ConnectionString))
             await using (var target = new SqliteConnection(snapshot))
             {
@@ -156,9 +154,12 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
             return RecordImportResult.Failed([.. errors]);
         }
 
-        db.Audit(time, actor, Tsunagu.Audit.AuditActions.RecordsImport, programCode: program.Code, subject: file.Name,
-            after: $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）");
-        await db.SaveChangesAsync(ct);
+        if (!dryRun)
+        {
+            db.Audit(time, actor, Tsunagu.Audit.AuditActions.RecordsImport, programCode: program.Code, subject: file.Name,
+                after: $"{counts.Rows} 行: 新規 {counts.NewPersons} 人、照合 {counts.MatchedPersons} 人、記録 {counts.NewContacts} 件（既存 {counts.SkippedContacts} 件）");
+            await db.SaveChangesAsync(ct);
+        }
         if (dryRun)
         {
             await transaction.RollbackAsync(ct);

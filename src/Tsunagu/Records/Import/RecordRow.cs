@@ -168,15 +168,9 @@ public sealed class RecordLayout
         var kind = Choice("種別", ContactKind.Consultation, t => Enum.GetValues<ContactKind>().Cast<ContactKind?>().FirstOrDefault(k => k!.Value.Japanese() == t));
         var channel = Choice("方法", ContactChannel.Visit, t => Enum.GetValues<ContactChannel>().Cast<ContactChannel?>().FirstOrDefault(c => c!.Value.Japanese() == t));
         var ward = Cell("区コード");
-        if (ward is not null && !Places.MunicipalityCode.IsValid(ward.Normalize(NormalizationForm.FormKC)))
-        {
-            Error("区コード", $"「{ward}」は正しい団体コードではありません（6桁、検査数字つき）。");
-        }
+        Rule("区コード", RecordRules.WardCode(ward));
         var school = Cell("学校コード");
-        if (school is not null && !Places.School.IsValidCode(school.Normalize(NormalizationForm.FormKC)))
-        {
-            Error("学校コード", $"「{school}」は13桁の学校コードではありません。");
-        }
+        Rule("学校コード", RecordRules.SchoolCode(school));
         var date = Date("記録日");
         if (date is { } recorded) { Rule("記録日", RecordRules.RecordDate(recorded, today, birth, enrolledOn)); }
         TimeOnly? time = null;
