@@ -68,6 +68,31 @@ public class SecondFactorTests
         await WebClient.SignInAsync(factory, email);
     }
 
+    [Fact]
+    public async Task AnAuthenticatorKeyThatCannotBeRead_StillAsksForACode_NeverLetsThePasswordAloneIn()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var email = world.Users["caseworkerA"];
+        await using (var db = world.Database.NewDb())
+        {
+            // As after a lost key ring: the stored key no longer decrypts.
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            await db.Set<IdentityUserToken<string>>().Where(t => t.UserId == userId && t.Name == "AuthenticatorKey")
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, "CfDJ8-not-a-key-any-more"));
+        }
+        var client = new WebClient(world.Factory.CreateClient(new() { AllowAutoRedirect = false }));
+
+        var password = await client.SubmitAsync("/account/login", "form", new() { ["Email"] = email, ["Password"] = TsunaguFactory.Password });
+        var page = await client.Http.GetAsync($"/people/{world.Alice}");
+        var code = await client.SubmitAsync(password.Headers.Location!.OriginalString, "form", new() { ["Code"] = TestAccounts.Code(email) });
+
+        Assert.StartsWith("/account/mfa", password.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/account/login", page.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, code.StatusCode);
+        Assert.Contains("確認コードが正しくありません", (await WebClient.ParseAsync(code)).QuerySelector(".errors")!.TextContent);
+    }
+
     [Theory]
     [ClassData(typeof(AllDatabases))]
     public async Task ALostPhone_IsResetOnlyWhenASecondAdministratorApproves_ThenTheOwnerEnrolsAgain(DatabaseKind kind)
