@@ -115,10 +115,26 @@ public static class RecordRules
 
     static readonly Dictionary<string, string> Labels = new()
     {
-        ["date"] = "日付", ["birthDate"] = "生年月日", ["enrolledOn"] = "登録日", ["durationMinutes"] = "時間（分）", ["time"] = "時刻",
-        ["to"] = "終了日", ["appliedOn"] = "申請日", ["amount"] = "金額", ["copies"] = "部数", ["headCount"] = "参加人数",
-        ["fiscalYear"] = "年度", ["programId"] = "事業", ["officeId"] = "事業所", ["start"] = "開始時刻", ["paidOn"] = "支払日",
-        ["name"] = "氏名", ["kana"] = "ふりがな", ["reason"] = "理由", ["title"] = "名称", ["category"] = "分類",
+        ["date"] = "日付",
+        ["birthDate"] = "生年月日",
+        ["enrolledOn"] = "登録日",
+        ["durationMinutes"] = "時間（分）",
+        ["time"] = "時刻",
+        ["to"] = "終了日",
+        ["appliedOn"] = "申請日",
+        ["amount"] = "金額",
+        ["copies"] = "部数",
+        ["headCount"] = "参加人数",
+        ["fiscalYear"] = "年度",
+        ["programId"] = "事業",
+        ["officeId"] = "事業所",
+        ["start"] = "開始時刻",
+        ["paidOn"] = "支払日",
+        ["name"] = "氏名",
+        ["kana"] = "ふりがな",
+        ["reason"] = "理由",
+        ["title"] = "名称",
+        ["category"] = "分類",
     };
 
     /// <summary>The field's label as the forms show it.</summary>

@@ -115,7 +115,9 @@ public static class HostileFiles
             Repeated("""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""", "<row/>", 32L * 1024 * 1024, "</sheetData></worksheet>"))));
         Add("renamed.xlsx", "Word の文書です", p => Zip(p, new Dictionary<string, object>
         {
-            ["[Content_Types].xml"] = ContentTypes, ["_rels/.rels"] = RootRels, ["word/document.xml"] = "<w:document/>",
+            ["[Content_Types].xml"] = ContentTypes,
+            ["_rels/.rels"] = RootRels,
+            ["word/document.xml"] = "<w:document/>",
         }));
         Add("malformed-xml.xlsx", "Excel ファイルとして読めません", p => Zip(p, Book("""<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>氏名""")));
         Add("missing-part.xlsx", "Excel ファイルとして読めません", p =>
