@@ -323,6 +323,12 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
     static ReportRow? ReadRow(TableFile file, TableRecord record, List<HeaderColumn> columns, List<FileError> errors)
     {
         var fields = record.Fields;
+        // A formula's text is what the last computer to open the file made of it, not what the bureau wrote.
+        if (record.Formulas is [var formula, ..])
+        {
+            errors.Add(file.Error(record.Line, formula, "数式のセルです。値として貼り付けてから取り込んでください。"));
+            return null;
+        }
         if (file.Format != TableFormat.Xlsx && fields.Count != columns.Count)
         {
             errors.Add(file.Error(record.Line, Math.Min(fields.Count, columns.Count),

@@ -98,6 +98,12 @@ public static class HostileFiles
         stream.Write(Encoding.UTF8.GetBytes(tail));
     };
 
+    /// <summary>A workbook whose first sheet has these rows (inline strings; a cell given as "=…" is a formula with a cached value).</summary>
+    public static void Workbook(string path, params string[][] rows) => Zip(path, Book(Sheet(string.Concat(rows.Select((cells, i) =>
+        $"<row r=\"{i + 1}\">" + string.Concat(cells.Select((c, j) => c.StartsWith('=')
+            ? $"<c r=\"{(char)('A' + j)}{i + 1}\" t=\"str\"><f>{System.Security.SecurityElement.Escape(c[1..])}</f><v>x</v></c>"
+            : $"<c r=\"{(char)('A' + j)}{i + 1}\" t=\"inlineStr\"><is><t>{c}</t></is></c>")) + "</row>")))));
+
     /// <summary>Each hostile file, by name, with the words its refusal must contain.</summary>
     public static IReadOnlyList<(string Name, string Refusal)> WriteAll(string folder)
     {

@@ -366,3 +366,25 @@ public class ReportImportYearTests
         Assert.Equal(0, await db.Reports.CountAsync());
     }
 }
+
+public class ReportImportFormulaTests
+{
+    [Fact]
+    public async Task Import_AFormulaCell_IsRefusedOnItsLineAndColumn()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        using var files = new TempFolder();
+        var path = files.File("r6.xlsx");
+        HostileFiles.Workbook(path,
+            ["令和6年度実績"],
+            ["事業名", "事業概要", "実績", "評価", "担当局"],
+            ["学習支援", "概要", "=CONCAT(\"利用者数:\",A9,\"人\")", "評価", "こども若者局"]);
+
+        var result = await CliRun.RunAsync(database, "report", "import", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("r6.xlsx 3行目 C列: 数式のセルです。値として貼り付けてから取り込んでください。", result.Error);
+        await using var db = database.NewDb();
+        Assert.Equal(0, await db.Reports.CountAsync());
+    }
+}
