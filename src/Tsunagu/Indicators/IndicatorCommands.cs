@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Tsunagu.Reports;
+
+namespace Tsunagu.Indicators;
+
+/// <summary>The `indicators` verbs: compute, list, breakdown.</summary>
+public static class IndicatorCommands
+{
+    public static Command Create(Cli cli)
+    {
+        var computeYear = Cli.FiscalYearOption(required: true);
+        var compute = new Command("compute", "その年度のすべての指標を記録から集計し、下書きの実績欄に書き込みます（確認中・公表済みの年度は比べるだけです）。")
+        {
+            computeYear,
+        };
+        compute.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var year = result.GetValue(computeYear);
+            var figures = await services.GetRequiredService<IndicatorComputer>().ComputeAsync(year, ct);
+            foreach (var f in figures)
+            {
+                await cli.Io.Out.WriteLineAsync($"{f.ProgramCode}\t{f.Definition.Label}\t{f.Explain()}\t{IndicatorDefinitions.Describe(f.Definition)}");
+            }
+            var applied = await services.GetRequiredService<ReportWorkflow>().ApplyComputedAsync(year, figures, Cli.Actor, ct);
+            foreach (var (code, note) in applied.Notes)
+            {
+                await cli.Io.Out.WriteLineAsync($"{code}\t{note}");
+            }
+            await cli.Io.Out.WriteLineAsync(applied.Refusal
+                ?? $"{FiscalYears.FiscalYear.Label(year)}の {figures.Count(f => f.Value is not null)} 件の数値を保存し、下書きの実績欄に反映しました。");
+            return 0;
+        }));
+        var listYear = Cli.FiscalYearOption(required: true);
+        var list = new Command("list", "その年度に使う指標の定義を一覧します。") { listYear };
+        list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            foreach (var d in await services.GetRequiredService<IndicatorDefinitions>().InForceAsync(result.GetValue(listYear), ct: ct))
+            {
+                await cli.Io.Out.WriteLineAsync($"{d.Program.Code}\t{d.Key}\t{IndicatorDefinitions.Describe(d)}");
+            }
+            return 0;
+        }));
+        var breakdownYear = Cli.FiscalYearOption(required: true);
+        var program = new Option<string>("--program") { Description = "事業コード（例: P006）", Required = true };
+        var by = new Option<string>("--by") { Description = "区・事業所・学校種・分類", Required = true };
+        var keys = new Option<string?>("--figures") { Description = "指標のキーをカンマ区切りで（省略時は分けられるものすべて）" };
+        var rowTotals = new Option<bool>("--row-totals") { Description = "行の合計も載せる（指標が互いに重ならないときだけ意味があります）" };
+        var unsuppressed = new Option<bool>("--unsuppressed") { Description = "秘匿せずに表示する（庁内の確認用。公表しないでください）" };
+        var breakdown = new Command("breakdown", "指標の内訳表を TSV で表示します。小さな値は秘匿し、合計から分からないよう二次秘匿します。")
+        {
+            breakdownYear, program, by, keys, rowTotals, unsuppressed,
+        };
+        breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        {
+            var year = result.GetValue(breakdownYear);
+            var dimension = BreakdownText.Parse(result.GetValue(by)!) ?? throw new ArgumentException("--by は 区・事業所・学校種・分類 のどれかです。");
+            var inForce = (await services.GetRequiredService<IndicatorDefinitions>().InForceAsync(year, ct: ct))
+                .Where(d => d.Program.Code == result.GetValue(program)).ToList();
+            var wanted = result.GetValue(keys)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var figures = wanted is null
+                ? inForce.Where(d => d.Measure is MeasureKind.Contacts or MeasureKind.EnrolledPersons or MeasureKind.Placements).ToList()
+                : [.. wanted.Select(k => inForce.FirstOrDefault(d => d.Key == k) ?? throw new ArgumentException($"指標「{k}」はこの事業の{FiscalYears.FiscalYear.Label(year)}の指標にありません。"))];
+            var table = await services.GetRequiredService<Breakdowns>().ComputeAsync(year, figures, dimension, result.GetValue(rowTotals), ct);
+            var show = result.GetValue(unsuppressed);
+            var t = table.Table;
+            await cli.Io.Out.WriteLineAsync(string.Join('\t', [dimension.Japanese(), .. table.Figures.Select(f => $"{f.Label}（{f.Unit}）"), .. t.HasRowTotals ? ["合計"] : Array.Empty<string>()]));
+            for (var r = 0; r < t.Rows; r++)
+            {
+                await cli.Io.Out.WriteLineAsync(string.Join('\t', [table.Rows[r], .. Enumerable.Range(0, t.Columns).Select(c => table.Show(r * t.Columns + c, show)),
+                    .. t.HasRowTotals ? [table.Show(t.RowTotalIndex(r), show)] : Array.Empty<string>()]));
+            }
+            await cli.Io.Out.WriteLineAsync(string.Join('\t', ["合計", .. Enumerable.Range(0, t.Columns).Select(c => table.Show(t.ColumnTotalIndex(c), show)),
+                .. t.HasRowTotals ? [table.Show(t.GrandTotalIndex, show)] : Array.Empty<string>()]));
+            await cli.Io.Out.WriteLineAsync(show ? "（秘匿していません。公表しないでください）" : table.Legend);
+            return 0;
+        }));
+        return new Command("indicators", "指標の定義と記録からの集計") { compute, list, breakdown };
+    }
+}
