@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Api;
 using Tsunagu.Data;
+using Tsunagu.Programs;
 using Tsunagu.Reports;
 
 namespace Tsunagu;
@@ -119,7 +120,11 @@ public static class WebApp
         // For a load balancer or monitoring on the city network: one word, no data.
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapRazorPages();
-        app.MapApi();
+        // /api/v1, each feature's endpoints beside it; the document lists them all.
+        app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization();
+        app.MapReportsApi();
+        app.MapProgramsApi();
+        app.MapRecordsApi();
         return app;
     }
 

@@ -3,22 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
-using Tsunagu.Indicators;
-using Tsunagu.Reports;
+using Tsunagu.Reports.Files;
 
-namespace Tsunagu.Api;
+namespace Tsunagu.Reports;
 
 public sealed record ReportSummary(int FiscalYear, string FiscalYearLabel, string? Title, ReportStatus Status, int Programs);
-
-public sealed record ProgramSummary(string Code, string Name);
-
-public sealed record ProgramFigure(
-    int FiscalYear, string Label, decimal Value, string? Unit, CountingBasis Basis, bool Approximate, IndicatorSource Source,
-    string Text, string? RecordedBy, DateTimeOffset RecordedAt);
-
-public sealed record ProgramEvaluation(int FiscalYear, ReportStatus Status, string Text);
-
-public sealed record ProgramDetail(string Code, string Name, string Overview, IReadOnlyList<ProgramFigure> Figures, IReadOnlyList<ProgramEvaluation> Evaluations);
 
 public sealed record FindingItem(string ProgramCode, string ProgramName, ReportColumnRole Column, string ColumnHeader, string Kind, string Message, string Quote);
 
@@ -31,17 +20,15 @@ public sealed record StatusUpdate(ReportStatus To, string? Reason);
 public sealed record ChangeResult(int? PublishedVersion);
 
 /// <summary>
-/// /api/v1: the same data and rules as the pages, under the same sign-in and roles. Write endpoints take JSON only,
-/// which a cross-site form cannot send, and the session cookie is SameSite=Strict: together, the CSRF defence.
+/// The annual reports under /api/v1: the same data and rules as the pages, under the same sign-in and roles. Write
+/// endpoints take JSON only, which a cross-site form cannot send, and the session cookie is SameSite=Strict: together,
+/// the CSRF defence.
 /// </summary>
-public static class ApiEndpoints
+public static class ReportsApi
 {
-    public static void MapApi(this WebApplication app)
+    public static void MapReportsApi(this WebApplication app)
     {
-        app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization();
-
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read).WithTags("reports");
-        app.MapRecordsApi();
 
         api.MapGet("/reports", async (TsunaguDb db, CancellationToken ct) =>
             (await db.Reports.AsNoTracking().OrderBy(r => r.FiscalYear)
@@ -80,29 +67,6 @@ public static class ApiEndpoints
                 return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
             }
         }).WithSummary("Data-quality findings of a report");
-
-        api.MapGet("/programs", async (TsunaguDb db, CancellationToken ct) =>
-            await db.Programs.AsNoTracking().OrderBy(p => p.Code).Select(p => new ProgramSummary(p.Code, p.Name)).ToListAsync(ct))
-            .WithSummary("Programs");
-
-        api.MapGet("/programs/{code}", async Task<Results<Ok<ProgramDetail>, ProblemHttpResult>> (string code, TsunaguDb db, CancellationToken ct) =>
-        {
-            var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, ct);
-            if (program is null)
-            {
-                return TypedResults.Problem($"事業 {code} はありません。", statusCode: StatusCodes.Status404NotFound);
-            }
-            var figures = await db.IndicatorValues.AsNoTracking().Where(v => v.ProgramId == program.Id)
-                .OrderBy(v => v.FiscalYear).ThenBy(v => v.Position)
-                .Select(v => new ProgramFigure(v.FiscalYear, v.Label, v.Value, v.Unit, v.Basis, v.Approximate, v.Source, v.SourceText, v.RecordedBy, v.RecordedAt))
-                .ToListAsync(ct);
-            var evaluations = await db.ReportRows.AsNoTracking().Where(r => r.ProgramId == program.Id)
-                .Join(db.Reports, r => r.ReportId, r => r.Id, (row, report) => new { report.FiscalYear, report.Status, row.Evaluation })
-                .OrderBy(e => e.FiscalYear)
-                .Select(e => new ProgramEvaluation(e.FiscalYear, e.Status, e.Evaluation))
-                .ToListAsync(ct);
-            return TypedResults.Ok(new ProgramDetail(program.Code, program.Name, program.Overview, figures, evaluations));
-        }).WithSummary("A program with its figures and evaluations across years");
 
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
 
