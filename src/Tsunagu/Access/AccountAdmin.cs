@@ -109,7 +109,7 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
         await using var transaction = await db.Database.BeginTransactionAsync();
         Check(await users.SetTwoFactorEnabledAsync(user, false));
         Check(await users.ResetAuthenticatorKeyAsync(user));
-        Check(await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes"));
+        Check(await users.RemoveAuthenticationTokenAsync(user, TsunaguUserStore.Provider, TsunaguUserStore.RecoveryCodesName));
         user.LastAuthenticatorStep = null;
         Check(await users.UpdateAsync(user));
         await db.Set<UserSession>().Where(s => s.UserId == user.Id).ExecuteDeleteAsync();

@@ -51,8 +51,9 @@ public sealed class SingleUseAuthenticatorTokenProvider : AuthenticatorTokenProv
 public sealed class TsunaguUserStore(TsunaguDb db, IDataProtectionProvider protection, IdentityErrorDescriber? describer = null)
     : UserStore<TsunaguUser, IdentityRole, TsunaguDb>(db, describer)
 {
-    const string Provider = "[AspNetUserStore]";
-    const string RecoveryCodesName = "RecoveryCodes";
+    /// <summary>Where Identity's store keeps an account's recovery codes (a user token of its own provider).</summary>
+    public const string Provider = "[AspNetUserStore]";
+    public const string RecoveryCodesName = "RecoveryCodes";
     const int Iterations = 10_000;
 
     readonly IDataProtector keys = protection.CreateProtector("Tsunagu.AuthenticatorKey");

@@ -104,12 +104,16 @@ public static class HostileFiles
             ? $"<c r=\"{(char)('A' + j)}{i + 1}\" t=\"str\"><f>{System.Security.SecurityElement.Escape(c[1..])}</f><v>x</v></c>"
             : $"<c r=\"{(char)('A' + j)}{i + 1}\" t=\"inlineStr\"><is><t>{c}</t></is></c>")) + "</row>")))));
 
-    /// <summary>Each hostile file, by name, with the words its refusal must contain.</summary>
-    public static IReadOnlyList<(string Name, string Refusal)> WriteAll(string folder)
+    /// <summary>Each hostile file (or only the one named), by name, with the words its refusal must contain.</summary>
+    public static IReadOnlyList<(string Name, string Refusal)> WriteAll(string folder, string? only = null)
     {
         var files = new List<(string, string)>();
         void Add(string name, string refusal, Action<string> write)
         {
+            if (only is not null && name != only)
+            {
+                return;
+            }
             write(Path.Combine(folder, name));
             files.Add((name, refusal));
         }

@@ -25,7 +25,8 @@ public class RecordImportTests
             await db.Contacts.CountAsync(), await db.ContactNotes.CountAsync(), await db.ContactPersons.CountAsync());
     }
 
-    static async Task<TestDatabase> ProgramsOnlyAsync(DatabaseKind kind, TempFolder files)
+    /// <summary>A database with the seed's eight programs and no one in them.</summary>
+    internal static async Task<TestDatabase> ProgramsOnlyAsync(DatabaseKind kind, TempFolder files)
     {
         var database = await TestDatabase.CreateAsync(kind);
         Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);

@@ -144,8 +144,7 @@ public class RecordRulesTests
     public async Task Import_RefusesWhatTheFormsRefuse_OnItsLineAndColumn_AndWritesNothing(DatabaseKind kind)
     {
         using var files = new TempFolder();
-        await using var database = await TestDatabase.CreateAsync(kind);
-        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);
+        await using var database = await RecordImportTests.ProgramsOnlyAsync(kind, files);
         var csv = string.Join("\r\n",
             "氏名,ふりがな,生年月日,登録日,記録日,種別,方法,時間（分）,本人・家族の話",
             "山田 一郎,やまだ いちろう,2010-04-01,2024-04-01,2024-06-01,相談,来所,30,よい行",
@@ -180,8 +179,7 @@ public class RecordRulesTests
     public async Task Import_TheSamePersonTwiceWithDifferentAttributes_IsRefused_NotSilentlyTheFirstRow(DatabaseKind kind)
     {
         using var files = new TempFolder();
-        await using var database = await TestDatabase.CreateAsync(kind);
-        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);
+        await using var database = await RecordImportTests.ProgramsOnlyAsync(kind, files);
         var csv = string.Join("\r\n",
             "氏名,ふりがな,生年月日,本人区分,世帯番号,記録日,種別",
             "山田 一郎,やまだ いちろう,2010-04-01,児童・生徒,H1,2024-06-01,相談",
@@ -234,8 +232,7 @@ public class HostileUploadTests
     public async Task EveryHostileFile_IsRefusedInALineNamingIt_AndWritesNothing(DatabaseKind kind)
     {
         using var files = new TempFolder();
-        await using var database = await TestDatabase.CreateAsync(kind);
-        Assert.Equal(0, (await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()))).ExitCode);
+        await using var database = await RecordImportTests.ProgramsOnlyAsync(kind, files);
         var corpus = HostileFiles.WriteAll(files.Path);
 
         var answers = new List<(string, int, bool)>();
@@ -260,21 +257,12 @@ public class HostileUploadTests
     public async Task AHostileUpload_IsTheFormWithItsRefusal_AndLeavesNoFileBehind()
     {
         using var files = new TempFolder();
-        var corpus = HostileFiles.WriteAll(files.Path);
+        HostileFiles.WriteAll(files.Path, only: "column-2-31.xlsx");
         var uploads = Path.Combine(files.Path, "uploads");
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite, new Dictionary<string, string> { ["Uploads:Folder"] = uploads });
         var manager = await world.SignInAsync("managerA");
-        var page = await manager.GetDocumentAsync("/people/import");
-        var form = page.QuerySelectorAll("form").OfType<AngleSharp.Html.Dom.IHtmlFormElement>().Single(f => f.Action.Contains("handler=preview"));
-        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        using var content = new MultipartFormDataContent
-        {
-            { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(files.Path, "column-2-31.xlsx"))), "file", "column-2-31.xlsx" },
-        };
 
-        var response = await manager.Http.PostAsync("/people/import?handler=preview", content);
+        var response = await UploadAsync(manager, world, Path.Combine(files.Path, "column-2-31.xlsx"));
         var answer = await Web.WebClient.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -346,7 +334,11 @@ public class HostileUploadTests
         Assert.Equal(0, await db.Contacts.CountAsync(c => c.ImportKey != null));
     }
 
-    static async Task<HttpResponseMessage> UploadAsync(Web.WebClient client, RecordsWorld world, string path)
+    static async Task<HttpResponseMessage> UploadAsync(Web.WebClient client, RecordsWorld world, string path) =>
+        await UploadAsync(client, world, Path.GetFileName(path), await File.ReadAllBytesAsync(path));
+
+    /// <summary>A manager's upload for a preview of P001's records, as the page's form sends it.</summary>
+    internal static async Task<HttpResponseMessage> UploadAsync(Web.WebClient client, RecordsWorld world, string name, byte[] bytes)
     {
         var page = await client.GetDocumentAsync("/people/import");
         var token = page.QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
@@ -354,7 +346,7 @@ public class HostileUploadTests
         {
             { new StringContent(token), "__RequestVerificationToken" },
             { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path) },
+            { new ByteArrayContent(bytes), "file", name },
         };
         return await client.Http.PostAsync("/people/import?handler=preview", content);
     }
@@ -367,15 +359,8 @@ public class UploadSizeTests
     {
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
         var manager = await world.SignInAsync("managerA");
-        var page = await manager.GetDocumentAsync("/people/import");
-        var token = page.QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        using var content = new MultipartFormDataContent
-        {
-            { new StringContent(token), "__RequestVerificationToken" },
-            { new ByteArrayContent(new byte[Tsunagu.Reports.Files.FileLimits.MaxUploadBytes + 1]), "file", "big.csv" },
-        };
 
-        var response = await manager.Http.PostAsync("/people/import?handler=preview", content);
+        var response = await HostileUploadTests.UploadAsync(manager, world, "big.csv", new byte[Tsunagu.Reports.Files.FileLimits.MaxUploadBytes + 1]);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("上限（50 MB）を超えています", (await Web.WebClient.ParseAsync(response)).QuerySelector("main")!.TextContent);
