@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Data;
 using Tsunagu.Demo;
-using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
 
 namespace Tsunagu.Bench;

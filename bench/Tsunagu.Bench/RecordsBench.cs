@@ -105,8 +105,8 @@ static class RecordsBench
             rows++;
             object?[] values =
             [
-                r.Name, r.Kana, r.BirthDate.ToString("yyyy-MM-dd"), (int)r.Role, r.WardCode, r.HouseholdKey, (int)r.Source, r.Date?.ToString("yyyy-MM-dd"),
-                r.Time?.ToString("HH:mm:ss"), (int)r.Kind, (int)r.Channel, r.Duration, r.PersonSaid, r.Assessment, r.StaffName,
+                r.Name, r.Kana, r.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (int)r.Role, r.WardCode, r.HouseholdKey, (int)r.Source, r.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                r.Time?.ToString("HH:mm:ss", CultureInfo.InvariantCulture), (int)r.Kind, (int)r.Channel, r.Duration, r.PersonSaid, r.Assessment, r.StaffName,
             ];
             for (var i = 0; i < 15; i++)
             {
@@ -143,7 +143,7 @@ static class RecordsBench
                 await Scoped().AsNoTracking().Where(p => p.HouseholdId == household && p.Id != id).ToListAsync();
             }
             await db.Enrollments.AsNoTracking().Where(e => e.PersonId == id && programIds.Contains(e.ProgramId)).ToListAsync();
-            await (await Tsunagu.Records.RecordScope.ContactsOfAsync(db, programIds, id)).AsNoTracking().Include(c => c.Notes)
+            await (await Tsunagu.Access.RecordScope.ContactsOfAsync(db, programIds, id)).AsNoTracking().Include(c => c.Notes)
                 .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
             page.Add(clock.Elapsed.TotalMilliseconds);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
@@ -33,7 +34,7 @@ static class SameRows
                 people[key] = person with { EnrolledOn = date < person.EnrolledOn ? date : person.EnrolledOn };
                 continue;
             }
-            var household = row.HouseholdKey ?? row.Name + "|" + row.BirthDate.ToString("O");
+            var household = row.HouseholdKey ?? row.Name + "|" + row.BirthDate.ToString("O", CultureInfo.InvariantCulture);
             if (!households.ContainsKey(household))
             {
                 households[household] = (households.Count + 1, row.WardCode);
@@ -59,7 +60,7 @@ static class SameRows
                     ("CreatedAt", NpgsqlDbType.TimestampTz)],
                 people.Values.Select(p => new object?[]
                 {
-                    p.Id, households[p.First.HouseholdKey ?? p.First.Name + "|" + p.First.BirthDate.ToString("O")].Id, p.First.Name, p.First.Kana,
+                    p.Id, households[p.First.HouseholdKey ?? p.First.Name + "|" + p.First.BirthDate.ToString("O", CultureInfo.InvariantCulture)].Id, p.First.Name, p.First.Kana,
                     Search.KanaKey(p.First.Kana), p.First.BirthDate, (int)p.First.Role, p.First.SchoolCode, now,
                 })),
             new("enrollments", [("PersonId", NpgsqlDbType.Integer), ("ProgramId", NpgsqlDbType.Integer), ("From", NpgsqlDbType.Date),
@@ -122,8 +123,8 @@ static class SameRows
         static object Sqlite(object? value) => value switch
         {
             null => DBNull.Value,
-            DateOnly d => d.ToString("yyyy-MM-dd"),
-            TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF"),
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
             _ => value,
         };
         await using var connection = new SqliteConnection(connectionString);

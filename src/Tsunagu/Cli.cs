@@ -6,7 +6,6 @@ using Tsunagu.Demo;
 using Tsunagu.Indicators;
 using Tsunagu.Records.Import;
 using Tsunagu.Reports;
-using Tsunagu.Reports.Files;
 
 namespace Tsunagu;
 
@@ -118,6 +117,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
     /// Runs a verb's body on the configured database (prepared unless <paramref name="prepare"/> is false); a refusal
     /// the user can act on is its message and exit code 1.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The verb's body reads last, as a block.")]
     public async Task<int> WithDatabaseAsync(bool prepare, CancellationToken ct, Func<IServiceProvider, TsunaguDb, Task<int>> body)
     {
         try
@@ -137,9 +137,9 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             }
             return await body(scope.ServiceProvider, db);
         }
-        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or PendingMigrationsException or AccountException or Records.RecordAccessException
-                                      or UnencodableException or FileErrorException or DefinitionException or ArgumentException or InvalidOperationException)
+        catch (RefusalException e)
         {
+            // What the operator can act on; anything else is a fault and keeps its stack trace.
             await io.Error.WriteLineAsync(e.Message);
             return 1;
         }

@@ -1,9 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
-using Tsunagu.Api;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
+using Tsunagu.People;
+using Tsunagu.Placements;
 using Tsunagu.Programs;
+using Tsunagu.Referrals;
 using Tsunagu.Reports;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu;
 
@@ -27,6 +32,9 @@ public static class TsunaguServices
 /// <summary>The web application behind <c>tsunagu serve</c>.</summary>
 public static class WebApp
 {
+    /// <summary>The pages that show persons: each has the person-read rate limit.</summary>
+    static readonly string[] RecordFolders = ["/People", "/Referrals", "/Sessions", "/Subsidies", "/Activities"];
+
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -43,8 +51,9 @@ public static class WebApp
         var transport = Transport.Settings(builder.Configuration);
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
-        builder.Services.AddHttpContextAccessor().AddScoped<Records.RecordScope>().AddScoped<Records.RecordsService>().AddScoped<Records.Subsidies>()
-            .AddScoped<Records.Activities>();
+        builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>().AddScoped<RecordScope>()
+            .AddScoped<PersonService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
+            .AddScoped<SubsidyService>().AddScoped<PlacementService>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddRazorPages(o =>
         {
@@ -61,7 +70,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AuthorizeFolder("/Places");
             o.Conventions.AuthorizeFolder("/Activities", Policies.Records);
-            foreach (var folder in new[] { "/People", "/Referrals", "/Sessions", "/Subsidies", "/Activities" })
+            foreach (var folder in RecordFolders)
             {
                 o.Conventions.LimitPersonReads(folder);
             }
@@ -85,7 +94,7 @@ public static class WebApp
         // Japanese stays Japanese in the HTML rather than &#x...; entities.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(
             o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails().AddExceptionHandler<RefusalHandler>();
         // Kinds, channels and provenances by name ("StudySession"), as the OpenAPI document lists them.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddValidation();
@@ -100,7 +109,8 @@ public static class WebApp
         var app = builder.Build();
         app.UseTsunaguTransport(transport);
         // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
-        // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500.
+        // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500. A refusal
+        // (not found, not yours, invalid, conflict) is answered by RefusalHandler, for every API endpoint alike.
         // A request the server refuses to read (a body over its limit is 413) keeps its status on either.
         static int StatusOf(Exception e) => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
         app.UseWhen(c => !c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = StatusOf }));
@@ -124,7 +134,10 @@ public static class WebApp
         app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization();
         app.MapReportsApi();
         app.MapProgramsApi();
-        app.MapRecordsApi();
+        app.MapPeopleApi();
+        app.MapContactsApi();
+        app.MapSessionsApi();
+        app.MapReferralsApi();
         return app;
     }
 
@@ -199,7 +212,7 @@ public static class SampleData
             {
                 await resource.CopyToAsync(file, ct);
             }
-            var result = await importer.ImportAsync(path, null, "system:sample", ct);
+            var result = await importer.ImportAsync(path, null, "system:sample", ct: ct);
             return result.Succeeded
                 ? result
                 : throw new InvalidOperationException($"The sample report did not import: {result.Errors[0]}");

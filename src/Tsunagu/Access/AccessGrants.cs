@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Audit;
 using Tsunagu.Data;
-using Tsunagu.Records;
 
 namespace Tsunagu.Access;
 
@@ -42,11 +41,11 @@ public class AccessGrant
 
 public sealed class AccessGrantConfiguration : IEntityTypeConfiguration<AccessGrant>
 {
-    public void Configure(EntityTypeBuilder<AccessGrant> e)
+    public void Configure(EntityTypeBuilder<AccessGrant> builder)
     {
-        e.ToTable("access_grants");
-        e.Property(g => g.Role).HasMaxLength(32);
-        e.HasIndex(g => new { g.Status, g.UserId });
+        builder.ToTable("access_grants");
+        builder.Property(g => g.Role).HasMaxLength(32);
+        builder.HasIndex(g => new { g.Status, g.UserId });
     }
 }
 

@@ -6,7 +6,7 @@ using Tsunagu.Data;
 
 namespace Tsunagu.Access;
 
-public sealed class AccountException(string message) : Exception(message);
+public sealed class AccountException(string message) : RefusalException(RefusalKind.Invalid, message);
 
 /// <summary>Accounts: created with a one-time password, given one role, audited.</summary>
 public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time, ILogger<AccountAdmin> log)

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Audit;
 using Tsunagu.Data;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 
 namespace Tsunagu.Access;
 
@@ -42,12 +42,12 @@ public static class ProgramAssignments
             .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => p.Body).Distinct().ToListAsync();
         if (bodies.Any(b => b != program.Body))
         {
-            throw new RecordAccessException(
+            throw new AccountException(
                 "教育委員会の事業と市長部局の事業の両方を一人に割り当てることはできません（記録は依頼を通してだけ渡ります）。");
         }
         if (officeId is { } office && !await db.Offices.AnyAsync(o => o.Id == office))
         {
-            throw new RecordAccessException("その事業所は一覧にありません。");
+            throw new AccountException("その事業所は一覧にありません。");
         }
     }
 
@@ -86,5 +86,26 @@ public static class ProgramAssignments
         db.ProgramAssignments.Remove(assignment);
         db.Audit(time, actor, AuditActions.AccountUnassign, programCode: program.Code, subject: userId);
         await db.SaveChangesAsync();
+    }
+}
+
+public sealed class ProgramAssignmentConfiguration : IEntityTypeConfiguration<ProgramAssignment>
+{
+    public void Configure(EntityTypeBuilder<ProgramAssignment> builder)
+    {
+        builder.ToTable("program_assignments");
+        builder.HasIndex(a => new { a.UserId, a.ProgramId }).IsUnique();
+    }
+}
+
+public sealed class AccessLogEntryConfiguration : IEntityTypeConfiguration<AccessLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AccessLogEntry> builder)
+    {
+        builder.ToTable("access_log");
+        builder.HasIndex(a => new { a.PersonId, a.At });
+        builder.HasIndex(a => new { a.UserId, a.At });
+        builder.HasIndex(a => a.Sequence).IsUnique();
+        builder.Property(a => a.Hash).HasMaxLength(64);
     }
 }

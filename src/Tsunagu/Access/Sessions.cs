@@ -30,13 +30,13 @@ public class UserSession
 
 public sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
 {
-    public void Configure(EntityTypeBuilder<UserSession> e)
+    public void Configure(EntityTypeBuilder<UserSession> builder)
     {
-        e.ToTable("user_sessions");
-        e.Property(s => s.Id).HasMaxLength(64);
-        e.Property(s => s.ClientAddress).HasMaxLength(64);
-        e.Property(s => s.UserAgent).HasMaxLength(256);
-        e.HasIndex(s => s.UserId);
+        builder.ToTable("user_sessions");
+        builder.Property(s => s.Id).HasMaxLength(64);
+        builder.Property(s => s.ClientAddress).HasMaxLength(64);
+        builder.Property(s => s.UserAgent).HasMaxLength(256);
+        builder.HasIndex(s => s.UserId);
     }
 }
 

@@ -206,8 +206,8 @@ public class AuditVerification
 
 public sealed class AuditVerificationConfiguration : IEntityTypeConfiguration<AuditVerification>
 {
-    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<AuditVerification> e) =>
-        e.ToTable("audit_verifications");
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<AuditVerification> builder) =>
+        builder.ToTable("audit_verifications");
 }
 
 public static class AuditVerificationText

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Tsunagu.Audit;
 
 /// <summary>
@@ -149,4 +152,16 @@ public static class AuditActions
         OfficeAdd => "事業所の追加",
         _ => action,
     };
+}
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("audit_entries");
+        builder.HasIndex(a => new { a.ProgramCode, a.FiscalYear });
+        builder.HasIndex(a => a.At);
+        builder.HasIndex(a => a.Sequence).IsUnique();
+        builder.Property(a => a.Hash).HasMaxLength(64);
+    }
 }

@@ -23,7 +23,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var provider = DatabaseProvider.Sqlite;
         if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
         {
-            throw new InvalidOperationException(
+            throw new RefusalException(RefusalKind.Invalid,
                 $"Database:Provider は Sqlite または Postgres を指定してください（指定値: {providerText}）。");
         }
         var connectionString = configuration.GetConnectionString("Tsunagu");
@@ -31,7 +31,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             if (provider == DatabaseProvider.Postgres)
             {
-                throw new InvalidOperationException(
+                throw new RefusalException(RefusalKind.Invalid,
                     "PostgreSQL を使うには ConnectionStrings:Tsunagu（環境変数 ConnectionStrings__Tsunagu）を設定してください。");
             }
             return new DatabaseSettings(provider, DefaultSqlite);
@@ -145,7 +145,7 @@ public static class DatabaseServices
     }
 }
 
-public sealed class PendingMigrationsException(IReadOnlyList<string> pending) : Exception(
+public sealed class PendingMigrationsException(IReadOnlyList<string> pending) : RefusalException(RefusalKind.Conflict,
     $"データベースに未適用のマイグレーションが {pending.Count} 件あります（{string.Join(", ", pending)}）。" +
     "先に `tsunagu db migrate` を実行してください。")
 {

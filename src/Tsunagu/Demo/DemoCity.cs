@@ -3,16 +3,19 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.People;
+using Tsunagu.Placements;
 using Tsunagu.Places;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 using Tsunagu.Records.Import;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Demo;
 
@@ -148,7 +151,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
     {
         if (scale is <= 0 or > 1000)
         {
-            throw new ArgumentException("--scale は 0 より大きく 1000 以下で指定してください。");
+            throw new RefusalException(RefusalKind.Invalid, "--scale は 0 より大きく 1000 以下で指定してください。");
         }
         random = new Random(HashCode(seed, fiscalYear));
         DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);
@@ -157,7 +160,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         if (await db.Contacts.AnyAsync(c => ids.Contains(c.ProgramId) && c.Date >= start && c.Date <= end, ct)
             || await db.Enrollments.AnyAsync(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end, ct))
         {
-            throw new InvalidOperationException($"{FiscalYear.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
+            throw new RefusalException(RefusalKind.Conflict, $"{FiscalYear.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
         }
         await EnsureOfficesAsync(ct);
         var schools = await EnsureSchoolsAsync(ct);

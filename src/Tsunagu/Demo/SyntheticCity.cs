@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Tsunagu.Contacts;
 using Tsunagu.People;
 using Tsunagu.Places;
-using Tsunagu.Records;
 using Tsunagu.Records.Import;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Demo;
 
@@ -91,9 +94,9 @@ public sealed class SyntheticCity(int seed)
         var minute = random.Next(9 * 4, 20 * 4) * 15;
         string?[] fields =
         [
-            m.Name, m.Kana, m.Birth.ToString("yyyy-MM-dd"), m.Role.Japanese(), null, ward, $"H{household}", enrolled.ToString("yyyy-MM-dd"),
+            m.Name, m.Kana, m.Birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Role.Japanese(), null, ward, $"H{household}", enrolled.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             source.Japanese(),
-            date?.ToString("yyyy-MM-dd"), date is null ? null : $"{minute / 60:D2}:{minute % 60:D2}", date is null ? null : kind.Japanese(), null,
+            date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), date is null ? null : $"{minute / 60:D2}:{minute % 60:D2}", date is null ? null : kind.Japanese(), null,
             date is null ? null : ((ContactChannel)random.Next(0, 6)).Japanese(), date is null ? null : (15 * random.Next(1, 7)).ToString(CultureInfo.InvariantCulture),
             date is null ? null : Said[random.Next(Said.Length)], null, null, date is null ? null : Assessed[random.Next(Assessed.Length)],
             date is null ? null : $"相談員{random.Next(1, 40):D2}",

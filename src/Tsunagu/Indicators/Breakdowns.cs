@@ -1,10 +1,14 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.FiscalYears;
 using Tsunagu.Japanese;
+using Tsunagu.People;
 using Tsunagu.Places;
-using Tsunagu.Records;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Indicators;
 
@@ -43,7 +47,7 @@ public sealed record SuppressionSettings(int Threshold, int SensitiveThreshold, 
 public sealed record Breakdown(
     BreakdownDimension Dimension, IReadOnlyList<string> Rows, IReadOnlyList<IndicatorDefinition> Figures, CountTable Table, bool[] Hidden, int Threshold)
 {
-    public string Show(int index, bool unsuppressed) => Hidden[index] && !unsuppressed ? Suppression.Mark : Table.Value(index).ToString("#,0");
+    public string Show(int index, bool unsuppressed) => Hidden[index] && !unsuppressed ? Suppression.Mark : Table.Value(index).ToString("#,0", CultureInfo.InvariantCulture);
 
     public string Legend => $"{Suppression.Mark}: 1〜{Threshold}の値、及びその値が合計などから分からないよう秘匿した値";
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Tsunagu.Indicators;
 
 /// <summary>
@@ -13,12 +16,12 @@ public class ContactFact
     public long Id { get; set; }
     public int ProgramId { get; set; }
     public int FiscalYear { get; set; }
-    public Records.ContactKind Kind { get; set; }
+    public Contacts.ContactKind Kind { get; set; }
 
     /// <summary>The category, or "" for none (so that a cell is equal to itself in an index).</summary>
     public string Category { get; set; } = "";
 
-    public Records.ContactChannel Channel { get; set; }
+    public Contacts.ContactChannel Channel { get; set; }
 
     /// <summary>The office, or 0 for none.</summary>
     public int OfficeId { get; set; }
@@ -47,4 +50,26 @@ public class PersonYearFact
     public int FiscalYear { get; set; }
     public int PersonId { get; set; }
     public int Contacts { get; set; }
+}
+
+public sealed class ContactFactConfiguration : IEntityTypeConfiguration<ContactFact>
+{
+    public void Configure(EntityTypeBuilder<ContactFact> builder)
+    {
+        // Derived from contacts by the database's own triggers (see ContactFact); no foreign keys, so that they
+        // add nothing to a contact's write but the count.
+        builder.ToTable("contact_facts");
+        builder.HasIndex(f => new { f.FiscalYear, f.ProgramId });
+    }
+}
+
+public sealed class PersonYearFactConfiguration : IEntityTypeConfiguration<PersonYearFact>
+{
+    public void Configure(EntityTypeBuilder<PersonYearFact> builder)
+    {
+        builder.ToTable("person_year_facts");
+        builder.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.PersonId }).IsUnique();
+        // Counting a program's persons served in a year (Contacts > 0) from the index alone.
+        builder.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.Contacts });
+    }
 }

@@ -53,13 +53,13 @@ public static class IndicatorCommands
         breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
             var year = result.GetValue(breakdownYear);
-            var dimension = BreakdownText.Parse(result.GetValue(by)!) ?? throw new ArgumentException("--by は 区・事業所・学校種・分類 のどれかです。");
+            var dimension = BreakdownText.Parse(result.GetValue(by)!) ?? throw new RefusalException(RefusalKind.Invalid, "--by は 区・事業所・学校種・分類 のどれかです。");
             var inForce = (await services.GetRequiredService<IndicatorDefinitions>().InForceAsync(year, ct: ct))
                 .Where(d => d.Program.Code == result.GetValue(program)).ToList();
             var wanted = result.GetValue(keys)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var figures = wanted is null
                 ? inForce.Where(d => d.Measure is MeasureKind.Contacts or MeasureKind.EnrolledPersons or MeasureKind.Placements).ToList()
-                : [.. wanted.Select(k => inForce.FirstOrDefault(d => d.Key == k) ?? throw new ArgumentException($"指標「{k}」はこの事業の{FiscalYears.FiscalYear.Label(year)}の指標にありません。"))];
+                : [.. wanted.Select(k => inForce.FirstOrDefault(d => d.Key == k) ?? throw new RefusalException(RefusalKind.Invalid, $"指標「{k}」はこの事業の{FiscalYears.FiscalYear.Label(year)}の指標にありません。"))];
             var table = await services.GetRequiredService<Breakdowns>().ComputeAsync(year, figures, dimension, result.GetValue(rowTotals), ct);
             var show = result.GetValue(unsuppressed);
             var t = table.Table;

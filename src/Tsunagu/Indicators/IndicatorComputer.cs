@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.FiscalYears;
 using Tsunagu.People;
-using Tsunagu.Records;
 
 namespace Tsunagu.Indicators;
 
@@ -233,8 +233,8 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
                     c.Channel,
                     OfficeId = c.OfficeId ?? 0,
                     c.Date.DayOfWeek,
-                    Evening = c.Time != null && c.Time >= ContactCell.OfficeCloses,
-                    Early = c.Time != null && c.Time < ContactCell.OfficeOpens,
+                    Evening = c.Time != null && c.Time >= OfficeHours.Closes,
+                    Early = c.Time != null && c.Time < OfficeHours.Opens,
                     c.WithGuardian,
                 })
                 .GroupBy(c => c)

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Programs;
 
 namespace Tsunagu.Indicators;
@@ -111,4 +113,16 @@ public static class MeasureText
     public static MeasureKind? Parse(string text) =>
         Enum.GetValues<MeasureKind>().Cast<MeasureKind?>().FirstOrDefault(k =>
             string.Equals(k!.Value.ToString(), text, StringComparison.OrdinalIgnoreCase) || k.Value.Japanese() == text);
+}
+
+public sealed class IndicatorDefinitionConfiguration : IEntityTypeConfiguration<IndicatorDefinition>
+{
+    public void Configure(EntityTypeBuilder<IndicatorDefinition> builder)
+    {
+        builder.ToTable("indicator_definitions");
+        builder.Property(d => d.Key).HasMaxLength(64);
+        builder.Property(d => d.Basis).HasConversion<string>().HasMaxLength(24);
+        builder.Property(d => d.Measure).HasConversion<string>().HasMaxLength(24);
+        builder.HasIndex(d => new { d.ProgramId, d.Key, d.Version }).IsUnique();
+    }
 }

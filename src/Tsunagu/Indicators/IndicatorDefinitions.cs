@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.Records;
 using Tsunagu.Reports;
 
 namespace Tsunagu.Indicators;

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Programs;
 
 namespace Tsunagu.Indicators;
@@ -62,4 +64,19 @@ public class IndicatorValue
         SourceText = figure.Text,
         RecordedAt = at,
     };
+}
+
+public sealed class IndicatorValueConfiguration : IEntityTypeConfiguration<IndicatorValue>
+{
+    public void Configure(EntityTypeBuilder<IndicatorValue> builder)
+    {
+        builder.ToTable("indicator_values");
+        builder.Property(v => v.Value).HasPrecision(18, 4);
+        builder.Property(v => v.Basis).HasConversion<string>().HasMaxLength(24);
+        builder.Property(v => v.Source).HasConversion<string>().HasMaxLength(16);
+        builder.Property(v => v.Denominator).HasPrecision(18, 4);
+        builder.HasIndex(v => new { v.FiscalYear, v.ProgramId, v.Position });
+        // A definition version that counted a figure is kept as long as the figure.
+        builder.HasOne(v => v.Definition).WithMany().HasForeignKey(v => v.DefinitionId).OnDelete(DeleteBehavior.Restrict);
+    }
 }

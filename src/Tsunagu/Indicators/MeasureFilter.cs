@@ -1,16 +1,11 @@
 using System.Text;
+using Tsunagu.Contacts;
 using Tsunagu.People;
-using Tsunagu.Records;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Indicators;
-
-/// <summary>Hours a contact may be counted by: the evening and Saturday hours some programs keep open.</summary>
-public enum TimeBand
-{
-    WeekdayEvening = 0, // 夜間 (weekdays from 17:15)
-    Saturday = 1,       // 土曜
-    OutsideHours = 2,   // 時間外 (outside 8:30–17:15 on weekdays, and weekends)
-}
 
 /// <summary>
 /// What a figure counts, written the way planning staff say it: 「種別=家庭訪問,同行支援; 分類=女性相談; 関係者=保護者」.
@@ -156,16 +151,7 @@ public sealed class MeasureFilter
         if (Channels is not null) { contacts = contacts.Where(c => Channels.Contains(c.Channel)); }
         if (WithGuardian) { contacts = contacts.Where(c => c.WithGuardian); }
         if (OfficeIds is not null) { contacts = contacts.Where(c => c.OfficeId != null && OfficeIds.Contains(c.OfficeId.Value)); }
-        if (TimeBands is not null)
-        {
-            bool evening = TimeBands.Contains(TimeBand.WeekdayEvening), saturday = TimeBands.Contains(TimeBand.Saturday),
-                outside = TimeBands.Contains(TimeBand.OutsideHours);
-            contacts = contacts.Where(c =>
-                (evening && c.Date.DayOfWeek != DayOfWeek.Saturday && c.Date.DayOfWeek != DayOfWeek.Sunday && c.Time >= ContactCell.OfficeCloses)
-                || (saturday && c.Date.DayOfWeek == DayOfWeek.Saturday)
-                || (outside && (c.Date.DayOfWeek == DayOfWeek.Saturday || c.Date.DayOfWeek == DayOfWeek.Sunday
-                                || c.Time < ContactCell.OfficeOpens || c.Time >= ContactCell.OfficeCloses)));
-        }
+        if (TimeBands is not null) { contacts = contacts.Where(OfficeHours.InAny(TimeBands)); }
         return contacts;
     }
 
@@ -200,25 +186,9 @@ public sealed record ContactCell(
     int ProgramId, ContactKind Kind, string Category, ContactChannel Channel, int OfficeId, DayOfWeek Day, bool Evening, bool Early,
     bool WithGuardian, int Count)
 {
-    public static readonly TimeOnly OfficeOpens = new(8, 30), OfficeCloses = new(17, 15);
-
-    public bool IsIn(TimeBand band) => band switch
-    {
-        TimeBand.WeekdayEvening => Day is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && Evening,
-        TimeBand.Saturday => Day == DayOfWeek.Saturday,
-        _ => Day is DayOfWeek.Saturday or DayOfWeek.Sunday || Evening || Early,
-    };
+    public bool IsIn(TimeBand band) => OfficeHours.IsIn(band, Day, Evening, Early);
 }
 
-public static class TimeBandText
-{
-    public static string Japanese(this TimeBand band) => band switch
-    {
-        TimeBand.WeekdayEvening => "夜間",
-        TimeBand.Saturday => "土曜",
-        _ => "時間外",
-    };
-}
 
 /// <summary>A definition that cannot be saved; the message says what is wrong, for the planner who wrote it.</summary>
-public sealed class DefinitionException(string message) : Exception(message);
+public sealed class DefinitionException(string message) : RefusalException(RefusalKind.Invalid, message);

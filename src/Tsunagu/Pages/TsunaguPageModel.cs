@@ -60,22 +60,17 @@ public abstract class TsunaguPageModel : PageModel
         {
             next = UnreadableFields() ? "" : await write();
         }
-        catch (Exception e) when (e is RecordAccessException or RecordInputException or RecordConflictException)
+        catch (RefusalException e)
         {
             // Whatever the refused write had changed stays unsaved: the page's reload writes the access log.
             HttpContext.RequestServices.GetRequiredService<Data.TsunaguDb>().ChangeTracker.Clear();
             Errors.Add(e.Message);
-            if (e is RecordInputException input)
+            if (e.Field is { } field)
             {
-                FieldErrors[input.Field] = e.Message;
+                FieldErrors[field] = e.Message;
             }
             // A field refused is a 400, a state that no longer allows it a 409; a refusal of scope keeps the page's answer.
-            Response.StatusCode = e switch
-            {
-                RecordInputException => StatusCodes.Status400BadRequest,
-                RecordConflictException => StatusCodes.Status409Conflict,
-                _ => Response.StatusCode,
-            };
+            Response.StatusCode = e.Kind is RefusalKind.Invalid or RefusalKind.Conflict ? RefusalHandler.StatusOf(e.Kind) : Response.StatusCode;
         }
         if (Errors.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.Text;
-using Tsunagu.FiscalYears;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Tsunagu.People;
 
@@ -104,4 +105,49 @@ public static class SchoolGrade
         <= 12 and var g => $"高{g - 9}",
         _ => "高校卒業後",
     };
+}
+
+public sealed class HouseholdConfiguration : IEntityTypeConfiguration<Household>
+{
+    public void Configure(EntityTypeBuilder<Household> builder)
+    {
+        builder.ToTable("households");
+    }
+}
+
+public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> builder)
+    {
+        builder.ToTable("persons");
+        // Reading then birth date: the prefix search and its order, and the import's look-up of a doubtful match
+        // (same reading and birth date), which on the reading alone walked every same-named person.
+        builder.HasIndex(p => new { p.KanaKey, p.BirthDate });
+        builder.HasIndex(p => new { p.Name, p.BirthDate });
+        builder.HasIndex(p => p.BirthDate);
+    }
+}
+
+/// <summary>The words staff read for persons and households.</summary>
+public static class PeopleText
+{
+    public static string Japanese(this PersonRole role) => role switch
+    {
+        PersonRole.Child => "児童・生徒",
+        PersonRole.Guardian => "保護者",
+        PersonRole.YoungAdult => "若者",
+        _ => role.ToString(),
+    };
+
+    public static string Japanese(this HouseholdCircumstances circumstances)
+    {
+        var words = new List<string>();
+        if (circumstances.HasFlag(HouseholdCircumstances.SingleMother)) { words.Add("ひとり親（母子）"); }
+        if (circumstances.HasFlag(HouseholdCircumstances.SingleFather)) { words.Add("ひとり親（父子）"); }
+        if (circumstances.HasFlag(HouseholdCircumstances.PublicAssistance)) { words.Add("生活保護"); }
+        if (circumstances.HasFlag(HouseholdCircumstances.Hardship)) { words.Add("生活困窮"); }
+        if (circumstances.HasFlag(HouseholdCircumstances.ChildRearingAllowance)) { words.Add("児童扶養手当"); }
+        if (circumstances.HasFlag(HouseholdCircumstances.CareLeaver)) { words.Add("社会的養護経験"); }
+        return string.Join("・", words);
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Tsunagu.Places;
 
 /// <summary>
@@ -100,4 +103,22 @@ public static class PlaceText
         OfficeKind.Centre => "センター",
         _ => "その他",
     };
+}
+
+public sealed class OfficeConfiguration : IEntityTypeConfiguration<Office>
+{
+    public void Configure(EntityTypeBuilder<Office> builder)
+    {
+        builder.ToTable("offices");
+    }
+}
+
+public sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
+{
+    public void Configure(EntityTypeBuilder<School> builder)
+    {
+        builder.ToTable("schools");
+        builder.Property(s => s.Code).HasMaxLength(13);
+        builder.HasIndex(s => s.Code).IsUnique();
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Tsunagu.Programs;
 
 /// <summary>A program (事業) the city runs. The code never changes once given; the name is matched by its key.</summary>
@@ -52,4 +55,34 @@ public class ProgramBureau
     public int BureauId { get; set; }
     public Bureau Bureau { get; set; } = null!;
     public string? Scope { get; set; }
+}
+
+public sealed class SupportProgramConfiguration : IEntityTypeConfiguration<SupportProgram>
+{
+    public void Configure(EntityTypeBuilder<SupportProgram> builder)
+    {
+        builder.ToTable("programs");
+        builder.Property(p => p.Body).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.Code).HasMaxLength(16);
+        builder.HasIndex(p => p.Code).IsUnique();
+        builder.HasIndex(p => p.NameKey).IsUnique();
+    }
+}
+
+public sealed class BureauConfiguration : IEntityTypeConfiguration<Bureau>
+{
+    public void Configure(EntityTypeBuilder<Bureau> builder)
+    {
+        builder.ToTable("bureaus");
+        builder.HasIndex(x => x.Name).IsUnique();
+    }
+}
+
+public sealed class ProgramBureauConfiguration : IEntityTypeConfiguration<ProgramBureau>
+{
+    public void Configure(EntityTypeBuilder<ProgramBureau> builder)
+    {
+        builder.ToTable("program_bureaus");
+        builder.HasIndex(x => new { x.ProgramId, x.FiscalYear, x.Position }).IsUnique();
+    }
 }

@@ -4,13 +4,16 @@ namespace Tsunagu.Records;
 /// A field of a record refused: which field (as the API names it, and the form's field id) and what is wrong, in
 /// Japanese. A 400 with the field in the API; the form again with the message beside the field on a page.
 /// </summary>
-public sealed class RecordInputException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}
+public sealed class RecordInputException(string field, string message) : RefusalException(RefusalKind.Invalid, message, field);
 
 /// <summary>A write that the record's state no longer allows (already decided, already ended): 409 in the API.</summary>
-public sealed class RecordConflictException(string message) : Exception(message);
+public sealed class RecordConflictException(string message) : RefusalException(RefusalKind.Conflict, message);
+
+/// <summary>A record that is not there or not in the user's scope; the two are not told apart. 404 in the API.</summary>
+public sealed class RecordNotFoundException(string message) : RefusalException(RefusalKind.NotFound, message);
+
+/// <summary>A record the user may see but not change this way (not their program, not their role): 403 in the API.</summary>
+public sealed class RecordAccessException(string message) : RefusalException(RefusalKind.Forbidden, message);
 
 /// <summary>
 /// What a record's fields may hold: the one home of these rules, used by the pages, the API and the records import

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Programs;
 
 namespace Tsunagu.Reports;
@@ -158,7 +160,10 @@ public class ReportPublication
 }
 
 /// <summary>A rule of the report cycle was broken; the message is for the person who tried.</summary>
-public sealed class ReportRuleException(string message) : Exception(message);
+public sealed class ReportRuleException(string message) : RefusalException(RefusalKind.Conflict, message)
+{
+    public override string Title => "報告の規則に合わない変更です";
+}
 
 public static class ReportText
 {
@@ -193,4 +198,59 @@ public static class ReportText
         ReportColumnRole.Bureau => "担当局",
         _ => role.ToString(),
     };
+}
+
+public sealed class AnnualReportConfiguration : IEntityTypeConfiguration<AnnualReport>
+{
+    public void Configure(EntityTypeBuilder<AnnualReport> builder)
+    {
+        builder.ToTable("reports");
+        builder.HasIndex(r => r.FiscalYear).IsUnique();
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasMany(r => r.Columns).WithOne().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.Rows).WithOne().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.StatusChanges).WithOne().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
+        // Published versions are the record of what the council received: never deleted with the report.
+        builder.HasMany(r => r.Publications).WithOne().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class ReportColumnConfiguration : IEntityTypeConfiguration<ReportColumn>
+{
+    public void Configure(EntityTypeBuilder<ReportColumn> builder)
+    {
+        builder.ToTable("report_columns");
+        builder.Property(c => c.Role).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(c => new { c.ReportId, c.Position }).IsUnique();
+        builder.HasIndex(c => new { c.ReportId, c.Role }).IsUnique();
+    }
+}
+
+public sealed class ReportRowConfiguration : IEntityTypeConfiguration<ReportRow>
+{
+    public void Configure(EntityTypeBuilder<ReportRow> builder)
+    {
+        builder.ToTable("report_rows");
+        builder.HasIndex(r => new { r.ReportId, r.Position }).IsUnique();
+        builder.HasIndex(r => new { r.ReportId, r.ProgramId }).IsUnique();
+    }
+}
+
+public sealed class ReportStatusChangeConfiguration : IEntityTypeConfiguration<ReportStatusChange>
+{
+    public void Configure(EntityTypeBuilder<ReportStatusChange> builder)
+    {
+        builder.ToTable("report_status_changes");
+        builder.Property(c => c.From).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.To).HasConversion<string>().HasMaxLength(16);
+    }
+}
+
+public sealed class ReportPublicationConfiguration : IEntityTypeConfiguration<ReportPublication>
+{
+    public void Configure(EntityTypeBuilder<ReportPublication> builder)
+    {
+        builder.ToTable("report_publications");
+        builder.HasIndex(p => new { p.ReportId, p.Version }).IsUnique();
+    }
 }

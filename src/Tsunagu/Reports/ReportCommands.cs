@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
 
@@ -24,7 +23,7 @@ public static class ReportCommands
             var fiscalYear = result.GetValue(importYear);
             var dryRun = result.GetValue(reportDryRun);
             var outcome = await services.GetRequiredService<ReportImporter>()
-                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Cli.Actor, ct, dryRun, result.GetValue(newPrograms));
+                .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Cli.Actor, dryRun, result.GetValue(newPrograms), ct);
             if (!outcome.Succeeded)
             {
                 foreach (var error in outcome.Errors)

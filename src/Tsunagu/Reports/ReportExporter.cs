@@ -18,7 +18,7 @@ public sealed record UnencodableCharacter(string Character, string Where)
     public override string ToString() => $"{TextEncodings.Describe(Character)} {Where}";
 }
 
-public sealed class UnencodableException(IReadOnlyList<UnencodableCharacter> characters) : Exception(
+public sealed class UnencodableException(IReadOnlyList<UnencodableCharacter> characters) : RefusalException(RefusalKind.Invalid,
     "Shift_JIS（CP932）で表せない文字があるため書き出しませんでした:" + Environment.NewLine +
     string.Join(Environment.NewLine, characters.Select(c => "  " + c)))
 {
@@ -32,7 +32,7 @@ public static class ReportExporter
     {
         if (encoding == TextEncoding.Cp932 && format is not (ExportFormat.Csv or ExportFormat.Tsv))
         {
-            throw new ArgumentException("Shift_JIS（cp932）で書き出せるのは csv と tsv だけです。");
+            throw new RefusalException(RefusalKind.Invalid, "Shift_JIS（cp932）で書き出せるのは csv と tsv だけです。");
         }
         switch (format)
         {

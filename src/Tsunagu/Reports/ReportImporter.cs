@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
 using Tsunagu.Data;
@@ -38,8 +37,8 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
     /// Create the programs the table names that are not known yet. Without it (and once any program is known) each is
     /// listed with the known program it most resembles, and nothing is written: a typo must not become a program.
     /// </param>
-    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, string actor, CancellationToken ct = default, bool dryRun = false,
-        bool newPrograms = false)
+    public async Task<ImportResult> ImportAsync(string path, int? fiscalYear, string actor, bool dryRun = false, bool newPrograms = false,
+        CancellationToken ct = default)
     {
         TableFile file;
         try

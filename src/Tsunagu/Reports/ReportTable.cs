@@ -50,7 +50,7 @@ public sealed class ReportTable(ReportHead head, Func<IAsyncEnumerable<ReportPro
     };
 }
 
-public sealed class ReportNotFoundException(int fiscalYear, int? version = null) : Exception(version is null
+public sealed class ReportNotFoundException(int fiscalYear, int? version = null) : RefusalException(RefusalKind.NotFound, version is null
     ? $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}の報告はまだありません。`tsunagu report import` で取り込んでください。"
     : $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}の公表版 第{version}版はありません。");
 

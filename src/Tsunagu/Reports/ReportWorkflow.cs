@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
 using Tsunagu.Data;

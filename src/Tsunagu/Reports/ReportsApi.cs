@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
-using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
 
@@ -37,35 +36,22 @@ public static class ReportsApi
             .Select(r => new ReportSummary(r.FiscalYear, FiscalYears.FiscalYear.Label(r.FiscalYear), r.Title, r.Status, r.Programs)))
             .WithSummary("Reports by fiscal year");
 
-        api.MapGet("/reports/{year:int}", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (int year, int? version, ReportReader reader, CancellationToken ct) =>
+        // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).
+        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, CancellationToken ct) =>
         {
-            try
-            {
-                var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
-                var buffer = new MemoryStream();
-                await ReportExporter.WriteAsync(table, ExportFormat.Json, TextEncoding.Utf8, buffer, ct);
-                buffer.Position = 0;
-                return TypedResults.Stream(buffer, "application/json; charset=utf-8");
-            }
-            catch (ReportNotFoundException e)
-            {
-                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-            }
+            var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
+            var buffer = new MemoryStream();
+            await ReportExporter.WriteAsync(table, ExportFormat.Json, TextEncoding.Utf8, buffer, ct);
+            buffer.Position = 0;
+            return TypedResults.Stream(buffer, "application/json; charset=utf-8");
         }).WithSummary("A report as JSON: cells verbatim, bureaus, every figure with unit, basis and source; ?version=N for a published version")
           .Produces<ReportDocument>(contentType: "application/json");
 
-        api.MapGet("/reports/{year:int}/findings", async Task<Results<Ok<List<FindingItem>>, ProblemHttpResult>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
+        api.MapGet("/reports/{year:int}/findings", async Task<Ok<List<FindingItem>>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
         {
-            try
-            {
-                var findings = await ReportChecks.RunAsync(db, year, maxChange ?? ReportChecks.DefaultMaxChange, ct);
-                return TypedResults.Ok(findings.Select(f => new FindingItem(
-                    f.ProgramCode, f.ProgramName, f.Column, f.ColumnHeader, Finding.KindCode(f.Kind), f.Message, f.Quote)).ToList());
-            }
-            catch (ReportNotFoundException e)
-            {
-                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-            }
+            var findings = await ReportChecks.RunAsync(db, year, maxChange ?? ReportChecks.DefaultMaxChange, ct);
+            return TypedResults.Ok(findings.Select(f => new FindingItem(
+                f.ProgramCode, f.ProgramName, f.Column, f.ColumnHeader, Finding.KindCode(f.Kind), f.Message, f.Quote)).ToList());
         }).WithSummary("Data-quality findings of a report");
 
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
@@ -89,19 +75,6 @@ public static class ReportsApi
 
     static string Actor(HttpContext http) => http.User.Identity!.Name!;
 
-    static async Task<Results<Ok<ChangeResult>, ProblemHttpResult>> ChangeAsync(Func<Task<int?>> change)
-    {
-        try
-        {
-            return TypedResults.Ok(new ChangeResult(await change()));
-        }
-        catch (ReportNotFoundException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (ReportRuleException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "報告の規則に合わない変更です");
-        }
-    }
+    /// <summary>A change's answer: the new published version, if one was made. A broken rule of the cycle is a 409 (RefusalHandler).</summary>
+    static async Task<Ok<ChangeResult>> ChangeAsync(Func<Task<int?>> change) => TypedResults.Ok(new ChangeResult(await change()));
 }

@@ -122,7 +122,7 @@ public class SecondFactorTests
         var audit = await db.AuditEntries.Where(a => a.Subject == email && (a.Action == "mfa.reset" || a.Action.StartsWith("grant."))).OrderBy(a => a.Id)
             .Select(a => new { a.Action, a.Actor }).ToListAsync();
         Assert.Equal([("grant.request", world.Users["admin"]), ("mfa.reset", "second"), ("grant.approve", "second")],
-            audit.Select(a => (a.Action, a.Actor.StartsWith("admin-") && a.Actor != world.Users["admin"] ? "second" : a.Actor)));
+            audit.Select(a => (a.Action, a.Actor.StartsWith("admin-", StringComparison.Ordinal) && a.Actor != world.Users["admin"] ? "second" : a.Actor)));
     }
 
     [Fact]

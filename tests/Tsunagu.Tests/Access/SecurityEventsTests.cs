@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tsunagu.Access;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Records;
-using Tsunagu.Tests.Web;
 
 namespace Tsunagu.Tests.Access;
 

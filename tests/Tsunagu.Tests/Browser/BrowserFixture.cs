@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tsunagu.Access;
+using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Browser;
@@ -89,7 +90,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 Role = role,
                 Household = household,
             };
-            db.Enrollments.Add(new Tsunagu.Records.Enrollment { Person = person, ProgramId = program.Id, From = new DateOnly(2024, 4, 1) });
+            db.Enrollments.Add(new Enrollment { Person = person, ProgramId = program.Id, From = new DateOnly(2024, 4, 1) });
         }
         await db.SaveChangesAsync();
     }

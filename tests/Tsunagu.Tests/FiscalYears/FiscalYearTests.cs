@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tsunagu.FiscalYears;
 using Tsunagu.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public class FiscalYearTests
     [InlineData("2025-03-31", "令和", 7, "令和7年3月31日")]
     public void EraOf_EraBoundaries_GiveTheProclaimedEra(string date, string era, int year, string formatted)
     {
-        var d = DateOnly.Parse(date);
+        var d = DateOnly.Parse(date, CultureInfo.InvariantCulture);
         Assert.Equal((era, year), FiscalYear.EraOf(d));
         Assert.Equal(formatted, FiscalYear.FormatDate(d));
     }
@@ -24,7 +25,7 @@ public class FiscalYearTests
     [InlineData("2024-04-01", 2024)]
     [InlineData("2024-01-15", 2023)]
     public void Of_March31AndApril1_FallInDifferentFiscalYears(string date, int fiscalYear) =>
-        Assert.Equal(fiscalYear, FiscalYear.Of(DateOnly.Parse(date)));
+        Assert.Equal(fiscalYear, FiscalYear.Of(DateOnly.Parse(date, CultureInfo.InvariantCulture)));
 
     [Fact]
     public void InJapan_ShowsAStoredMomentInJapanTime_WhateverTheServersZone()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Indicators;
@@ -30,7 +31,7 @@ public class BreakdownTests
         {
             for (var c = 1; c < shown[r].Length; c++)
             {
-                var value = int.Parse(all[r][c].Replace(",", ""));
+                var value = int.Parse(all[r][c].Replace(",", ""), CultureInfo.InvariantCulture);
                 if (shown[r][c] == "x")
                 {
                     hidden++;

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
-using Tsunagu.Records;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Records;
 

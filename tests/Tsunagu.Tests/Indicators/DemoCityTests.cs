@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
@@ -55,7 +56,7 @@ public class DemoCityTests
         async Task<List<string>> CityAsync(int seed)
         {
             await using var database = await TestDatabase.CreateAsync(kind);
-            await Run(database, "demo", "generate", "--fiscal-year", "2023", "--seed", seed.ToString(), "--scale", "0.05");
+            await Run(database, "demo", "generate", "--fiscal-year", "2023", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--scale", "0.05");
             await using var db = database.NewDb();
             var persons = await db.Persons.OrderBy(p => p.Id).Select(p => p.Name + "|" + p.Kana + "|" + p.BirthDate + "|" + p.Role).ToListAsync();
             var contacts = await db.Contacts.OrderBy(c => c.Id).Select(c => c.ProgramId + "|" + c.Date + "|" + c.Time + "|" + c.Kind + "|" + c.Category + "|" + c.Channel).ToListAsync();

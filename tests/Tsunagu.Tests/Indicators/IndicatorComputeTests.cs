@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.People;
+using Tsunagu.Placements;
 using Tsunagu.Places;
-using Tsunagu.Records;
+using Tsunagu.Sessions;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Indicators;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -146,7 +147,7 @@ public static class HostileFiles
             var rows = new StringBuilder(Header + ",記録日,本人・家族の話\r\n");
             for (var i = 0; Encoding.UTF8.GetByteCount(rows.ToString()) < 70 * 1024; i++)
             {
-                rows.Append($"山田 {i}郎,やまだ {i}ろう,2010-04-01,2024-06-01,ふつうの記録\r\n");
+                rows.Append(CultureInfo.InvariantCulture, $"山田 {i}郎,やまだ {i}ろう,2010-04-01,2024-06-01,ふつうの記録\r\n");
             }
             rows.Append("山田 末郎,やまだ すえろう,2010-04-01,2024-06-01,ここに\0NUL\r\n");
             File.WriteAllText(p, rows.ToString(), new UTF8Encoding(false));

@@ -1,6 +1,7 @@
+using System.Globalization;
+using Tsunagu.Contacts;
 using Tsunagu.People;
 using Tsunagu.Places;
-using Tsunagu.Records;
 
 namespace Tsunagu.Tests.People;
 
@@ -15,7 +16,7 @@ public class PeopleRulesTests
     [InlineData("2010-04-01", 2024, 9)]
     [InlineData("2010-04-02", 2024, 8)]
     public void SchoolGrade_AprilBoundary_FollowsTheSchoolYear(string birthDate, int fiscalYear, int grade) =>
-        Assert.Equal(grade, SchoolGrade.Of(DateOnly.Parse(birthDate), fiscalYear));
+        Assert.Equal(grade, SchoolGrade.Of(DateOnly.Parse(birthDate, CultureInfo.InvariantCulture), fiscalYear));
 
     [Theory]
     [InlineData(-1, "未就学")]
@@ -57,7 +58,7 @@ public class PeopleRulesTests
     [InlineData("2024-06-17", null, false, false, false)]
     public void Contact_OfficeHours_EveningsAndSaturdaysAreRecognised(string date, string? time, bool outside, bool evening, bool saturday)
     {
-        var contact = new Contact { Date = DateOnly.Parse(date), Time = time is null ? null : TimeOnly.Parse(time) };
+        var contact = new Contact { Date = DateOnly.Parse(date, CultureInfo.InvariantCulture), Time = time is null ? null : TimeOnly.Parse(time, CultureInfo.InvariantCulture) };
         Assert.Equal((outside, evening, saturday), (contact.IsOutsideOfficeHours, contact.IsWeekdayEvening, contact.IsSaturday));
     }
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Records;
+using Tsunagu.Contacts;
+using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;
@@ -21,7 +23,7 @@ public class ContactRecordingTests
             ["Contact.Kind"] = "Consultation",
             ["Contact.Channel"] = "Visit",
             ["Contact.Duration"] = "40",
-            ["Contact.With"] = world.Mother.ToString(),
+            ["Contact.With"] = world.Mother.ToString(CultureInfo.InvariantCulture),
             ["Contact.PersonSaid"] = "受験が不安",
             ["Contact.Assessment"] = "模試の補助金を案内する",
             ["Contact.AgencySaid"] = "学校から欠席が増えたと連絡",
@@ -50,9 +52,9 @@ public class ContactRecordingTests
         var before = await ContactCountAsync(world);
 
         var otherProgram = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",
-            new() { ["Contact.ProgramId"] = p008.ToString(), ["Contact.PersonSaid"] = "x" });
+            new() { ["Contact.ProgramId"] = p008.ToString(CultureInfo.InvariantCulture), ["Contact.PersonSaid"] = "x" });
         var otherHousehold = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",
-            new() { ["Contact.With"] = world.Bob.ToString(), ["Contact.PersonSaid"] = "x" });
+            new() { ["Contact.With"] = world.Bob.ToString(CultureInfo.InvariantCulture), ["Contact.PersonSaid"] = "x" });
 
         Assert.Contains("権限がありません", (await Web.WebClient.ParseAsync(otherProgram)).QuerySelector(".errors")!.TextContent);
         Assert.Contains("同じ世帯の人だけ", (await Web.WebClient.ParseAsync(otherHousehold)).QuerySelector(".errors")!.TextContent);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.People;
-using Tsunagu.Records;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;

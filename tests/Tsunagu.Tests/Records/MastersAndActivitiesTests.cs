@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -84,12 +85,12 @@ public class MastersAndActivitiesTests
         // The caseworker's page has no placement form; posting one anyway is refused.
         var token = caseworkerPage.QuerySelector("form[action*=distribute] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var caseworkerPlaces = await Web.WebClient.ParseAsync(await caseworker.Http.PostAsync("/activities?year=2024&handler=place", new FormUrlEncodedContent([
-            new("programId", (await world.ProgramIdAsync("P001")).ToString()), new("staffName", "x"), new("place", $"school:{school}"),
+            new("programId", (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture)), new("staffName", "x"), new("place", $"school:{school}"),
             new("__RequestVerificationToken", token)])));
         await caseworker.SubmitAsync("/activities?year=2024", "form[action*=distribute]",
             new() { ["date"] = "2024-06-18", ["item"] = "ひとり親家庭のしおり", ["facility"] = "青葉区役所", ["copies"] = "300" });
         await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=contact]",
-            new() { ["Contact.Date"] = "2024-06-19", ["Contact.OfficeId"] = office.ToString(), ["Contact.PersonSaid"] = "区役所で面談" });
+            new() { ["Contact.Date"] = "2024-06-19", ["Contact.OfficeId"] = office.ToString(CultureInfo.InvariantCulture), ["Contact.PersonSaid"] = "区役所で面談" });
         var person = await caseworker.GetDocumentAsync($"/people/{world.Alice}");
         var seen = await caseworker.GetDocumentAsync("/activities?year=2024");
         var otherSees = await other.GetDocumentAsync("/activities?year=2024");

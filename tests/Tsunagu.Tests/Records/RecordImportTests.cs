@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Contacts;
 using Tsunagu.People;
-using Tsunagu.Records;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;

@@ -1,10 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;
@@ -162,8 +162,8 @@ public class RecordRulesTests
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(
         [
-            "records.csv 3行目 3列: 生年月日: 1900年1月1日から今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）までの日付です。",
-            "records.csv 4行目 5列: 記録日: 今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd") + "）より後の日付です。",
+            "records.csv 3行目 3列: 生年月日: 1900年1月1日から今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "）までの日付です。",
+            "records.csv 4行目 5列: 記録日: 今日（" + DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "）より後の日付です。",
             "records.csv 5行目 5列: 記録日: 事業への登録日（2024-04-01）より前の日付です。",
             "records.csv 6行目 8列: 時間（分）: 時間は1〜1440分です（0）。",
             "records.csv 7行目 1列: 氏名: 3文字目に使えない文字（U+FEFF）があります。",
@@ -345,7 +345,7 @@ public class HostileUploadTests
         using var content = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
+            { new StringContent((await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture)), "ProgramId" },
             { new ByteArrayContent(bytes), "file", name },
         };
         return await client.Http.PostAsync("/people/import?handler=preview", content);

@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Access;
+using Tsunagu.Contacts;
 using Tsunagu.People;
-using Tsunagu.Records;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Web;
 

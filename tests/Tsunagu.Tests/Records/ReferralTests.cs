@@ -1,6 +1,7 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Records;
+using Tsunagu.Referrals;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;
@@ -19,7 +20,7 @@ public class ReferralTests
         Assert.Equal(HttpStatusCode.NotFound, (await receiver.Http.GetAsync($"/people/{world.Alice}")).StatusCode);
 
         var sent = await sender.SubmitAsync($"/people/{world.Alice}", "form[action*=refer]",
-            new() { ["fromProgramId"] = p001.ToString(), ["toProgramId"] = p003.ToString(), ["reason"] = "登校しぶりが続いている" });
+            new() { ["fromProgramId"] = p001.ToString(CultureInfo.InvariantCulture), ["toProgramId"] = p003.ToString(CultureInfo.InvariantCulture), ["reason"] = "登校しぶりが続いている" });
         var inbox = await receiver.GetDocumentAsync("/referrals");
         var stillHidden = await receiver.Http.GetAsync($"/people/{world.Alice}");
         var accepted = await receiver.SubmitAsync("/referrals", "form[action*=decide]", new() { ["accept"] = "true", ["note"] = "SC が面談する" });
@@ -55,7 +56,7 @@ public class ReferralTests
         var p001 = await world.ProgramIdAsync("P001");
         var p008 = await world.ProgramIdAsync("P008");
         await sender.SubmitAsync($"/people/{world.Mother}", "form[action*=refer]",
-            new() { ["fromProgramId"] = p001.ToString(), ["toProgramId"] = p008.ToString(), ["reason"] = "家計の相談" });
+            new() { ["fromProgramId"] = p001.ToString(CultureInfo.InvariantCulture), ["toProgramId"] = p008.ToString(CultureInfo.InvariantCulture), ["reason"] = "家計の相談" });
         var form = (await receiver.GetDocumentAsync("/referrals")).QuerySelector("form[action*=decide]") as AngleSharp.Html.Dom.IHtmlFormElement;
 
         var declined = await receiver.SubmitAsync(form!, "/referrals", new() { ["accept"] = "false", ["note"] = "対象外" });

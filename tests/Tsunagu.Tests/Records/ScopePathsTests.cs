@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Placements;
+using Tsunagu.Sessions;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Web;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
 namespace Tsunagu.Tests.Records;
@@ -128,9 +130,9 @@ public class ScopePathsTests
         await using (var db = world.Database.NewDb())
         {
             var p001 = await world.ProgramIdAsync("P001");
-            db.Sessions.Add(new Tsunagu.Records.SupportSession { ProgramId = p001, Date = new DateOnly(2024, 6, 15), Title = "𠮷子さんの誕生日会", UnregisteredHeadCount = 4 });
-            db.Placements.Add(new Tsunagu.Records.Placement { ProgramId = p001, FiscalYear = 2024, StaffName = "山田 春子" });
-            db.Distributions.Add(new Tsunagu.Records.Distribution { ProgramId = p001, Date = new DateOnly(2024, 6, 10), Item = "冊子", Facility = "若葉ホーム", Copies = 30 });
+            db.Sessions.Add(new SupportSession { ProgramId = p001, Date = new DateOnly(2024, 6, 15), Title = "𠮷子さんの誕生日会", UnregisteredHeadCount = 4 });
+            db.Placements.Add(new Placement { ProgramId = p001, FiscalYear = 2024, StaffName = "山田 春子" });
+            db.Distributions.Add(new Distribution { ProgramId = p001, Date = new DateOnly(2024, 6, 10), Item = "冊子", Facility = "若葉ホーム", Copies = 30 });
             Tsunagu.Indicators.IndicatorDefinition Define(string key, Tsunagu.Indicators.MeasureKind measure) => new()
             {
                 ProgramId = p001,
@@ -176,7 +178,7 @@ public class ScopePathsTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var admin = await world.SignInAsync("admin");
         var me = world.Users["admin"];
-        var p001 = (await world.ProgramIdAsync("P001")).ToString();
+        var p001 = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
         var secondAdminEmail = await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Admin);
         var secondAdmin = await WebClient.SignInAsync(world.Factory, secondAdminEmail);
 
@@ -194,7 +196,7 @@ public class ScopePathsTests
         // Approving one's own request by posting its number anyway.
         var token = ownRequest.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var forged = await WebClient.ParseAsync(await admin.Http.PostAsync("/approvals", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", token), new("id", grantId.ToString()), new("approve", "true")])));
+            [new("__RequestVerificationToken", token), new("id", grantId.ToString(CultureInfo.InvariantCulture)), new("approve", "true")])));
         var viewerStillViewer = await (await world.SignInAsync("viewer")).Http.GetAsync("/people");
         var approved = await secondAdmin.SubmitAsync("/approvals", "table.requests form", new() { ["approve"] = "true" });
 
@@ -287,9 +289,9 @@ public class ScopePathsTests
         var csv = await auditor.Http.GetAsync($"/accesslog?handler=csv&from=2024-06-19&to=2024-06-20&person={world.Bob}");
 
         Assert.Contains($"{world.Users["caseworkerA"]}: 直近1時間に 2 人（基準 1 人）", thisWeek.QuerySelector("[role=alert]")!.TextContent);
-        Assert.Equal([world.Bob.ToString()], nineteenth.QuerySelectorAll("table.entries tbody td.num").Select(td => td.TextContent));
+        Assert.Equal([world.Bob.ToString(CultureInfo.InvariantCulture)], nineteenth.QuerySelectorAll("table.entries tbody td.num").Select(td => td.TextContent));
         // Each person page also logs the household member it lists: four reads of two persons, newest first.
-        Assert.Equal(new[] { world.Alice, world.Mother, world.Mother, world.Alice }.Select(id => id.ToString()),
+        Assert.Equal(new[] { world.Alice, world.Mother, world.Mother, world.Alice }.Select(id => id.ToString(CultureInfo.InvariantCulture)),
             twentieth.QuerySelectorAll("table.entries tbody td.num").Select(td => td.TextContent));
         Assert.Equal($"2024-06-20{world.Users["caseworkerA"]}42", twentieth.QuerySelector("table.daily tbody tr")!.TextContent);
         Assert.Equal(["2024-06-20", "2024-06-19", "2024-06-10"], june.QuerySelectorAll("table.daily tbody tr td:first-child").Select(td => td.TextContent));

@@ -1,8 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Web;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
 namespace Tsunagu.Tests.Records;
@@ -74,7 +74,7 @@ public class ScopeTests
             using var upload = new MultipartFormDataContent
             {
                 { new StringContent(form?.GetAttribute("value") ?? ""), "__RequestVerificationToken" },
-                { new StringContent((await world.ProgramIdAsync("P001")).ToString()), "ProgramId" },
+                { new StringContent((await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture)), "ProgramId" },
                 { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("氏名,ふりがな,生年月日\r\n高橋 吉子,たかはし よしこ,2009-06-15\r\n")), "file", "records.csv" },
             };
             var preview = await client.Http.PostAsync("/people/import?handler=preview", upload);
@@ -153,7 +153,7 @@ public class ScopeTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var admin = await world.SignInAsync("admin");
         var caseworkerB = await world.SignInAsync("caseworkerB");
-        var p001 = (await world.ProgramIdAsync("P001")).ToString();
+        var p001 = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
         string Form(string user, string handler) => $"form[action$='handler={handler}']:has(input[value='{world.Users[user]}'])";
 
         string office;
@@ -162,7 +162,7 @@ public class ScopeTests
             var aoba = new Tsunagu.Places.Office { Name = "青葉区役所", Kind = Tsunagu.Places.OfficeKind.WardOffice, WardCode = "041017" };
             setup.Offices.Add(aoba);
             await setup.SaveChangesAsync();
-            office = aoba.Id.ToString();
+            office = aoba.Id.ToString(CultureInfo.InvariantCulture);
         }
 
         var before = await caseworkerB.Http.GetAsync($"/people/{world.Alice}");

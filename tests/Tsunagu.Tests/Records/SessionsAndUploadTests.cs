@@ -1,10 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Tsunagu.Access;
-using Tsunagu.Records;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;
@@ -22,7 +20,7 @@ public class SessionsAndUploadTests
         var sessionUrl = created.Headers.Location!.OriginalString;
         var saved = await caseworker.SubmitAsync(sessionUrl, "main form", new()
         {
-            ["present"] = world.Alice.ToString(),
+            ["present"] = world.Alice.ToString(CultureInfo.InvariantCulture),
             ["headCount"] = "3",
         });
         await using (var first = world.Database.NewDb())
@@ -32,7 +30,7 @@ public class SessionsAndUploadTests
         // A forged tick for someone of another program is ignored.
         var forged = await caseworker.Http.PostAsync(sessionUrl, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["present"] = world.Bob.ToString(),
+            ["present"] = world.Bob.ToString(CultureInfo.InvariantCulture),
             ["headCount"] = "3",
             ["__RequestVerificationToken"] = (await caseworker.GetDocumentAsync(sessionUrl)).QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
         }));

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Records;
+using Tsunagu.Subsidies;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;

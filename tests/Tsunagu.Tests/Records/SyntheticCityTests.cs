@@ -1,5 +1,5 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Demo;
 using Tsunagu.Records.Import;
 using Tsunagu.Tests.Infrastructure;
 
@@ -37,7 +37,7 @@ public class SyntheticCityTests
     [InlineData("令和元年5月1日", "2019-05-01")]
     [InlineData("平成31年4月30日", "2019-04-30")]
     [InlineData("45458", "2024-06-15")] // an Excel date serial
-    public void Dates_AsStaffTypeThem_AreRead(string text, string date) => Assert.Equal(DateOnly.Parse(date), Dates.TryParse(text));
+    public void Dates_AsStaffTypeThem_AreRead(string text, string date) => Assert.Equal(DateOnly.Parse(date, CultureInfo.InvariantCulture), Dates.TryParse(text));
 
     [Theory]
     [InlineData("平成31年5月1日")] // that day was 令和元年

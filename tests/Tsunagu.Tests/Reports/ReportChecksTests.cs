@@ -1,5 +1,4 @@
 using System.Text;
-using Tsunagu.Reports;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Reports;

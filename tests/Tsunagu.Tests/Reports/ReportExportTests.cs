@@ -125,7 +125,7 @@ public class ReportExportTests
 
         Assert.Equal(0, export.ExitCode);
         var rows = MiniExcel.Query(path, useHeaderRow: false).Cast<IDictionary<string, object?>>()
-            .Select(r => new[] { "A", "B", "C", "D", "E" }.Select(k => r.TryGetValue(k, out var v) ? v?.ToString() ?? "" : "").ToArray())
+            .Select(r => "ABCDE".Select(c => c.ToString()).Select(k => r.TryGetValue(k, out var v) ? v?.ToString() ?? "" : "").ToArray())
             .ToList();
         Assert.Equal("主な施策8事業の令和6年度実績", rows[0][0]);
         Assert.Equal(Seed.Rows()[2], rows[2]);

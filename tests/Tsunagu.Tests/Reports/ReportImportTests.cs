@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Data;
@@ -180,7 +181,7 @@ public class ReportImportTests
         var text = new StringBuilder("令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\n");
         for (var i = 0; i < 1200; i++)
         {
-            text.Append($"事業{i}\t概要\t利用者数:{i}人\t評価\tこども若者局\n");
+            text.Append(CultureInfo.InvariantCulture, $"事業{i}\t概要\t利用者数:{i}人\t評価\tこども若者局\n");
         }
         text.Append("壊れた行\t概要\n");
         await using var db = database.NewDb();
@@ -201,7 +202,7 @@ public class ReportImportTests
         var text = new StringBuilder("令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\n");
         for (var i = 0; i < 1000; i++)
         {
-            text.Append($"事業{i}\t生活困窮世帯の中学生を対象に学習支援を行う。\t利用者数:{i}人\t評価\t局\n");
+            text.Append(CultureInfo.InvariantCulture, $"事業{i}\t生活困窮世帯の中学生を対象に学習支援を行う。\t利用者数:{i}人\t評価\t局\n");
         }
         var bytes = Encoding.UTF8.GetBytes(text.ToString()).Concat(new byte[] { 0x82, 0xA0, (byte)'\t', (byte)'\n' }).ToArray();
         Assert.True(bytes.Length > 64 * 1024);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -142,7 +142,7 @@ public class ReportPagesTests
         Assert.Equal("利用者数:304人 高校進学率:99%", audit[1].After);
 
         var programPage = await planner.GetDocumentAsync("/programs/P001");
-        var history = programPage.QuerySelectorAll("h2").Last().NextElementSibling!.TextContent;
+        var history = programPage.QuerySelectorAll("h2")[^1].NextElementSibling!.TextContent;
         Assert.Contains("評価の編集", history);
         Assert.Contains("数値の編集", history);
         Assert.Contains(email, history);
@@ -239,8 +239,8 @@ public class ReportPagesTests
 
         var rows = preview.QuerySelectorAll("tbody tr").Select(tr => tr.TextContent.Replace("\n", " ").Trim()).ToList();
         Assert.Equal(9, rows.Count);
-        Assert.Contains(rows, r => r.StartsWith("P001 学習・生活サポート事業") && r.Contains("変更") && r.Contains("実績"));
-        Assert.Contains(rows, r => r.StartsWith("新規 新しい事業") && r.Contains("追加"));
+        Assert.Contains(rows, r => r.StartsWith("P001 学習・生活サポート事業", StringComparison.Ordinal) && r.Contains("変更") && r.Contains("実績"));
+        Assert.Contains(rows, r => r.StartsWith("新規 新しい事業", StringComparison.Ordinal) && r.Contains("追加"));
         Assert.Equal(7, rows.Count(r => r.Contains("変更なし")));
         await using (var db = database.NewDb())
         {

@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
+using Tsunagu.Placements;
 using Tsunagu.Places;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Activities;
 
 /// <summary>Counsellor placements per fiscal year and booklet distributions of the user's programs.</summary>
-public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities activities, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, RecordScope scope, PlacementService placements, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Year { get; set; }
@@ -27,17 +27,17 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
 
     /// <param name="place">"school:ID" or "office:ID", from the one select that lists both.</param>
     public Task<IActionResult> OnPostPlaceAsync(int programId, string? staffName, string? place) =>
-        RunAsync(() => activities.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName ?? "", IdOf("school:", place), IdOf("office:", place)),
+        RunAsync(() => placements.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName ?? "", IdOf("school:", place), IdOf("office:", place)),
             "配置を登録しました。", "#placements");
 
     static int? IdOf(string prefix, string? place) =>
         place is not null && place.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(place[prefix.Length..], out var id) ? id : null;
 
     public Task<IActionResult> OnPostRemoveAsync(int placementId) =>
-        RunAsync(() => activities.RemovePlacementAsync(placementId), "配置を取り消しました。", "#placements");
+        RunAsync(() => placements.RemovePlacementAsync(placementId), "配置を取り消しました。", "#placements");
 
     public Task<IActionResult> OnPostDistributeAsync(int programId, DateOnly date, string item, string facility, int copies) =>
-        RunAsync(() => activities.DistributeAsync(programId, date, item, facility, copies), "配布を記録しました。", "#distributions");
+        RunAsync(() => placements.DistributeAsync(programId, date, item, facility, copies), "配布を記録しました。", "#distributions");
 
     Task<IActionResult> RunAsync(Func<Task> action, string message, string section) => WriteRecordsAsync(async () =>
     {
@@ -51,10 +51,10 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
         FiscalYear = Year ?? FiscalYears.FiscalYear.Of(Today);
         var ids = await scope.ProgramIdsAsync();
         Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
-        Placements = await (await activities.PlacementsAsync()).AsNoTracking().Where(p => p.FiscalYear == FiscalYear)
+        Placements = await (await placements.PlacementsAsync()).AsNoTracking().Where(p => p.FiscalYear == FiscalYear)
             .OrderBy(p => p.ProgramId).ThenBy(p => p.SchoolId == null).ThenBy(p => p.SchoolId).ThenBy(p => p.OfficeId).ToListAsync();
         var start = new DateOnly(FiscalYear, 4, 1);
-        Distributions = await (await activities.DistributionsAsync()).AsNoTracking().Where(d => d.Date >= start && d.Date < start.AddYears(1))
+        Distributions = await (await placements.DistributionsAsync()).AsNoTracking().Where(d => d.Date >= start && d.Date < start.AddYears(1))
             .OrderBy(d => d.Date).ToListAsync();
         Schools = await db.Schools.AsNoTracking().ToDictionaryAsync(s => s.Id);
         Offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Id);

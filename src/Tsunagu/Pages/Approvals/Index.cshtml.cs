@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Tsunagu.Access;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Approvals;
 
@@ -22,7 +21,7 @@ public class IndexModel(AccessGrants grants, RecordScope scope) : TsunaguPageMod
             TempData["Message"] = approve ? "承認しました。" : "却下しました。";
             return Redirect("/approvals");
         }
-        catch (Exception e) when (e is AccountException or RecordAccessException)
+        catch (RefusalException e)
         {
             Errors.Add(e.Message);
             await LoadAsync();

@@ -1,9 +1,15 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
-using Tsunagu.Records;
+using Tsunagu.People;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.Indicators;
 
@@ -64,7 +70,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 Columns = ["日付", "時刻", "種別", "分類", "方法", "保護者", "人"];
                 Records = [.. listed.Select(c => new[]
                 {
-                    FiscalYear.FormatDate(c.Date), c.Time?.ToString("HH:mm") ?? "", c.Kind.Japanese(), c.Category ?? "", c.Channel.Japanese(),
+                    FiscalYear.FormatDate(c.Date), c.Time?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "", c.Kind.Japanese(), c.Category ?? "", c.Channel.Japanese(),
                     c.WithGuardian ? "○" : "", string.Join("、", c.Persons.Select(p => p.Name)),
                 })];
                 break;
@@ -102,7 +108,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 var held = await sessions.OrderBy(s => s.Date).Take(Listed)
                     .Select(s => new { s.Date, s.Title, s.Kind, Came = s.Attendances.Count, s.UnregisteredHeadCount }).ToListAsync(ct);
                 Columns = inScope ? ["日付", "名称", "種別", "参加（登録者）", "参加（登録外）"] : ["日付", "種別", "参加（登録者）", "参加（登録外）"];
-                Records = [.. held.Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(), s.UnregisteredHeadCount.ToString() }
+                Records = [.. held.Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(CultureInfo.InvariantCulture), s.UnregisteredHeadCount.ToString(CultureInfo.InvariantCulture) }
                     .Where((_, i) => inScope || i != 1).ToArray())];
                 break;
             case MeasureKind.Placements:
@@ -124,8 +130,8 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 var given = await distributions.OrderBy(x => x.Date).Take(Listed).ToListAsync(ct);
                 Columns = inScope ? ["日付", "配布物", "配布先", "部数"] : ["日付", "部数"];
                 Records = [.. given.Select(x => inScope
-                    ? new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString() }
-                    : [FiscalYear.FormatDate(x.Date), x.Copies.ToString()])];
+                    ? new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString(CultureInfo.InvariantCulture) }
+                    : [FiscalYear.FormatDate(x.Date), x.Copies.ToString(CultureInfo.InvariantCulture)])];
                 break;
             case MeasureKind.Rate:
                 break;

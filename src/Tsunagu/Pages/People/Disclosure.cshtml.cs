@@ -1,9 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.People;
-using Tsunagu.Records;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.People;
 

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.People;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.People;
 
 /// <summary>A household: its ward and circumstances, and the members the user may see (others stay hidden).</summary>
-public class HouseholdModel(RecordScope scope, RecordsService records) : TsunaguPageModel
+public class HouseholdModel(RecordScope scope, PersonService people) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -25,7 +25,7 @@ public class HouseholdModel(RecordScope scope, RecordsService records) : Tsunagu
         }
         return await WriteRecordsAsync(async () =>
         {
-            await records.SetCircumstancesAsync(Id, circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c));
+            await people.SetCircumstancesAsync(Id, circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c));
             return $"/households/{Id}";
         }, "世帯の状況を更新しました。");
     }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 using Tsunagu.Records.Import;
 
 namespace Tsunagu.Pages.People;

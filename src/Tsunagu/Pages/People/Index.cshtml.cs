@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.People;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.People;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.People;
 using Tsunagu.Programs;
@@ -7,7 +8,7 @@ using Tsunagu.Records;
 
 namespace Tsunagu.Pages.People;
 
-public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, TimeProvider time) : TsunaguPageModel
+public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Household { get; set; }
@@ -56,7 +57,7 @@ public class NewModel(TsunaguDb db, RecordScope scope, RecordsService records, T
         var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
         return await WriteRecordsAsync(async () =>
         {
-            var person = await records.RegisterAsync(new NewPerson(Name, Kana,
+            var person = await people.RegisterAsync(new NewPerson(Name, Kana,
                 BirthDate ?? throw new RecordInputException("birthDate", "生年月日: 入力してください。"), Role, SchoolCode, ProgramId, EnrolledOn, Source,
                 Household, WardCode, circumstances));
             return $"/people/{person.Id}";

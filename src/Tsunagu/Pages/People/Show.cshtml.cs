@@ -1,13 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.People;
 using Tsunagu.Programs;
-using Tsunagu.Records;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.People;
 
-public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, Records.Subsidies subsidies, TimeProvider time) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, ContactService contacts, ReferralService referrals, SubsidyService subsidies, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -24,7 +28,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
     public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
-    public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == Records.Subsidies.ProgramKey);
+    public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == SubsidyService.ProgramKey);
 
     // Named, so that the other forms' fields (kind, to…) never bind to it through the empty-prefix fallback.
     [BindProperty(Name = "Contact")]
@@ -72,23 +76,23 @@ public class ShowModel(TsunaguDb db, RecordScope scope, RecordsService records, 
             [NoteProvenance.StaffAssessment] = Contact.Assessment ?? "",
         };
         return WriteAsync("contact", "#timeline",
-            () => records.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
+            () => contacts.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
                 Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId)),
             $"{FiscalYears.FiscalYear.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
     }
 
     public Task<IActionResult> OnPostReferAsync(int fromProgramId, int? toProgramId, string? toAgency, string reason) =>
-        WriteAsync("referral", "#referrals", () => records.ReferAsync(Id, fromProgramId, toProgramId, toAgency, reason), "つなぐ依頼を送りました。");
+        WriteAsync("referral", "#referrals", () => referrals.ReferAsync(Id, fromProgramId, toProgramId, toAgency, reason), "つなぐ依頼を送りました。");
 
     // The program is the learning-support one, known only once the page is loaded.
     public Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount) =>
         WriteAsync("subsidy", "#subsidies", () => subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount), "補助金の申請を登録しました。");
 
     public Task<IActionResult> OnPostEndEnrollmentAsync(int enrollmentId, DateOnly to) =>
-        WriteAsync("enrollment end", "#enrollments", () => records.EndEnrollmentAsync(enrollmentId, to), $"{FiscalYears.FiscalYear.FormatDate(to)}で支援を終了しました。");
+        WriteAsync("enrollment end", "#enrollments", () => people.EndEnrollmentAsync(enrollmentId, to), $"{FiscalYears.FiscalYear.FormatDate(to)}で支援を終了しました。");
 
     public Task<IActionResult> OnPostOutcomeAsync(int programId, int fiscalYear, OutcomeKind kind, string? course) =>
-        WriteAsync("outcome", "#outcomes", () => records.RecordOutcomeAsync(Id, programId, fiscalYear, kind, course), $"進路・結果「{kind.Japanese()}」を記録しました。");
+        WriteAsync("outcome", "#outcomes", () => people.RecordOutcomeAsync(Id, programId, fiscalYear, kind, course), $"進路・結果「{kind.Japanese()}」を記録しました。");
 
     /// <summary>A write from a form on this page: the page again with the reason when refused, else back to the section.</summary>
     async Task<IActionResult> WriteAsync(string what, string section, Func<Task> write, string message)

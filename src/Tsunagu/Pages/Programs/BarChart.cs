@@ -22,18 +22,18 @@ public static class BarChart
             .Select(p => $"{FiscalYear.Label(p.Year)} {FigureValues.Format(p.Value!.Value)}{unit}"));
 
         var svg = new StringBuilder();
-        svg.Append($"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-labelledby=\"{id}\">");
-        svg.Append($"<title id=\"{id}\">{E($"{label}の推移: {summary}")}</title>");
-        svg.Append($"<line class=\"axis\" x1=\"{Side}\" y1=\"{Height - Bottom}\" x2=\"{Width - Side}\" y2=\"{Height - Bottom}\"></line>");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-labelledby=\"{id}\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}\">{E($"{label}の推移: {summary}")}</title>");
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Side}\" y1=\"{Height - Bottom}\" x2=\"{Width - Side}\" y2=\"{Height - Bottom}\"></line>");
         for (var i = 0; i < points.Count; i++)
         {
             var (year, value) = points[i];
             var barHeight = max == 0 || value is null ? 0 : (double)(value.Value / max) * (Height - Top - Bottom);
             var x = Side + i * slot + slot * 0.2;
             var middle = x + slot * 0.3;
-            svg.Append($"<rect class=\"bar\" x=\"{N(x)}\" y=\"{N(Height - Bottom - barHeight)}\" width=\"{N(slot * 0.6)}\" height=\"{N(barHeight)}\"></rect>");
-            svg.Append($"<text x=\"{N(middle)}\" y=\"{N(Height - Bottom - barHeight - 6)}\" text-anchor=\"middle\">{E(value is null ? "—" : FigureValues.Format(value.Value) + unit)}</text>");
-            svg.Append($"<text x=\"{N(middle)}\" y=\"{Height - 14}\" text-anchor=\"middle\">{E(FiscalYear.Label(year))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(x)}\" y=\"{N(Height - Bottom - barHeight)}\" width=\"{N(slot * 0.6)}\" height=\"{N(barHeight)}\"></rect>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(middle)}\" y=\"{N(Height - Bottom - barHeight - 6)}\" text-anchor=\"middle\">{E(value is null ? "—" : FigureValues.Format(value.Value) + unit)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(middle)}\" y=\"{Height - 14}\" text-anchor=\"middle\">{E(FiscalYear.Label(year))}</text>");
         }
         svg.Append("</svg>");
         return new HtmlString(svg.ToString());

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Programs;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Audit;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
@@ -8,7 +9,7 @@ using Tsunagu.Reports;
 
 namespace Tsunagu.Pages.Programs;
 
-public class ShowModel(TsunaguDb db, ReportWorkflow workflow, Records.RecordScope scope) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";

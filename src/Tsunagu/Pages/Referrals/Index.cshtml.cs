@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Records;
+using Tsunagu.Access;
+using Tsunagu.Referrals;
 
 namespace Tsunagu.Pages.Referrals;
 
 /// <summary>The referral inbox: requests to the user's programs to accept or decline, and those they sent.</summary>
-public class IndexModel(RecordScope scope, RecordsService records) : TsunaguPageModel
+public class IndexModel(RecordScope scope, ReferralService referrals) : TsunaguPageModel
 {
     public List<Referral> Incoming { get; private set; } = [];
     public List<Referral> Sent { get; private set; } = [];
@@ -17,7 +18,7 @@ public class IndexModel(RecordScope scope, RecordsService records) : TsunaguPage
     {
         return await WriteRecordsAsync(async () =>
         {
-            await records.DecideAsync(id, accept, note);
+            await referrals.DecideAsync(id, accept, note);
             return "/referrals";
         }, accept ? "受理しました。事業に登録しました。" : "不受理にしました。", LoadAsync);
     }

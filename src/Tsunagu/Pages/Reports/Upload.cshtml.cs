@@ -37,7 +37,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("ファイルを選んでください。");
             return Page();
         }
-        (Token, FileName, Result) = await uploads.PreviewAsync(file, Owner, path => importer.ImportAsync(path, FiscalYear, Actor, ct, dryRun: true, NewPrograms), r => r.Succeeded, ct);
+        (Token, FileName, Result) = await uploads.PreviewAsync(file, Owner, path => importer.ImportAsync(path, FiscalYear, Actor, dryRun: true, NewPrograms, ct), r => r.Succeeded, ct);
         return Page();
     }
 
@@ -53,7 +53,7 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
             return Page();
         }
-        var result = await importer.ImportAsync(path, FiscalYear, Actor, ct, newPrograms: NewPrograms);
+        var result = await importer.ImportAsync(path, FiscalYear, Actor, newPrograms: NewPrograms, ct: ct);
         UploadStore.Remove(path);
         if (!result.Succeeded)
         {

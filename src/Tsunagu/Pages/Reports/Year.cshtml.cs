@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Reports;

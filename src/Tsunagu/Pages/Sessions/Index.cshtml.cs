@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Programs;
-using Tsunagu.Records;
+using Tsunagu.Sessions;
 
 namespace Tsunagu.Pages.Sessions;
 
-public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities activities, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, RecordScope scope, SessionService sessions, TimeProvider time) : TsunaguPageModel
 {
     public List<SupportSession> Sessions { get; private set; } = [];
     public List<SupportProgram> Programs { get; private set; } = [];
@@ -18,7 +19,7 @@ public class IndexModel(TsunaguDb db, RecordScope scope, Records.Activities acti
     {
         return await WriteRecordsAsync(async () =>
         {
-            var session = await activities.HoldSessionAsync(programId, kind, date, start, title, headCount);
+            var session = await sessions.HoldSessionAsync(programId, kind, date, start, title, headCount);
             return $"/sessions/{session.Id}";
         }, null, LoadAsync);
     }

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.People;
-using Tsunagu.Records;
+using Tsunagu.Sessions;
 
 namespace Tsunagu.Pages.Sessions;
 
 /// <summary>Attendance of one session: the program's registered people ticked off, the rest as a head count.</summary>
-public class ShowModel(TsunaguDb db, RecordScope scope, Records.Activities activities) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, RecordScope scope, SessionService sessions) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -24,7 +25,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, Records.Activities activ
         {
             return NotFound();
         }
-        var saved = await activities.SetAttendanceAsync(Id, present, headCount);
+        var saved = await sessions.SetAttendanceAsync(Id, present, headCount);
         TempData["Message"] = $"出席 {saved.Attendances.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
         return Redirect($"/sessions/{Id}");
     }

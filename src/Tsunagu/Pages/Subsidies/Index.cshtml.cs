@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Records;
+using Tsunagu.Access;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.Subsidies;
 
-public class IndexModel(RecordScope scope, Records.Subsidies subsidies, TimeProvider time) : TsunaguPageModel
+public class IndexModel(RecordScope scope, SubsidyService subsidies, TimeProvider time) : TsunaguPageModel
 {
     public List<SubsidyApplication> Applications { get; private set; } = [];
     public DateOnly Today { get; private set; }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Programs;
-using Tsunagu.Records;
 
 namespace Tsunagu.Pages.Users;
 
@@ -68,7 +67,7 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
         {
             await action();
         }
-        catch (Exception e) when (e is AccountException or RecordAccessException)
+        catch (RefusalException e)
         {
             Errors.Add(e.Message);
         }

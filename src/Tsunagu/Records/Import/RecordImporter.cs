@@ -23,13 +23,13 @@ public sealed record RecordImportResult(
 /// <summary>What a writer did with the rows.</summary>
 public sealed class WriteCounts
 {
-    public int Rows;
-    public int NewPersons;
-    public int MatchedPersons;
-    public int NewEnrollments;
-    public int NewContacts;
-    public int SkippedContacts;
-    public int DoubtfulTotal;
+    public int Rows { get; set; }
+    public int NewPersons { get; set; }
+    public int MatchedPersons { get; set; }
+    public int NewEnrollments { get; set; }
+    public int NewContacts { get; set; }
+    public int SkippedContacts { get; set; }
+    public int DoubtfulTotal { get; set; }
     public List<DoubtfulMatch> Doubtful { get; } = [];
 
     /// <summary>Enough doubtful matches to act on; beyond this only the count grows, so memory stays flat.</summary>

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Tsunagu.Contacts;
 using Tsunagu.Japanese;
 using Tsunagu.People;
+using Tsunagu.Referrals;
 using Tsunagu.Reports.Files;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
 namespace Tsunagu.Records.Import;
 
@@ -34,7 +38,7 @@ public sealed record RecordRow(
     /// </summary>
     public string ImportKey()
     {
-        var text = string.Join("\u001F", Name, BirthDate.ToString("O"), Date?.ToString("O"), Time?.ToString("O"), Kind, Category, Channel,
+        var text = string.Join("\u001F", Name, BirthDate.ToString("O", CultureInfo.InvariantCulture), Date?.ToString("O", CultureInfo.InvariantCulture), Time?.ToString("O", CultureInfo.InvariantCulture), Kind, Category, Channel,
             Duration, PersonSaid, ThirdPartySaid, AgencySaid, Assessment, StaffName);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }

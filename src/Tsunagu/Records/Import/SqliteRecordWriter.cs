@@ -105,7 +105,7 @@ static class SqliteRecordWriter
         {
             ct.ThrowIfCancellationRequested();
             counts.Rows++;
-            var birth = row.BirthDate.ToString("yyyy-MM-dd");
+            var birth = row.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var key = row.Name + "\u001F" + birth;
             var from = row.EnrolledOn ?? row.Date ?? today;
             long personId;
@@ -168,7 +168,7 @@ static class SqliteRecordWriter
                 {
                     addEnrollment.Parameters["$person"].Value = personId;
                     addEnrollment.Parameters["$program"].Value = programId;
-                    addEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd");
+                    addEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                     addEnrollment.Parameters["$source"].Value = (int)row.Source;
                     enrollment = ((long)(await addEnrollment.ExecuteScalarAsync(ct))!, from);
                     counts.NewEnrollments++;
@@ -178,7 +178,7 @@ static class SqliteRecordWriter
             }
             if (seen.Enrollment > 0 && from < seen.From)
             {
-                moveEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd");
+                moveEnrollment.Parameters["$from"].Value = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 moveEnrollment.Parameters["$id"].Value = seen.Enrollment;
                 await moveEnrollment.ExecuteNonQueryAsync(ct);
                 seen.From = from;
@@ -189,8 +189,8 @@ static class SqliteRecordWriter
                 continue;
             }
             addContact.Parameters["$program"].Value = programId;
-            addContact.Parameters["$date"].Value = row.Date!.Value.ToString("yyyy-MM-dd");
-            addContact.Parameters["$time"].Value = Db(row.Time?.ToString("HH:mm:ss.FFFFFFF"));
+            addContact.Parameters["$date"].Value = row.Date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            addContact.Parameters["$time"].Value = Db(row.Time?.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
             addContact.Parameters["$kind"].Value = (int)row.Kind;
             addContact.Parameters["$category"].Value = Db(row.Category);
             addContact.Parameters["$channel"].Value = (int)row.Channel;

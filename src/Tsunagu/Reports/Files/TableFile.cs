@@ -27,17 +27,17 @@ public sealed record FileError(string File, int? Line, string? Column, string Me
         var at = new StringBuilder(File);
         if (Line is { } line)
         {
-            at.Append($" {line}行目");
+            at.Append(CultureInfo.InvariantCulture, $" {line}行目");
         }
         if (Column is { } column)
         {
-            at.Append($" {column}列");
+            at.Append(CultureInfo.InvariantCulture, $" {column}列");
         }
         return $"{at}: {Message}";
     }
 }
 
-public sealed class FileErrorException(FileError error) : Exception(error.ToString())
+public sealed class FileErrorException(FileError error) : RefusalException(RefusalKind.Invalid, error.ToString())
 {
     public FileError Error { get; } = error;
 }

@@ -1,29 +1,29 @@
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.People;
+using Tsunagu.Records;
+using Tsunagu.Referrals;
+using Tsunagu.Sessions;
+using Tsunagu.Subsidies;
 
-namespace Tsunagu.Records;
-
-public sealed class RecordAccessException(string message) : Exception(message);
+namespace Tsunagu.Access;
 
 /// <summary>
 /// The one way to people's records. Every query for persons, households and records starts here and is limited to
 /// the programs the signed-in case worker or manager is assigned to; anyone else (planners, auditors, admins) gets
 /// nothing. Every read of a person is written to the access log.
 /// </summary>
-public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimeProvider time)
+public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider time)
 {
     IReadOnlyList<int>? programIds;
 
-    ClaimsPrincipal User => http.HttpContext?.User ?? throw new RecordAccessException("No signed-in user.");
+    public string UserId => user.UserId;
 
-    public string UserId => User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new RecordAccessException("No signed-in user.");
+    public string UserName => user.UserName;
 
-    public string UserName => User.Identity?.Name ?? UserId;
-
-    public bool IsInRole(string role) => User.IsInRole(role);
+    public bool IsInRole(string role) => user.IsInRole(role);
 
     /// <summary>The programs whose records the user works with; empty for every role that does not.</summary>
     public async Task<IReadOnlyList<int>> ProgramIdsAsync()
@@ -32,7 +32,7 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
         {
             return programIds;
         }
-        if (!Roles.Records.Any(User.IsInRole))
+        if (!Roles.Records.Any(user.IsInRole))
         {
             return programIds = [];
         }
@@ -124,6 +124,10 @@ public sealed class RecordScope(TsunaguDb db, IHttpContextAccessor http, TimePro
         }
         await db.SaveChangesAsync();
     }
+
+    /// <summary>An audit entry for what the user did to a record (never a name or a note in it: ids and codes).</summary>
+    public void Audit(string action, string? programCode, string subject, string? after = null, string? before = null, int? fiscalYear = null, string? reason = null) =>
+        db.Audit(time, UserName, action, fiscalYear, programCode, subject, before, after, reason);
 
     /// <summary>Throws unless the program is one of the user's.</summary>
     public async Task EnsureProgramAsync(int programId)

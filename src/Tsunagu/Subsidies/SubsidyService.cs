@@ -1,34 +1,21 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
 using Tsunagu.Audit;
 using Tsunagu.Data;
+using Tsunagu.FiscalYears;
 using Tsunagu.Japanese;
 using Tsunagu.People;
+using Tsunagu.Records;
 
-namespace Tsunagu.Records;
+namespace Tsunagu.Subsidies;
 
 /// <summary>
 /// 進学チャレンジ応援補助金 of the learning-support program: 中3 mock exams, 高3 exam and mock fees. Only a child
 /// enrolled in the program may apply, in the grade the subsidy is for.
 /// </summary>
-public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time)
+public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider time)
 {
     public static readonly string ProgramKey = JapaneseText.MatchKey("学習・生活サポート事業");
-
-    public static string Japanese(SubsidyKind kind) => kind switch
-    {
-        SubsidyKind.MockExamJh3 => "中3 模試代",
-        SubsidyKind.ExamFeeHs3 => "高3 受験料",
-        SubsidyKind.MockExamHs3 => "高3 模試代",
-        _ => kind.ToString(),
-    };
-
-    public static string Japanese(SubsidyDecision decision) => decision switch
-    {
-        SubsidyDecision.Pending => "審査中",
-        SubsidyDecision.Approved => "交付決定",
-        SubsidyDecision.Rejected => "不交付",
-        _ => decision.ToString(),
-    };
 
     static int GradeFor(SubsidyKind kind) => kind == SubsidyKind.MockExamJh3 ? 9 : 12;
 
@@ -41,19 +28,19 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
             throw new RecordInputException("kind", "この補助金は学習・生活サポート事業の登録者が対象です。");
         }
         var person = await (await scope.PersonsAsync()).SingleOrDefaultAsync(p => p.Id == personId)
-            ?? throw new RecordAccessException("その人は見られません。");
+            ?? throw new RecordNotFoundException("その人は見られません。");
         if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId && e.Status == EnrollmentStatus.Active))
         {
             throw new RecordInputException("personId", "事業に登録している子どもだけが申請できます。");
         }
-        var grade = SchoolGrade.Of(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn));
+        var grade = SchoolGrade.Of(person.BirthDate, FiscalYear.Of(appliedOn));
         if (grade != GradeFor(kind))
         {
-            throw new RecordInputException("kind", $"{Japanese(kind)}は{SchoolGrade.Label(person.BirthDate, FiscalYears.FiscalYear.Of(appliedOn))}の子どもは申請できません。");
+            throw new RecordInputException("kind", $"{kind.Japanese()}は{SchoolGrade.Label(person.BirthDate, FiscalYear.Of(appliedOn))}の子どもは申請できません。");
         }
         RecordRules.Require(
             ("amount", "申請額", RecordRules.Amount(amount)),
-            ("appliedOn", "申請日", RecordRules.RecordDate(appliedOn, FiscalYears.FiscalYear.Today(time), person.BirthDate)));
+            ("appliedOn", "申請日", RecordRules.RecordDate(appliedOn, FiscalYear.Today(time), person.BirthDate)));
         var application = new SubsidyApplication { PersonId = personId, ProgramId = programId, Kind = kind, AppliedOn = appliedOn, AmountRequested = amount };
         db.Subsidies.Add(application);
         await db.SaveChangesAsync();
@@ -70,9 +57,8 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         RecordRules.Require(("amount", "交付額", approve && amount is { } approved ? RecordRules.Amount(approved) : null));
         application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
         application.AmountApproved = approve ? amount ?? application.AmountRequested : null;
-        application.DecidedOn = FiscalYears.FiscalYear.Today(time);
-        db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.SubsidyDecide, subject: $"subsidy:{id}",
-            after: $"{Japanese(application.Decision)} {application.AmountApproved}");
+        application.DecidedOn = FiscalYear.Today(time);
+        scope.Audit(AuditActions.SubsidyDecide, null, $"subsidy:{id}", $"{application.Decision.Japanese()} {application.AmountApproved}");
         await db.SaveChangesAsync();
     }
 
@@ -83,11 +69,11 @@ public sealed class Subsidies(TsunaguDb db, RecordScope scope, TimeProvider time
         {
             throw new RecordConflictException("交付決定済みで未払いの申請だけが支払えます。");
         }
-        RecordRules.Require(("paidOn", "支払日", RecordRules.RecordDate(paidOn, FiscalYears.FiscalYear.Today(time), enrolledFrom: application.AppliedOn, earliest: "申請日")));
+        RecordRules.Require(("paidOn", "支払日", RecordRules.RecordDate(paidOn, FiscalYear.Today(time), enrolledFrom: application.AppliedOn, earliest: "申請日")));
         application.PaidOn = paidOn;
         await db.SaveChangesAsync();
     }
 
     async Task<SubsidyApplication> Load(int id) =>
-        await (await scope.SubsidiesAsync()).SingleOrDefaultAsync(s => s.Id == id) ?? throw new RecordAccessException("その申請はありません。");
+        await (await scope.SubsidiesAsync()).SingleOrDefaultAsync(s => s.Id == id) ?? throw new RecordNotFoundException("その申請はありません。");
 }

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+
+namespace Tsunagu.Contacts;
+
+public sealed record ContactItem(
+    long Id, string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel,
+    int? DurationMinutes, bool OutsideOfficeHours, string StaffName, IReadOnlyList<NoteItem> Notes);
+
+public sealed record NoteItem(NoteProvenance Provenance, string Text);
+
+public sealed record ContactCorrectionInput(
+    DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason);
+
+public sealed record ContactInput(
+    string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
+    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null);
+
+/// <summary>A person's contacts under /api/v1: read (the timeline), written, corrected; within the caller's programs.</summary>
+public static class ContactsApi
+{
+    public static void MapContactsApi(this WebApplication app)
+    {
+        var api = app.MapRecordsGroup();
+
+        api.MapGet("/people/{id:int}/contacts", async Task<Results<Ok<List<ContactItem>>, ProblemHttpResult>> (int id, RecordScope scope) =>
+        {
+            if (await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}/contacts") is null)
+            {
+                return RecordsApiGroup.NotFound();
+            }
+            var contacts = await (await scope.ContactsOfAsync(id))
+                .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time)
+                .Select(c => new { c, c.Program.Code, Notes = c.Notes.OrderBy(n => n.Position).ToList() })
+                .ToListAsync();
+            return TypedResults.Ok(contacts.Select(x => ToItem(x.c, x.Code, x.Notes)).ToList());
+        });
+
+        api.MapPost("/people/{id:int}/contacts", async Task<Results<Created<ContactItem>, ProblemHttpResult>> (int id, ContactInput input, RecordScope scope, ContactService contacts, TsunaguDb db) =>
+        {
+            if (await scope.ReadPersonAsync(id, "POST /api/v1/people/{id}/contacts") is null)
+            {
+                return RecordsApiGroup.NotFound();
+            }
+            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            var contact = await contacts.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
+                input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId));
+            return TypedResults.Created($"/api/v1/people/{id}/contacts", ToItem(contact, input.ProgramCode, contact.Notes));
+        });
+
+        api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, ContactService contacts) =>
+            await contacts.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId, input.Reason)) is null
+                ? RecordsApiGroup.NotFound()
+                : TypedResults.Ok());
+    }
+
+    static ContactItem ToItem(Contact c, string programCode, IEnumerable<ContactNote> notes) => new(c.Id, programCode, c.Date, c.Time, c.Kind, c.Category,
+        c.Channel, c.DurationMinutes, c.IsOutsideOfficeHours, c.StaffName, notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList());
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.FiscalYears;
+using Tsunagu.Records;
+
+namespace Tsunagu.People;
+
+public sealed record NewPerson(
+    string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode,
+    int ProgramId, DateOnly EnrolledOn, ReferralSource Source, int? HouseholdId, string? WardCode, HouseholdCircumstances Circumstances);
+
+/// <summary>Registering persons and households, ending enrolments, recording outcomes. Every write checks the scope first.</summary>
+public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider time)
+{
+    public async Task<Person> RegisterAsync(NewPerson input)
+    {
+        await scope.EnsureProgramAsync(input.ProgramId);
+        var today = FiscalYear.Today(time);
+        RecordRules.Require(
+            ("name", "氏名", RecordRules.Line(input.Name, RecordRules.NameMax, required: true)),
+            ("kana", "ふりがな", RecordRules.Line(input.Kana, RecordRules.NameMax, required: true)),
+            ("birthDate", "生年月日", RecordRules.BirthDate(input.BirthDate, today)),
+            ("enrolledOn", "登録日", RecordRules.RecordDate(input.EnrolledOn, today, input.BirthDate)),
+            ("role", "区分", RecordRules.Defined(input.Role)),
+            ("source", "紹介元", RecordRules.Defined(input.Source)),
+            ("schoolCode", "学校コード", RecordRules.SchoolCode(input.SchoolCode)),
+            ("wardCode", "区のコード", RecordRules.WardCode(input.WardCode)));
+        var now = time.GetUtcNow();
+        Household? household = null;
+        if (input.HouseholdId is { } householdId)
+        {
+            household = await (await scope.PersonsAsync()).Where(p => p.HouseholdId == householdId).Select(p => p.Household).FirstOrDefaultAsync()
+                ?? throw new RecordNotFoundException("その世帯は見られません。");
+        }
+        household ??= new Household { WardCode = input.WardCode, Circumstances = input.Circumstances, CreatedAt = now };
+        // Stored exactly as given: a registered name is never normalised.
+        var person = new Person
+        {
+            Name = input.Name,
+            Kana = input.Kana,
+            KanaKey = Search.KanaKey(input.Kana),
+            BirthDate = input.BirthDate,
+            Role = input.Role,
+            SchoolCode = string.IsNullOrWhiteSpace(input.SchoolCode) ? null : input.SchoolCode.Normalize(System.Text.NormalizationForm.FormKC),
+            Household = household,
+            CreatedAt = now,
+        };
+        db.Persons.Add(person);
+        db.Enrollments.Add(new Enrollment { Person = person, ProgramId = input.ProgramId, From = input.EnrolledOn, Source = input.Source });
+        await db.SaveChangesAsync();
+        return person;
+    }
+
+    /// <summary>Ends a person's enrolment (support finished, moved away, declined further support).</summary>
+    public async Task EndEnrollmentAsync(int enrollmentId, DateOnly to)
+    {
+        // Only the user's programs' enrolments are found at all.
+        var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
+            ?? throw new RecordNotFoundException("その登録は見られません。");
+        if (enrollment.Status == EnrollmentStatus.Ended)
+        {
+            throw new RecordConflictException("この登録はすでに終了しています。");
+        }
+        RecordRules.Require(("to", "終了日", RecordRules.RecordDate(to, FiscalYear.Today(time), enrolledFrom: enrollment.From)));
+        enrollment.To = to;
+        enrollment.Status = EnrollmentStatus.Ended;
+        scope.Audit(AuditActions.EnrollmentEnd, enrollment.Program.Code, $"person:{enrollment.PersonId}", to.ToString("O", CultureInfo.InvariantCulture));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// What became of a person in a fiscal year (entered high school and which 課程, promoted, graduated…): the
+    /// numerator of 高校進学率 and the like. One outcome per person, program and year; recording again replaces it.
+    /// </summary>
+    public async Task<Outcome> RecordOutcomeAsync(int personId, int programId, int fiscalYear, OutcomeKind kind, string? course)
+    {
+        await scope.EnsureProgramAsync(programId);
+        if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == programId))
+        {
+            throw new RecordInputException("programCode", "この人はこの事業に登録されていません。");
+        }
+        course = string.IsNullOrWhiteSpace(course) ? null : course.Trim();
+        RecordRules.Require(
+            ("course", "課程", kind == OutcomeKind.EnteredHighSchool && course is null ? "高等学校への進学は課程（全日制・定時制・通信制）も選んでください。" : RecordRules.Line(course, RecordRules.CategoryMax)),
+            ("fiscalYear", "年度", fiscalYear > FiscalYear.Current(time) ? "来年度の結果はまだ記録できません。" : RecordRules.FiscalYear(fiscalYear, time)),
+            ("kind", "進路・結果", RecordRules.Defined(kind)));
+        static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
+        var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
+        var before = outcome is null ? null : Describe(outcome.Kind, outcome.Course);
+        if (outcome is null)
+        {
+            outcome = new Outcome { PersonId = personId, ProgramId = programId, FiscalYear = fiscalYear };
+            db.Outcomes.Add(outcome);
+        }
+        outcome.Kind = kind;
+        outcome.Course = course;
+        outcome.RecordedOn = FiscalYear.Today(time);
+        scope.Audit(AuditActions.OutcomeRecord, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}", Describe(kind, course), before, fiscalYear);
+        await db.SaveChangesAsync();
+        return outcome;
+    }
+
+    /// <summary>A household's circumstances, as the programs' eligibility asks; changed by staff who see a member.</summary>
+    public async Task SetCircumstancesAsync(int householdId, HouseholdCircumstances circumstances)
+    {
+        // Found through a member in scope, and tracked: the change is saved from this one query.
+        var household = await (await scope.PersonsAsync()).Where(p => p.HouseholdId == householdId).Select(p => p.Household).FirstOrDefaultAsync()
+            ?? throw new RecordNotFoundException("その世帯は見られません。");
+        if (household.Circumstances == circumstances)
+        {
+            return;
+        }
+        scope.Audit(AuditActions.HouseholdCircumstances, null, $"household:{householdId}", circumstances.Japanese(), household.Circumstances.Japanese());
+        household.Circumstances = circumstances;
+        await db.SaveChangesAsync();
+    }
+}

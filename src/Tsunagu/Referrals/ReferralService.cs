@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.FiscalYears;
+using Tsunagu.People;
+using Tsunagu.Records;
+
+namespace Tsunagu.Referrals;
+
+/// <summary>Connecting a person to another program or an agency, and the receiving program's decision.</summary>
+public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvider time)
+{
+    /// <summary>
+    /// Connects a person to another program or an outside agency. Between the mayor's bureaus and the education
+    /// board this is the only way a record passes, so every referral is also in the audit trail.
+    /// </summary>
+    public async Task<Referral> ReferAsync(int personId, int fromProgramId, int? toProgramId, string? toAgency, string reason)
+    {
+        await scope.EnsureProgramAsync(fromProgramId);
+        if (!await db.Enrollments.AnyAsync(e => e.PersonId == personId && e.ProgramId == fromProgramId))
+        {
+            throw new RecordInputException("programCode", "この人はこの事業に登録されていません。");
+        }
+        RecordRules.Require(
+            ("toProgramCode", "つなぎ先", toProgramId is null == string.IsNullOrWhiteSpace(toAgency) ? "事業か外部の機関のどちらか一つを指定してください。" : null),
+            ("toAgency", "つなぎ先の機関", RecordRules.Line(toAgency, RecordRules.TitleMax)),
+            ("reason", "つなぐ理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        var from = await db.Programs.SingleAsync(p => p.Id == fromProgramId);
+        var to = toProgramId is { } id ? await db.Programs.SingleOrDefaultAsync(p => p.Id == id) ?? throw new RecordInputException("toProgramCode", "つなぎ先の事業がありません。") : null;
+        var referral = new Referral
+        {
+            PersonId = personId,
+            FromProgramId = fromProgramId,
+            ToProgramId = toProgramId,
+            ToAgency = to is null ? toAgency : null,
+            Reason = reason,
+            Status = ReferralStatus.Sent,
+            SentAt = time.GetUtcNow(),
+            SentBy = scope.UserName,
+        };
+        db.Referrals.Add(referral);
+        scope.Audit(AuditActions.ReferralSend, from.Code, $"person:{personId}", to?.Code ?? toAgency);
+        await db.SaveChangesAsync();
+        return referral;
+    }
+
+    /// <summary>The receiving program accepts (the person is enrolled there) or declines, with a note.</summary>
+    public async Task<Referral> DecideAsync(int referralId, bool accept, string? note)
+    {
+        var referral = await db.Referrals.Include(r => r.ToProgram).SingleOrDefaultAsync(r => r.Id == referralId)
+            ?? throw new RecordNotFoundException("その依頼はありません。");
+        if (referral.ToProgramId is not { } toProgramId)
+        {
+            throw new RecordConflictException("外部機関への依頼は受理できません。");
+        }
+        await scope.EnsureProgramAsync(toProgramId);
+        if (referral.Status != ReferralStatus.Sent)
+        {
+            throw new RecordConflictException($"この依頼はすでに「{referral.Status.Japanese()}」です。");
+        }
+        RecordRules.Require(("note", "メモ", RecordRules.Note(note, RecordRules.ReasonMax)));
+        var now = time.GetUtcNow();
+        referral.Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
+        referral.DecidedAt = now;
+        referral.DecidedBy = scope.UserName;
+        referral.DecisionNote = note;
+        if (accept && !await db.Enrollments.AnyAsync(e => e.PersonId == referral.PersonId && e.ProgramId == toProgramId && e.Status == EnrollmentStatus.Active))
+        {
+            db.Enrollments.Add(new Enrollment
+            {
+                PersonId = referral.PersonId,
+                ProgramId = toProgramId,
+                From = FiscalYear.Today(time),
+                Source = ReferralSource.OtherProgram,
+            });
+        }
+        scope.Audit(accept ? AuditActions.ReferralAccept : AuditActions.ReferralDecline, referral.ToProgram!.Code, $"person:{referral.PersonId}", note);
+        await db.SaveChangesAsync();
+        return referral;
+    }
+}

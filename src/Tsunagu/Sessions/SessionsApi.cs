@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Data;
+
+namespace Tsunagu.Sessions;
+
+public sealed record SessionInput(string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, int HeadCount = 0);
+
+public sealed record AttendanceInput(IReadOnlyList<int> PersonIds, int HeadCount = 0);
+
+public sealed record SessionItem(int Id, string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, IReadOnlyList<int> PersonIds, int HeadCount);
+
+/// <summary>Sessions and seminars under /api/v1: listed, held, attendance taken; within the caller's programs.</summary>
+public static class SessionsApi
+{
+    public static void MapSessionsApi(this WebApplication app)
+    {
+        var api = app.MapRecordsGroup();
+
+        api.MapGet("/sessions", async (RecordScope scope) =>
+            await (await scope.SessionsAsync()).OrderByDescending(s => s.Date)
+                .Select(s => new { s.Id, ProgramCode = s.Program.Code, s.Kind, s.Date, s.Start, s.Title, Attendees = s.Attendances.Count, s.UnregisteredHeadCount })
+                .Take(500).ToListAsync());
+
+        api.MapPost("/sessions", async Task<Created<SessionItem>> (SessionInput input, SessionService sessions, TsunaguDb db) =>
+        {
+            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
+            var s = await sessions.HoldSessionAsync(programId ?? -1, input.Kind, input.Date, input.Start, input.Title, input.HeadCount);
+            return TypedResults.Created($"/api/v1/sessions/{s.Id}", new SessionItem(s.Id, input.ProgramCode, s.Kind, s.Date, s.Start, s.Title, [], s.UnregisteredHeadCount));
+        });
+
+        // Only persons enrolled in the session's program and in the caller's scope are kept; the answer says which.
+        api.MapPut("/sessions/{id:int}/attendance", async Task<Ok<SessionItem>> (int id, AttendanceInput input, SessionService sessions, TsunaguDb db) =>
+        {
+            var s = await sessions.SetAttendanceAsync(id, input.PersonIds, input.HeadCount);
+            var code = await db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.Code).SingleAsync();
+            return TypedResults.Ok(new SessionItem(s.Id, code, s.Kind, s.Date, s.Start, s.Title, s.Attendances.Select(a => a.PersonId).Order().ToList(), s.UnregisteredHeadCount));
+        });
+    }
+}
