@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Access;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Records;
 using Tsunagu.Tests.Web;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 

@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Records;
 
 namespace Tsunagu.Tests.Access;
 

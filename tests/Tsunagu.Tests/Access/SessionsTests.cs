@@ -65,7 +65,7 @@ public class SessionsTests
     [ClassData(typeof(AllDatabases))]
     public async Task DisablingALeaver_EndsEverySessionAtOnce_AndTheSignInAnswersAsForAWrongPassword(DatabaseKind kind)
     {
-        await using var world = await Records.RecordsWorld.CreateAsync(kind);
+        await using var world = await RecordsWorld.CreateAsync(kind);
         var leaver = await world.SignInAsync("caseworkerA");
         var admin = await world.SignInAsync("admin");
         var email = world.Users["caseworkerA"];

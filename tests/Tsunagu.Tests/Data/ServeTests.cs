@@ -65,7 +65,7 @@ public class ServeTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         using var files = new TempFolder();
-        await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()), "--fiscal-year", "2023");
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()), "--fiscal-year", "2023");
         await using var app = WebApp.Build([], database.Configure);
 
         await WebApp.PrepareAsync(app.Services);
@@ -79,9 +79,13 @@ public class ServeTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
 
-        await CliRun.RunAsync(database, "report", "list");
+        var list = await CliRun.RunAsync(database, "report", "list");
 
+        // The verb ran (it migrated the empty database and listed nothing) and added nothing: only serve loads the sample.
+        Assert.Equal((0, "", ""), (list.ExitCode, list.Out, list.Error));
         await using var db = database.NewDb();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(0, await db.Reports.CountAsync());
+        Assert.Equal(0, await db.Programs.CountAsync());
     }
 }

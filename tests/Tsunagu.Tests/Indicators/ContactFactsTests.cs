@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Records;
 
 namespace Tsunagu.Tests.Indicators;
 

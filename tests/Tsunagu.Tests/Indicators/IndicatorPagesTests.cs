@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
-using Tsunagu.Tests.Records;
 
 namespace Tsunagu.Tests.Indicators;
 

@@ -20,4 +20,12 @@ public static class CliRun
         var exitCode = await cli.InvokeAsync(args);
         return new CliResult(exitCode, output.ToString(), error.ToString(), stdout.ToArray());
     }
+
+    /// <summary>A step a test builds on: it must succeed, or the test stops here with what the verb said.</summary>
+    public static async Task<CliResult> RunOkAsync(TestDatabase database, params string[] args)
+    {
+        var result = await RunAsync(database, args);
+        Assert.True(result.ExitCode == 0, $"tsunagu {string.Join(" ", args)} exited with {result.ExitCode}: {result.Error}");
+        return result;
+    }
 }

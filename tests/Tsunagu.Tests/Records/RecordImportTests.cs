@@ -137,7 +137,7 @@ public class RecordImportTests
     {
         using var files = new TempFolder();
         await using var database = await ProgramsOnlyAsync(kind, files);
-        await CliRun.RunAsync(database, "records", "import", files.Write("a.csv", Good, new UTF8Encoding(true)), "--program", "P001");
+        await CliRun.RunOkAsync(database, "records", "import", files.Write("a.csv", Good, new UTF8Encoding(true)), "--program", "P001");
         int existing;
         await using (var db = database.NewDb())
         {

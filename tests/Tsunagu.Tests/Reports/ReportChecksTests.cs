@@ -11,7 +11,7 @@ public class ReportChecksTests
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         using var files = new TempFolder();
-        await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
 
         var result = await CliRun.RunAsync(database, "report", "check", "--fiscal-year", "2024");
 
@@ -39,9 +39,9 @@ public class ReportChecksTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         using var files = new TempFolder();
         const string header = "\n\n事業名\t事業概要\t実績\t評価\t担当局\n";
-        await CliRun.RunAsync(database, "report", "import",
+        await CliRun.RunOkAsync(database, "report", "import",
             files.Write("r5.tsv", "令和5年度実績" + header + "A事業\t概要。\t利用者数:200人 相談件数:100件\t評価。\t局\n", new UTF8Encoding(false)));
-        await CliRun.RunAsync(database, "report", "import",
+        await CliRun.RunOkAsync(database, "report", "import",
             files.Write("r6.tsv", "令和6年度実績" + header + "A事業\t概要。\t利用者数:90人 相談件数:140件 登録:12\t評価。\t局\n", new UTF8Encoding(false)));
 
         var result = await CliRun.RunAsync(database, "report", "check", "--fiscal-year", "2024");

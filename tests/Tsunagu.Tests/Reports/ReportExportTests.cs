@@ -188,7 +188,7 @@ public class ReportExportTests
         using var files = new TempFolder();
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         var table = "令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\nA<b>事業</b>\t概要 & 計画\t相談:1件\t評価\tこども若者局\n";
-        await CliRun.RunAsync(database, "report", "import", files.Write("t.tsv", table, new UTF8Encoding(false)));
+        await CliRun.RunOkAsync(database, "report", "import", files.Write("t.tsv", table, new UTF8Encoding(false)));
 
         var export = await CliRun.RunAsync(database, "report", "export", "--fiscal-year", "2024", "--format", "html");
 
@@ -208,7 +208,7 @@ public class ReportExportTests
         using var files = new TempFolder();
         await using var database = await SeededAsync(DatabaseKind.Sqlite, files);
         var path = files.File("report.xlsx");
-        await CliRun.RunAsync(database, "report", "export", "--fiscal-year", "2024", "--format", "xlsx", "--out", path);
+        await CliRun.RunOkAsync(database, "report", "export", "--fiscal-year", "2024", "--format", "xlsx", "--out", path);
         await using var other = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
 
         Assert.Equal(0, (await CliRun.RunAsync(other, "report", "import", path)).ExitCode);

@@ -10,7 +10,7 @@ public class ReportWorkflowTests
     static async Task<TestDatabase> SeededAsync(DatabaseKind kind, TempFolder files)
     {
         var database = await TestDatabase.CreateAsync(kind);
-        await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
         return database;
     }
 
@@ -42,7 +42,7 @@ public class ReportWorkflowTests
     {
         using var files = new TempFolder();
         await using var database = await SeededAsync(DatabaseKind.Sqlite, files);
-        await CliRun.RunAsync(database, "report", "status", "--fiscal-year", "2024", "--to", "局確認");
+        await CliRun.RunOkAsync(database, "report", "status", "--fiscal-year", "2024", "--to", "局確認");
 
         var withoutReason = await CliRun.RunAsync(database, "report", "status", "--fiscal-year", "2024", "--to", "下書き");
         var withReason = await CliRun.RunAsync(database, "report", "status", "--fiscal-year", "2024", "--to", "draft", "--reason", "評価欄の記入漏れ");
@@ -92,7 +92,7 @@ public class ReportWorkflowTests
         await using var database = await SeededAsync(DatabaseKind.Sqlite, files);
         await PublishAsync(database);
 
-        await CliRun.RunAsync(database, "report", "correct", "--fiscal-year", "2024", "--program", "P001",
+        await CliRun.RunOkAsync(database, "report", "correct", "--fiscal-year", "2024", "--program", "P001",
             "--column", "results", "--text", "利用者数:304人 高校進学率:99%", "--reason", "集計漏れ1人");
 
         await using var db = database.NewDb();

@@ -43,7 +43,7 @@ public class ReportPagesTests
         await using var database = await TestDatabase.CreateAsync(kind, migrate: false);
         await using var factory = await TsunaguFactory.StartAsync(database);
         using var files = new TempFolder();
-        await CliRun.RunAsync(database, "report", "import", files.Write("r5.tsv",
+        await CliRun.RunOkAsync(database, "report", "import", files.Write("r5.tsv",
             "令和5年度実績\n\n事業名\t事業概要及び計画内容\t実績\t実績に対する評価\t担当局\n学習・生活サポート事業\t概要。\t利用者数:290人 高校進学率:98%\t評価。\t局\n",
             new UTF8Encoding(false)));
         var client = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Viewer));

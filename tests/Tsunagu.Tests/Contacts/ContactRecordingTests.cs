@@ -5,7 +5,7 @@ using Tsunagu.Contacts;
 using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Contacts;
 
 public class ContactRecordingTests
 {

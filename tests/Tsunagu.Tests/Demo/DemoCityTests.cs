@@ -4,7 +4,7 @@ using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Indicators;
+namespace Tsunagu.Tests.Demo;
 
 public class DemoCityTests
 {

@@ -1,50 +1,11 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Records;
 
-public class SessionsAndUploadTests
+public class RecordsUploadTests
 {
-    [Fact]
-    public async Task Session_AttendanceTakesOnlyTheProgramsPeople_AndOtherProgramsSessionsAreNotFound()
-    {
-        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
-        var caseworker = await world.SignInAsync("caseworkerA");
-        var other = await world.SignInAsync("caseworkerB");
-
-        var created = await caseworker.SubmitAsync("/sessions", "form.record", new() { ["title"] = "夏の学習会", ["date"] = "2024-07-27", ["kind"] = "StudySession" });
-        var sessionUrl = created.Headers.Location!.OriginalString;
-        var saved = await caseworker.SubmitAsync(sessionUrl, "main form", new()
-        {
-            ["present"] = world.Alice.ToString(CultureInfo.InvariantCulture),
-            ["headCount"] = "3",
-        });
-        await using (var first = world.Database.NewDb())
-        {
-            Assert.Equal([world.Alice], await first.Attendances.Select(a => a.PersonId).ToListAsync());
-        }
-        // A forged tick for someone of another program is ignored.
-        var forged = await caseworker.Http.PostAsync(sessionUrl, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["present"] = world.Bob.ToString(CultureInfo.InvariantCulture),
-            ["headCount"] = "3",
-            ["__RequestVerificationToken"] = (await caseworker.GetDocumentAsync(sessionUrl)).QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-        }));
-        var foreign = await other.Http.GetAsync(sessionUrl);
-
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        await using var db = world.Database.NewDb();
-        var session = await db.Sessions.Include(s => s.Attendances).SingleAsync();
-        Assert.Equal(("夏の学習会", new DateOnly(2024, 7, 27), 3), (session.Title, session.Date, session.UnregisteredHeadCount));
-        Assert.Empty(session.Attendances); // the forged post replaced Alice with nobody: Bob is not the program's
-    }
-
     [Fact]
     public async Task RecordsUpload_ManagerPreviewsThenApplies_CaseworkerMayNot()
     {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Records.Import;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Demo;
 
 public class SyntheticCityTests
 {
@@ -12,11 +12,11 @@ public class SyntheticCityTests
     {
         using var files = new TempFolder();
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
-        await CliRun.RunAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
 
         var a = await CliRun.RunAsync(database, "demo", "csv", "--fiscal-year", "2024", "--seed", "3", "--persons", "300", "--contacts", "2000", "--out", files.File("a.csv"));
-        await CliRun.RunAsync(database, "demo", "csv", "--fiscal-year", "2024", "--seed", "3", "--persons", "300", "--contacts", "2000", "--out", files.File("b.csv"));
-        await CliRun.RunAsync(database, "demo", "csv", "--fiscal-year", "2024", "--seed", "4", "--persons", "300", "--contacts", "2000", "--out", files.File("c.csv"));
+        await CliRun.RunOkAsync(database, "demo", "csv", "--fiscal-year", "2024", "--seed", "3", "--persons", "300", "--contacts", "2000", "--out", files.File("b.csv"));
+        await CliRun.RunOkAsync(database, "demo", "csv", "--fiscal-year", "2024", "--seed", "4", "--persons", "300", "--contacts", "2000", "--out", files.File("c.csv"));
         var import = await CliRun.RunAsync(database, "records", "import", files.File("a.csv"), "--program", "P001");
 
         Assert.Equal(0, a.ExitCode);

@@ -9,7 +9,7 @@ using Tsunagu.Sessions;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Access;
 
 /// <summary>The paths that once led around the scope: imports, program histories, drill-downs.</summary>
 public class ScopePathsTests

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Subsidies;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Subsidies;
 
 public class SubsidyTests
 {

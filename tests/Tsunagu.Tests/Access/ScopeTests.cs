@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Access;
 
 public class ScopeTests
 {

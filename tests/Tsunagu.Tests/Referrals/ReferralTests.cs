@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Referrals;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Referrals;
 
 public class ReferralTests
 {

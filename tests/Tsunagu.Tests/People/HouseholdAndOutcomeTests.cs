@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.People;
 
 public class HouseholdAndOutcomeTests
 {

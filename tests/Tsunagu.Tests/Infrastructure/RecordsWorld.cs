@@ -2,10 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Contacts;
 using Tsunagu.People;
-using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Web;
 
-namespace Tsunagu.Tests.Records;
+namespace Tsunagu.Tests.Infrastructure;
 
 /// <summary>
 /// A small city for scope tests: 髙橋𠮷子 and her mother in 学習・生活サポート事業 (P001, mayor's bureaus), 佐藤太郎 in
