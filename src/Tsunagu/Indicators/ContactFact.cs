@@ -59,6 +59,10 @@ public sealed class ContactFactConfiguration : IEntityTypeConfiguration<ContactF
         // Derived from contacts by the database's own triggers (see ContactFact); no foreign keys, so that they
         // add nothing to a contact's write but the count.
         builder.ToTable("contact_facts");
+        // The cell the triggers count into (ON CONFLICT of Data/Sql/*/contact_facts.v1.sql): created by that file, declared
+        // here so that the model knows it and a rebuild of the table by a later migration keeps it.
+        builder.HasIndex(f => new { f.ProgramId, f.FiscalYear, f.Kind, f.Category, f.Channel, f.OfficeId, f.DayOfWeek, f.Evening, f.Early, f.WithGuardian })
+            .IsUnique().HasDatabaseName("IX_contact_facts_cell");
         builder.HasIndex(f => new { f.FiscalYear, f.ProgramId });
     }
 }

@@ -245,15 +245,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         }
         if (db.Database.IsNpgsql())
         {
-            // Nothing to fold is a cheap no-op: the changes table holds only what was written since the last computation.
-            await db.Database.ExecuteSqlAsync($"""
-                WITH folded AS (DELETE FROM contact_fact_changes WHERE "FiscalYear" = {fiscalYear} RETURNING *)
-                INSERT INTO contact_facts ("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian", "Contacts")
-                SELECT "ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian", sum("Contacts")
-                FROM folded GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-                ON CONFLICT ("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian")
-                DO UPDATE SET "Contacts" = contact_facts."Contacts" + excluded."Contacts"
-                """, ct);
+            await db.Database.ExecuteSqlRawAsync(SqlFiles.Read("Postgres", "contact_facts_fold.v1"), [new Npgsql.NpgsqlParameter("fiscal_year", fiscalYear)], ct);
         }
         var cells = await db.ContactFacts.AsNoTracking()
             .Where(f => f.FiscalYear == fiscalYear && programIds.Contains(f.ProgramId) && f.Contacts != 0)

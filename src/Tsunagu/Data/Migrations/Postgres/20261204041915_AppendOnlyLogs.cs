@@ -78,18 +78,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                 column: "Sequence",
                 unique: true);
 
-            // Append-only: the database itself refuses to change or remove a row, whoever asks.
-            migrationBuilder.Sql("""
-                CREATE FUNCTION tsunagu_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION '% は追記のみです（変更・削除はできません）', TG_TABLE_NAME; END $$;
-                """);
-            foreach (var table in new[] { "audit_entries", "access_log", "audit_verifications" })
-            {
-                migrationBuilder.Sql($"""
-                    CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION tsunagu_append_only();
-                    CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_append_only();
-                    """);
-            }
+            // Append-only: the database itself refuses to change or remove a row, whoever asks: Data/Sql/Postgres.
+            migrationBuilder.Sql(SqlFiles.Read("Postgres", "append_only_logs.v1"));
         }
 
         /// <inheritdoc />

@@ -493,6 +493,110 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("audit_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("DurationMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ImportKey")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StaffUserId")
+                        .HasColumnType("text");
+
+                    b.Property<TimeOnly?>("Time")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Date");
+
+                    b.HasIndex("ProgramId", "ImportKey")
+                        .IsUnique();
+
+                    b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Provenance")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.ToTable("contact_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
+                {
+                    b.Property<long>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ContactId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("contact_persons", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.ContactFact", b =>
                 {
                     b.Property<long>("Id")
@@ -538,6 +642,10 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("FiscalYear", "ProgramId");
+
+                    b.HasIndex("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian")
+                        .IsUnique()
+                        .HasDatabaseName("IX_contact_facts_cell");
 
                     b.ToTable("contact_facts", (string)null);
                 });
@@ -722,6 +830,41 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("person_year_facts", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgramId", "PersonId");
+
+                    b.ToTable("enrollments", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
                     b.Property<int>("Id")
@@ -742,6 +885,40 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("households", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Course")
+                        .HasColumnType("text");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("RecordedOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
+                        .IsUnique();
+
+                    b.ToTable("outcomes", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.People.Person", b =>
@@ -790,6 +967,67 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Placements.Distribution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Copies")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Facility")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("distributions", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Placements.Placement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SchoolId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear");
+
+                    b.ToTable("placements", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Places.Office", b =>
@@ -944,256 +1182,7 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("programs", (string)null);
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Attendance", b =>
-                {
-                    b.Property<int>("SessionId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
-                    b.HasKey("SessionId", "PersonId");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("attendances", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Category")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Channel")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("date");
-
-                    b.Property<int?>("DurationMinutes")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ImportKey")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("StaffName")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("StaffUserId")
-                        .HasColumnType("text");
-
-                    b.Property<TimeOnly?>("Time")
-                        .HasColumnType("time without time zone");
-
-                    b.Property<bool>("WithGuardian")
-                        .HasColumnType("boolean");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId", "Date");
-
-                    b.HasIndex("ProgramId", "ImportKey")
-                        .IsUnique();
-
-                    b.ToTable("contacts", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactNote", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("ContactId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Provenance")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ContactId");
-
-                    b.ToTable("contact_notes", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactPerson", b =>
-                {
-                    b.Property<long>("ContactId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Role")
-                        .HasColumnType("integer");
-
-                    b.HasKey("ContactId", "PersonId");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("contact_persons", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Distribution", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("Copies")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("date");
-
-                    b.Property<string>("Facility")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Item")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("distributions", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Enrollment", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<DateOnly>("From")
-                        .HasColumnType("date");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Source")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly?>("To")
-                        .HasColumnType("date");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId");
-
-                    b.HasIndex("ProgramId", "PersonId");
-
-                    b.ToTable("enrollments", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Outcome", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("Course")
-                        .HasColumnType("text");
-
-                    b.Property<int>("FiscalYear")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly>("RecordedOn")
-                        .HasColumnType("date");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
-                        .IsUnique();
-
-                    b.ToTable("outcomes", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Placement", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("FiscalYear")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("SchoolId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("StaffName")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId", "FiscalYear");
-
-                    b.ToTable("placements", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Referral", b =>
+            modelBuilder.Entity("Tsunagu.Referrals.Referral", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1248,87 +1237,6 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("ToProgramId", "Status");
 
                     b.ToTable("referrals", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SubsidyApplication", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<decimal?>("AmountApproved")
-                        .HasPrecision(12)
-                        .HasColumnType("numeric(12,0)");
-
-                    b.Property<decimal>("AmountRequested")
-                        .HasPrecision(12)
-                        .HasColumnType("numeric(12,0)");
-
-                    b.Property<DateOnly>("AppliedOn")
-                        .HasColumnType("date");
-
-                    b.Property<DateOnly?>("DecidedOn")
-                        .HasColumnType("date");
-
-                    b.Property<int>("Decision")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly?>("PaidOn")
-                        .HasColumnType("date");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("subsidy_applications", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("date");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("integer");
-
-                    b.Property<TimeOnly?>("Start")
-                        .HasColumnType("time without time zone");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<int>("UnregisteredHeadCount")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId");
-
-                    b.ToTable("sessions", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.AnnualReport", b =>
@@ -1522,6 +1430,102 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("report_status_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Sessions.Attendance", b =>
+                {
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SessionId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("attendances", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeOnly?>("Start")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("UnregisteredHeadCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Subsidies.SubsidyApplication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal?>("AmountApproved")
+                        .HasPrecision(12)
+                        .HasColumnType("numeric(12,0)");
+
+                    b.Property<decimal>("AmountRequested")
+                        .HasPrecision(12)
+                        .HasColumnType("numeric(12,0)");
+
+                    b.Property<DateOnly>("AppliedOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("DecidedOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("PaidOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("subsidy_applications", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1573,6 +1577,43 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.Contact", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.Contact", null)
+                        .WithMany("Persons")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.IndicatorDefinition", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
@@ -1600,6 +1641,36 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Definition");
 
                     b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Outcome", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
                 });
 
             modelBuilder.Entity("Tsunagu.People.Person", b =>
@@ -1630,91 +1701,7 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Program");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Attendance", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.Records.SupportSession", null)
-                        .WithMany("Attendances")
-                        .HasForeignKey("SessionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
-                {
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Program");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactNote", b =>
-                {
-                    b.HasOne("Tsunagu.Records.Contact", null)
-                        .WithMany("Notes")
-                        .HasForeignKey("ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactPerson", b =>
-                {
-                    b.HasOne("Tsunagu.Records.Contact", null)
-                        .WithMany("Persons")
-                        .HasForeignKey("ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Enrollment", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-
-                    b.Navigation("Program");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Outcome", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Referral", b =>
+            modelBuilder.Entity("Tsunagu.Referrals.Referral", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "FromProgram")
                         .WithMany()
@@ -1738,28 +1725,6 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Person");
 
                     b.Navigation("ToProgram");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SubsidyApplication", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
-                {
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Program");
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.ReportColumn", b =>
@@ -1806,21 +1771,55 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tsunagu.People.Household", b =>
+            modelBuilder.Entity("Tsunagu.Sessions.Attendance", b =>
                 {
-                    b.Navigation("Members");
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.Sessions.SupportSession", null)
+                        .WithMany("Attendances")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.Subsidies.SubsidyApplication", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.Navigation("Notes");
 
                     b.Navigation("Persons");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
+            modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
-                    b.Navigation("Attendances");
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.AnnualReport", b =>
@@ -1832,6 +1831,11 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Rows");
 
                     b.Navigation("StatusChanges");
+                });
+
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.Navigation("Attendances");
                 });
 #pragma warning restore 612, 618
         }

@@ -76,16 +76,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                 column: "Sequence",
                 unique: true);
 
-            // Append-only: the database itself refuses to change or remove a row, whoever asks (SQLite has no TRUNCATE;
-            // its DELETE without WHERE runs the trigger too).
-            foreach (var table in new[] { "audit_entries", "access_log", "audit_verifications" })
-            {
-                foreach (var what in new[] { "UPDATE", "DELETE" })
-                {
-                    migrationBuilder.Sql($"CREATE TRIGGER {table}_no_{what.ToLowerInvariant()} BEFORE {what} ON {table} " +
-                        $"BEGIN SELECT RAISE(ABORT, '{table} は追記のみです（変更・削除はできません）'); END;");
-                }
-            }
+            // Append-only: the database itself refuses to change or remove a row, whoever asks: Data/Sql/Sqlite.
+            migrationBuilder.Sql(SqlFiles.Read("Sqlite", "append_only_logs.v1"));
         }
 
         /// <inheritdoc />

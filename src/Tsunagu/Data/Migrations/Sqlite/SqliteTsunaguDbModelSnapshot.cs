@@ -474,6 +474,106 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("audit_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StaffUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WithGuardian")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Date");
+
+                    b.HasIndex("ProgramId", "ImportKey")
+                        .IsUnique();
+
+                    b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Provenance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.ToTable("contact_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
+                {
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContactId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("contact_persons", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.ContactFact", b =>
                 {
                     b.Property<long>("Id")
@@ -517,6 +617,10 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("FiscalYear", "ProgramId");
+
+                    b.HasIndex("ProgramId", "FiscalYear", "Kind", "Category", "Channel", "OfficeId", "DayOfWeek", "Evening", "Early", "WithGuardian")
+                        .IsUnique()
+                        .HasDatabaseName("IX_contact_facts_cell");
 
                     b.ToTable("contact_facts", (string)null);
                 });
@@ -695,6 +799,39 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("person_year_facts", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgramId", "PersonId");
+
+                    b.ToTable("enrollments", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
                     b.Property<int>("Id")
@@ -713,6 +850,38 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("households", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Course")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("RecordedOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
+                        .IsUnique();
+
+                    b.ToTable("outcomes", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.People.Person", b =>
@@ -759,6 +928,63 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Placements.Distribution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Copies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Facility")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("distributions", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Placements.Placement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SchoolId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "FiscalYear");
+
+                    b.ToTable("placements", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Places.Office", b =>
@@ -903,244 +1129,7 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("programs", (string)null);
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Attendance", b =>
-                {
-                    b.Property<int>("SessionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("SessionId", "PersonId");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("attendances", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Category")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Channel")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("DurationMinutes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ImportKey")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("StaffName")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("StaffUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<TimeOnly?>("Time")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("WithGuardian")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId", "Date");
-
-                    b.HasIndex("ProgramId", "ImportKey")
-                        .IsUnique();
-
-                    b.ToTable("contacts", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactNote", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ContactId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Provenance")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ContactId");
-
-                    b.ToTable("contact_notes", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactPerson", b =>
-                {
-                    b.Property<long>("ContactId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Role")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ContactId", "PersonId");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("contact_persons", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Distribution", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Copies")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Facility")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Item")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("distributions", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Enrollment", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("From")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Source")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly?>("To")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId");
-
-                    b.HasIndex("ProgramId", "PersonId");
-
-                    b.ToTable("enrollments", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Outcome", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Course")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("FiscalYear")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("RecordedOn")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId", "ProgramId", "FiscalYear")
-                        .IsUnique();
-
-                    b.ToTable("outcomes", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Placement", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FiscalYear")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("SchoolId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("StaffName")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId", "FiscalYear");
-
-                    b.ToTable("placements", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Referral", b =>
+            modelBuilder.Entity("Tsunagu.Referrals.Referral", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1193,83 +1182,6 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("ToProgramId", "Status");
 
                     b.ToTable("referrals", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SubsidyApplication", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<decimal?>("AmountApproved")
-                        .HasPrecision(12)
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal>("AmountRequested")
-                        .HasPrecision(12)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("AppliedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("DecidedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Decision")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly?>("PaidOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PersonId");
-
-                    b.ToTable("subsidy_applications", (string)null);
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("OfficeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ProgramId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<TimeOnly?>("Start")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("UnregisteredHeadCount")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProgramId");
-
-                    b.ToTable("sessions", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.AnnualReport", b =>
@@ -1453,6 +1365,98 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("report_status_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Sessions.Attendance", b =>
+                {
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("attendances", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly?>("Start")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnregisteredHeadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Subsidies.SubsidyApplication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("AmountApproved")
+                        .HasPrecision(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("AmountRequested")
+                        .HasPrecision(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AppliedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DecidedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("PaidOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("subsidy_applications", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1504,6 +1508,43 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.Contact", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.Contact", null)
+                        .WithMany("Persons")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+                });
+
             modelBuilder.Entity("Tsunagu.Indicators.IndicatorDefinition", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
@@ -1531,6 +1572,36 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Definition");
 
                     b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.Outcome", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
                 });
 
             modelBuilder.Entity("Tsunagu.People.Person", b =>
@@ -1561,91 +1632,7 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Program");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Attendance", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.Records.SupportSession", null)
-                        .WithMany("Attendances")
-                        .HasForeignKey("SessionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
-                {
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Program");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactNote", b =>
-                {
-                    b.HasOne("Tsunagu.Records.Contact", null)
-                        .WithMany("Notes")
-                        .HasForeignKey("ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.ContactPerson", b =>
-                {
-                    b.HasOne("Tsunagu.Records.Contact", null)
-                        .WithMany("Persons")
-                        .HasForeignKey("ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Enrollment", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-
-                    b.Navigation("Program");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Outcome", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.Referral", b =>
+            modelBuilder.Entity("Tsunagu.Referrals.Referral", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "FromProgram")
                         .WithMany()
@@ -1669,28 +1656,6 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Person");
 
                     b.Navigation("ToProgram");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SubsidyApplication", b =>
-                {
-                    b.HasOne("Tsunagu.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
-                {
-                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Program");
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.ReportColumn", b =>
@@ -1737,21 +1702,55 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tsunagu.People.Household", b =>
+            modelBuilder.Entity("Tsunagu.Sessions.Attendance", b =>
                 {
-                    b.Navigation("Members");
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.Sessions.SupportSession", null)
+                        .WithMany("Attendances")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.Contact", b =>
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("Tsunagu.Subsidies.SubsidyApplication", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.Navigation("Notes");
 
                     b.Navigation("Persons");
                 });
 
-            modelBuilder.Entity("Tsunagu.Records.SupportSession", b =>
+            modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
-                    b.Navigation("Attendances");
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.AnnualReport", b =>
@@ -1763,6 +1762,11 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Rows");
 
                     b.Navigation("StatusChanges");
+                });
+
+            modelBuilder.Entity("Tsunagu.Sessions.SupportSession", b =>
+                {
+                    b.Navigation("Attendances");
                 });
 #pragma warning restore 612, 618
         }
