@@ -24,6 +24,7 @@ public static class TsunaguServices
         .AddScoped<Indicators.IndicatorDefinitions>()
         .AddScoped<Indicators.IndicatorComputer>()
         .AddScoped<Indicators.Breakdowns>()
+        .AddScoped<Indicators.FigureComputation>()
         .AddScoped<Demo.DemoCity>()
         .AddScoped<Records.Import.RecordImporter>()
         .AddScoped<Places.SchoolList>();

@@ -12,7 +12,13 @@ public sealed class AccountException(string message) : RefusalException(RefusalK
 public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, TsunaguDb db, TimeProvider time, ILogger<AccountAdmin> log)
 {
     public sealed record Account(string Email, string Role, bool MustChangePassword, bool LockedOut, DateTimeOffset CreatedAt,
-        bool Disabled = false, bool TwoFactor = false);
+        bool Disabled = false, bool TwoFactor = false)
+    {
+        /// <summary>The programs (and office) a case worker or manager works in.</summary>
+        public IReadOnlyList<Assignment> Assignments { get; init; } = [];
+    }
+
+    public sealed record Assignment(int ProgramId, string ProgramCode, string ProgramName, string? OfficeName);
 
     /// <summary>Creates an account and returns its one-time password, which is shown once and never stored.</summary>
     public async Task<string> AddAsync(string email, string role, string actor)
@@ -138,11 +144,20 @@ public sealed class AccountAdmin(UserManager<TsunaguUser> users, RoleManager<Ide
     public async Task<IReadOnlyList<Account>> ListAsync()
     {
         var accounts = await users.Users.OrderBy(u => u.Email).ToListAsync();
+        var assigned = (await (from a in db.ProgramAssignments
+                               join p in db.Programs on a.ProgramId equals p.Id
+                               from o in db.Offices.Where(o => o.Id == a.OfficeId).DefaultIfEmpty()
+                               orderby p.Code
+                               select new { a.UserId, Assignment = new Assignment(p.Id, p.Code, p.Name, o == null ? null : o.Name) }).ToListAsync())
+            .ToLookup(a => a.UserId, a => a.Assignment);
         var list = new List<Account>();
         foreach (var user in accounts)
         {
             var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-            list.Add(new Account(user.Email!, role, user.MustChangePassword, await users.IsLockedOutAsync(user), user.CreatedAt, user.Disabled, user.TwoFactorEnabled));
+            list.Add(new Account(user.Email!, role, user.MustChangePassword, await users.IsLockedOutAsync(user), user.CreatedAt, user.Disabled, user.TwoFactorEnabled)
+            {
+                Assignments = [.. assigned[user.Id]],
+            });
         }
         return list;
     }

@@ -75,6 +75,21 @@ public static class ProgramAssignments
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// The server operator's assignment (<c>tsunagu users assign</c>), by e-mail address and program code; in force at
+    /// once, as the operator of the server could change the database anyway. The web asks a second account
+    /// (<see cref="AccessGrants"/>).
+    /// </summary>
+    public static async Task<SupportProgram> AssignAsync(TsunaguDb db, string email, string programCode, string actor, TimeProvider time)
+    {
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleOrDefaultAsync()
+            ?? throw new AccountException($"{email} のアカウントはありません。");
+        var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == programCode)
+            ?? throw new AccountException($"事業 {programCode} はありません。");
+        await AssignAsync(db, userId, program, actor, time);
+        return program;
+    }
+
     /// <summary>Takes a program away from an account: from then on its records are out of that person's scope.</summary>
     public static async Task UnassignAsync(TsunaguDb db, string userId, SupportProgram program, string actor, TimeProvider time)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 
 namespace Tsunagu.Access;
 
@@ -56,11 +55,7 @@ public static class UserCommands
         assign.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
             var email = result.GetValue(assignEmail)!;
-            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleOrDefaultAsync(ct)
-                ?? throw new AccountException($"{email} のアカウントはありません。");
-            var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == result.GetValue(programCode), ct)
-                ?? throw new AccountException($"事業 {result.GetValue(programCode)} はありません。");
-            await ProgramAssignments.AssignAsync(db, userId, program, Cli.Actor, TimeProvider.System);
+            var program = await ProgramAssignments.AssignAsync(db, email, result.GetValue(programCode)!, Cli.Actor, TimeProvider.System);
             await cli.Io.Out.WriteLineAsync($"{email} を {program.Code} {program.Name} に割り当てました。");
             return 0;
         }));

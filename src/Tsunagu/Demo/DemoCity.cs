@@ -140,9 +140,8 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         foreach (var year in new[] { 2023, 2024 })
         {
             var city = await services.GetRequiredService<DemoCity>().GenerateAsync(year, 1, 1, actor, ct);
-            var figures = await services.GetRequiredService<IndicatorComputer>().ComputeAsync(year, ct);
-            await services.GetRequiredService<Reports.ReportWorkflow>().ApplyComputedAsync(year, figures, actor, ct);
-            lines.Add($"{FiscalYear.Label(year)}の架空の街: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件を作り、{figures.Count} 件の数値を集計しました。");
+            var computed = await services.GetRequiredService<FigureComputation>().RunAsync(year, actor, ct);
+            lines.Add($"{FiscalYear.Label(year)}の架空の街: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件を作り、{computed.Figures.Count} 件の数値を集計しました。");
         }
         return lines;
     }

@@ -91,6 +91,10 @@ public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfig
     {
         var offices = await db.Offices.AsNoTracking().ToListAsync(ct);
         string WardOf(string? code) => code is not null && MunicipalityCode.SendaiWards.TryGetValue(code, out var ward) ? ward : Unknown;
+        if (!Measure.CanBreakDown(d.Measure, dimension))
+        {
+            throw new DefinitionException($"「{d.Label}」（{d.Measure.Japanese()}）は{dimension.Japanese()}別には分けられません。");
+        }
         var filter = MeasureFilter.Of(d, offices.ToDictionary(o => o.Name, o => o.Id));
         DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
         switch (d.Measure, dimension)
@@ -126,7 +130,7 @@ public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfig
                         : p.OfficeId is { } office && offices.FirstOrDefault(o => o.Id == office) is { } o ? o.Name : Unknown)
                     .ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
             default:
-                throw new DefinitionException($"「{d.Label}」（{d.Measure.Japanese()}）は{dimension.Japanese()}別には分けられません。");
+                throw new InvalidOperationException($"{d.Measure} by {dimension} is offered by Measure but not counted here.");
         }
     }
 }

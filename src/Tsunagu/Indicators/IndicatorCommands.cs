@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Tsunagu.Reports;
 
 namespace Tsunagu.Indicators;
 
@@ -15,19 +14,16 @@ public static class IndicatorCommands
         };
         compute.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
         {
-            var year = result.GetValue(computeYear);
-            var figures = await services.GetRequiredService<IndicatorComputer>().ComputeAsync(year, ct);
-            foreach (var f in figures)
+            var computed = await services.GetRequiredService<FigureComputation>().RunAsync(result.GetValue(computeYear), Cli.Actor, ct);
+            foreach (var f in computed.Figures)
             {
                 await cli.Io.Out.WriteLineAsync($"{f.ProgramCode}\t{f.Definition.Label}\t{f.Explain()}\t{IndicatorDefinitions.Describe(f.Definition)}");
             }
-            var applied = await services.GetRequiredService<ReportWorkflow>().ApplyComputedAsync(year, figures, Cli.Actor, ct);
-            foreach (var (code, note) in applied.Notes)
+            foreach (var (code, note) in computed.Applied.Notes)
             {
                 await cli.Io.Out.WriteLineAsync($"{code}\t{note}");
             }
-            await cli.Io.Out.WriteLineAsync(applied.Refusal
-                ?? $"{FiscalYears.FiscalYear.Label(year)}の {figures.Count(f => f.Value is not null)} 件の数値を保存し、下書きの実績欄に反映しました。");
+            await cli.Io.Out.WriteLineAsync(computed.Summary);
             return 0;
         }));
         var listYear = Cli.FiscalYearOption(required: true);
@@ -58,7 +54,7 @@ public static class IndicatorCommands
                 .Where(d => d.Program.Code == result.GetValue(program)).ToList();
             var wanted = result.GetValue(keys)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var figures = wanted is null
-                ? inForce.Where(d => d.Measure is MeasureKind.Contacts or MeasureKind.EnrolledPersons or MeasureKind.Placements).ToList()
+                ? inForce.Where(d => Measure.CanBreakDown(d.Measure, dimension)).ToList()
                 : [.. wanted.Select(k => inForce.FirstOrDefault(d => d.Key == k) ?? throw new RefusalException(RefusalKind.Invalid, $"指標「{k}」はこの事業の{FiscalYears.FiscalYear.Label(year)}の指標にありません。"))];
             var table = await services.GetRequiredService<Breakdowns>().ComputeAsync(year, figures, dimension, result.GetValue(rowTotals), ct);
             var show = result.GetValue(unsuppressed);

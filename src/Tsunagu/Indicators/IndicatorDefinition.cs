@@ -5,20 +5,6 @@ using Tsunagu.Programs;
 namespace Tsunagu.Indicators;
 
 /// <summary>What a figure counts. Each kind is computed for every program in one set-based pass.</summary>
-public enum MeasureKind
-{
-    EnrolledPersons = 0,  // 実人数: persons enrolled at any time in the year
-    ServedPersons = 1,    // 実人数: persons with a contact in the year
-    Contacts = 2,         // 延べ件数
-    Sessions = 3,         // 開催回数
-    Attendances = 4,      // 延べ参加人数 (registered attendances and unregistered head counts)
-    AttendingPersons = 5, // 参加実人数
-    Placements = 6,       // 配置人数
-    Distributions = 7,    // 配布回数
-    OutcomePersons = 8,   // 進路・結果の実人数
-    Rate = 9,             // 率: numerator ÷ denominator, two other figures of the program
-}
-
 /// <summary>
 /// One version of a program's indicator: the label as printed, its unit and counting basis, and what it counts.
 /// A version is never changed once saved: a change for a year is a new version from that year, so the figures of
@@ -79,40 +65,6 @@ public class IndicatorDefinition
         .Replace("{label}", Label, StringComparison.Ordinal)
         .Replace("{value}", FigureValues.Format(value), StringComparison.Ordinal)
         .Replace("{unit}", Unit, StringComparison.Ordinal);
-}
-
-public static class MeasureText
-{
-    public static string Japanese(this MeasureKind kind) => kind switch
-    {
-        MeasureKind.EnrolledPersons => "登録者の実人数",
-        MeasureKind.ServedPersons => "支援した実人数",
-        MeasureKind.Contacts => "支援記録の延べ件数",
-        MeasureKind.Sessions => "開催回数",
-        MeasureKind.Attendances => "延べ参加人数",
-        MeasureKind.AttendingPersons => "参加実人数",
-        MeasureKind.Placements => "配置人数",
-        MeasureKind.Distributions => "配布回数",
-        MeasureKind.OutcomePersons => "進路・結果の実人数",
-        MeasureKind.Rate => "率",
-        _ => kind.ToString(),
-    };
-
-    /// <summary>The counting basis a measure gives; a definition's basis must agree with it.</summary>
-    public static CountingBasis Basis(this MeasureKind kind) => kind switch
-    {
-        MeasureKind.EnrolledPersons or MeasureKind.ServedPersons or MeasureKind.AttendingPersons or MeasureKind.OutcomePersons => CountingBasis.DistinctPersons,
-        MeasureKind.Contacts => CountingBasis.TotalContacts,
-        MeasureKind.Attendances => CountingBasis.TotalPersons,
-        MeasureKind.Sessions or MeasureKind.Distributions => CountingBasis.Times,
-        MeasureKind.Placements => CountingBasis.Headcount,
-        MeasureKind.Rate => CountingBasis.Rate,
-        _ => CountingBasis.Unknown,
-    };
-
-    public static MeasureKind? Parse(string text) =>
-        Enum.GetValues<MeasureKind>().Cast<MeasureKind?>().FirstOrDefault(k =>
-            string.Equals(k!.Value.ToString(), text, StringComparison.OrdinalIgnoreCase) || k.Value.Japanese() == text);
 }
 
 public sealed class IndicatorDefinitionConfiguration : IEntityTypeConfiguration<IndicatorDefinition>

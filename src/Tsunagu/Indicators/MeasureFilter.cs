@@ -16,22 +16,6 @@ public sealed class MeasureFilter
     public const string KindField = "種別", CategoryField = "分類", ChannelField = "方法", GuardianField = "関係者", TimeField = "時間帯",
         OfficeField = "事業所", RoleField = "本人区分", SourceField = "紹介元", SessionField = "開催種別", OutcomeField = "結果";
 
-    // Which fields each kind of measure can be filtered by; the order is also the order of the canonical text.
-    static readonly string[] ContactFields = [KindField, CategoryField, ChannelField, GuardianField, TimeField, OfficeField];
-
-    static readonly Dictionary<MeasureKind, string[]> FieldsOf = new()
-    {
-        [MeasureKind.Contacts] = ContactFields,
-        [MeasureKind.ServedPersons] = [.. ContactFields, RoleField],
-        [MeasureKind.EnrolledPersons] = [RoleField, SourceField],
-        [MeasureKind.Sessions] = [SessionField, OfficeField],
-        [MeasureKind.Attendances] = [SessionField, OfficeField],
-        [MeasureKind.AttendingPersons] = [SessionField, OfficeField, RoleField],
-        [MeasureKind.OutcomePersons] = [OutcomeField],
-        [MeasureKind.Placements] = [],
-        [MeasureKind.Distributions] = [],
-        [MeasureKind.Rate] = [],
-    };
 
     public IReadOnlyList<ContactKind>? Kinds { get; private init; }
     public IReadOnlyList<string>? Categories { get; private init; }
@@ -67,10 +51,10 @@ public sealed class MeasureFilter
             {
                 throw new DefinitionException($"条件「{part}」は「項目=値」の形で書いてください。");
             }
-            var allowed = FieldsOf[measure];
+            var allowed = Measure.Of(measure).FilterFields;
             if (!allowed.Contains(pair[0]))
             {
-                throw new DefinitionException(allowed.Length == 0
+                throw new DefinitionException(allowed.Count == 0
                     ? $"{measure.Japanese()}には条件を付けられません（「{pair[0]}」）。"
                     : $"{measure.Japanese()}の条件に「{pair[0]}」は使えません。使える項目: {string.Join("、", allowed)}");
             }
@@ -111,7 +95,7 @@ public sealed class MeasureFilter
         }
 
         var canonical = new StringBuilder();
-        foreach (var field in FieldsOf[measure].Where(fields.ContainsKey))
+        foreach (var field in Measure.Of(measure).FilterFields.Where(fields.ContainsKey))
         {
             canonical.Append(canonical.Length == 0 ? "" : "; ").Append(field).Append('=').Append(string.Join(",", fields[field]));
         }

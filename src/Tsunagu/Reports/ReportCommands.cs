@@ -170,13 +170,8 @@ public static class ReportCommands
         };
         correct.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
         {
-            var year = result.GetValue(correctYear);
-            if (!await db.Reports.AnyAsync(r => r.FiscalYear == year && r.Status == ReportStatus.Published, ct))
-            {
-                throw new ReportRuleException($"{FiscalYears.FiscalYear.Label(year)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
-            }
-            var newVersion = await services.GetRequiredService<ReportWorkflow>().EditCellAsync(
-                year, result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,
+            var newVersion = await services.GetRequiredService<ReportWorkflow>().CorrectCellAsync(
+                result.GetValue(correctYear), result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,
                 Cli.Actor, result.GetValue(correctionReason)!, ct);
             await cli.Io.Out.WriteLineAsync($"訂正しました。公表版 第{newVersion}版です（前の版は --published-version で読めます）。");
             return 0;

@@ -5,14 +5,14 @@ using Tsunagu.Indicators;
 
 namespace Tsunagu.Reports;
 
+/// <summary>What applying the computed figures to a year did: whether anything was written, why not, and what to look at.</summary>
+public sealed record ComputedYear(bool Written, string? Refusal, IReadOnlyList<(string ProgramCode, string Note)> Notes);
+
 /// <summary>
 /// Every change to a report after import: its status (下書き → 局確認 → 取りまとめ → 会議資料確定 → 公表), a cell,
 /// a figure. Before 公表 a change is an edit; after it, a correction that needs a reason and becomes a new
 /// published version, the earlier ones staying readable. Each change is audited in its own transaction.
 /// </summary>
-/// <summary>What applying the computed figures to a year did: whether anything was written, why not, and what to look at.</summary>
-public sealed record ComputedYear(bool Written, string? Refusal, IReadOnlyList<(string ProgramCode, string Note)> Notes);
-
 public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
 {
     public async Task<AnnualReport> MoveAsync(int fiscalYear, ReportStatus to, string actor, string? reason, CancellationToken ct = default)
@@ -36,6 +36,21 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     public Task<int?> EditCellAsync(
         int fiscalYear, string programCode, ReportColumnRole column, string text, string actor, string? reason, CancellationToken ct = default) =>
         EditAsync(fiscalYear, programCode, column, _ => (text, null, column.Japanese()), actor, reason, ct);
+
+    /// <summary>
+    /// Corrects a cell of a published report, with a reason: a new published version, whose number is returned. A
+    /// report not yet published is refused (before 公表 a change is an edit, not a correction).
+    /// </summary>
+    public async Task<int> CorrectCellAsync(
+        int fiscalYear, string programCode, ReportColumnRole column, string text, string actor, string reason, CancellationToken ct = default)
+    {
+        if (!await db.Reports.AnyAsync(r => r.FiscalYear == fiscalYear && r.Status == ReportStatus.Published, ct))
+        {
+            throw new ReportRuleException($"{FiscalYears.FiscalYear.Label(fiscalYear)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
+        }
+        return await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct)
+            ?? throw new ReportRuleException("訂正後の文が今の文と同じです。");
+    }
 
     /// <summary>
     /// Sets one figure of a program's 実績 cell by hand: the number in the cell's text changes, the rest of the text

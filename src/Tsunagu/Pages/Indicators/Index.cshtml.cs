@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
-using Tsunagu.Reports;
 
 namespace Tsunagu.Pages.Indicators;
 
@@ -12,7 +11,7 @@ namespace Tsunagu.Pages.Indicators;
 /// a link to what it counted; a breakdown for publication; for planners, the button that counts them again.
 /// </summary>
 public class IndexModel(
-    TsunaguDb db, IndicatorDefinitions definitions, IndicatorComputer computer, ReportWorkflow workflow, Breakdowns breakdowns, TimeProvider time)
+    TsunaguDb db, IndicatorDefinitions definitions, FigureComputation computation, Breakdowns breakdowns, TimeProvider time)
     : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -48,12 +47,10 @@ public class IndexModel(
         await LoadAsync(ct);
         if (Program is not null && By is { } by)
         {
-            var figures = Rows.Select(r => r.Definition).Where(d => d.Program.Code == Program
-                && d.Measure is MeasureKind.Contacts or MeasureKind.EnrolledPersons or MeasureKind.Placements).ToList();
+            var figures = Rows.Select(r => r.Definition).Where(d => d.Program.Code == Program && Measure.CanBreakDown(d.Measure, by)).ToList();
             try
             {
-                Table = await breakdowns.ComputeAsync(Year.Value, [.. figures.Where(d => by != BreakdownDimension.Category || d.Measure == MeasureKind.Contacts)],
-                    by, rowTotals: false, ct);
+                Table = await breakdowns.ComputeAsync(Year.Value, figures, by, rowTotals: false, ct);
             }
             catch (DefinitionException e)
             {
@@ -74,10 +71,9 @@ public class IndexModel(
         {
             return NotFound();
         }
-        var figures = await computer.ComputeAsync(year, ct);
-        var applied = await workflow.ApplyComputedAsync(year, figures, Actor, ct);
-        TempData["Message"] = applied.Refusal ?? $"{FiscalYears.FiscalYear.Label(year)}の {figures.Count(f => f.Value is not null)} 件の数値を記録から集計し、下書きの実績欄に反映しました。";
-        TempData["Notes"] = string.Join("\n", applied.Notes.Select(n => $"{n.ProgramCode}: {n.Note}"));
+        var computed = await computation.RunAsync(year, Actor, ct);
+        TempData["Message"] = computed.Summary;
+        TempData["Notes"] = string.Join("\n", computed.Applied.Notes.Select(n => $"{n.ProgramCode}: {n.Note}"));
         return Redirect($"/indicators/{Year}");
     }
 

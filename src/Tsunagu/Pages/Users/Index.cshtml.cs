@@ -13,9 +13,6 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
     public List<SupportProgram> Programs { get; private set; } = [];
     public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
-    /// <summary>The programs (and office) each case worker or manager works in, by e-mail address.</summary>
-    public ILookup<string, (SupportProgram Program, Tsunagu.Places.Office? Office)> Assigned { get; private set; } =
-        Enumerable.Empty<(SupportProgram, Tsunagu.Places.Office?)>().ToLookup(_ => "");
     public string? CreatedEmail { get; private set; }
     public string? OneTimePassword { get; private set; }
     public string? Notice { get; private set; }
@@ -81,7 +78,5 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
         Pending = await db.Set<AccessGrant>().CountAsync(g => g.Status == GrantStatus.Pending);
         Programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
-        var assigned = await db.ProgramAssignments.Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { u.Email, a.ProgramId, a.OfficeId }).ToListAsync();
-        Assigned = assigned.ToLookup(a => a.Email ?? "", a => (Programs.First(p => p.Id == a.ProgramId), Offices.FirstOrDefault(o => o.Id == a.OfficeId)));
     }
 }
