@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Demo;
 using Tsunagu.Indicators;
@@ -75,8 +76,8 @@ static class IndicatorsBench
             command.CommandTimeout = 0;
             Add(command, "p", programs[program]);
             Add(command, "y", FiscalYear);
-            Add(command, "from", Date(FiscalYears.FiscalYear.Start(FiscalYear)));
-            Add(command, "to", Date(FiscalYears.FiscalYear.End(FiscalYear)));
+            Add(command, "from", Date(FiscalYears.Start(FiscalYear)));
+            Add(command, "to", Date(FiscalYears.End(FiscalYear)));
             foreach (var (name, value) in more)
             {
                 Add(command, name, value);

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 using NpgsqlTypes;
-using Tsunagu.People;
+using Tsunagu.Japanese;
 using Tsunagu.Records.Import;
 
 namespace Tsunagu.Bench;
@@ -61,7 +61,7 @@ static class SameRows
                 people.Values.Select(p => new object?[]
                 {
                     p.Id, households[p.First.HouseholdKey ?? p.First.Name + "|" + p.First.BirthDate.ToString("O", CultureInfo.InvariantCulture)].Id, p.First.Name, p.First.Kana,
-                    Search.KanaKey(p.First.Kana), p.First.BirthDate, (int)p.First.Role, p.First.SchoolCode, now,
+                    JapaneseText.KanaKey(p.First.Kana), p.First.BirthDate, (int)p.First.Role, p.First.SchoolCode, now,
                 })),
             new("enrollments", [("PersonId", NpgsqlDbType.Integer), ("ProgramId", NpgsqlDbType.Integer), ("From", NpgsqlDbType.Date),
                     ("Source", NpgsqlDbType.Integer), ("Status", NpgsqlDbType.Integer)],

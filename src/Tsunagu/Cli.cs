@@ -75,12 +75,12 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         // The verbs, each group beside its feature.
         root.Subcommands.Add(DatabaseCommands.Create(this));
         root.Subcommands.Add(ReportCommands.Create(this));
-        root.Subcommands.Add(MetricsCommands.Create(this));
         root.Subcommands.Add(IndicatorCommands.Create(this));
         root.Subcommands.Add(UserCommands.Create(this));
         root.Subcommands.Add(RecordCommands.Create(this));
         root.Subcommands.Add(DemoCommands.Create(this));
         root.Subcommands.Add(AuditCommands.Create(this));
+        root.Subcommands.Add(new Command("metrics", "実績の数値（indicators parse の旧名）") { Hidden = true, Subcommands = { IndicatorCommands.Parse(this) } });
         return root;
     }
 

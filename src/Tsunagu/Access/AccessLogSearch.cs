@@ -3,8 +3,8 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 
 namespace Tsunagu.Access;
 
@@ -14,7 +14,7 @@ public sealed record AccessLogFilter(string? UserId, int? PersonId, DateOnly Fro
     /// <summary>Days are Japan's, whatever zone the server runs in: 1 April starts at 1 April 00:00 +09:00.</summary>
     public IQueryable<AccessLogEntry> Apply(IQueryable<AccessLogEntry> log)
     {
-        DateTimeOffset start = FiscalYear.StartInJapan(From), end = FiscalYear.StartInJapan(To.AddDays(1));
+        DateTimeOffset start = CityClock.StartInJapan(From), end = CityClock.StartInJapan(To.AddDays(1));
         log = log.Where(e => e.At >= start && e.At < end);
         if (!string.IsNullOrEmpty(UserId))
         {
@@ -77,7 +77,7 @@ public sealed class AccessLogSearch(TsunaguDb db, LimitSettings limits, TimeProv
     {
         var now = time.GetUtcNow();
         var hourAgo = now.AddHours(-1);
-        var today = FiscalYear.StartInJapan(FiscalYear.Today(time));
+        var today = CityClock.StartInJapan(CityClock.Today(time));
         var alerts = new List<ReadAlert>();
         foreach (var (since, period, threshold) in new[] { (hourAgo, "直近1時間", limits.AlertPersonsPerHour), (today, "今日", limits.AlertPersonsPerDay) })
         {

@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.People;
 using Tsunagu.Records;
 
@@ -41,7 +41,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         }
         var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && e.PersonId == personId).MinAsync(e => (DateOnly?)e.From);
         RecordRules.Require(
-            ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYear.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate, enrolledFrom)),
+            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate, enrolledFrom)),
             ("durationMinutes", "時間（分）", RecordRules.Duration(input.DurationMinutes)),
             ("kind", "種別", RecordRules.Defined(input.Kind)),
             ("channel", "方法", RecordRules.Defined(input.Channel)),
@@ -98,7 +98,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == contact.ProgramId && e.PersonId == subject.PersonId).MinAsync(e => (DateOnly?)e.From);
         RecordRules.Require(
             ("reason", "訂正の理由", RecordRules.Note(input.Reason, RecordRules.ReasonMax, required: true)),
-            ("date", "記録日", RecordRules.RecordDate(input.Date, FiscalYear.Today(time), subject.Birth, enrolledFrom)),
+            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), subject.Birth, enrolledFrom)),
             ("kind", "種別", RecordRules.Defined(input.Kind)),
             ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
@@ -108,7 +108,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         var before = Describe(contact);
         (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId) =
             (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId);
-        scope.Audit(AuditActions.ContactCorrect, contact.Program.Code, $"contact:{contact.Id}", Describe(contact), before, FiscalYear.Of(contact.Date), input.Reason);
+        scope.Audit(AuditActions.ContactCorrect, contact.Program.Code, $"contact:{contact.Id}", Describe(contact), before, FiscalYears.Of(contact.Date), input.Reason);
         await db.SaveChangesAsync();
         return contact;
     }

@@ -3,9 +3,9 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.People;
@@ -141,7 +141,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         {
             var city = await services.GetRequiredService<DemoCity>().GenerateAsync(year, 1, 1, actor, ct);
             var computed = await services.GetRequiredService<FigureComputation>().RunAsync(year, actor, ct);
-            lines.Add($"{FiscalYear.Label(year)}の架空の街: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件を作り、{computed.Figures.Count} 件の数値を集計しました。");
+            lines.Add($"{FiscalYears.Label(year)}の架空の街: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件を作り、{computed.Figures.Count} 件の数値を集計しました。");
         }
         return lines;
     }
@@ -153,13 +153,13 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
             throw new RefusalException(RefusalKind.Invalid, "--scale は 0 より大きく 1000 以下で指定してください。");
         }
         random = new Random(HashCode(seed, fiscalYear));
-        DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);
+        DateOnly start = FiscalYears.Start(fiscalYear), end = FiscalYears.End(fiscalYear);
         var programs = await EnsureProgramsAsync(fiscalYear, actor, ct);
         var ids = programs.Values.Select(p => p.Id).ToList();
         if (await db.Contacts.AnyAsync(c => ids.Contains(c.ProgramId) && c.Date >= start && c.Date <= end, ct)
             || await db.Enrollments.AnyAsync(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end, ct))
         {
-            throw new RefusalException(RefusalKind.Conflict, $"{FiscalYear.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
+            throw new RefusalException(RefusalKind.Conflict, $"{FiscalYears.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
         }
         await EnsureOfficesAsync(ct);
         var schools = await EnsureSchoolsAsync(ct);
@@ -259,7 +259,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         }
 
         await WriteActivitiesAsync(fiscalYear, programs, Target, Scaled, summary, actor, ct);
-        if (end < FiscalYear.Today(time))
+        if (end < CityClock.Today(time))
         {
             // A past year is over: its registrations end with it, so the next year's city starts afresh.
             await db.Enrollments.Where(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end && e.To == null)
@@ -273,7 +273,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         int fiscalYear, Dictionary<string, SupportProgram> programs, Func<string, int> target, Func<int, int> scaled,
         Summary summary, string actor, CancellationToken ct)
     {
-        DateOnly start = FiscalYear.Start(fiscalYear), end = FiscalYear.End(fiscalYear);
+        DateOnly start = FiscalYears.Start(fiscalYear), end = FiscalYears.End(fiscalYear);
         async Task<List<(int Id, DateOnly Birth, PersonRole Role)>> EnrolledAsync(string code) =>
             (await db.Enrollments.AsNoTracking().Where(e => e.ProgramId == programs[code].Id && e.From >= start && e.From <= end)
                 .OrderBy(e => e.PersonId).Select(e => new { e.PersonId, e.Person.BirthDate, e.Person.Role }).ToListAsync(ct))
@@ -407,7 +407,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
             await csv.NextRecordAsync();
             foreach (var (p, contacts) in people)
             {
-                var enrolled = contacts.Count > 0 ? contacts.Min(c => c.Date) : FiscalYear.Start(generatingYear).AddDays(random.Next(200));
+                var enrolled = contacts.Count > 0 ? contacts.Min(c => c.Date) : FiscalYears.Start(generatingYear).AddDays(random.Next(200));
                 foreach (var c in contacts.Count > 0 ? contacts.Cast<DemoContact?>() : [null])
                 {
                     string?[] fields =
@@ -477,7 +477,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
     /// <summary>Contacts on distinct days of the year (so no two rows of a person are the same row), mostly in office hours.</summary>
     List<DemoContact> Contacts(int count, int fiscalYear, Func<(ContactKind, string?, ContactChannel, string?)> what, bool evenings = false)
     {
-        var start = FiscalYear.Start(fiscalYear);
+        var start = FiscalYears.Start(fiscalYear);
         var days = new HashSet<int>();
         var contacts = new List<DemoContact>(count);
         while (contacts.Count < count)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Calendar;
 
 namespace Tsunagu.Demo;
 
@@ -20,7 +21,7 @@ public static class DemoCommands
             var fiscalYear = result.GetValue(year);
             var city = await services.GetRequiredService<Demo.DemoCity>().GenerateAsync(fiscalYear, result.GetValue(seed), result.GetValue(scale), Cli.Actor, ct);
             await cli.Io.Out.WriteLineAsync(
-                $"{FiscalYears.FiscalYear.Label(fiscalYear)}の架空の街を作りました: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件、学習会・セミナー {city.Sessions:#,0}回"
+                $"{FiscalYears.Label(fiscalYear)}の架空の街を作りました: {city.Persons:#,0}人、支援記録 {city.Contacts:#,0}件、学習会・セミナー {city.Sessions:#,0}回"
                 + $"（参加 {city.Attendances:#,0}人）、配置 {city.Placements:#,0}名、進路 {city.Outcomes:#,0}人、配布 {city.Distributions:#,0}回、補助金 {city.Subsidies:#,0}件、つなぎ {city.Referrals:#,0}件。");
             await cli.Io.Out.WriteLineAsync($"次に `tsunagu indicators compute --fiscal-year {fiscalYear}` で実績を集計してください。");
             return 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.People;
 using Tsunagu.Places;
@@ -36,7 +37,7 @@ public sealed class SyntheticCity(int seed)
         }
         csv.NextRecord();
         var wards = MunicipalityCode.SendaiWards.Keys.ToArray();
-        var start = FiscalYears.FiscalYear.Start(options.FiscalYear);
+        var start = FiscalYears.Start(options.FiscalYear);
         var rows = 0;
         var contactsLeft = options.Contacts;
         var personsLeft = options.Persons;

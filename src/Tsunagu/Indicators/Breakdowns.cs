@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Places;
@@ -96,7 +96,7 @@ public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfig
             throw new DefinitionException($"「{d.Label}」（{d.Measure.Japanese()}）は{dimension.Japanese()}別には分けられません。");
         }
         var filter = MeasureFilter.Of(d, offices.ToDictionary(o => o.Name, o => o.Id));
-        DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+        DateOnly from = FiscalYears.Start(fiscalYear), to = FiscalYears.End(fiscalYear);
         switch (d.Measure, dimension)
         {
             case (MeasureKind.Contacts, BreakdownDimension.Ward or BreakdownDimension.Office or BreakdownDimension.Category):

@@ -1,3 +1,4 @@
+using Tsunagu.Calendar;
 using Tsunagu.Reports;
 
 namespace Tsunagu.Indicators;
@@ -7,7 +8,7 @@ public sealed record YearComputation(int Year, IReadOnlyList<ComputedFigure> Fig
 {
     /// <summary>One line for whoever asked: what was written, or why nothing was.</summary>
     public string Summary => Applied.Refusal
-        ?? $"{FiscalYears.FiscalYear.Label(Year)}の {Figures.Count(f => f.Value is not null)} 件の数値を記録から集計し、下書きの実績欄に反映しました。";
+        ?? $"{FiscalYears.Label(Year)}の {Figures.Count(f => f.Value is not null)} 件の数値を記録から集計し、下書きの実績欄に反映しました。";
 }
 
 /// <summary>

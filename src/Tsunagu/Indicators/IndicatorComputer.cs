@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.People;
 
 namespace Tsunagu.Indicators;
@@ -49,7 +49,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         var inForce = await definitions.InForceAsync(fiscalYear, ct: ct);
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var filters = inForce.ToDictionary(d => d, d => MeasureFilter.Of(d, offices));
-        DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+        DateOnly from = FiscalYears.Start(fiscalYear), to = FiscalYears.End(fiscalYear);
         var values = new Dictionary<IndicatorDefinition, decimal>();
         List<int> ProgramsOf(MeasureKind kind) => inForce.Where(d => d.Measure == kind).Select(d => d.ProgramId).Distinct().ToList();
 
@@ -156,7 +156,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         // as a date range, SQLite's planner starts from every person born in that year (the birth-date index) instead of
         // the program's few enrolments, and the query took 230 ms at ten million contacts instead of a few.
         int bornFrom = (fiscalYear - 15) * 10000 + 402, bornTo = (fiscalYear - 14) * 10000 + 401;
-        DateOnly to = FiscalYear.End(fiscalYear);
+        DateOnly to = FiscalYears.End(fiscalYear);
         // The person is looked up per enrolment (not joined) for the same reason on PostgreSQL: see MeasureFilter.Apply.
         return await db.Enrollments.AsNoTracking()
             .Where(e => e.ProgramId == programId && e.From <= to && (e.To == null || e.To >= to)
@@ -175,7 +175,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
     {
         if (fromRecords)
         {
-            DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+            DateOnly from = FiscalYears.Start(fiscalYear), to = FiscalYears.End(fiscalYear);
             return await db.ContactPersons.AsNoTracking()
                 .Where(p => db.Contacts.Any(c => c.Id == p.ContactId && c.ProgramId == programId && c.Date >= from && c.Date <= to))
                 .Where(p => filter.Roles == null || filter.Roles.Contains(p.Person.Role))
@@ -222,7 +222,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
     {
         if (fromRecords)
         {
-            DateOnly from = FiscalYear.Start(fiscalYear), to = FiscalYear.End(fiscalYear);
+            DateOnly from = FiscalYears.Start(fiscalYear), to = FiscalYears.End(fiscalYear);
             var rows = await db.Contacts.AsNoTracking()
                 .Where(c => programIds.Contains(c.ProgramId) && c.Date >= from && c.Date <= to)
                 .Select(c => new

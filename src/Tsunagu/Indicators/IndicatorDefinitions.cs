@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Reports;
@@ -40,7 +41,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         if (await db.Reports.AnyAsync(r => r.FiscalYear == input.FromYear && r.Status == ReportStatus.Published, ct))
         {
             throw new DefinitionException(
-                $"{FiscalYears.FiscalYear.Label(input.FromYear)}は公表済みです。公表した数値の数え方は変えられません。次の年度から定義してください。");
+                $"{FiscalYears.Label(input.FromYear)}は公表済みです。公表した数値の数え方は変えられません。次の年度から定義してください。");
         }
         var key = input.Key.Trim();
         if (key.Length == 0 || string.IsNullOrWhiteSpace(input.Label) || string.IsNullOrWhiteSpace(input.Unit))
@@ -104,7 +105,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         var inForce = (await InForceAsync(input.FromYear, programId, ct)).ToDictionary(d => d.Key);
         IndicatorDefinition Part(string? partKey, string name) =>
             partKey is null ? throw new DefinitionException($"率には{name}の指標（キー）が必要です。")
-            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException($"{name}の指標「{partKey}」はこの事業の{FiscalYears.FiscalYear.Label(input.FromYear)}の指標にありません。")
+            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException($"{name}の指標「{partKey}」はこの事業の{FiscalYears.Label(input.FromYear)}の指標にありません。")
             : part.Measure == MeasureKind.Rate ? throw new DefinitionException($"{name}「{part.Label}」は率です。率の{name}には件数・人数を指定してください。")
             : part;
         var numerator = Part(input.NumeratorKey, "分子");
@@ -136,5 +137,5 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         + (d.Measure == MeasureKind.Rate ? $" = {d.NumeratorKey} ÷ {d.DenominatorKey}、小数点以下{d.Decimals}桁で四捨五入" : "")
         + (d.InResults ? "" : "、実績欄には載せない")
         + (d.Retired ? "、この年度から集計しない" : "")
-        + $"、{FiscalYears.FiscalYear.Label(d.FromYear)}から（第{d.Version}版）";
+        + $"、{FiscalYears.Label(d.FromYear)}から（第{d.Version}版）";
 }

@@ -14,6 +14,25 @@ public static class JapaneseText
     public static bool IsSpace(char c) => c is ' ' or '\u3000' or '\t';
 
     /// <summary>
+    /// The key a reading is searched by: NFKC (half-width kana and full-width letters folded), katakana as
+    /// hiragana, without spaces. Only for matching; the reading itself is kept as entered.
+    /// </summary>
+    public static string KanaKey(string kana)
+    {
+        var folded = kana.Normalize(NormalizationForm.FormKC);
+        var key = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+            key.Append(c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) : c);
+        }
+        return key.ToString();
+    }
+
+    /// <summary>
     /// The key a program name is matched by: NFKC (full-width letters, digits and brackets folded) and without
     /// the spaces that PDF extraction leaves where a line wrapped, i.e. any space next to a non-ASCII character.
     /// </summary>

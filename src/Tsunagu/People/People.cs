@@ -1,6 +1,6 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Japanese;
 
 namespace Tsunagu.People;
 
@@ -48,7 +48,7 @@ public class Person
     public required string Name { get; set; }
     public required string Kana { get; set; }
 
-    /// <summary><see cref="Search.KanaKey"/> of the reading: hiragana, no spaces, full-width folded.</summary>
+    /// <summary><see cref="JapaneseText.KanaKey"/> of the reading: hiragana, no spaces, full-width folded.</summary>
     public required string KanaKey { get; set; }
 
     public DateOnly BirthDate { get; set; }
@@ -58,28 +58,6 @@ public class Person
     public string? SchoolCode { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
-}
-
-public static class Search
-{
-    /// <summary>
-    /// The key a reading is searched by: NFKC (half-width kana and full-width letters folded), katakana as
-    /// hiragana, without spaces. Only for matching; the reading itself is kept as entered.
-    /// </summary>
-    public static string KanaKey(string kana)
-    {
-        var folded = kana.Normalize(NormalizationForm.FormKC);
-        var key = new StringBuilder(folded.Length);
-        foreach (var c in folded)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                continue;
-            }
-            key.Append(c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) : c);
-        }
-        return key.ToString();
-    }
 }
 
 /// <summary>

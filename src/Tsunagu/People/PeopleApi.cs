@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
-using Tsunagu.FiscalYears;
+using Tsunagu.Calendar;
 
 namespace Tsunagu.People;
 
@@ -50,5 +50,5 @@ public static class PeopleApi
     }
 
     public static PersonItem ToItem(Person p, TimeProvider time) => new(p.Id, p.Name, p.Kana, p.BirthDate, p.Role, p.SchoolCode,
-        SchoolGrade.Label(p.BirthDate, FiscalYear.Current(time)), p.HouseholdId);
+        SchoolGrade.Label(p.BirthDate, CityClock.CurrentFiscalYear(time)), p.HouseholdId);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Japanese;
 
 namespace Tsunagu.People;
 
@@ -21,7 +22,7 @@ public static class PersonSearch
             return [];
         }
         {
-            var kana = Search.KanaKey(term);
+            var kana = JapaneseText.KanaKey(term);
             // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
             if (!IsKana(kana))
             {

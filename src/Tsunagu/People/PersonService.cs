@@ -2,8 +2,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
+using Tsunagu.Japanese;
 using Tsunagu.Records;
 
 namespace Tsunagu.People;
@@ -18,7 +19,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
     public async Task<Person> RegisterAsync(NewPerson input)
     {
         await scope.EnsureProgramAsync(input.ProgramId);
-        var today = FiscalYear.Today(time);
+        var today = CityClock.Today(time);
         RecordRules.Require(
             ("name", "氏名", RecordRules.Line(input.Name, RecordRules.NameMax, required: true)),
             ("kana", "ふりがな", RecordRules.Line(input.Kana, RecordRules.NameMax, required: true)),
@@ -41,7 +42,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         {
             Name = input.Name,
             Kana = input.Kana,
-            KanaKey = Search.KanaKey(input.Kana),
+            KanaKey = JapaneseText.KanaKey(input.Kana),
             BirthDate = input.BirthDate,
             Role = input.Role,
             SchoolCode = string.IsNullOrWhiteSpace(input.SchoolCode) ? null : input.SchoolCode.Normalize(System.Text.NormalizationForm.FormKC),
@@ -64,7 +65,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         {
             throw new RecordConflictException("この登録はすでに終了しています。");
         }
-        RecordRules.Require(("to", "終了日", RecordRules.RecordDate(to, FiscalYear.Today(time), enrolledFrom: enrollment.From)));
+        RecordRules.Require(("to", "終了日", RecordRules.RecordDate(to, CityClock.Today(time), enrolledFrom: enrollment.From)));
         enrollment.To = to;
         enrollment.Status = EnrollmentStatus.Ended;
         scope.Audit(AuditActions.EnrollmentEnd, enrollment.Program.Code, $"person:{enrollment.PersonId}", to.ToString("O", CultureInfo.InvariantCulture));
@@ -85,7 +86,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         course = string.IsNullOrWhiteSpace(course) ? null : course.Trim();
         RecordRules.Require(
             ("course", "課程", kind == OutcomeKind.EnteredHighSchool && course is null ? "高等学校への進学は課程（全日制・定時制・通信制）も選んでください。" : RecordRules.Line(course, RecordRules.CategoryMax)),
-            ("fiscalYear", "年度", fiscalYear > FiscalYear.Current(time) ? "来年度の結果はまだ記録できません。" : RecordRules.FiscalYear(fiscalYear, time)),
+            ("fiscalYear", "年度", fiscalYear > CityClock.CurrentFiscalYear(time) ? "来年度の結果はまだ記録できません。" : RecordRules.FiscalYear(fiscalYear, time)),
             ("kind", "進路・結果", RecordRules.Defined(kind)));
         static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
         var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
@@ -97,7 +98,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         }
         outcome.Kind = kind;
         outcome.Course = course;
-        outcome.RecordedOn = FiscalYear.Today(time);
+        outcome.RecordedOn = CityClock.Today(time);
         scope.Audit(AuditActions.OutcomeRecord, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}", Describe(kind, course), before, fiscalYear);
         await db.SaveChangesAsync();
         return outcome;

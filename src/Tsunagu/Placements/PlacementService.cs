@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.Records;
 
 namespace Tsunagu.Placements;
@@ -65,10 +65,10 @@ public sealed class PlacementService(TsunaguDb db, RecordScope scope, TimeProvid
             ("item", "配布したもの", RecordRules.Line(item, RecordRules.TitleMax, required: true)),
             ("facility", "配布先", RecordRules.Line(facility, RecordRules.TitleMax, required: true)),
             ("copies", "部数", RecordRules.Count(copies, 1, RecordRules.CopiesMax)),
-            ("date", "日付", RecordRules.RecordDate(date, FiscalYear.Today(time))));
+            ("date", "日付", RecordRules.RecordDate(date, CityClock.Today(time))));
         var distribution = new Distribution { ProgramId = programId, Date = date, Item = item.Trim(), Facility = facility.Trim(), Copies = copies };
         db.Distributions.Add(distribution);
-        await AuditAsync(AuditActions.DistributionAdd, programId, FiscalYear.Of(date), $"{distribution.Item} → {distribution.Facility}");
+        await AuditAsync(AuditActions.DistributionAdd, programId, FiscalYears.Of(date), $"{distribution.Item} → {distribution.Facility}");
         await db.SaveChangesAsync();
         return distribution;
     }

@@ -1,3 +1,4 @@
+using Tsunagu.Calendar;
 namespace Tsunagu.Records;
 
 /// <summary>
@@ -49,8 +50,8 @@ public static class RecordRules
 
     /// <summary>A fiscal year a record may be about: from FY2000 to next year (placements are planned ahead).</summary>
     public static string? FiscalYear(int fiscalYear, TimeProvider time) =>
-        FiscalYears.FiscalYear.IsInRange(fiscalYear, time) ? null
-            : $"{fiscalYear}年度は記録できません（{FiscalYears.FiscalYear.Range(time).First}年度から{FiscalYears.FiscalYear.Range(time).Last}年度まで）。";
+        CityClock.IsInFiscalYearRange(fiscalYear, time) ? null
+            : $"{fiscalYear}年度は記録できません（{CityClock.FiscalYearRange(time).First}年度から{CityClock.FiscalYearRange(time).Last}年度まで）。";
 
     public static string? Duration(int? minutes) =>
         minutes is { } m && (m < DurationMin || m > DurationMax) ? $"時間は{DurationMin}〜{DurationMax}分です（{m}）。" : null;

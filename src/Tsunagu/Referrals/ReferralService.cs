@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.People;
 using Tsunagu.Records;
 
@@ -71,7 +71,7 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
             {
                 PersonId = referral.PersonId,
                 ProgramId = toProgramId,
-                From = FiscalYear.Today(time),
+                From = CityClock.Today(time),
                 Source = ReferralSource.OtherProgram,
             });
         }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Calendar;
 using Tsunagu.Programs;
 
 namespace Tsunagu.Reports;
@@ -81,7 +82,7 @@ public class AnnualReport
         }
     }
 
-    public string Label() => $"{FiscalYears.FiscalYear.Label(FiscalYear)}の報告";
+    public string Label() => $"{FiscalYears.Label(FiscalYear)}の報告";
 }
 
 public class ReportColumn

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 
 namespace Tsunagu.Reports;
 
@@ -36,13 +37,13 @@ public static class ReportCommands
             if (dryRun)
             {
                 await cli.Io.Out.WriteLineAsync(
-                    $"（確認のみ・書き込みなし）{FiscalYears.FiscalYear.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直します" : "取り込みます")}" +
+                    $"（確認のみ・書き込みなし）{FiscalYears.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直します" : "取り込みます")}" +
                     $"（新しい事業 {outcome.NewPrograms}、数値 {outcome.Figures} 件）。");
                 return 0;
             }
             var findings = await ReportChecks.RunAsync(db, outcome.FiscalYear, ReportChecks.DefaultMaxChange, ct);
             await cli.Io.Out.WriteLineAsync(
-                $"{FiscalYears.FiscalYear.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直しました" : "取り込みました")}" +
+                $"{FiscalYears.LabelWithWestern(outcome.FiscalYear)}: {outcome.Rows} 事業を{(outcome.Replaced ? "取り込み直しました" : "取り込みました")}" +
                 $"（新しい事業 {outcome.NewPrograms}、数値 {outcome.Figures} 件）。");
             if (findings.Count > 0)
             {
@@ -127,7 +128,7 @@ public static class ReportCommands
                 .ToListAsync(ct);
             foreach (var r in reports)
             {
-                await cli.Io.Out.WriteLineAsync($"{r.FiscalYear}\t{FiscalYears.FiscalYear.Label(r.FiscalYear)}\t{r.Status.Japanese()}\t{r.Rows}事業\t{r.Title}");
+                await cli.Io.Out.WriteLineAsync($"{r.FiscalYear}\t{FiscalYears.Label(r.FiscalYear)}\t{r.Status.Japanese()}\t{r.Rows}事業\t{r.Title}");
             }
             return 0;
         }));
@@ -147,7 +148,7 @@ public static class ReportCommands
             }
             var report = await db.Reports.AsNoTracking().Include(r => r.StatusChanges).Include(r => r.Publications)
                 .SingleOrDefaultAsync(r => r.FiscalYear == year, ct) ?? throw new ReportNotFoundException(year);
-            await cli.Io.Out.WriteLineAsync($"{FiscalYears.FiscalYear.LabelWithWestern(year)}: {report.Status.Japanese()}");
+            await cli.Io.Out.WriteLineAsync($"{FiscalYears.LabelWithWestern(year)}: {report.Status.Japanese()}");
             foreach (var change in report.StatusChanges.OrderBy(c => c.Id))
             {
                 await cli.Io.Out.WriteLineAsync($"  {change.At:yyyy-MM-dd HH:mm} {change.From.Japanese()} → {change.To.Japanese()} {change.By} {change.Reason}");

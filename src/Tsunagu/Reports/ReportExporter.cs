@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Tsunagu.Calendar;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
@@ -179,7 +180,7 @@ public static class ReportExporter
     {
         await using var html = new StreamWriter(output, TextEncodings.Utf8, bufferSize: 64 * 1024, leaveOpen: true);
         var head = table.Head;
-        var year = FiscalYears.FiscalYear.LabelWithWestern(head.FiscalYear);
+        var year = FiscalYears.LabelWithWestern(head.FiscalYear);
         var title = head.Title ?? year;
         await html.WriteAsync($$"""
             <!DOCTYPE html>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
@@ -95,16 +96,16 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         var header = records.Current;
         var columns = ReadHeader(file, header);
         var fiscalYear = fiscalYearOption
-            ?? (title is null ? null : FiscalYears.FiscalYear.FindIn(title))
-            ?? header.Fields.Select(FiscalYears.FiscalYear.FindIn).FirstOrDefault(y => y is not null)
+            ?? (title is null ? null : FiscalYears.FindIn(title))
+            ?? header.Fields.Select(FiscalYears.FindIn).FirstOrDefault(y => y is not null)
             ?? throw new FileErrorException(file.Error(titleLine, null,
                 "年度を判別できません。タイトルか見出しに「令和6年度」のように書くか、--fiscal-year で指定してください。"));
         // 令和99年度 is a typo, not a plan.
-        if (!FiscalYears.FiscalYear.IsInRange(fiscalYear, time))
+        if (!CityClock.IsInFiscalYearRange(fiscalYear, time))
         {
-            var (first, last) = FiscalYears.FiscalYear.Range(time);
+            var (first, last) = CityClock.FiscalYearRange(time);
             throw new FileErrorException(file.Error(titleLine, null,
-                $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}は取り込めません（{FiscalYears.FiscalYear.Label(first)}から{FiscalYears.FiscalYear.Label(last)}まで）。"));
+                $"{FiscalYears.LabelWithWestern(fiscalYear)}は取り込めません（{FiscalYears.Label(first)}から{FiscalYears.Label(last)}まで）。"));
         }
         var known = await db.Programs.AsNoTracking().Select(p => new { p.NameKey, p.Name }).ToListAsync(ct);
         var knownKeys = known.Select(p => p.NameKey).ToHashSet();

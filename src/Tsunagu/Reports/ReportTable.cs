@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Programs;
@@ -51,8 +52,8 @@ public sealed class ReportTable(ReportHead head, Func<IAsyncEnumerable<ReportPro
 }
 
 public sealed class ReportNotFoundException(int fiscalYear, int? version = null) : RefusalException(RefusalKind.NotFound, version is null
-    ? $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}の報告はまだありません。`tsunagu report import` で取り込んでください。"
-    : $"{FiscalYears.FiscalYear.LabelWithWestern(fiscalYear)}の公表版 第{version}版はありません。");
+    ? $"{FiscalYears.LabelWithWestern(fiscalYear)}の報告はまだありません。`tsunagu report import` で取り込んでください。"
+    : $"{FiscalYears.LabelWithWestern(fiscalYear)}の公表版 第{version}版はありません。");
 
 /// <summary>Reads a report from the database, in batches so that memory stays flat however long the table is.</summary>
 public sealed class ReportReader(TsunaguDb db)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 
@@ -46,7 +47,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     {
         if (!await db.Reports.AnyAsync(r => r.FiscalYear == fiscalYear && r.Status == ReportStatus.Published, ct))
         {
-            throw new ReportRuleException($"{FiscalYears.FiscalYear.Label(fiscalYear)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
+            throw new ReportRuleException($"{FiscalYears.Label(fiscalYear)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
         }
         return await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct)
             ?? throw new ReportRuleException("訂正後の文が今の文と同じです。");
@@ -206,17 +207,17 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     {
         var last = await db.Reports.AsNoTracking().Include(r => r.Columns).Include(r => r.Rows).AsSplitQuery()
             .Where(r => r.FiscalYear < fiscalYear).OrderByDescending(r => r.FiscalYear).FirstOrDefaultAsync(ct);
-        string ThisYear(string text) => last is null ? text : text.Replace(FiscalYears.FiscalYear.Label(last.FiscalYear), FiscalYears.FiscalYear.Label(fiscalYear), StringComparison.Ordinal);
+        string ThisYear(string text) => last is null ? text : text.Replace(FiscalYears.Label(last.FiscalYear), FiscalYears.Label(fiscalYear), StringComparison.Ordinal);
         var report = new AnnualReport
         {
             FiscalYear = fiscalYear,
-            Title = last?.Title is { } title ? ThisYear(title) : $"主な施策の{FiscalYears.FiscalYear.Label(fiscalYear)}実績",
+            Title = last?.Title is { } title ? ThisYear(title) : $"主な施策の{FiscalYears.Label(fiscalYear)}実績",
             UpdatedAt = now,
             Columns = last is null
                 ? [.. Enum.GetValues<ReportColumnRole>().Select((role, i) => new ReportColumn
                 {
                     Position = i, Role = role,
-                    Header = role == ReportColumnRole.Results ? $"{FiscalYears.FiscalYear.Label(fiscalYear)}実績(件数等)" : role.Japanese(),
+                    Header = role == ReportColumnRole.Results ? $"{FiscalYears.Label(fiscalYear)}実績(件数等)" : role.Japanese(),
                 })]
                 : [.. last.Columns.Select(c => new ReportColumn { Position = c.Position, Role = c.Role, Header = ThisYear(c.Header) })],
             // Every program has its row in the table, counted or not; without last year's, in the order of their codes.

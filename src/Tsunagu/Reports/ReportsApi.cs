@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 
 namespace Tsunagu.Reports;
@@ -33,7 +34,7 @@ public static class ReportsApi
             (await db.Reports.AsNoTracking().OrderBy(r => r.FiscalYear)
                 .Select(r => new { r.FiscalYear, r.Title, r.Status, Programs = r.Rows.Count })
                 .ToListAsync(ct))
-            .Select(r => new ReportSummary(r.FiscalYear, FiscalYears.FiscalYear.Label(r.FiscalYear), r.Title, r.Status, r.Programs)))
+            .Select(r => new ReportSummary(r.FiscalYear, FiscalYears.Label(r.FiscalYear), r.Title, r.Status, r.Programs)))
             .WithSummary("Reports by fiscal year");
 
         // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-
+using Tsunagu.Calendar;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
@@ -29,7 +29,7 @@ static class XlsxReportWriter
     public static async Task WriteAsync(ReportTable table, Stream output, CancellationToken ct)
     {
         var head = table.Head;
-        var sheetName = FiscalYears.FiscalYear.Label(head.FiscalYear);
+        var sheetName = FiscalYears.Label(head.FiscalYear);
         var headerRow = head.Title is null ? 1u : 3u;
 
         // The SDK's package keeps every part in memory until it is closed (400 MiB for a 100,000-row sheet,

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.People;
 using Tsunagu.Records;
 
@@ -17,7 +17,7 @@ public sealed class SessionService(TsunaguDb db, RecordScope scope, TimeProvider
             ("title", "名称", RecordRules.Line(title, RecordRules.TitleMax, required: true)),
             ("kind", "種類", RecordRules.Defined(kind)),
             ("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)),
-            ("date", "日付", RecordRules.FiscalYear(FiscalYear.Of(date), time)));
+            ("date", "日付", RecordRules.FiscalYear(FiscalYears.Of(date), time)));
         var session = new SupportSession { ProgramId = programId, Kind = kind, Date = date, Start = start, Title = title.Trim(), UnregisteredHeadCount = headCount };
         db.Sessions.Add(session);
         await db.SaveChangesAsync();

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Records;
@@ -33,14 +33,14 @@ public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordInputException("personId", "事業に登録している子どもだけが申請できます。");
         }
-        var grade = SchoolGrade.Of(person.BirthDate, FiscalYear.Of(appliedOn));
+        var grade = SchoolGrade.Of(person.BirthDate, FiscalYears.Of(appliedOn));
         if (grade != GradeFor(kind))
         {
-            throw new RecordInputException("kind", $"{kind.Japanese()}は{SchoolGrade.Label(person.BirthDate, FiscalYear.Of(appliedOn))}の子どもは申請できません。");
+            throw new RecordInputException("kind", $"{kind.Japanese()}は{SchoolGrade.Label(person.BirthDate, FiscalYears.Of(appliedOn))}の子どもは申請できません。");
         }
         RecordRules.Require(
             ("amount", "申請額", RecordRules.Amount(amount)),
-            ("appliedOn", "申請日", RecordRules.RecordDate(appliedOn, FiscalYear.Today(time), person.BirthDate)));
+            ("appliedOn", "申請日", RecordRules.RecordDate(appliedOn, CityClock.Today(time), person.BirthDate)));
         var application = new SubsidyApplication { PersonId = personId, ProgramId = programId, Kind = kind, AppliedOn = appliedOn, AmountRequested = amount };
         db.Subsidies.Add(application);
         await db.SaveChangesAsync();
@@ -57,7 +57,7 @@ public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider
         RecordRules.Require(("amount", "交付額", approve && amount is { } approved ? RecordRules.Amount(approved) : null));
         application.Decision = approve ? SubsidyDecision.Approved : SubsidyDecision.Rejected;
         application.AmountApproved = approve ? amount ?? application.AmountRequested : null;
-        application.DecidedOn = FiscalYear.Today(time);
+        application.DecidedOn = CityClock.Today(time);
         scope.Audit(AuditActions.SubsidyDecide, null, $"subsidy:{id}", $"{application.Decision.Japanese()} {application.AmountApproved}");
         await db.SaveChangesAsync();
     }
@@ -69,7 +69,7 @@ public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordConflictException("交付決定済みで未払いの申請だけが支払えます。");
         }
-        RecordRules.Require(("paidOn", "支払日", RecordRules.RecordDate(paidOn, FiscalYear.Today(time), enrolledFrom: application.AppliedOn, earliest: "申請日")));
+        RecordRules.Require(("paidOn", "支払日", RecordRules.RecordDate(paidOn, CityClock.Today(time), enrolledFrom: application.AppliedOn, earliest: "申請日")));
         application.PaidOn = paidOn;
         await db.SaveChangesAsync();
     }

@@ -85,7 +85,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 Name = name,
                 Kana = kana,
-                KanaKey = Tsunagu.People.Search.KanaKey(kana),
+                KanaKey = Tsunagu.Japanese.JapaneseText.KanaKey(kana),
                 BirthDate = born,
                 Role = role,
                 Household = household,

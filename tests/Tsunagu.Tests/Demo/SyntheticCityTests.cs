@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Records.Import;
 using Tsunagu.Tests.Infrastructure;
 
@@ -26,7 +27,7 @@ public class SyntheticCityTests
         await using var db = database.NewDb();
         Assert.Equal(300, await db.Persons.CountAsync());
         Assert.Equal(2000, await db.Contacts.CountAsync());
-        Assert.All(await db.Contacts.Select(c => c.Date).ToListAsync(), d => Assert.Equal(2024, Tsunagu.FiscalYears.FiscalYear.Of(d)));
+        Assert.All(await db.Contacts.Select(c => c.Date).ToListAsync(), d => Assert.Equal(2024, FiscalYears.Of(d)));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Contacts;
+using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Tests.Web;
 
@@ -75,7 +76,7 @@ public sealed class RecordsWorld : IAsyncDisposable
     }
 
     static Person Person(string name, string kana, DateOnly birth, PersonRole role, Household household) =>
-        new() { Name = name, Kana = kana, KanaKey = Search.KanaKey(kana), BirthDate = birth, Role = role, Household = household };
+        new() { Name = name, Kana = kana, KanaKey = JapaneseText.KanaKey(kana), BirthDate = birth, Role = role, Household = household };
 
     static Contact Contact(int programId, DateOnly date, Person person, string said) => new()
     {

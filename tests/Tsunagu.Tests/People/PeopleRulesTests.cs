@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tsunagu.Contacts;
+using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Places;
 
@@ -47,7 +48,7 @@ public class PeopleRulesTests
     [InlineData("タカハシ ヨシコ", "たかはしよしこ")]
     [InlineData("ﾀｶﾊｼ", "たかはし")]
     [InlineData("たかはし　よしこ", "たかはしよしこ")]
-    public void KanaKey_FoldsKatakanaHalfWidthAndSpaces(string kana, string key) => Assert.Equal(key, Search.KanaKey(kana));
+    public void KanaKey_FoldsKatakanaHalfWidthAndSpaces(string kana, string key) => Assert.Equal(key, JapaneseText.KanaKey(kana));
 
     [Theory]
     [InlineData("2024-06-15", "10:00", true, false, true)]  // a Saturday

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 
 namespace Tsunagu.Pages.AccessLog;
 
@@ -41,7 +41,7 @@ public class IndexModel(TsunaguDb db, AccessLogSearch search, TimeProvider time)
     /// <summary>The days asked for; by default the last seven, in Japan time.</summary>
     AccessLogFilter Filter()
     {
-        var today = FiscalYear.Today(time);
+        var today = CityClock.Today(time);
         var to = To ?? today;
         var from = From ?? to.AddDays(-6);
         (From, To) = (from, to);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Placements;
 using Tsunagu.Places;
@@ -27,7 +28,7 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PlacementService placem
 
     /// <param name="place">"school:ID" or "office:ID", from the one select that lists both.</param>
     public Task<IActionResult> OnPostPlaceAsync(int programId, string? staffName, string? place) =>
-        RunAsync(() => placements.PlaceAsync(programId, Year ?? FiscalYears.FiscalYear.Current(time), staffName ?? "", IdOf("school:", place), IdOf("office:", place)),
+        RunAsync(() => placements.PlaceAsync(programId, Year ?? CityClock.CurrentFiscalYear(time), staffName ?? "", IdOf("school:", place), IdOf("office:", place)),
             "配置を登録しました。", "#placements");
 
     static int? IdOf(string prefix, string? place) =>
@@ -42,13 +43,13 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PlacementService placem
     Task<IActionResult> RunAsync(Func<Task> action, string message, string section) => WriteRecordsAsync(async () =>
     {
         await action();
-        return $"/activities?year={Year ?? FiscalYears.FiscalYear.Current(time)}{section}";
+        return $"/activities?year={Year ?? CityClock.CurrentFiscalYear(time)}{section}";
     }, message, LoadAsync);
 
     async Task LoadAsync()
     {
-        Today = FiscalYears.FiscalYear.Today(time);
-        FiscalYear = Year ?? FiscalYears.FiscalYear.Of(Today);
+        Today = CityClock.Today(time);
+        FiscalYear = Year ?? FiscalYears.Of(Today);
         var ids = await scope.ProgramIdsAsync();
         Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
         Placements = await (await placements.PlacementsAsync()).AsNoTracking().Where(p => p.FiscalYear == FiscalYear)

@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.FiscalYears;
 using Tsunagu.Indicators;
 using Tsunagu.People;
 using Tsunagu.Referrals;
@@ -56,7 +56,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
         Parts = [.. Parts.GroupBy(d => d.Key).Select(g => g.OrderByDescending(d => d.FromYear).ThenByDescending(d => d.Version).First())];
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var filter = MeasureFilter.Of(definition, offices);
-        DateOnly from = FiscalYear.Start(Year), to = FiscalYear.End(Year);
+        DateOnly from = FiscalYears.Start(Year), to = FiscalYears.End(Year);
         var inScope = (await scope.ProgramIdsAsync()).Contains(definition.ProgramId);
         switch (definition.Measure)
         {
@@ -70,7 +70,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 Columns = ["日付", "時刻", "種別", "分類", "方法", "保護者", "人"];
                 Records = [.. listed.Select(c => new[]
                 {
-                    FiscalYear.FormatDate(c.Date), c.Time?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "", c.Kind.Japanese(), c.Category ?? "", c.Channel.Japanese(),
+                    FiscalYears.FormatDate(c.Date), c.Time?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "", c.Kind.Japanese(), c.Category ?? "", c.Channel.Japanese(),
                     c.WithGuardian ? "○" : "", string.Join("、", c.Persons.Select(p => p.Name)),
                 })];
                 break;
@@ -81,7 +81,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                     .Select(e => new { e.PersonId, e.Person.Name, e.Person.Role, e.From, e.To }).ToListAsync(ct);
                 await scope.LogAsync(people.Select(p => p.PersonId), "GET /indicators/{year}/{id}");
                 Columns = ["人", "本人区分", "登録日", "終了日"];
-                Records = [.. people.Select(p => new[] { p.Name, p.Role.Japanese(), FiscalYear.FormatDate(p.From), p.To is { } t ? FiscalYear.FormatDate(t) : "" })];
+                Records = [.. people.Select(p => new[] { p.Name, p.Role.Japanese(), FiscalYears.FormatDate(p.From), p.To is { } t ? FiscalYears.FormatDate(t) : "" })];
                 break;
             case MeasureKind.OutcomePersons when inScope:
                 var outcomes = filter.Apply((await scope.OutcomesAsync()).Where(o => o.ProgramId == definition.ProgramId && o.FiscalYear == Year));
@@ -108,7 +108,7 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 var held = await sessions.OrderBy(s => s.Date).Take(Listed)
                     .Select(s => new { s.Date, s.Title, s.Kind, Came = s.Attendances.Count, s.UnregisteredHeadCount }).ToListAsync(ct);
                 Columns = inScope ? ["日付", "名称", "種別", "参加（登録者）", "参加（登録外）"] : ["日付", "種別", "参加（登録者）", "参加（登録外）"];
-                Records = [.. held.Select(s => new[] { FiscalYear.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(CultureInfo.InvariantCulture), s.UnregisteredHeadCount.ToString(CultureInfo.InvariantCulture) }
+                Records = [.. held.Select(s => new[] { FiscalYears.FormatDate(s.Date), s.Title, SessionText.Japanese(s.Kind), s.Came.ToString(CultureInfo.InvariantCulture), s.UnregisteredHeadCount.ToString(CultureInfo.InvariantCulture) }
                     .Where((_, i) => inScope || i != 1).ToArray())];
                 break;
             case MeasureKind.Placements:
@@ -130,8 +130,8 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 var given = await distributions.OrderBy(x => x.Date).Take(Listed).ToListAsync(ct);
                 Columns = inScope ? ["日付", "配布物", "配布先", "部数"] : ["日付", "部数"];
                 Records = [.. given.Select(x => inScope
-                    ? new[] { FiscalYear.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString(CultureInfo.InvariantCulture) }
-                    : [FiscalYear.FormatDate(x.Date), x.Copies.ToString(CultureInfo.InvariantCulture)])];
+                    ? new[] { FiscalYears.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString(CultureInfo.InvariantCulture) }
+                    : [FiscalYears.FormatDate(x.Date), x.Copies.ToString(CultureInfo.InvariantCulture)])];
                 break;
             case MeasureKind.Rate:
                 break;

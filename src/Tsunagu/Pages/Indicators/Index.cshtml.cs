@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 
@@ -41,7 +42,7 @@ public class IndexModel(
         if (Year is null)
         {
             // The latest year with a table or computed figures; else the year that is under way.
-            var latest = await db.Reports.MaxAsync(r => (int?)r.FiscalYear, ct) ?? FiscalYears.FiscalYear.Current(time);
+            var latest = await db.Reports.MaxAsync(r => (int?)r.FiscalYear, ct) ?? CityClock.CurrentFiscalYear(time);
             return Redirect($"/indicators/{latest}");
         }
         await LoadAsync(ct);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.People;
 using Tsunagu.Programs;
@@ -47,7 +48,7 @@ public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
 
     public async Task OnGetAsync()
     {
-        EnrolledOn = FiscalYears.FiscalYear.Today(time);
+        EnrolledOn = CityClock.Today(time);
         await LoadAsync();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.People;
@@ -57,7 +58,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         {
             return NotFound();
         }
-        var now = FiscalYears.FiscalYear.Now(time);
+        var now = CityClock.Now(time);
         Contact.Time = new TimeOnly(now.Hour, now.Minute / 5 * 5);
         Contact.ProgramId = RecordablePrograms.FirstOrDefault()?.Id ?? 0;
         // Where the user works, if their assignment says so: most contacts are recorded at the worker's own office.
@@ -78,7 +79,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         return WriteAsync("contact", "#timeline",
             () => contacts.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
                 Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId)),
-            $"{FiscalYears.FiscalYear.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
+            $"{FiscalYears.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
     }
 
     public Task<IActionResult> OnPostReferAsync(int fromProgramId, int? toProgramId, string? toAgency, string reason) =>
@@ -89,7 +90,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         WriteAsync("subsidy", "#subsidies", () => subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount), "補助金の申請を登録しました。");
 
     public Task<IActionResult> OnPostEndEnrollmentAsync(int enrollmentId, DateOnly to) =>
-        WriteAsync("enrollment end", "#enrollments", () => people.EndEnrollmentAsync(enrollmentId, to), $"{FiscalYears.FiscalYear.FormatDate(to)}で支援を終了しました。");
+        WriteAsync("enrollment end", "#enrollments", () => people.EndEnrollmentAsync(enrollmentId, to), $"{FiscalYears.FormatDate(to)}で支援を終了しました。");
 
     public Task<IActionResult> OnPostOutcomeAsync(int programId, int fiscalYear, OutcomeKind kind, string? course) =>
         WriteAsync("outcome", "#outcomes", () => people.RecordOutcomeAsync(Id, programId, fiscalYear, kind, course), $"進路・結果「{kind.Japanese()}」を記録しました。");
@@ -118,7 +119,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Person = person;
         if (Contact.Date == default)
         {
-            Contact.Date = FiscalYears.FiscalYear.Today(time);
+            Contact.Date = CityClock.Today(time);
         }
         if (person.HouseholdId is { } householdId)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Html;
-using Tsunagu.FiscalYears;
+using Tsunagu.Calendar;
 using Tsunagu.Indicators;
 
 namespace Tsunagu.Pages.Programs;
@@ -19,7 +19,7 @@ public static class BarChart
         var max = points.Max(p => p.Value ?? 0);
         var slot = (Width - 2.0 * Side) / Math.Max(1, points.Count);
         var summary = string.Join("、", points.Where(p => p.Value is not null)
-            .Select(p => $"{FiscalYear.Label(p.Year)} {FigureValues.Format(p.Value!.Value)}{unit}"));
+            .Select(p => $"{FiscalYears.Label(p.Year)} {FigureValues.Format(p.Value!.Value)}{unit}"));
 
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-labelledby=\"{id}\">");
@@ -33,7 +33,7 @@ public static class BarChart
             var middle = x + slot * 0.3;
             svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(x)}\" y=\"{N(Height - Bottom - barHeight)}\" width=\"{N(slot * 0.6)}\" height=\"{N(barHeight)}\"></rect>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(middle)}\" y=\"{N(Height - Bottom - barHeight - 6)}\" text-anchor=\"middle\">{E(value is null ? "—" : FigureValues.Format(value.Value) + unit)}</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(middle)}\" y=\"{Height - 14}\" text-anchor=\"middle\">{E(FiscalYear.Label(year))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(middle)}\" y=\"{Height - 14}\" text-anchor=\"middle\">{E(FiscalYears.Label(year))}</text>");
         }
         svg.Append("</svg>");
         return new HtmlString(svg.ToString());

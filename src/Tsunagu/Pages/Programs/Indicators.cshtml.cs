@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
@@ -45,7 +46,7 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
         {
             return NotFound();
         }
-        Form.FromYear = FiscalYears.FiscalYear.Current(time);
+        Form.FromYear = CityClock.CurrentFiscalYear(time);
         if (Versions.FirstOrDefault(v => v.Id == from) is { } start)
         {
             Form = new DefinitionForm
@@ -79,7 +80,7 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
             var saved = await definitions.SaveAsync(new DefinitionInput(Code, f.Key, f.FromYear, f.Position, f.Label, f.Unit, f.Measure, f.Filter,
                 string.IsNullOrWhiteSpace(f.NumeratorKey) ? null : f.NumeratorKey.Trim(), string.IsNullOrWhiteSpace(f.DenominatorKey) ? null : f.DenominatorKey.Trim(),
                 f.Decimals, f.Wording, f.InResults, f.Retired), Actor, ct);
-            TempData["Message"] = $"「{saved.Label}」の定義 第{saved.Version}版を保存しました（{FiscalYears.FiscalYear.Label(saved.FromYear)}から）。";
+            TempData["Message"] = $"「{saved.Label}」の定義 第{saved.Version}版を保存しました（{FiscalYears.Label(saved.FromYear)}から）。";
             return Redirect($"/programs/{Code}/indicators");
         }
         catch (DefinitionException e)

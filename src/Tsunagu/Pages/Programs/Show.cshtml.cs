@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Programs;
@@ -45,8 +46,8 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
         {
             var version = await edit();
             TempData["Message"] = version is { } v
-                ? $"{FiscalYears.FiscalYear.Label(year)}の{what}を訂正しました（公表版 第{v}版）。"
-                : $"{FiscalYears.FiscalYear.Label(year)}の{what}を保存しました。";
+                ? $"{FiscalYears.Label(year)}の{what}を訂正しました（公表版 第{v}版）。"
+                : $"{FiscalYears.Label(year)}の{what}を保存しました。";
             return Redirect($"/programs/{Code}#year-{year}");
         }
         catch (Exception e) when (e is ReportRuleException or ReportNotFoundException)

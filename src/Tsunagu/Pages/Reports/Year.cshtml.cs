@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Reports;
@@ -52,7 +53,7 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         }
         file.Position = 0;
         var extension = format.ToString().ToLowerInvariant();
-        var name = $"{FiscalYears.FiscalYear.Label(Year)}_実績報告{(version is { } n ? $"_公表版第{n}版" : "")}{(cp932 ? "_sjis" : "")}.{extension}";
+        var name = $"{FiscalYears.Label(Year)}_実績報告{(version is { } n ? $"_公表版第{n}版" : "")}{(cp932 ? "_sjis" : "")}.{extension}";
         return File(file, ContentType(format, cp932), name);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Programs;
 using Tsunagu.Sessions;
@@ -26,7 +27,7 @@ public class IndexModel(TsunaguDb db, RecordScope scope, SessionService sessions
 
     async Task LoadAsync()
     {
-        Today = FiscalYears.FiscalYear.Today(time);
+        Today = CityClock.Today(time);
         var ids = await scope.ProgramIdsAsync();
         Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
         Sessions = await (await scope.SessionsAsync()).AsNoTracking().Include(s => s.Program).Include(s => s.Attendances)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Calendar;
 using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.Subsidies;
@@ -24,7 +25,7 @@ public class IndexModel(RecordScope scope, SubsidyService subsidies, TimeProvide
 
     async Task LoadAsync()
     {
-        Today = FiscalYears.FiscalYear.Today(time);
+        Today = CityClock.Today(time);
         Applications = await (await scope.SubsidiesAsync()).AsNoTracking().Include(s => s.Person)
             .OrderByDescending(s => s.AppliedOn).ThenByDescending(s => s.Id).Take(500).ToListAsync();
         await scope.LogAsync(Applications.Select(a => a.PersonId), "GET /subsidies");

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Tsunagu.People;
+using Tsunagu.Japanese;
 
 namespace Tsunagu.Records.Import;
 
@@ -55,7 +55,7 @@ static class PostgresRecordWriter
                 await copy.WriteAsync(row.Line, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(row.Name, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(row.Kana, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(Search.KanaKey(row.Kana), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(JapaneseText.KanaKey(row.Kana), NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(row.BirthDate, NpgsqlDbType.Date, ct);
                 await copy.WriteAsync((int)row.Role, NpgsqlDbType.Integer, ct);
                 await WriteNullableAsync(copy, row.SchoolCode, NpgsqlDbType.Text, ct);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tsunagu.Audit;
+using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.People;
 using Tsunagu.Reports.Files;
@@ -115,7 +116,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         try
         {
             file = TableFile.Open(path);
-            layout = ReadLayout(file, FiscalYears.FiscalYear.Today(time), await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct));
+            layout = ReadLayout(file, CityClock.Today(time), await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct));
         }
         catch (FileErrorException e)
         {
@@ -126,7 +127,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         // (the rest is still read, to list its problems too); the transaction is then rolled back.
         var errors = new List<FileError>();
         var now = time.GetUtcNow();
-        var today = FiscalYears.FiscalYear.Today(time);
+        var today = CityClock.Today(time);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var rows = CheckedRows(file, layout, errors);

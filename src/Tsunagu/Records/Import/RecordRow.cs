@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Japanese;
 using Tsunagu.People;
@@ -239,7 +240,7 @@ public static class Dates
         {
             return DateOnly.FromDateTime(DateTime.FromOADate(serial));
         }
-        return FiscalYears.FiscalYear.ParseEraDate(t);
+        return FiscalYears.ParseEraDate(t);
     }
 
     public static TimeOnly? TryParseTime(string text)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Tsunagu.People;
+using Tsunagu.Japanese;
 
 namespace Tsunagu.Records.Import;
 
@@ -125,7 +125,7 @@ static class SqliteRecordWriter
                 }
                 else
                 {
-                    var kanaKey = Search.KanaKey(row.Kana);
+                    var kanaKey = JapaneseText.KanaKey(row.Kana);
                     findSimilar.Parameters["$kana"].Value = kanaKey;
                     findSimilar.Parameters["$birth"].Value = birth;
                     if (await findSimilar.ExecuteScalarAsync(ct) is long similar)

@@ -3,15 +3,18 @@ using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Indicators;
 
-public class MetricsCommandTests
+public class IndicatorParseTests
 {
     [Fact]
-    public async Task MetricsParse_PrintsAJsonArrayOfFiguresInOrder()
+    public async Task IndicatorsParse_PrintsAJsonArrayOfFiguresInOrder_AsItsOldNameMetricsParseDoes()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
-        var result = await CliRun.RunAsync(database, "metrics", "parse", "就業相談:677件 就業情報提供件数:13件 高校進学率：９９％");
+        const string text = "就業相談:677件 就業情報提供件数:13件 高校進学率：９９％";
+        var result = await CliRun.RunAsync(database, "indicators", "parse", text);
+        var oldName = await CliRun.RunAsync(database, "metrics", "parse", text);
 
         Assert.Equal(0, result.ExitCode);
+        Assert.Equal((0, result.Out), (oldName.ExitCode, oldName.Out));
         using var json = JsonDocument.Parse(result.Out);
         var figures = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(3, figures.Count);

@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Tsunagu.FiscalYears;
+namespace Tsunagu.Calendar;
 
 /// <summary>
 /// Japanese eras and the city's fiscal year (年度, 1 April – 31 March), stored as the Western year it starts in.
 /// </summary>
-public static partial class FiscalYear
+public static partial class FiscalYears
 {
     // Era start dates from the imperial proclamations; the table is short and fixed, and avoids depending on
     // the ICU data behind JapaneseCalendar, which differs between machines.
@@ -25,32 +25,6 @@ public static partial class FiscalYear
     public static DateOnly Start(int fiscalYear) => new(fiscalYear, 4, 1);
 
     public static DateOnly End(int fiscalYear) => new(fiscalYear + 1, 3, 31);
-
-    /// <summary>
-    /// The city's clock: Japan time, whatever zone the server runs in, so that 31 March 23:30 is still the old
-    /// fiscal year on a server set to UTC.
-    /// </summary>
-    public static readonly TimeZoneInfo Japan = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
-    public static DateTime Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), Japan).DateTime;
-
-    /// <summary>A stored moment as staff read it: Japan time, whatever time zone the server runs in.</summary>
-    public static DateTimeOffset InJapan(this DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Japan);
-
-    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
-
-    /// <summary>
-    /// The moment a day begins in Japan (no daylight saving: always +09:00), for filters by day. In UTC, as every
-    /// stored moment is: SQLite compares them as numbers, and PostgreSQL's timestamptz takes only UTC from Npgsql.
-    /// </summary>
-    public static DateTimeOffset StartInJapan(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
-
-    public static int Current(TimeProvider time) => Of(Today(time));
-
-    /// <summary>The years Tsunagu keeps records and reports of: from FY2000 to next year (plans are made ahead).</summary>
-    public static (int First, int Last) Range(TimeProvider time) => (2000, Current(time) + 1);
-
-    public static bool IsInRange(int fiscalYear, TimeProvider time) => Range(time) is var (first, last) && fiscalYear >= first && fiscalYear <= last;
 
     /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>
     public static (string Era, int Year) EraOf(DateOnly date)

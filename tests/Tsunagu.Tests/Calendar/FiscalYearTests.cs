@@ -1,8 +1,8 @@
 using System.Globalization;
-using Tsunagu.FiscalYears;
+using Tsunagu.Calendar;
 using Tsunagu.Tests.Infrastructure;
 
-namespace Tsunagu.Tests.FiscalYears;
+namespace Tsunagu.Tests.Calendar;
 
 public class FiscalYearTests
 {
@@ -15,8 +15,8 @@ public class FiscalYearTests
     public void EraOf_EraBoundaries_GiveTheProclaimedEra(string date, string era, int year, string formatted)
     {
         var d = DateOnly.Parse(date, CultureInfo.InvariantCulture);
-        Assert.Equal((era, year), FiscalYear.EraOf(d));
-        Assert.Equal(formatted, FiscalYear.FormatDate(d));
+        Assert.Equal((era, year), FiscalYears.EraOf(d));
+        Assert.Equal(formatted, FiscalYears.FormatDate(d));
     }
 
     [Theory]
@@ -25,7 +25,7 @@ public class FiscalYearTests
     [InlineData("2024-04-01", 2024)]
     [InlineData("2024-01-15", 2023)]
     public void Of_March31AndApril1_FallInDifferentFiscalYears(string date, int fiscalYear) =>
-        Assert.Equal(fiscalYear, FiscalYear.Of(DateOnly.Parse(date, CultureInfo.InvariantCulture)));
+        Assert.Equal(fiscalYear, FiscalYears.Of(DateOnly.Parse(date, CultureInfo.InvariantCulture)));
 
     [Fact]
     public void InJapan_ShowsAStoredMomentInJapanTime_WhateverTheServersZone()
@@ -33,14 +33,14 @@ public class FiscalYearTests
         // 19:00 UTC on 26 November is already the 27th in Japan: a server set to UTC must not print the 26th.
         var moment = new DateTimeOffset(2026, 11, 26, 19, 0, 0, TimeSpan.Zero).InJapan();
         Assert.Equal((new DateTime(2026, 11, 27, 4, 0, 0), TimeSpan.FromHours(9)), (moment.DateTime, moment.Offset));
-        Assert.Equal("令和8年11月27日", FiscalYear.FormatDate(DateOnly.FromDateTime(moment.DateTime)));
+        Assert.Equal("令和8年11月27日", FiscalYears.FormatDate(DateOnly.FromDateTime(moment.DateTime)));
     }
 
     [Fact]
     public void StartAndEnd_CoverApril1ToMarch31()
     {
-        Assert.Equal(new DateOnly(2024, 4, 1), FiscalYear.Start(2024));
-        Assert.Equal(new DateOnly(2025, 3, 31), FiscalYear.End(2024));
+        Assert.Equal(new DateOnly(2024, 4, 1), FiscalYears.Start(2024));
+        Assert.Equal(new DateOnly(2025, 3, 31), FiscalYears.End(2024));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public class FiscalYearTests
     [InlineData(1989, "平成元年度")]
     [InlineData(1988, "昭和63年度")]
     public void Label_FiscalYear_IsNamedAsOfficesWriteIt(int fiscalYear, string label) =>
-        Assert.Equal(label, FiscalYear.Label(fiscalYear));
+        Assert.Equal(label, FiscalYears.Label(fiscalYear));
 
     [Theory]
     [InlineData("主な施策8事業の令和6年度実績", 2024)]
@@ -62,13 +62,13 @@ public class FiscalYearTests
     [InlineData("２０２２年度", 2022)]
     [InlineData("主な施策の実績", null)]
     public void FindIn_TitleText_ReadsTheFiscalYear(string text, int? fiscalYear) =>
-        Assert.Equal(fiscalYear, FiscalYear.FindIn(text));
+        Assert.Equal(fiscalYear, FiscalYears.FindIn(text));
 
     [Fact]
     public void Current_IsJapanTime_WhateverTheServersZone()
     {
         // 23:59 on 31 March in Japan is 14:59 UTC: still FY2024. One minute later, in Japan, it is FY2025.
-        Assert.Equal(2024, FiscalYear.Current(new FixedTime(new DateTimeOffset(2025, 3, 31, 14, 59, 0, TimeSpan.Zero))));
-        Assert.Equal(2025, FiscalYear.Current(new FixedTime(new DateTimeOffset(2025, 3, 31, 15, 0, 0, TimeSpan.Zero))));
+        Assert.Equal(2024, CityClock.CurrentFiscalYear(new FixedTime(new DateTimeOffset(2025, 3, 31, 14, 59, 0, TimeSpan.Zero))));
+        Assert.Equal(2025, CityClock.CurrentFiscalYear(new FixedTime(new DateTimeOffset(2025, 3, 31, 15, 0, 0, TimeSpan.Zero))));
     }
 }
