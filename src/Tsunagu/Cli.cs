@@ -127,7 +127,8 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 .AddSingleton(configuration)
                 .AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
                 .AddTsunagu()
-                .AddTsunaguAccounts();
+                .AddTsunaguAccounts()
+                .AddSingleton<ICurrentUser>(new OperatorUser(Actor));
             await using var provider = services.BuildServiceProvider();
             await using var scope = provider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();

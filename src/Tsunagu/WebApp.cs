@@ -27,7 +27,12 @@ public static class TsunaguServices
         .AddScoped<Indicators.FigureComputation>()
         .AddScoped<Demo.DemoCity>()
         .AddScoped<Records.Import.RecordImporter>()
-        .AddScoped<Places.SchoolList>();
+        .AddScoped<Places.SchoolList>()
+        // Case work: each service checks the scope of the current user (ICurrentUser: the web's signed-in account,
+        // or the operator at the command line).
+        .AddScoped<RecordScope>()
+        .AddScoped<PersonService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
+        .AddScoped<SubsidyService>().AddScoped<PlacementService>();
 }
 
 /// <summary>The web application behind <c>tsunagu serve</c>.</summary>
@@ -52,9 +57,7 @@ public static class WebApp
         var transport = Transport.Settings(builder.Configuration);
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
-        builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>().AddScoped<RecordScope>()
-            .AddScoped<PersonService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
-            .AddScoped<SubsidyService>().AddScoped<PlacementService>();
+        builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddRazorPages(o =>
         {

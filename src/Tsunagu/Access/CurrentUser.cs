@@ -17,6 +17,19 @@ public interface ICurrentUser
     bool IsInRole(string role);
 }
 
+/// <summary>
+/// The server's operator at the command line (<c>cli:NAME</c> in the audit). Holds no role: through the scope they
+/// see no person, as on the web an administrator does not.
+/// </summary>
+public sealed class OperatorUser(string name) : ICurrentUser
+{
+    public string UserId => name;
+
+    public string UserName => name;
+
+    public bool IsInRole(string role) => false;
+}
+
 /// <summary>The account of the request being served.</summary>
 public sealed class HttpCurrentUser(IHttpContextAccessor http) : ICurrentUser
 {

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Access;
+using Tsunagu.Contacts;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
@@ -193,5 +196,45 @@ public class ScopeTests
             .Where(a => a.Actor == world.Users["admin"] || a.Actor == world.Users["managerA"]).OrderBy(a => a.Id).Select(a => new { a.Actor, a.Action }).ToListAsync();
         Assert.Equal([("admin", "grant.request"), ("managerA", "account.assign"), ("managerA", "grant.approve"), ("admin", "account.unassign")],
             trail.Select(t => (world.Users.Single(u => u.Value == t.Actor).Key, t.Action)));
+    }
+
+    /// <summary>The command line resolves the same case-work services, as the server's operator: no role, so no person.</summary>
+    [Fact]
+    public async Task TheOperatorAtTheCommandLine_GetsTheSameServices_AndSeesNoPerson()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var cli = new Cli(new CliIo(TextWriter.Null, TextWriter.Null, () => Stream.Null), world.Database.Configure);
+        int found = -1, contactsBefore;
+        RefusalKind? refused = null;
+        await using (var before = world.Database.NewDb())
+        {
+            contactsBefore = await before.Contacts.CountAsync();
+        }
+        string? who = null;
+
+        var exit = await cli.WithDatabaseAsync(prepare: false, CancellationToken.None, async (services, _) =>
+        {
+            var scope = services.GetRequiredService<RecordScope>();
+            who = scope.UserName;
+            found = await (await scope.PersonsAsync()).CountAsync();
+            try
+            {
+                await services.GetRequiredService<ContactService>().RecordContactAsync(world.Alice, new NewContact(
+                    await world.ProgramIdAsync("P001"), new DateOnly(2024, 6, 1), null, ContactKind.Consultation, null, ContactChannel.Visit, 30, [],
+                    new Dictionary<NoteProvenance, string>()));
+            }
+            catch (RefusalException e)
+            {
+                refused = e.Kind;
+            }
+            return 0;
+        });
+
+        Assert.Equal(0, exit);
+        Assert.Equal(Cli.Actor, who);
+        Assert.Equal(0, found);
+        Assert.Equal(RefusalKind.Forbidden, refused);
+        await using var db = world.Database.NewDb();
+        Assert.Equal(contactsBefore, await db.Contacts.CountAsync());
     }
 }
