@@ -28,6 +28,8 @@ public static class TsunaguServices
         .AddScoped<Demo.DemoCity>()
         .AddScoped<Records.Import.RecordImporter>()
         .AddScoped<Places.SchoolList>()
+        .AddScoped<Places.OfficeList>()
+        .AddScoped<Indicators.DefinitionFile>()
         // Case work: each service checks the scope of the current user (ICurrentUser: the web's signed-in account,
         // or the operator at the command line).
         .AddScoped<RecordScope>()
@@ -200,30 +202,14 @@ public static class WebApp
 /// <summary>The city's published FY2024 table, shipped inside the executable as sample data.</summary>
 public static class SampleData
 {
-    public const string FileName = "r6-main-8-programs.tsv";
-
-    public static Stream Open() => typeof(SampleData).Assembly.GetManifestResourceStream($"Tsunagu.SampleData.{FileName}")
+    public static Stream Open() => typeof(SampleData).Assembly.GetManifestResourceStream(ShippedFiles.SampleReport)
         ?? throw new InvalidOperationException("The sample report is missing from the build.");
 
     public static async Task<ImportResult> ImportAsync(ReportImporter importer, CancellationToken ct = default)
     {
-        var folder = Directory.CreateTempSubdirectory("tsunagu-sample-");
-        try
-        {
-            var path = Path.Combine(folder.FullName, FileName);
-            await using (var file = File.Create(path))
-            await using (var resource = Open())
-            {
-                await resource.CopyToAsync(file, ct);
-            }
-            var result = await importer.ImportAsync(path, null, "system:sample", ct: ct);
-            return result.Succeeded
-                ? result
-                : throw new InvalidOperationException($"The sample report did not import: {result.Errors[0]}");
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        var result = await ShippedFiles.UseAsync(ShippedFiles.SampleReport, path => importer.ImportAsync(path, null, "system:sample", ct: ct), ct);
+        return result.Succeeded
+            ? result
+            : throw new InvalidOperationException($"The sample report did not import: {result.Errors[0]}");
     }
 }

@@ -100,6 +100,7 @@ public static class AuditActions
     public const string DisclosureCopy = "disclosure.copy";
     public const string SchoolsLoad = "schools.load";
     public const string OfficeAdd = "office.add";
+    public const string OfficesLoad = "offices.load";
 
     /// <summary>
     /// What happened to reports and figures: the only events a program's page shows to everyone who reads reports.
@@ -150,6 +151,7 @@ public static class AuditActions
         DisclosureCopy => "開示用の写しの作成",
         SchoolsLoad => "学校一覧の読み込み",
         OfficeAdd => "事業所の追加",
+        OfficesLoad => "事業所一覧の読み込み",
         _ => action,
     };
 }

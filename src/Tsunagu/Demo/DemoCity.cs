@@ -30,7 +30,7 @@ public sealed record DemoSummary(int Persons, int Contacts, int Sessions, int At
 /// a little from them (the same for the same seed), and the scale multiplies them all. The same seed on the same
 /// database gives the same city.
 /// </summary>
-public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, RecordImporter importer, TimeProvider time)
+public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, OfficeList offices, RecordImporter importer, TimeProvider time)
 {
     /// <summary>The figures of the published FY2024 table, by program and indicator key.</summary>
     static readonly Dictionary<string, int> Published = new()
@@ -53,66 +53,20 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
 
     const double HighSchoolEntryRate = 0.99;
 
-    static readonly string[] EnteredAll = [.. new[]
-    {
-        OutcomeKind.EnteredHighSchool, OutcomeKind.EnteredSecondaryUpper, OutcomeKind.EnteredSpecialNeedsUpper,
-        OutcomeKind.EnteredTechnicalCollege, OutcomeKind.EnteredVocationalUpper,
-    }.Select(k => k.Japanese())];
-
-    /// <summary>The eight programs, and how the city counts each figure of its table (the definitions planners keep).</summary>
-    static readonly (string Name, GoverningBody Body, DefinitionInput[] Definitions)[] Programs =
+    /// <summary>
+    /// The eight programs of the published table. How the city counts each figure is the definitions file a real city
+    /// loads too (Indicators/Data/definitions.csv); its offices likewise (Places/Data/offices.csv).
+    /// </summary>
+    static readonly (string Name, GoverningBody Body)[] Programs =
     [
-        ("学習・生活サポート事業", GoverningBody.Mayor,
-        [
-            new("", "pupils", 0, 0, "利用者数", "人", MeasureKind.EnrolledPersons, "本人区分=児童・生徒"),
-            new("", "finished", 0, 1, "中学校卒業者", "人", MeasureKind.OutcomePersons,
-                $"結果={string.Join(",", EnteredAll)},{OutcomeKind.FinishedJuniorHigh.Japanese()}", InResults: false),
-            new("", "entered", 0, 2, "高校等進学者", "人", MeasureKind.OutcomePersons, $"結果={string.Join(",", EnteredAll)}", InResults: false),
-            new("", "rate", 0, 3, "高校進学率", "%", MeasureKind.Rate, NumeratorKey: "entered", DenominatorKey: "finished"),
-        ]),
-        ("中途退学未然防止等事業", GoverningBody.Mayor, []),
-        ("スクールカウンセラー配置事業", GoverningBody.EducationBoard,
-        [
-            new("", "placed", 0, 0, "スクールカウンセラー", "名", MeasureKind.Placements,
-                Wording: "全市立小・中・高等・中等教育・特別支援学校と教育支援センターに、{value}名のスクールカウンセラーを配置"),
-            new("", "contacts", 0, 1, "対応件数", "件", MeasureKind.Contacts),
-            new("", "guardians", 0, 2, "保護者支援", "件", MeasureKind.Contacts, "関係者=保護者"),
-            new("", "served", 0, 3, "相談実人数", "人", MeasureKind.ServedPersons, InResults: false),
-        ]),
-        ("社会的養護自立支援拠点事業", GoverningBody.Mayor,
-        [
-            new("", "booklet", 0, 0, "配布", "回", MeasureKind.Distributions, Wording: "職業紹介の冊子作成及び施設等への配布({value}回)"),
-        ]),
-        ("ひとり親家庭等相談支援センター事業(就業相談・就業情報提供事業・就業支援セミナー)", GoverningBody.Mayor,
-        [
-            new("", "consultations", 0, 0, "就業相談", "件", MeasureKind.Contacts, "分類=就業相談"),
-            new("", "information", 0, 1, "就業情報提供件数", "件", MeasureKind.Contacts, "分類=就業情報提供"),
-            new("", "seminars", 0, 2, "就業支援セミナー", "回", MeasureKind.Sessions, "開催種別=就業支援セミナー", Wording: "{label}:計{value}{unit}実施"),
-        ]),
-        ("こども家庭総合相談事業", GoverningBody.Mayor,
-        [
-            new("", "women", 0, 0, "女性相談", "件", MeasureKind.Contacts, "分類=女性相談", Wording: "{label} {value}{unit}"),
-            new("", "singleParents", 0, 1, "ひとり親家庭相談", "件", MeasureKind.Contacts, "分類=ひとり親家庭相談", Wording: "{label} {value}{unit}"),
-            new("", "maternal", 0, 2, "母子保健", "件", MeasureKind.Contacts, "分類=母子保健", Wording: "{label} {value}{unit}"),
-        ]),
-        ("ひとり親家庭等相談支援センター事業(専門相談・セミナー事業)", GoverningBody.Mayor,
-        [
-            new("", "consultations", 0, 0, "専門相談件数", "件", MeasureKind.Contacts, Wording: "{label}: {value}{unit}"),
-            new("", "seminars", 0, 1, "セミナー", "回", MeasureKind.Sessions, "開催種別=専門セミナー", Wording: "{label}: 計{value}{unit}実施"),
-        ]),
-        ("ひとり親家庭等生活向上支援事業", GoverningBody.Mayor,
-        [
-            new("", "consultations", 0, 0, "相談件数", "件", MeasureKind.Contacts),
-        ]),
-    ];
-
-    static readonly (string Name, OfficeKind Kind, string? Ward)[] Offices =
-    [
-        ("青葉区役所", OfficeKind.WardOffice, "041017"), ("宮城野区役所", OfficeKind.WardOffice, "041025"), ("若林区役所", OfficeKind.WardOffice, "041033"),
-        ("太白区役所", OfficeKind.WardOffice, "041041"), ("泉区役所", OfficeKind.WardOffice, "041050"),
-        ("宮城総合支所", OfficeKind.BranchOffice, "041017"), ("秋保総合支所", OfficeKind.BranchOffice, "041041"),
-        ("母子家庭相談支援センター", OfficeKind.Centre, "041017"), ("父子家庭相談支援センター", OfficeKind.Centre, "041017"),
-        ("教育支援センター", OfficeKind.Centre, "041017"), ("社会的養護自立支援拠点", OfficeKind.Centre, "041041"),
+        ("学習・生活サポート事業", GoverningBody.Mayor),
+        ("中途退学未然防止等事業", GoverningBody.Mayor),
+        ("スクールカウンセラー配置事業", GoverningBody.EducationBoard),
+        ("社会的養護自立支援拠点事業", GoverningBody.Mayor),
+        ("ひとり親家庭等相談支援センター事業(就業相談・就業情報提供事業・就業支援セミナー)", GoverningBody.Mayor),
+        ("こども家庭総合相談事業", GoverningBody.Mayor),
+        ("ひとり親家庭等相談支援センター事業(専門相談・セミナー事業)", GoverningBody.Mayor),
+        ("ひとり親家庭等生活向上支援事業", GoverningBody.Mayor),
     ];
 
     static readonly string[] WardOffices = ["青葉区役所", "宮城野区役所", "若林区役所", "太白区役所", "泉区役所", "宮城総合支所", "秋保総合支所"];
@@ -161,7 +115,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         {
             throw new RefusalException(RefusalKind.Conflict, $"{FiscalYears.Label(fiscalYear)}にはすでに登録・記録があります。架空の街は記録のない年度にだけ作れます。");
         }
-        await EnsureOfficesAsync(ct);
+        await EnsureOfficesAsync(actor, ct);
         var schools = await EnsureSchoolsAsync(ct);
         await foreach (var person in db.Persons.AsNoTracking().Select(p => new { p.Name, p.BirthDate }).AsAsyncEnumerable().WithCancellation(ct))
         {
@@ -530,7 +484,7 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         var existing = await db.Programs.ToDictionaryAsync(p => p.NameKey, ct);
         var next = existing.Count + 1;
         var programs = new Dictionary<string, SupportProgram>();
-        foreach (var (name, body, _) in Programs)
+        foreach (var (name, body) in Programs)
         {
             if (!existing.TryGetValue(JapaneseText.MatchKey(name), out var program))
             {
@@ -541,25 +495,21 @@ public sealed class DemoCity(TsunaguDb db, IndicatorDefinitions definitions, Rec
         }
         await db.SaveChangesAsync(ct);
         // Where planners have not defined a program's figures yet, the city's way of counting them starts this year.
-        foreach (var ((_, _, inputs), i) in Programs.Select((p, i) => (p, i)))
+        var loaded = await ShippedFiles.UseAsync(ShippedFiles.Definitions, path => definitionFile.LoadAsync(path, fiscalYear, actor, ct), ct);
+        if (!loaded.Succeeded)
         {
-            var program = programs[$"P{i + 1:D3}"];
-            if (inputs.Length > 0 && (await definitions.InForceAsync(fiscalYear, program.Id, ct)).Count == 0)
-            {
-                foreach (var input in inputs)
-                {
-                    await definitions.SaveAsync(input with { ProgramCode = program.Code, FromYear = fiscalYear }, actor, ct);
-                }
-            }
+            throw new InvalidOperationException($"The shipped definitions did not load: {loaded.Errors[0]}");
         }
         return programs;
     }
 
-    async Task EnsureOfficesAsync(CancellationToken ct)
+    async Task EnsureOfficesAsync(string actor, CancellationToken ct)
     {
-        var existing = await db.Offices.Select(o => o.Name).ToListAsync(ct);
-        db.Offices.AddRange(Offices.Where(o => !existing.Contains(o.Name)).Select(o => new Office { Name = o.Name, Kind = o.Kind, WardCode = o.Ward }));
-        await db.SaveChangesAsync(ct);
+        var loaded = await ShippedFiles.UseAsync(ShippedFiles.Offices, path => offices.LoadAsync(path, actor, time, ct), ct);
+        if (!loaded.Succeeded)
+        {
+            throw new InvalidOperationException($"The shipped offices did not load: {loaded.Errors[0]}");
+        }
     }
 
     /// <summary>The city's schools by type: invented names, codes in MEXT's shape (type, 04 宮城県, 2 公立, a number).</summary>

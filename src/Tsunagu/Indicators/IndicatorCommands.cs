@@ -72,7 +72,30 @@ public static class IndicatorCommands
             await cli.Io.Out.WriteLineAsync(show ? "（秘匿していません。公表しないでください）" : table.Legend);
             return 0;
         }));
-        return new Command("indicators", "指標の定義と記録からの集計") { compute, list, breakdown, Parse(cli) };
+        var loadFile = new Argument<FileInfo>("FILE") { Description = "指標の定義の表（.csv / .xlsx、見出し: 事業名・キー・指標名・単位・数え方 ほか）" };
+        var loadYear = Cli.FiscalYearOption(required: true);
+        var load = new Command("load", "指標の定義を表から読み込み、その年度から使います（すでに定義のある事業はそのままにします）。") { loadFile, loadYear };
+        load.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var year = result.GetValue(loadYear);
+            var loaded = await services.GetRequiredService<DefinitionFile>().LoadAsync(result.GetValue(loadFile)!.FullName, year, Cli.Actor, ct);
+            foreach (var error in loaded.Errors)
+            {
+                await cli.Io.Error.WriteLineAsync(error.ToString());
+            }
+            if (!loaded.Succeeded)
+            {
+                await cli.Io.Error.WriteLineAsync("何も書き込んでいません。");
+                return 1;
+            }
+            foreach (var program in loaded.Skipped)
+            {
+                await cli.Io.Out.WriteLineAsync($"{program}: {FiscalYears.Label(year)}の定義がすでにあるので、そのままにしました。");
+            }
+            await cli.Io.Out.WriteLineAsync($"{FiscalYears.Label(year)}から使う指標の定義を {loaded.Saved} 件保存しました。");
+            return 0;
+        }));
+        return new Command("indicators", "指標の定義と記録からの集計") { compute, list, breakdown, load, Parse(cli) };
     }
 
     /// <summary>

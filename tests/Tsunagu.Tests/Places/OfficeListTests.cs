@@ -1,0 +1,49 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Places;
+using Tsunagu.Tests.Infrastructure;
+
+namespace Tsunagu.Tests.Places;
+
+public class OfficeListTests
+{
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task OfficesFile_LoadsByName_UpdatesOnTheNextLoad_AndABadRowWritesNothing(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        using var files = new TempFolder();
+        const string header = "名称,種類,区コード\n";
+
+        var bad = await CliRun.RunAsync(database, "places", "offices", files.Write("bad.csv",
+            header + "青葉区役所,区役所,041017\n泉区役所,区役所,041051\n若林区役所,出張所,041033\n青葉区役所,区役所,041017\n", new UTF8Encoding(false)));
+        int afterBad;
+        await using (var db = database.NewDb())
+        {
+            afterBad = await db.Offices.CountAsync();
+        }
+        var good = await CliRun.RunAsync(database, "places", "offices", files.Write("good.csv",
+            header + "青葉区役所,区役所,041017\n教育支援センター,センター,\n", new UTF8Encoding(false)));
+        var again = await CliRun.RunAsync(database, "places", "offices", files.Write("again.csv",
+            header + "青葉区役所,区役所,041017\n教育支援センター,センター,041017\n泉区役所,区役所,041050\n", new UTF8Encoding(false)));
+
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(
+            [
+                "bad.csv 3行目 3列: 区コード: 「041051」は6桁の全国地方公共団体コードではありません（検査数字が合いません）。",
+                "bad.csv 4行目 2列: 種類: 「出張所」は 区役所・総合支所・センター・その他 のどれでもありません。",
+                "bad.csv 5行目 1列: 名称: 同じ名称の行がほかにもあります。",
+                "何も書き込んでいません。",
+            ],
+            bad.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+        Assert.Equal(0, afterBad);
+        Assert.Equal((0, "事業所: 追加 2 か所、更新 0 か所"), (good.ExitCode, good.Out.Trim()));
+        Assert.Equal((0, "事業所: 追加 1 か所、更新 1 か所"), (again.ExitCode, again.Out.Trim()));
+        await using var after = database.NewDb();
+        Assert.Equal(
+            [("教育支援センター", OfficeKind.Centre, "041017"), ("泉区役所", OfficeKind.WardOffice, "041050"), ("青葉区役所", OfficeKind.WardOffice, "041017")],
+            (await after.Offices.OrderBy(o => o.Id).Select(o => new { o.Name, o.Kind, o.WardCode }).ToListAsync())
+                .Select(o => (o.Name, o.Kind, o.WardCode)).OrderBy(o => o.Name, StringComparer.Ordinal));
+        Assert.Equal(2, await after.AuditEntries.CountAsync(a => a.Action == "offices.load"));
+    }
+}
