@@ -16,14 +16,7 @@ public class ScopePathsTests
 {
     static async Task<IHtmlDocument> PreviewAsync(WebClient manager, string csv)
     {
-        var page = await manager.GetDocumentAsync("/people/import");
-        using var upload = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(new UTF8Encoding(true).GetBytes(csv)), "file", "old.csv" },
-            { new StringContent(page.QuerySelector("select#program option")!.GetAttribute("value")!), "ProgramId" },
-            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
-        };
-        var response = await manager.Http.PostAsync("/people/import?handler=preview", upload);
+        var response = await manager.UploadAsync("/people/import", "form[action*=preview]", "old.csv", new UTF8Encoding(true).GetBytes(csv));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await WebClient.ParseAsync(response);
     }

@@ -8,16 +8,8 @@ namespace Tsunagu.Tests.Places;
 
 public class SchoolListTests
 {
-    internal static async Task<HttpResponseMessage> UploadSchoolsAsync(Web.WebClient client, string csv, string name = "schools.csv")
-    {
-        var page = await client.GetDocumentAsync("/places");
-        using var upload = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(new UTF8Encoding(true).GetBytes(csv)), "file", name },
-            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
-        };
-        return await client.Http.PostAsync("/places?handler=schools", upload);
-    }
+    internal static Task<HttpResponseMessage> UploadSchoolsAsync(Web.WebClient client, string csv, string name = "schools.csv") =>
+        client.UploadAsync("/places", "form[action*=schools]", name, new UTF8Encoding(true).GetBytes(csv));
 
     internal const string Schools = """
         学校コード,学校名,課程

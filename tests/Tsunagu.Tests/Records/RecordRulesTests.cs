@@ -340,15 +340,8 @@ public class HostileUploadTests
     /// <summary>A manager's upload for a preview of P001's records, as the page's form sends it.</summary>
     internal static async Task<HttpResponseMessage> UploadAsync(Web.WebClient client, RecordsWorld world, string name, byte[] bytes)
     {
-        var page = await client.GetDocumentAsync("/people/import");
-        var token = page.QuerySelector("form[action*=preview] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        using var content = new MultipartFormDataContent
-        {
-            { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent((await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture)), "ProgramId" },
-            { new ByteArrayContent(bytes), "file", name },
-        };
-        return await client.Http.PostAsync("/people/import?handler=preview", content);
+        var program = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
+        return await client.UploadAsync("/people/import", "form[action*=preview]", name, bytes, new() { ["ProgramId"] = program });
     }
 }
 

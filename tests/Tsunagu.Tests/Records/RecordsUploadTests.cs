@@ -13,15 +13,9 @@ public class RecordsUploadTests
         var manager = await world.SignInAsync("managerA");
         var caseworker = await world.SignInAsync("caseworkerA");
         var csv = "氏名,ふりがな,生年月日,記録日,種別\r\n鈴木 一郎,すずき いちろう,2011-01-01,2024-06-01,相談\r\n";
-        var page = await manager.GetDocumentAsync("/people/import");
-        MultipartFormDataContent Upload() => new()
-        {
-            { new ByteArrayContent(new UTF8Encoding(true).GetBytes(csv)), "file", "old.csv" },
-            { new StringContent(page.QuerySelector("select#program option")!.GetAttribute("value")!), "ProgramId" },
-            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
-        };
 
-        var preview = await Web.WebClient.ParseAsync(await manager.Http.PostAsync("/people/import?handler=preview", Upload()));
+        // The page's own form, its program chosen as rendered (the manager's one program).
+        var preview = await Web.WebClient.ParseAsync(await manager.UploadAsync("/people/import", "form[action*=preview]", "old.csv", new UTF8Encoding(true).GetBytes(csv)));
         int before;
         await using (var db = world.Database.NewDb())
         {

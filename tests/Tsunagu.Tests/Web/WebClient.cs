@@ -45,7 +45,33 @@ public sealed class WebClient(HttpClient http)
         return await SubmitAsync(form, url, values);
     }
 
-    public async Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, string pageUrl, Dictionary<string, string> values)
+    public async Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, string pageUrl, Dictionary<string, string> values) =>
+        await Http.PostAsync(Target(form, pageUrl), new FormUrlEncodedContent(Fields(form, values)));
+
+    /// <summary>
+    /// Chooses a file in the first form matching <paramref name="selector"/> (multipart, as its enctype says) and
+    /// submits it with the form's other fields as the page rendered them, <paramref name="values"/> replacing some.
+    /// </summary>
+    public async Task<HttpResponseMessage> UploadAsync(string url, string selector, string fileName, byte[] bytes, Dictionary<string, string>? values = null)
+    {
+        var document = await GetDocumentAsync(url);
+        var form = document.QuerySelectorAll(selector).OfType<IHtmlFormElement>().FirstOrDefault(f => f.Enctype == "multipart/form-data")
+            ?? throw new InvalidOperationException($"No file form '{selector}' on {url}.");
+        var fileInput = form.Elements.OfType<IHtmlInputElement>().FirstOrDefault(i => i.Type == "file")
+            ?? throw new InvalidOperationException($"The form '{selector}' on {url} has no file field.");
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in Fields(form, values ?? []).Where(f => f.Key != fileInput.Name))
+        {
+            content.Add(new StringContent(value), name);
+        }
+        content.Add(new ByteArrayContent(bytes), fileInput.Name!, fileName);
+        return await Http.PostAsync(Target(form, url), content);
+    }
+
+    static string Target(IHtmlFormElement form, string pageUrl) => form.GetAttribute("action") is { Length: > 0 } action ? action : pageUrl;
+
+    /// <summary>What a browser without script sends for the form: its fields as rendered, <paramref name="values"/> replacing some.</summary>
+    static List<KeyValuePair<string, string>> Fields(IHtmlFormElement form, Dictionary<string, string> values)
     {
         var fields = new List<KeyValuePair<string, string>>();
         foreach (var element in form.Elements)
@@ -57,8 +83,8 @@ public sealed class WebClient(HttpClient http)
             }
             var value = element switch
             {
-                // As a browser does: an unticked box or radio button sends nothing.
-                IHtmlInputElement { Type: "checkbox" or "radio", IsChecked: false } => null,
+                // As a browser does: an unticked box or radio button sends nothing; a file field is the caller's.
+                IHtmlInputElement { Type: "checkbox" or "radio", IsChecked: false } or IHtmlInputElement { Type: "file" } => null,
                 IHtmlInputElement input => input.Value,
                 IHtmlTextAreaElement area => area.Value,
                 IHtmlSelectElement select => select.Value ?? "",
@@ -70,8 +96,6 @@ public sealed class WebClient(HttpClient http)
             }
         }
         fields.AddRange(values);
-        var action = form.GetAttribute("action");
-        var target = string.IsNullOrEmpty(action) ? pageUrl : action;
-        return await Http.PostAsync(target, new FormUrlEncodedContent(fields));
+        return fields;
     }
 }

@@ -9,8 +9,10 @@ using Tsunagu.Access;
 using Tsunagu.Indicators;
 using Tsunagu.Reports;
 using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Web;
+using WebClient = Tsunagu.Tests.Web.WebClient;
 
-namespace Tsunagu.Tests.Web;
+namespace Tsunagu.Tests.Reports;
 
 public class ReportPagesTests
 {
@@ -194,13 +196,7 @@ public class ReportPagesTests
         var planner = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
         var before = await StateAsync(database);
 
-        using var upload = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Seed.Bytes()), "file", "seed.tsv" },
-        };
-        var uploadPage = await planner.GetDocumentAsync("/reports/upload");
-        upload.Add(new StringContent(uploadPage.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken");
-        var preview = await planner.Http.PostAsync("/reports/upload?handler=preview", upload);
+        var preview = await planner.UploadAsync("/reports/upload", "form[action*=preview]", "seed.tsv", Seed.Bytes());
         var noReason = await planner.SubmitAsync("/programs/P001", "form[action*=evaluation]", new() { ["text"] = "差し替え", ["reason"] = "" });
 
         Assert.Contains("公表済み", (await WebClient.ParseAsync(preview)).QuerySelector(".errors")!.TextContent);
@@ -222,17 +218,12 @@ public class ReportPagesTests
         await using var factory = await TsunaguFactory.StartAsync(database);
         var planner = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
         var changed = Seed.Text().Replace("利用者数:303人", "利用者数:310人") + "\n新しい事業\t概要。\t相談件数:5件\t評価。\tこども若者局";
-        var page = await planner.GetDocumentAsync("/reports/upload");
-        MultipartFormDataContent Upload(bool newPrograms) => new()
-        {
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(changed)), "file", "r6-revised.tsv" },
-            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
-            { new StringContent(newPrograms ? "true" : "false"), "NewPrograms" },
-        };
+        Task<HttpResponseMessage> UploadAsync(bool newPrograms) => planner.UploadAsync("/reports/upload", "form[action*=preview]", "r6-revised.tsv",
+            Encoding.UTF8.GetBytes(changed), newPrograms ? new() { ["NewPrograms"] = "true" } : null);
 
         // A program name not known yet is listed, not created, until the planner says it is new.
-        var unasked = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", Upload(newPrograms: false)));
-        var preview = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", Upload(newPrograms: true)));
+        var unasked = await WebClient.ParseAsync(await UploadAsync(newPrograms: false));
+        var preview = await WebClient.ParseAsync(await UploadAsync(newPrograms: true));
 
         Assert.Contains("登録されていない事業名です。", unasked.QuerySelector(".errors")!.TextContent);
         Assert.Null(unasked.QuerySelector("input[name=token]"));
@@ -263,14 +254,8 @@ public class ReportPagesTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
         await using var factory = await TsunaguFactory.StartAsync(database);
         var planner = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
-        var page = await planner.GetDocumentAsync("/reports/upload");
-        using var upload = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Encoding.UTF8.GetBytes("令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\nA事業\t概要\t1件\n")), "file", "bad.tsv" },
-            { new StringContent(page.QuerySelector("form[enctype] input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
-        };
-
-        var response = await WebClient.ParseAsync(await planner.Http.PostAsync("/reports/upload?handler=preview", upload));
+        var response = await WebClient.ParseAsync(await planner.UploadAsync("/reports/upload", "form[action*=preview]", "bad.tsv",
+            Encoding.UTF8.GetBytes("令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\nA事業\t概要\t1件\n")));
 
         Assert.Contains("bad.tsv 4行目 4列: 項目の数が 3 個です", response.QuerySelector(".errors")!.TextContent);
         Assert.Null(response.QuerySelector("form[action*=apply]"));

@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tsunagu.Access;
 using Tsunagu.Tests.Infrastructure;
+using Tsunagu.Tests.Web;
+using WebClient = Tsunagu.Tests.Web.WebClient;
 
-namespace Tsunagu.Tests.Web;
+namespace Tsunagu.Tests.Access;
 
 public class AccessTests
 {
