@@ -6,6 +6,7 @@ using Tsunagu.Demo;
 using Tsunagu.Indicators;
 using Tsunagu.Records.Import;
 using Tsunagu.Reports;
+using Tsunagu.Reports.Files;
 
 namespace Tsunagu;
 
@@ -145,6 +146,17 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             await io.Error.WriteLineAsync(e.Message);
             return 1;
         }
+    }
+
+    /// <summary>A file refused: every error by file, line and column on standard error, and exit code 1.</summary>
+    public async Task<int> RefuseFileAsync(IEnumerable<FileError> errors)
+    {
+        foreach (var error in errors)
+        {
+            await io.Error.WriteLineAsync(error.ToString());
+        }
+        await io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
+        return 1;
     }
 
     async Task<int> ServeAsync(string[] args, CancellationToken ct, bool demo = false)

@@ -170,46 +170,4 @@ public static class WebApp
                 "No account exists yet. Create the first administrator with: tsunagu users add EMAIL --role admin");
         }
     }
-
-    /// <summary>
-    /// What every response carries: a content security policy with no inline script or style and nothing from
-    /// elsewhere (the city network has no internet), no framing, no MIME sniffing, no referrer outside.
-    /// </summary>
-    static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "same-origin";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        // Pages and API answers carry persons' records: never kept by a browser, a shared computer or a proxy. Only
-        // what sets its own (the static files) is exempt.
-        context.Response.OnStarting(() =>
-        {
-            if (!context.Response.Headers.ContainsKey("Cache-Control"))
-            {
-                context.Response.Headers.CacheControl = "no-store";
-            }
-            return Task.CompletedTask;
-        });
-        await next();
-    });
-}
-
-/// <summary>The city's published FY2024 table, shipped inside the executable as sample data.</summary>
-public static class SampleData
-{
-    public static Stream Open() => typeof(SampleData).Assembly.GetManifestResourceStream(ShippedFiles.SampleReport)
-        ?? throw new InvalidOperationException("The sample report is missing from the build.");
-
-    public static async Task<ImportResult> ImportAsync(ReportImporter importer, CancellationToken ct = default)
-    {
-        var result = await ShippedFiles.UseAsync(ShippedFiles.SampleReport, path => importer.ImportAsync(path, null, "system:sample", ct: ct), ct);
-        return result.Succeeded
-            ? result
-            : throw new InvalidOperationException($"The sample report did not import: {result.Errors[0]}");
-    }
 }

@@ -79,14 +79,9 @@ public static class IndicatorCommands
         {
             var year = result.GetValue(loadYear);
             var loaded = await services.GetRequiredService<DefinitionFile>().LoadAsync(result.GetValue(loadFile)!.FullName, year, Cli.Actor, ct);
-            foreach (var error in loaded.Errors)
-            {
-                await cli.Io.Error.WriteLineAsync(error.ToString());
-            }
             if (!loaded.Succeeded)
             {
-                await cli.Io.Error.WriteLineAsync("何も書き込んでいません。");
-                return 1;
+                return await cli.RefuseFileAsync(loaded.Errors);
             }
             foreach (var program in loaded.Skipped)
             {

@@ -27,17 +27,12 @@ public static class PlaceCommands
         return new Command("places", "学校・事業所の一覧") { offices, schools };
     }
 
-    /// <summary>Every error by file, line and column, and exit code 1; or the summary.</summary>
+    /// <summary>The summary, or every error by file, line and column and exit code 1.</summary>
     static async Task<int> ReportAsync(Cli cli, IReadOnlyList<FileError> errors, string summary)
     {
-        foreach (var error in errors)
-        {
-            await cli.Io.Error.WriteLineAsync(error.ToString());
-        }
         if (errors.Count > 0)
         {
-            await cli.Io.Error.WriteLineAsync("何も書き込んでいません。");
-            return 1;
+            return await cli.RefuseFileAsync(errors);
         }
         await cli.Io.Out.WriteLineAsync(summary);
         return 0;

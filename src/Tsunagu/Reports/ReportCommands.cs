@@ -27,12 +27,7 @@ public static class ReportCommands
                 .ImportAsync(result.GetValue(file)!.FullName, fiscalYear == 0 ? null : fiscalYear, Cli.Actor, dryRun, result.GetValue(newPrograms), ct);
             if (!outcome.Succeeded)
             {
-                foreach (var error in outcome.Errors)
-                {
-                    await cli.Io.Error.WriteLineAsync(error.ToString());
-                }
-                await cli.Io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
-                return 1;
+                return await cli.RefuseFileAsync(outcome.Errors);
             }
             if (dryRun)
             {

@@ -7,7 +7,7 @@ public static class Seed
 {
     public static byte[] Bytes()
     {
-        using var stream = SampleData.Open();
+        using var stream = Tsunagu.Reports.SampleData.Open();
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();

@@ -33,7 +33,7 @@ public class OfficeListTests
                 "bad.csv 3行目 3列: 区コード: 「041051」は6桁の全国地方公共団体コードではありません（検査数字が合いません）。",
                 "bad.csv 4行目 2列: 種類: 「出張所」は 区役所・総合支所・センター・その他 のどれでもありません。",
                 "bad.csv 5行目 1列: 名称: 同じ名称の行がほかにもあります。",
-                "何も書き込んでいません。",
+                "取り込みを中止しました。データベースは変更していません。",
             ],
             bad.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
         Assert.Equal(0, afterBad);

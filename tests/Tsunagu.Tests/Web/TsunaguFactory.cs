@@ -49,7 +49,7 @@ public sealed class TsunaguFactory(TestDatabase database, TimeProvider? time = n
         if (database.Settings.Provider != Tsunagu.Data.DatabaseProvider.Sqlite)
         {
             await using var scope = factory.Services.CreateAsyncScope();
-            await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<Tsunagu.Reports.ReportImporter>());
+            await Tsunagu.Reports.SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<Tsunagu.Reports.ReportImporter>());
         }
         return factory;
     }

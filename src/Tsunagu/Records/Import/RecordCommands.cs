@@ -17,12 +17,7 @@ public static class RecordCommands
                 .ImportAsync(result.GetValue(file)!.FullName, result.GetValue(program)!, Cli.Actor, visiblePrograms: [], result.GetValue(dryRun), ct);
             if (!outcome.Succeeded)
             {
-                foreach (var error in outcome.Errors)
-                {
-                    await cli.Io.Error.WriteLineAsync(error.ToString());
-                }
-                await cli.Io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
-                return 1;
+                return await cli.RefuseFileAsync(outcome.Errors);
             }
             await cli.Io.Out.WriteLineAsync(Records.Import.RecordImportText.Summary(outcome, result.GetValue(dryRun)));
             foreach (var doubtful in outcome.Doubtful)
