@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Calendar;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
-using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Places;
 using Tsunagu.Referrals;
@@ -18,29 +17,6 @@ public enum BreakdownDimension
     Office = 1,     // 事業所
     SchoolType = 2, // 学校種
     Category = 3,   // 分類
-}
-
-/// <summary>
-/// How small counts are hidden in published breakdowns (configuration section "Suppression"): counts from 1 to the
-/// threshold; for figures about 女性相談/DV and about care leavers, up to the stricter threshold.
-/// </summary>
-public sealed record SuppressionSettings(int Threshold, int SensitiveThreshold, IReadOnlyList<string> SensitiveCategories, IReadOnlyList<string> SensitivePrograms)
-{
-    public static SuppressionSettings From(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Suppression");
-        string[] List(string key, params string[] fallback) =>
-            section.GetSection(key).GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() is { Length: > 0 } values ? values : fallback;
-        return new SuppressionSettings(
-            section.GetValue("Threshold", 3),
-            section.GetValue("SensitiveThreshold", 10),
-            List("SensitiveCategories", "女性相談", "DV相談"),
-            List("SensitivePrograms", "社会的養護自立支援拠点事業"));
-    }
-
-    public bool IsSensitive(IndicatorDefinition d) =>
-        SensitivePrograms.Any(p => JapaneseText.MatchKey(p) == d.Program.NameKey)
-        || SensitiveCategories.Any(c => d.Filter.Contains($"{MeasureFilter.CategoryField}=", StringComparison.Ordinal) && d.Filter.Contains(c, StringComparison.Ordinal));
 }
 
 /// <summary>A breakdown of a program's figures for publication: rows by a dimension, a column per figure, totals, hidden cells.</summary>

@@ -1,4 +1,28 @@
+using Tsunagu.Japanese;
 namespace Tsunagu.Indicators;
+
+/// <summary>
+/// How small counts are hidden in published breakdowns (configuration section "Suppression"): counts from 1 to the
+/// threshold; for figures about 女性相談/DV and about care leavers, up to the stricter threshold.
+/// </summary>
+public sealed record SuppressionSettings(int Threshold, int SensitiveThreshold, IReadOnlyList<string> SensitiveCategories, IReadOnlyList<string> SensitivePrograms)
+{
+    public static SuppressionSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Suppression");
+        string[] List(string key, params string[] fallback) =>
+            section.GetSection(key).GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() is { Length: > 0 } values ? values : fallback;
+        return new SuppressionSettings(
+            section.GetValue("Threshold", 3),
+            section.GetValue("SensitiveThreshold", 10),
+            List("SensitiveCategories", "女性相談", "DV相談"),
+            List("SensitivePrograms", "社会的養護自立支援拠点事業"));
+    }
+
+    public bool IsSensitive(IndicatorDefinition d) =>
+        SensitivePrograms.Any(p => JapaneseText.MatchKey(p) == d.Program.NameKey)
+        || SensitiveCategories.Any(c => d.Filter.Contains($"{MeasureFilter.CategoryField}=", StringComparison.Ordinal) && d.Filter.Contains(c, StringComparison.Ordinal));
+}
 
 /// <summary>
 /// A table of counts with the margins it publishes: row totals, column totals and the grand total, each only if shown.

@@ -49,9 +49,9 @@ public sealed class OfficeList(TsunaguDb db)
                 {
                     errors.Add(file.Error(record.Line, kindAt, $"{KindColumn}: 「{kindText}」は {string.Join("・", kinds.Keys)} のどれでもありません。"));
                 }
-                else if (ward.Length > 0 && !MunicipalityCode.IsValid(ward))
+                else if (Records.RecordRules.WardCode(ward) is { } wardProblem)
                 {
-                    errors.Add(file.Error(record.Line, wardAt, $"{WardColumn}: 「{ward}」は6桁の全国地方公共団体コードではありません（検査数字が合いません）。"));
+                    errors.Add(file.Error(record.Line, wardAt, $"{WardColumn}: {wardProblem}"));
                 }
                 else if (!offices.TryAdd(name, (kind, ward.Length == 0 ? null : ward)))
                 {
@@ -90,5 +90,25 @@ public sealed class OfficeList(TsunaguDb db)
         db.Audit(time, actor, AuditActions.OfficesLoad, subject: Path.GetFileName(path), after: $"追加 {added} か所、更新 {updated} か所");
         await db.SaveChangesAsync(ct);
         return new OfficeListResult(added, updated, []);
+    }
+
+    /// <summary>One office from the places page, with the same rules as a file's row; null when added, else what is wrong.</summary>
+    public async Task<string?> AddAsync(string? name, OfficeKind kind, string? wardCode, string actor, TimeProvider time)
+    {
+        name = name?.Trim() ?? "";
+        wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim().Normalize(System.Text.NormalizationForm.FormKC);
+        var problem = name.Length == 0 ? $"{NameColumn}: 入力してください。"
+            : !Enum.IsDefined(kind) ? $"{KindColumn}: 一覧から選んでください。"
+            : Records.RecordRules.WardCode(wardCode) is { } wardProblem ? $"{WardColumn}: {wardProblem}"
+            : await db.Offices.AnyAsync(o => o.Name == name) ? $"「{name}」はすでにあります。"
+            : null;
+        if (problem is not null)
+        {
+            return problem;
+        }
+        db.Offices.Add(new Office { Name = name, Kind = kind, WardCode = wardCode });
+        db.Audit(time, actor, AuditActions.OfficeAdd, subject: name, after: kind.Japanese());
+        await db.SaveChangesAsync();
+        return null;
     }
 }

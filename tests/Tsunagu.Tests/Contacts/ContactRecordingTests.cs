@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Contacts;
-using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Contacts;
@@ -59,32 +58,6 @@ public class ContactRecordingTests
         Assert.Contains("権限がありません", (await Web.WebClient.ParseAsync(otherProgram)).QuerySelector(".errors")!.TextContent);
         Assert.Contains("同じ世帯の人だけ", (await Web.WebClient.ParseAsync(otherHousehold)).QuerySelector(".errors")!.TextContent);
         Assert.Equal(before, await ContactCountAsync(world));
-    }
-
-    [Fact]
-    public async Task Caseworker_RegistersAPerson_NameStoredExactly()
-    {
-        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
-        var client = await world.SignInAsync("caseworkerA");
-
-        var response = await client.SubmitAsync("/people/new", "main form", new()
-        {
-            ["Name"] = "﨑田　𠮷之助",
-            ["Kana"] = "サキタ キチノスケ",
-            ["BirthDate"] = "2010-04-01",
-            ["Role"] = "Child",
-            ["Source"] = "WardWelfare",
-            ["WardCode"] = "041050",
-            ["Circumstances"] = "PublicAssistance",
-        });
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        await using var db = world.Database.NewDb();
-        var person = await db.Persons.Include(p => p.Household).SingleAsync(p => p.KanaKey == "さきたきちのすけ");
-        Assert.Equal("﨑田　𠮷之助", person.Name);
-        Assert.Equal("041050", person.Household!.WardCode);
-        Assert.Equal(Tsunagu.People.HouseholdCircumstances.PublicAssistance, person.Household.Circumstances);
-        Assert.True(await db.Enrollments.AnyAsync(e => e.PersonId == person.Id && e.Source == ReferralSource.WardWelfare));
     }
 
     static async Task<int> ContactCountAsync(RecordsWorld world)

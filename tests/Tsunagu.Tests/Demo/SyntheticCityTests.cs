@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Calendar;
-using Tsunagu.Records.Import;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Demo;
@@ -29,21 +27,4 @@ public class SyntheticCityTests
         Assert.Equal(2000, await db.Contacts.CountAsync());
         Assert.All(await db.Contacts.Select(c => c.Date).ToListAsync(), d => Assert.Equal(2024, FiscalYears.Of(d)));
     }
-
-    [Theory]
-    [InlineData("2024-06-15", "2024-06-15")]
-    [InlineData("2024/6/5", "2024-06-05")]
-    [InlineData("２０２４／６／５", "2024-06-05")]
-    [InlineData("令和6年6月15日", "2024-06-15")]
-    [InlineData("令和元年5月1日", "2019-05-01")]
-    [InlineData("平成31年4月30日", "2019-04-30")]
-    [InlineData("45458", "2024-06-15")] // an Excel date serial
-    public void Dates_AsStaffTypeThem_AreRead(string text, string date) => Assert.Equal(DateOnly.Parse(date, CultureInfo.InvariantCulture), Dates.TryParse(text));
-
-    [Theory]
-    [InlineData("平成31年5月1日")] // that day was 令和元年
-    [InlineData("2024-02-30")]
-    [InlineData("令和6年13月1日")]
-    [InlineData("きのう")]
-    public void Dates_ThatDoNotExist_AreRefused(string text) => Assert.Null(Dates.TryParse(text));
 }

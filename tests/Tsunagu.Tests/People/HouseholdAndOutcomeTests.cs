@@ -121,4 +121,30 @@ public class HouseholdAndOutcomeTests
         Assert.Equal(["3 件、含める: 本人・家族の話", "3 件、含める: 本人・家族の話・関係機関からの情報", "3 件、含める: なし"],
             await db.AuditEntries.Where(a => a.Action == "disclosure.copy").OrderBy(a => a.Id).Select(a => a.After).ToListAsync());
     }
+
+    [Fact]
+    public async Task Caseworker_RegistersAPerson_NameStoredExactly()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var client = await world.SignInAsync("caseworkerA");
+
+        var response = await client.SubmitAsync("/people/new", "main form", new()
+        {
+            ["Name"] = "﨑田　𠮷之助",
+            ["Kana"] = "サキタ キチノスケ",
+            ["BirthDate"] = "2010-04-01",
+            ["Role"] = "Child",
+            ["Source"] = "WardWelfare",
+            ["WardCode"] = "041050",
+            ["Circumstances"] = "PublicAssistance",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var db = world.Database.NewDb();
+        var person = await db.Persons.Include(p => p.Household).SingleAsync(p => p.KanaKey == "さきたきちのすけ");
+        Assert.Equal("﨑田　𠮷之助", person.Name);
+        Assert.Equal("041050", person.Household!.WardCode);
+        Assert.Equal(Tsunagu.People.HouseholdCircumstances.PublicAssistance, person.Household.Circumstances);
+        Assert.True(await db.Enrollments.AnyAsync(e => e.PersonId == person.Id && e.Source == ReferralSource.WardWelfare));
+    }
 }

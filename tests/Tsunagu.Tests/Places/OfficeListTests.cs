@@ -30,7 +30,7 @@ public class OfficeListTests
         Assert.Equal(1, bad.ExitCode);
         Assert.Equal(
             [
-                "bad.csv 3行目 3列: 区コード: 「041051」は6桁の全国地方公共団体コードではありません（検査数字が合いません）。",
+                "bad.csv 3行目 3列: 区コード: 「041051」は正しい団体コードではありません（6桁、検査数字つき）。",
                 "bad.csv 4行目 2列: 種類: 「出張所」は 区役所・総合支所・センター・その他 のどれでもありません。",
                 "bad.csv 5行目 1列: 名称: 同じ名称の行がほかにもあります。",
                 "取り込みを中止しました。データベースは変更していません。",
@@ -45,5 +45,25 @@ public class OfficeListTests
             (await after.Offices.OrderBy(o => o.Id).Select(o => new { o.Name, o.Kind, o.WardCode }).ToListAsync())
                 .Select(o => (o.Name, o.Kind, o.WardCode)).OrderBy(o => o.Name, StringComparer.Ordinal));
         Assert.Equal(2, await after.AuditEntries.CountAsync(a => a.Action == "offices.load"));
+    }
+
+    /// <summary>The places page adds one office under the same rules as a file's row.</summary>
+    [Fact]
+    public async Task AnOfficeAddedOnThePage_KeepsTheFilesRules()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var admin = await world.SignInAsync("admin");
+
+        var badWard = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "新しい窓口", ["kind"] = "Other", ["wardCode"] = "041051" }));
+        var added = await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = " 新しい窓口 ", ["kind"] = "Other", ["wardCode"] = "０４１０５０" });
+        var twice = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "新しい窓口", ["kind"] = "Other", ["wardCode"] = "" }));
+
+        Assert.Contains("区コード: 「041051」は正しい団体コードではありません（6桁、検査数字つき）。", badWard.QuerySelector(".errors")!.TextContent);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains("「新しい窓口」はすでにあります。", twice.QuerySelector(".errors")!.TextContent);
+        await using var db = world.Database.NewDb();
+        Assert.Equal([("新しい窓口", OfficeKind.Other, "041050")],
+            (await db.Offices.Where(o => o.Name.Contains("窓口")).Select(o => new { o.Name, o.Kind, o.WardCode }).ToListAsync()).Select(o => (o.Name, o.Kind, o.WardCode)));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "office.add"));
     }
 }

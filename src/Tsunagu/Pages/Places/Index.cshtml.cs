@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
-using Tsunagu.Audit;
 using Tsunagu.Data;
 using Tsunagu.Places;
 
@@ -12,7 +11,7 @@ namespace Tsunagu.Pages.Places;
 /// reads it; the administrator loads the school list and adds offices.
 /// </summary>
 [UploadLimit]
-public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, SchoolList schoolList, OfficeList offices, UploadStore uploads, TimeProvider time) : TsunaguPageModel
 {
     public List<School> Schools { get; private set; } = [];
     public List<Office> Offices { get; private set; } = [];
@@ -48,30 +47,14 @@ public class IndexModel(TsunaguDb db, SchoolList schoolList, UploadStore uploads
         {
             return Forbid();
         }
-        name = name?.Trim() ?? "";
-        // Full-width digits are what a Japanese keyboard often gives.
-        wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim().Normalize(System.Text.NormalizationForm.FormKC);
-        if (name.Length == 0)
+        // Full-width digits are what a Japanese keyboard often gives: OfficeList folds them, as for a file's rows.
+        if (await offices.AddAsync(name, kind, wardCode, Actor, time) is { } problem)
         {
-            Errors.Add("名称を入力してください。");
-        }
-        else if (wardCode is not null && !MunicipalityCode.IsValid(wardCode))
-        {
-            Errors.Add($"区のコード {wardCode} は正しい団体コードではありません（6桁、検査数字つき）。");
-        }
-        else if (await db.Offices.AnyAsync(o => o.Name == name))
-        {
-            Errors.Add($"「{name}」はすでにあります。");
-        }
-        if (Errors.Count > 0)
-        {
+            Errors.Add(problem);
             await LoadAsync();
             return Page();
         }
-        db.Offices.Add(new Office { Name = name, Kind = kind, WardCode = wardCode });
-        db.Audit(time, Actor, Tsunagu.Audit.AuditActions.OfficeAdd, subject: name, after: kind.Japanese());
-        await db.SaveChangesAsync();
-        TempData["Message"] = $"「{name}」を追加しました。";
+        TempData["Message"] = $"「{name!.Trim()}」を追加しました。";
         return Redirect("/places#offices");
     }
 

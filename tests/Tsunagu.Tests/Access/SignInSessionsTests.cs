@@ -8,7 +8,7 @@ using WebClient = Tsunagu.Tests.Web.WebClient;
 namespace Tsunagu.Tests.Access;
 
 /// <summary>Sessions are kept on the server: ending one there ends it for the browser, whatever cookie it keeps.</summary>
-public class SessionsTests
+public class SignInSessionsTests
 {
     static async Task<HttpStatusCode> WithCookieAsync(TsunaguFactory factory, string cookie, string url = "/")
     {
