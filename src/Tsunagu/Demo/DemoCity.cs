@@ -32,6 +32,9 @@ public sealed record DemoSummary(int Persons, int Contacts, int Sessions, int At
 /// </summary>
 public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, OfficeList offices, RecordImporter importer, TimeProvider time)
 {
+    /// <summary>The year of the published table the city is made to reproduce.</summary>
+    public const int PublishedYear = 2024;
+
     /// <summary>The figures of the published FY2024 table, by program and indicator key.</summary>
     static readonly Dictionary<string, int> Published = new()
     {
@@ -80,8 +83,9 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
     sealed record DemoContact(DateOnly Date, TimeOnly Time, ContactKind Kind, string? Category, ContactChannel Channel, string? Office);
 
     /// <summary>
-    /// The demo the README's run command shows: FY2023 and FY2024 of the city at scale 1, computed into their tables,
-    /// so that the pages have figures, a year to compare with, breakdowns and records. Only on a database without records.
+    /// The demo the README's run command shows, at scale 1 and computed into their tables: FY2024, whose figures are
+    /// exactly the published table's; last fiscal year; and the year under way up to today, its enrolments open, so
+    /// that a newcomer can record at once. Only on a database without records.
     /// </summary>
     public static async Task<List<string>> ShowAsync(IServiceProvider services, string actor, CancellationToken ct = default)
     {
@@ -91,7 +95,8 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
             return ["記録のあるデータベースなので、架空の街は作りませんでした。"];
         }
         var lines = new List<string>();
-        foreach (var year in new[] { 2023, 2024 })
+        var current = CityClock.CurrentFiscalYear(services.GetRequiredService<TimeProvider>());
+        foreach (var year in new[] { PublishedYear, current - 1, current }.Where(y => y <= current).Distinct().Order())
         {
             var city = await services.GetRequiredService<DemoCity>().GenerateAsync(year, 1, 1, actor, ct);
             var computed = await services.GetRequiredService<FigureComputation>().RunAsync(year, actor, ct);
@@ -107,7 +112,16 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
             throw new RefusalException(RefusalKind.Invalid, "--scale は 0 より大きく 1000 以下で指定してください。");
         }
         random = new Random(HashCode(seed, fiscalYear));
-        DateOnly start = FiscalYears.Start(fiscalYear), end = FiscalYears.End(fiscalYear);
+        DateOnly start = FiscalYears.Start(fiscalYear), end = FiscalYears.End(fiscalYear), today = CityClock.Today(time);
+        if (start > today)
+        {
+            throw new RefusalException(RefusalKind.Invalid, $"{FiscalYears.Label(fiscalYear)}はまだ始まっていません。架空の街は今年度までの年度に作れます。");
+        }
+        // The year under way is made up to today, in proportion: nothing is dated in the future (the records' rules
+        // refuse it), and its enrolments stay open, so that a newcomer can record at once.
+        lastOffset = (end < today ? end : today).DayNumber - start.DayNumber;
+        yearIsOver = end < today;
+        var soFar = end < today ? 1 : (lastOffset + 1) / (double)(end.DayNumber - start.DayNumber + 1);
         var programs = await EnsureProgramsAsync(fiscalYear, actor, ct);
         var ids = programs.Values.Select(p => p.Id).ToList();
         if (await db.Contacts.AnyAsync(c => ids.Contains(c.ProgramId) && c.Date >= start && c.Date <= end, ct)
@@ -125,10 +139,10 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         int Target(string key)
         {
             // Other years drift from FY2024 by up to ±12 %, the same for the same seed.
-            var drift = fiscalYear == 2024 ? 1 : 1 + (new Random(HashCode(seed, fiscalYear, Checksum(key))).NextDouble() - 0.5) * 0.24;
-            return (int)Math.Round(Published[key] * scale * drift, MidpointRounding.AwayFromZero);
+            var drift = fiscalYear == PublishedYear ? 1 : 1 + (new Random(HashCode(seed, fiscalYear, Checksum(key))).NextDouble() - 0.5) * 0.24;
+            return (int)Math.Round(Published[key] * scale * drift * soFar, MidpointRounding.AwayFromZero);
         }
-        int Scaled(int count) => (int)Math.Round(count * scale, MidpointRounding.AwayFromZero);
+        int Scaled(int count) => (int)Math.Round(count * scale * soFar, MidpointRounding.AwayFromZero);
 
         var summary = new Summary();
         var folder = Directory.CreateTempSubdirectory("tsunagu-demo-");
@@ -242,7 +256,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
                 {
                     ProgramId = programs[code].Id,
                     Kind = kind,
-                    Date = start.AddDays((int)((i + random.NextDouble()) * 360 / count)),
+                    Date = start.AddDays((int)((i + random.NextDouble()) * Math.Min(360, lastOffset) / count)),
                     Start = new TimeOnly(18, 0),
                     Title = $"{title} 第{i + 1}回",
                     OfficeId = office is null ? null : offices[office],
@@ -287,7 +301,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
             db.Distributions.Add(new Distribution
             {
                 ProgramId = programs["P004"].Id,
-                Date = start.AddDays(180 + i % 150),
+                Date = Day(start, 180 + i % 150),
                 Item = "職業紹介の冊子「はたらくってなんだろう」",
                 Facility = $"児童養護施設{(char)('A' + i % 6)}",
                 Copies = 30,
@@ -309,8 +323,12 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
                     < 97 => (OutcomeKind.EnteredSpecialNeedsUpper, null),
                     _ => (OutcomeKind.EnteredVocationalUpper, null),
                 };
-            db.Outcomes.Add(new Outcome { PersonId = thirdYears[i].Id, ProgramId = programs["P001"].Id, FiscalYear = fiscalYear, Kind = kind, Course = course, RecordedOn = end.AddDays(-10) });
-            summary.Outcomes++;
+            // Next steps are known when the year ends: the year under way has none yet.
+            if (yearIsOver)
+            {
+                db.Outcomes.Add(new Outcome { PersonId = thirdYears[i].Id, ProgramId = programs["P001"].Id, FiscalYear = fiscalYear, Kind = kind, Course = course, RecordedOn = end.AddDays(-10) });
+                summary.Outcomes++;
+            }
             // About a third apply for the 中3 mock-exam subsidy.
             if (random.Next(3) == 0)
             {
@@ -319,12 +337,13 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
                     PersonId = thirdYears[i].Id,
                     ProgramId = programs["P001"].Id,
                     Kind = SubsidyKind.MockExamJh3,
-                    AppliedOn = start.AddDays(150 + random.Next(120)),
+                    AppliedOn = Day(start, 150 + random.Next(120)),
                     AmountRequested = 5000,
-                    Decision = SubsidyDecision.Approved,
-                    AmountApproved = 5000,
-                    DecidedOn = start.AddDays(280),
-                    PaidOn = start.AddDays(300),
+                    // Decided and paid when those days have come; the year under way has some waiting.
+                    Decision = lastOffset >= 280 ? SubsidyDecision.Approved : SubsidyDecision.Pending,
+                    AmountApproved = lastOffset >= 280 ? 5000 : null,
+                    DecidedOn = lastOffset >= 280 ? start.AddDays(280) : null,
+                    PaidOn = lastOffset >= 300 ? start.AddDays(300) : null,
                 });
                 summary.Subsidies++;
             }
@@ -332,7 +351,8 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         // Some guardians of the pupils are connected to the single-parent living support.
         foreach (var guardian in learners.Where(p => p.Role == PersonRole.Guardian).Where((_, i) => i % 25 == 0))
         {
-            var sent = new DateTimeOffset(start.AddDays(30 + random.Next(300)).ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9)).ToUniversalTime();
+            var sent = new DateTimeOffset(Day(start, 30 + random.Next(300)).ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9)).ToUniversalTime();
+            sent = sent < time.GetUtcNow() ? sent : time.GetUtcNow();
             db.Referrals.Add(new Referral
             {
                 PersonId = guardian.Id,
@@ -361,7 +381,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
             await csv.NextRecordAsync();
             foreach (var (p, contacts) in people)
             {
-                var enrolled = contacts.Count > 0 ? contacts.Min(c => c.Date) : FiscalYears.Start(generatingYear).AddDays(random.Next(200));
+                var enrolled = contacts.Count > 0 ? contacts.Min(c => c.Date) : Day(FiscalYears.Start(generatingYear), random.Next(200));
                 foreach (var c in contacts.Count > 0 ? contacts.Cast<DemoContact?>() : [null])
                 {
                     string?[] fields =
@@ -392,6 +412,14 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
     }
 
     int generatingYear;
+
+    /// <summary>The last day of the generated year with records, from its start: the year's end, or today in the year under way.</summary>
+    int lastOffset = 364;
+
+    bool yearIsOver = true;
+
+    /// <summary>A day of the year, never after the last day with records.</summary>
+    DateOnly Day(DateOnly start, int offset) => start.AddDays(Math.Min(offset, lastOffset));
 
     /// <summary>Persons sharing out exactly <paramref name="total"/> contacts of one kind, about <paramref name="average"/> each.</summary>
     IEnumerable<(DemoPerson, List<DemoContact>)> Group(
@@ -434,9 +462,10 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         var start = FiscalYears.Start(fiscalYear);
         var days = new HashSet<int>();
         var contacts = new List<DemoContact>(count);
-        while (contacts.Count < count)
+        // A year under way may have fewer open days than a person's contacts: then they have one a day.
+        for (var tries = 0; contacts.Count < count && tries < 100 * count; tries++)
         {
-            var day = random.Next(365);
+            var day = random.Next(Math.Min(365, lastOffset + 1));
             var date = start.AddDays(day);
             if (date.DayOfWeek == DayOfWeek.Sunday || (date.DayOfWeek == DayOfWeek.Saturday && !evenings) || !days.Add(day))
             {

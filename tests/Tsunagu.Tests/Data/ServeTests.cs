@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tsunagu.Calendar;
+using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Data;
@@ -37,7 +39,7 @@ public class ServeTests
     }
 
     [Fact]
-    public async Task ServeWithDemo_OnAnEmptyDatabase_ShowsTwoComputedYearsOfTheSyntheticCity_AndNeverTouchesOneWithRecords()
+    public async Task ServeWithDemo_OnAnEmptyDatabase_ShowsThePublishedYearLastYearAndThisYearSoFar_AndNeverTouchesOneWithRecords()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
         await using var app = WebApp.Build([], database.Configure);
@@ -46,18 +48,30 @@ public class ServeTests
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var first = await Tsunagu.Demo.DemoCity.ShowAsync(scope.ServiceProvider, "demo");
-            Assert.Equal(2, first.Count);
+            Assert.Equal(3, first.Count);
         }
         await using (var scope = app.Services.CreateAsyncScope())
         {
             Assert.Equal(["記録のあるデータベースなので、架空の街は作りませんでした。"], await Tsunagu.Demo.DemoCity.ShowAsync(scope.ServiceProvider, "demo"));
         }
 
+        // The real clock, as `serve --demo` uses it: this year is the one under way today (FY2026 on 2026-12-04).
+        var today = CityClock.Today(TimeProvider.System);
+        var thisYear = CityClock.CurrentFiscalYear(TimeProvider.System);
         await using var db = database.NewDb();
-        Assert.Equal([2023, 2024], await db.Reports.OrderBy(r => r.FiscalYear).Select(r => r.FiscalYear).ToListAsync());
-        // The sample FY2024 table, recomputed from the invented records, prints the same figures; FY2023 has its own.
+        Assert.Equal([2024, thisYear - 1, thisYear], await db.Reports.OrderBy(r => r.FiscalYear).Select(r => r.FiscalYear).ToListAsync());
+        // The sample FY2024 table, recomputed from the invented records, prints the same figures; the other years their own.
         Assert.Equal("利用者数:303人 高校進学率:99%", await db.ReportRows.Where(r => r.Program.Code == "P001" && r.ReportId == db.Reports.Single(x => x.FiscalYear == 2024).Id).Select(r => r.Results).SingleAsync());
-        Assert.Equal(36, await db.IndicatorValues.CountAsync(v => v.Source == Tsunagu.Indicators.IndicatorSource.Computed));
+        Assert.Equal(18, await db.IndicatorValues.CountAsync(v => v.Source == Tsunagu.Indicators.IndicatorSource.Computed && v.FiscalYear == 2024));
+        // This year so far: records up to today and none after, its registrations open (the forms are there), last year's closed.
+        DateOnly start = FiscalYears.Start(thisYear), lastStart = FiscalYears.Start(thisYear - 1);
+        Assert.True(await db.Contacts.CountAsync(c => c.Date >= start) > 100);
+        Assert.Equal(0, await db.Contacts.CountAsync(c => c.Date > today));
+        Assert.Equal(0, await db.Sessions.CountAsync(s => s.Date > today) + await db.Distributions.CountAsync(d => d.Date > today)
+            + await db.Subsidies.CountAsync(s => s.AppliedOn > today || s.DecidedOn > today || s.PaidOn > today));
+        Assert.True(await db.Enrollments.CountAsync(e => e.From >= start && e.Status == EnrollmentStatus.Active && e.To == null) > 100);
+        Assert.Equal(0, await db.Enrollments.CountAsync(e => e.From >= lastStart && e.From < start && e.Status == EnrollmentStatus.Active));
+        Assert.Equal(0, await db.Outcomes.CountAsync(o => o.FiscalYear == thisYear)); // next steps are known when the year ends
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.Tests.Infrastructure;
@@ -88,5 +89,19 @@ public class DemoCityTests
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("令和4年度にはすでに登録・記録があります", again.Error);
         Assert.Equal(contacts, await db.Contacts.CountAsync());
+    }
+
+    [Fact]
+    public async Task DemoRefusesAYearThatHasNotBegun()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var next = CityClock.CurrentFiscalYear(TimeProvider.System) + 1;
+
+        var refused = await CliRun.RunAsync(database, "demo", "generate", "--fiscal-year", next.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scale", "0.01");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"{FiscalYears.Label(next)}はまだ始まっていません", refused.Error);
+        await using var db = database.NewDb();
+        Assert.Equal(0, await db.Persons.CountAsync() + await db.Contacts.CountAsync());
     }
 }
