@@ -10,10 +10,11 @@ public static class UserCommands
         var email = new Argument<string>("EMAIL") { Description = "メールアドレス（サインインに使います）" };
         var role = new Option<string>("--role") { Description = "admin | planner | viewer", Required = true };
         role.AcceptOnlyFromAmong(Roles.All);
-        var add = new Command("add", "アカウントを作り、一時パスワードを表示します（初回サインインで変更が必要です）。") { email, role };
+        var name = new Option<string?>("--name") { Description = "氏名（支援記録や画面に表示されます。省略するとメールアドレス）" };
+        var add = new Command("add", "アカウントを作り、一時パスワードを表示します（初回サインインで変更が必要です）。") { email, role, name };
         add.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
         {
-            var password = await services.GetRequiredService<AccountAdmin>().AddAsync(result.GetValue(email)!, result.GetValue(role)!, Cli.Actor);
+            var password = await services.GetRequiredService<AccountAdmin>().AddAsync(result.GetValue(email)!, result.GetValue(role)!, Cli.Actor, result.GetValue(name));
             await cli.Io.Out.WriteLineAsync($"{result.GetValue(email)} を作成しました（{Roles.Japanese(result.GetValue(role)!)}）。");
             await cli.Io.Out.WriteLineAsync($"一時パスワード: {password}");
             await cli.Io.Out.WriteLineAsync("このパスワードは再表示できません。初回サインインで新しいパスワードに変更してください。");
@@ -40,12 +41,22 @@ public static class UserCommands
             return 0;
         }));
 
-        var list = new Command("list", "アカウントを一覧します。");
+        var nameEmail = new Argument<string>("EMAIL") { Description = "アカウントのメールアドレス" };
+        var newName = new Argument<string>("NAME") { Description = "氏名（例: 山田 花子）" };
+        var setName = new Command("set-name", "職員の氏名を設定します。これからの支援記録に記録者として表示されます。") { nameEmail, newName };
+        setName.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            await services.GetRequiredService<AccountAdmin>().SetNameAsync(result.GetValue(nameEmail)!, result.GetValue(newName)!, Cli.Actor);
+            await cli.Io.Out.WriteLineAsync($"{result.GetValue(nameEmail)} の氏名を設定しました。");
+            return 0;
+        }));
+
+        var list = new Command("list", "アカウントを一覧します（メールアドレス・権限・状態・氏名）。");
         list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
         {
             foreach (var account in await services.GetRequiredService<AccountAdmin>().ListAsync())
             {
-                await cli.Io.Out.WriteLineAsync($"{account.Email}\t{account.Role}\t{(account.MustChangePassword ? "要パスワード変更" : "")}\t{(account.LockedOut ? "ロック中" : "")}");
+                await cli.Io.Out.WriteLineAsync($"{account.Email}\t{account.Role}\t{(account.MustChangePassword ? "要パスワード変更" : "")}\t{(account.LockedOut ? "ロック中" : "")}\t{account.Name}");
             }
             return 0;
         }));
@@ -59,6 +70,6 @@ public static class UserCommands
             await cli.Io.Out.WriteLineAsync($"{email} を {program.Code} {program.Name} に割り当てました。");
             return 0;
         }));
-        return new Command("users", "アカウントの管理") { add, reset, resetMfa, list, assign };
+        return new Command("users", "アカウントの管理") { add, reset, resetMfa, list, assign, setName };
     }
 }

@@ -67,6 +67,7 @@ public static class AuditActions
     public const string IndicatorCompute = "indicator.compute";
     public const string AccountCreate = "account.create";
     public const string AccountRole = "account.role";
+    public const string AccountName = "account.name";
     public const string AccountPassword = "account.password";
     public const string AccountLock = "account.lock";
     public const string AccountAssign = "account.assign";
@@ -120,6 +121,7 @@ public static class AuditActions
         IndicatorCompute => "記録からの集計",
         AccountCreate => "アカウント作成",
         AccountRole => "権限の変更",
+        AccountName => "氏名の変更",
         AccountPassword => "パスワード変更",
         AccountLock => "アカウントのロック",
         AccountAssign => "事業への割り当て",

@@ -22,9 +22,9 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public Task<IActionResult> OnPostAddAsync(string email, string role) => RunAsync(async () =>
+    public Task<IActionResult> OnPostAddAsync(string email, string role, string? name) => RunAsync(async () =>
     {
-        OneTimePassword = await accounts.AddAsync(email.Trim(), role, Actor);
+        OneTimePassword = await accounts.AddAsync(email.Trim(), role, Actor, name);
         CreatedEmail = email.Trim();
     });
 
@@ -34,6 +34,12 @@ public class IndexModel(AccountAdmin accounts, AccessGrants grants, TsunaguDb db
         {
             Notice = $"{email} を「{Roles.Japanese(role)}」にする依頼を出しました。別の管理者が承認すると有効になります。";
         }
+    });
+
+    public Task<IActionResult> OnPostNameAsync(string email, string? name) => RunAsync(async () =>
+    {
+        await accounts.SetNameAsync(email, name ?? "", Actor);
+        Notice = $"{email} の氏名を設定しました。";
     });
 
     public Task<IActionResult> OnPostResetAsync(string email) => RunAsync(async () =>
