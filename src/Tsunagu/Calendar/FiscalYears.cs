@@ -11,13 +11,13 @@ public static partial class FiscalYears
 {
     // Era start dates from the imperial proclamations; the table is short and fixed, and avoids depending on
     // the ICU data behind JapaneseCalendar, which differs between machines.
-    static readonly (string Name, DateOnly Start)[] Eras =
+    static readonly (string Name, char Letter, DateOnly Start)[] Eras =
     [
-        ("令和", new DateOnly(2019, 5, 1)),
-        ("平成", new DateOnly(1989, 1, 8)),
-        ("昭和", new DateOnly(1926, 12, 25)),
-        ("大正", new DateOnly(1912, 7, 30)),
-        ("明治", new DateOnly(1868, 1, 25)),
+        ("令和", 'R', new DateOnly(2019, 5, 1)),
+        ("平成", 'H', new DateOnly(1989, 1, 8)),
+        ("昭和", 'S', new DateOnly(1926, 12, 25)),
+        ("大正", 'T', new DateOnly(1912, 7, 30)),
+        ("明治", 'M', new DateOnly(1868, 1, 25)),
     ];
 
     public static int Of(DateOnly date) => date.Month >= 4 ? date.Year : date.Year - 1;
@@ -29,7 +29,7 @@ public static partial class FiscalYears
     /// <summary>The era and year of a date: 2019-04-30 is 平成31年, 2019-05-01 is 令和元年.</summary>
     public static (string Era, int Year) EraOf(DateOnly date)
     {
-        foreach (var (name, start) in Eras)
+        foreach (var (name, _, start) in Eras)
         {
             if (date >= start)
             {
@@ -92,7 +92,8 @@ public static partial class FiscalYears
         {
             return null;
         }
-        var start = Eras.First(e => e.Name == m.Groups["era"].Value).Start;
+        var era = m.Groups["era"].Value is { Length: 1 } letter ? Eras.First(e => e.Letter == char.ToUpperInvariant(letter[0])).Name : m.Groups["era"].Value;
+        var start = Eras.First(e => e.Name == era).Start;
         var year = start.Year + (m.Groups["year"].Value == "元" ? 1 : int.Parse(m.Groups["year"].Value, CultureInfo.InvariantCulture)) - 1;
         var month = int.Parse(m.Groups["month"].Value, CultureInfo.InvariantCulture);
         var day = int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture);
@@ -102,10 +103,11 @@ public static partial class FiscalYears
         }
         var date = new DateOnly(year, month, day);
         // 平成31年5月1日 does not exist: that day is 令和元年5月1日.
-        return EraOf(date).Era == m.Groups["era"].Value ? date : null;
+        return EraOf(date).Era == era ? date : null;
     }
 
-    [GeneratedRegex(@"^(?<era>令和|平成|昭和|大正|明治)(?<year>元|\d{1,2})年(?<month>\d{1,2})月(?<day>\d{1,2})日$")]
+    // 令和6年4月1日, and as forms are often filled from a 住民票 or a school's roll: R6.4.1, H23/6/15, 令和6.4.1.
+    [GeneratedRegex(@"^(?<era>令和|平成|昭和|大正|明治|[RHSTMrhstm])(?<year>元|\d{1,2})(?:年(?<month>\d{1,2})月(?<day>\d{1,2})日|(?<sep>[./-])(?<month>\d{1,2})\k<sep>(?<day>\d{1,2}))$")]
     private static partial Regex EraDatePattern();
 
     [GeneratedRegex(@"(?<era>令和|平成|昭和|大正|明治)\s*(?<year>元|\d{1,2})\s*年")]

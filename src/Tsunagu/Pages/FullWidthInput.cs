@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Binders;
+using Tsunagu.Calendar;
 
 namespace Tsunagu.Pages;
 
 /// <summary>
 /// Numbers, dates and times typed with the Japanese input method on (１２０, ２０２４－０６－１５, １４：３０) are read as
-/// their ASCII forms (NFKC), in every form, before the usual binding.
+/// their ASCII forms (NFKC), in every form, before the usual binding; a date may also be typed as staff write it
+/// (2009/6/15, 平成21年6月15日, H21.6.15: <see cref="Dates"/>).
 /// </summary>
 public sealed class FullWidthInputBinderProvider : IModelBinderProvider
 {
@@ -25,13 +28,17 @@ public sealed class FullWidthInputBinderProvider : IModelBinderProvider
         public async Task BindModelAsync(ModelBindingContext context)
         {
             var values = context.ValueProvider.GetValue(context.ModelName);
-            if (values == ValueProviderResult.None || values.All(v => v is null || v.All(char.IsAscii)))
+            var isDate = (Nullable.GetUnderlyingType(context.ModelType) ?? context.ModelType) == typeof(DateOnly);
+            if (values == ValueProviderResult.None || values.All(v => v is null || (v.All(char.IsAscii) && (!isDate || IsIso(v)))))
             {
                 await inner.BindModelAsync(context);
                 return;
             }
             var original = context.ValueProvider;
-            var normalized = new ValueProviderResult(values.Select(v => v?.Normalize(NormalizationForm.FormKC)).ToArray(), values.Culture);
+            string? Read(string? v) => v is null ? null
+                : isDate && Dates.TryParse(v) is { } date ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : v.Normalize(NormalizationForm.FormKC);
+            var normalized = new ValueProviderResult(values.Select(Read).ToArray(), values.Culture);
             context.ValueProvider = new Normalized(context.ModelName, normalized, original);
             try
             {
@@ -43,6 +50,8 @@ public sealed class FullWidthInputBinderProvider : IModelBinderProvider
             }
         }
     }
+
+    static bool IsIso(string value) => value.Length == 0 || DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     sealed class Normalized(string key, ValueProviderResult value, IValueProvider rest) : IValueProvider
     {

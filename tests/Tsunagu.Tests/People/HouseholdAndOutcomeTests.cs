@@ -147,4 +147,31 @@ public class HouseholdAndOutcomeTests
         Assert.Equal(Tsunagu.People.HouseholdCircumstances.PublicAssistance, person.Household.Circumstances);
         Assert.True(await db.Enrollments.AnyAsync(e => e.PersonId == person.Id && e.Source == ReferralSource.WardWelfare));
     }
+
+    /// <summary>Birth dates come from a 住民票 or a school's roll, in 和暦: the forms read them as typed.</summary>
+    [Fact]
+    public async Task Caseworker_TypesBirthDatesInWareki_ToRegisterAndToSearch_AndAnImpossibleOneIsRefusedByTheField()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var client = await world.SignInAsync("caseworkerA");
+        Dictionary<string, string> Person(string birth) => new()
+        {
+            ["Name"] = "和暦 太郎",
+            ["Kana"] = "われき たろう",
+            ["BirthDate"] = birth,
+            ["Role"] = "Child",
+            ["Source"] = "School",
+        };
+
+        var registered = await client.SubmitAsync("/people/new", "main form", Person("Ｈ２１．６．１５"));
+        var impossible = await client.SubmitAsync("/people/new", "main form", Person("H31.5.1")); // that day was 令和元年
+        var found = await client.SubmitAsync("/people", "main form", new() { ["q"] = "われき", ["birthDate"] = "平成21年6月15日" });
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, impossible.StatusCode);
+        Assert.Contains("生年月日: 「H31.5.1」は読めません。", (await Web.WebClient.ParseAsync(impossible)).QuerySelector("main")!.TextContent);
+        Assert.Contains("和暦 太郎", (await Web.WebClient.ParseAsync(found)).QuerySelector("main")!.TextContent);
+        await using var db = world.Database.NewDb();
+        Assert.Equal([new DateOnly(2009, 6, 15)], await db.Persons.Where(p => p.Name == "和暦 太郎").Select(p => p.BirthDate).ToListAsync());
+    }
 }
