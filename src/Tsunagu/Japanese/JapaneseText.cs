@@ -17,19 +17,21 @@ public static class JapaneseText
     /// The key a reading is searched by: NFKC (half-width kana and full-width letters folded), katakana as
     /// hiragana, without spaces. Only for matching; the reading itself is kept as entered.
     /// </summary>
-    public static string KanaKey(string kana)
+    public static string KanaKey(string kana) => string.Concat(Hiragana(kana).Where(c => !char.IsWhiteSpace(c)));
+
+    /// <summary>
+    /// A reading as the screens show it: in hiragana, whatever script it was typed in (half-width and full-width
+    /// katakana folded), its spaces kept. The stored reading stays as typed; this is only how it reads.
+    /// </summary>
+    public static string Hiragana(string kana)
     {
         var folded = kana.Normalize(NormalizationForm.FormKC);
-        var key = new StringBuilder(folded.Length);
+        var shown = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {
-            if (char.IsWhiteSpace(c))
-            {
-                continue;
-            }
-            key.Append(c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) : c);
+            shown.Append(c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) : c);
         }
-        return key.ToString();
+        return shown.ToString();
     }
 
     /// <summary>

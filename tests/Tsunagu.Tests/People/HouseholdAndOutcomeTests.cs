@@ -143,6 +143,9 @@ public class HouseholdAndOutcomeTests
         await using var db = world.Database.NewDb();
         var person = await db.Persons.Include(p => p.Household).SingleAsync(p => p.KanaKey == "さきたきちのすけ");
         Assert.Equal("﨑田　𠮷之助", person.Name);
+        // The reading is kept as typed and shown in hiragana.
+        Assert.Equal("サキタ キチノスケ", person.Kana);
+        Assert.Equal("﨑田　𠮷之助 さきた きちのすけ", (await client.GetDocumentAsync($"/people/{person.Id}")).QuerySelector("h1")!.TextContent.Trim());
         Assert.Equal("041050", person.Household!.WardCode);
         Assert.Equal(Tsunagu.People.HouseholdCircumstances.PublicAssistance, person.Household.Circumstances);
         Assert.True(await db.Enrollments.AnyAsync(e => e.PersonId == person.Id && e.Source == ReferralSource.WardWelfare));

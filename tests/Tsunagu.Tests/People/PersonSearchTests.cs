@@ -25,4 +25,12 @@ public class PersonSearchTests
 
         Assert.Equal(["さとう", "さとうんこ", "さとうー", "さとう𠮷"], found.Select(p => p.KanaKey).Order(StringComparer.Ordinal));
     }
+
+    [Theory]
+    [InlineData("タカハシ ヨシコ", "たかはし よしこ")]
+    [InlineData("ﾀｶﾊｼ ﾖｼｺ", "たかはし よしこ")]
+    [InlineData("たかはし　よしこ", "たかはし よしこ")] // NFKC: the full-width space as any other
+    [InlineData("ヴァイオリン", "ゔぁいおりん")]
+    public void AReading_IsShownInHiragana_WithItsSpaces(string typed, string shown) =>
+        Assert.Equal(shown, Tsunagu.Japanese.JapaneseText.Hiragana(typed));
 }
