@@ -266,4 +266,28 @@ public class AccessTests
         Assert.Equal(adminEmail, audit.Actor);
         Assert.Equal("viewer", audit.After);
     }
+
+    /// <summary>An error page's way out is a page the reader may open: the start page once signed in, else sign-in.</summary>
+    [Fact]
+    public async Task TheErrorPage_LinksToAPageTheReaderMayOpen()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var anonymous = world.Factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        var missing = await caseworker.Http.GetAsync("/people/999999");
+        var link = (await WebClient.ParseAsync(missing)).QuerySelector("main a")!;
+        // The start page shows each role its way in: a case worker's is their people list.
+        var start = await caseworker.Http.GetAsync(link.GetAttribute("href"));
+        if (start.StatusCode == HttpStatusCode.Redirect)
+        {
+            start = await caseworker.Http.GetAsync(start.Headers.Location);
+        }
+        var error = await WebClient.ParseAsync(await anonymous.GetAsync("/error?status=404"));
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(("/", "はじめのページへ戻る"), (link.GetAttribute("href"), link.TextContent));
+        Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+        Assert.Equal("/account/login", error.QuerySelector("main a")!.GetAttribute("href"));
+    }
 }
