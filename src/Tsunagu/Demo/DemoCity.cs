@@ -121,7 +121,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         // refuse it), and its enrolments stay open, so that a newcomer can record at once.
         lastOffset = (end < today ? end : today).DayNumber - start.DayNumber;
         yearIsOver = end < today;
-        var soFar = end < today ? 1 : (lastOffset + 1) / (double)(end.DayNumber - start.DayNumber + 1);
+        var soFar = yearIsOver ? 1 : (lastOffset + 1) / (double)(end.DayNumber - start.DayNumber + 1);
         var programs = await EnsureProgramsAsync(fiscalYear, actor, ct);
         var ids = programs.Values.Select(p => p.Id).ToList();
         if (await db.Contacts.AnyAsync(c => ids.Contains(c.ProgramId) && c.Date >= start && c.Date <= end, ct)
@@ -227,7 +227,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         }
 
         await WriteActivitiesAsync(fiscalYear, programs, Target, Scaled, summary, actor, ct);
-        if (end < CityClock.Today(time))
+        if (yearIsOver)
         {
             // A past year is over: its registrations end with it, so the next year's city starts afresh.
             await db.Enrollments.Where(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end && e.To == null)

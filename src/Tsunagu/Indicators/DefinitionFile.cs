@@ -22,6 +22,7 @@ public sealed record DefinitionFileResult(int Saved, IReadOnlyList<string> Skipp
 public sealed class DefinitionFile(TsunaguDb db, IndicatorDefinitions definitions)
 {
     static readonly string[] Required = ["事業名", "キー", "指標名", "単位", "数え方"];
+    static readonly string[] Headings = [.. Required, "条件", "分子", "分母", "小数", "表記", "実績欄"];
 
     sealed record Row(int Line, string ProgramName, DefinitionInput Input);
 
@@ -35,7 +36,9 @@ public sealed class DefinitionFile(TsunaguDb db, IndicatorDefinitions definition
             file = TableFile.Open(path);
             var records = file.ReadRecords().Where(r => !r.IsBlank);
             var header = records.FirstOrDefault() ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。"));
-            int Column(string name) => header.Fields.Select(JapaneseText.MatchKey).ToList().IndexOf(JapaneseText.MatchKey(name));
+            // Every heading's place, found once for the whole file.
+            var columns = Headings.ToDictionary(h => h, header.ColumnOf);
+            int Column(string name) => columns[name];
             if (Required.Where(c => Column(c) < 0).ToList() is { Count: > 0 } missing)
             {
                 throw new FileErrorException(file.Error(header.Line, null, $"見出しに{string.Join("・", missing.Select(m => $"「{m}」"))}の列がありません。"));

@@ -72,7 +72,7 @@ public sealed class IndicatorDefinitionConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<IndicatorDefinition> builder)
     {
         builder.ToTable("indicator_definitions");
-        builder.Property(d => d.Key).HasMaxLength(64);
+        builder.Property(d => d.Key).HasMaxLength(IndicatorDefinitions.KeyMax);
         builder.Property(d => d.Basis).HasConversion<string>().HasMaxLength(24);
         builder.Property(d => d.Measure).HasConversion<string>().HasMaxLength(24);
         builder.HasIndex(d => new { d.ProgramId, d.Key, d.Version }).IsUnique();

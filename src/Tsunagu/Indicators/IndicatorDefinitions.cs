@@ -19,6 +19,11 @@ public sealed record DefinitionInput(
 /// </summary>
 public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
 {
+    /// <summary>A key's length, as its column holds it.</summary>
+    public const int KeyMax = 64;
+
+    const int UnitMax = 20, FilterMax = 1000;
+
     /// <summary>The definitions in force in a year: per program and key the latest version starting in or before it.</summary>
     public async Task<List<IndicatorDefinition>> InForceAsync(int fiscalYear, int? programId = null, CancellationToken ct = default)
     {
@@ -47,6 +52,21 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         if (key.Length == 0 || string.IsNullOrWhiteSpace(input.Label) || string.IsNullOrWhiteSpace(input.Unit))
         {
             throw new DefinitionException("キー・指標名・単位は必須です。");
+        }
+        // Bounded as every record field is (the key as its column is): a page, the API and a definitions file alike.
+        foreach (var (label, problem) in new[]
+        {
+            ("キー", Records.RecordRules.Line(key, KeyMax)),
+            ("指標名", Records.RecordRules.Line(input.Label, Records.RecordRules.NameMax)),
+            ("単位", Records.RecordRules.Line(input.Unit, UnitMax)),
+            ("表記", Records.RecordRules.Line(input.Wording, Records.RecordRules.TitleMax)),
+            ("条件", Records.RecordRules.Line(input.Filter, FilterMax)),
+        })
+        {
+            if (problem is not null)
+            {
+                throw new DefinitionException($"{label}: {problem}");
+            }
         }
         var wording = string.IsNullOrWhiteSpace(input.Wording) ? IndicatorDefinition.DefaultWording : input.Wording.Trim();
         if (!wording.Contains("{value}", StringComparison.Ordinal))

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
 using Tsunagu.Data;
-using Tsunagu.Japanese;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Places;
@@ -30,8 +29,7 @@ public sealed class OfficeList(TsunaguDb db)
             var file = TableFile.Open(path);
             var records = file.ReadRecords().Where(r => !r.IsBlank);
             var header = records.FirstOrDefault() ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。"));
-            int Column(string name) => header.Fields.Select(JapaneseText.MatchKey).ToList().IndexOf(JapaneseText.MatchKey(name));
-            var (nameAt, kindAt, wardAt) = (Column(NameColumn), Column(KindColumn), Column(WardColumn));
+            var (nameAt, kindAt, wardAt) = (header.ColumnOf(NameColumn), header.ColumnOf(KindColumn), header.ColumnOf(WardColumn));
             if (nameAt < 0 || kindAt < 0)
             {
                 throw new FileErrorException(file.Error(header.Line, null, $"見出しに「{NameColumn}」と「{KindColumn}」の列が必要です。"));
@@ -41,9 +39,9 @@ public sealed class OfficeList(TsunaguDb db)
             {
                 string Cell(int i) => i >= 0 && i < record.Fields.Count ? record.Fields[i].Trim() : "";
                 var (name, kindText, ward) = (Cell(nameAt), Cell(kindAt), Cell(wardAt).Normalize(System.Text.NormalizationForm.FormKC));
-                if (name.Length == 0)
+                if (Records.RecordRules.Line(name, Records.RecordRules.NameMax, required: true) is { } nameProblem)
                 {
-                    errors.Add(file.Error(record.Line, nameAt, $"{NameColumn}: 空です。"));
+                    errors.Add(file.Error(record.Line, nameAt, $"{NameColumn}: {nameProblem}"));
                 }
                 else if (!kinds.TryGetValue(kindText, out var kind))
                 {
@@ -97,7 +95,7 @@ public sealed class OfficeList(TsunaguDb db)
     {
         name = name?.Trim() ?? "";
         wardCode = string.IsNullOrWhiteSpace(wardCode) ? null : wardCode.Trim().Normalize(System.Text.NormalizationForm.FormKC);
-        var problem = name.Length == 0 ? $"{NameColumn}: 入力してください。"
+        var problem = Records.RecordRules.Line(name, Records.RecordRules.NameMax, required: true) is { } nameProblem ? $"{NameColumn}: {nameProblem}"
             : !Enum.IsDefined(kind) ? $"{KindColumn}: 一覧から選んでください。"
             : Records.RecordRules.WardCode(wardCode) is { } wardProblem ? $"{WardColumn}: {wardProblem}"
             : await db.Offices.AnyAsync(o => o.Name == name) ? $"「{name}」はすでにあります。"

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Audit;
 using Tsunagu.Data;
-using Tsunagu.Japanese;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Places;
@@ -48,8 +47,7 @@ public sealed class SchoolList(TsunaguDb db)
             var file = TableFile.Open(path);
             var records = file.ReadRecords().Where(r => !r.IsBlank);
             var header = records.FirstOrDefault() ?? throw new FileErrorException(file.Error(null, null, "空のファイルです。"));
-            int Column(string name) => header.Fields.Select(JapaneseText.MatchKey).ToList().IndexOf(JapaneseText.MatchKey(name));
-            var (codeAt, nameAt, courseAt) = (Column("学校コード"), Column("学校名"), Column("課程"));
+            var (codeAt, nameAt, courseAt) = (header.ColumnOf("学校コード"), header.ColumnOf("学校名"), header.ColumnOf("課程"));
             if (codeAt < 0 || nameAt < 0)
             {
                 throw new FileErrorException(file.Error(header.Line, null, "見出しに「学校コード」と「学校名」の列が必要です。"));

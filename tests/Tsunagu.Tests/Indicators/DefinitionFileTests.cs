@@ -63,6 +63,11 @@ public class DefinitionFileTests
         Assert.StartsWith("a.csv 3行目 5列: 数え方: 「数えかた」が分かりません", unknownMeasure.Error);
         Assert.Equal(1, unknownProgram.ExitCode);
         Assert.StartsWith("b.csv 2行目: 事業名: 「ない事業」という事業はありません", unknownProgram.Error);
+        var longKey = await CliRun.RunAsync(database, "indicators", "load", files.Write("d.csv", Header +
+            $"学習・生活サポート事業,{new string('k', 65)},利用者数,人,登録者の実人数,,,,,,\n", new UTF8Encoding(false)), "--fiscal-year", "2024");
+
+        Assert.Equal(1, longKey.ExitCode);
+        Assert.StartsWith("d.csv 2行目: キー: 64文字までです（65文字）。", longKey.Error);
         Assert.Equal(1, refusedLate.ExitCode);
         Assert.StartsWith("c.csv 4行目: 率の単位は % です。", refusedLate.Error);
         await using var db = database.NewDb();

@@ -56,11 +56,13 @@ public class OfficeListTests
 
         var badWard = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "新しい窓口", ["kind"] = "Other", ["wardCode"] = "041051" }));
         var added = await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = " 新しい窓口 ", ["kind"] = "Other", ["wardCode"] = "０４１０５０" });
+        var tooLong = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = new string('窓', 101), ["kind"] = "Other" }));
         var twice = await Web.WebClient.ParseAsync(await admin.SubmitAsync("/places", "form[action*=office]", new() { ["name"] = "新しい窓口", ["kind"] = "Other", ["wardCode"] = "" }));
 
         Assert.Contains("区コード: 「041051」は正しい団体コードではありません（6桁、検査数字つき）。", badWard.QuerySelector(".errors")!.TextContent);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, added.StatusCode);
         Assert.Contains("「新しい窓口」はすでにあります。", twice.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("名称: 100文字までです（101文字）。", tooLong.QuerySelector(".errors")!.TextContent);
         await using var db = world.Database.NewDb();
         Assert.Equal([("新しい窓口", OfficeKind.Other, "041050")],
             (await db.Offices.Where(o => o.Name.Contains("窓口")).Select(o => new { o.Name, o.Kind, o.WardCode }).ToListAsync()).Select(o => (o.Name, o.Kind, o.WardCode)));

@@ -15,6 +15,9 @@ namespace Tsunagu.Reports.Files;
 public sealed record TableRecord(int Line, IReadOnlyList<string> Fields, IReadOnlyList<int>? Formulas = null)
 {
     public bool IsBlank => Fields.All(f => f.Length == 0);
+
+    /// <summary>Where a heading stands in this (header) record, matched as program names are (full-width, spaces); -1 if absent.</summary>
+    public int ColumnOf(string heading) => Fields.Select(Japanese.JapaneseText.MatchKey).ToList().IndexOf(Japanese.JapaneseText.MatchKey(heading));
 }
 
 public enum TableFormat { Tsv, Csv, Xlsx }
