@@ -89,6 +89,7 @@ public static class AuditActions
     public const string RecordsImport = "records.import";
     public const string ContactCorrect = "contact.correct";
     public const string EnrollmentEnd = "enrollment.end";
+    public const string EnrollmentRestart = "enrollment.restart";
     public const string OutcomeRecord = "outcome.record";
     public const string HouseholdCircumstances = "household.circumstances";
     public const string ReferralSend = "referral.send";
@@ -141,6 +142,7 @@ public static class AuditActions
         RecordsImport => "記録の取り込み",
         ContactCorrect => "支援記録の訂正",
         EnrollmentEnd => "支援の終了",
+        EnrollmentRestart => "再登録",
         OutcomeRecord => "進路・結果の記録",
         HouseholdCircumstances => "世帯の状況の変更",
         ReferralSend => "依頼の送付",

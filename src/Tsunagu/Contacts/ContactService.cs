@@ -25,12 +25,10 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         var persons = await scope.PersonsAsync();
         var involved = new[] { personId }.Concat(input.OtherPersonIds).Distinct().ToList();
         // An ended enrolment still takes records up to its last day (written up afterwards), not beyond.
-        var enrolled = await db.Enrollments
-            .Where(e => e.ProgramId == input.ProgramId && involved.Contains(e.PersonId) && (e.Status == EnrollmentStatus.Active || e.To >= input.Date))
-            .Select(e => e.PersonId).ToListAsync();
+        var periods = await PeriodsAsync(personId, input.ProgramId);
         var inHousehold = await persons.Where(p => involved.Contains(p.Id)).Select(p => new { p.Id, p.HouseholdId, p.Role, p.BirthDate }).ToListAsync();
         var subjectHousehold = inHousehold.FirstOrDefault(p => p.Id == personId)?.HouseholdId;
-        if (!enrolled.Contains(personId))
+        if (periods.Count == 0)
         {
             throw new RecordInputException("programCode", "この人はこの事業に登録されていません。先に登録してください。");
         }
@@ -39,9 +37,9 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             throw new RecordInputException("otherPersonIds", "同じ世帯の人だけを一緒に記録できます。");
         }
-        var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == input.ProgramId && e.PersonId == personId).MinAsync(e => (DateOnly?)e.From);
         RecordRules.Require(
-            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate, enrolledFrom)),
+            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), inHousehold.Single(p => p.Id == personId).BirthDate)
+                ?? RecordRules.InPeriods(input.Date, periods)),
             ("durationMinutes", "時間（分）", RecordRules.Duration(input.DurationMinutes)),
             ("kind", "種別", RecordRules.Defined(input.Kind)),
             ("channel", "方法", RecordRules.Defined(input.Channel)),
@@ -95,10 +93,11 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         }
         var subject = await db.ContactPersons.Where(p => p.ContactId == contactId && p.Role == ContactPersonRole.Subject)
             .Select(p => new { p.PersonId, Birth = db.Persons.Where(x => x.Id == p.PersonId).Select(x => x.BirthDate).Single() }).FirstAsync();
-        var enrolledFrom = await db.Enrollments.Where(e => e.ProgramId == contact.ProgramId && e.PersonId == subject.PersonId).MinAsync(e => (DateOnly?)e.From);
+        var periods = await PeriodsAsync(subject.PersonId, contact.ProgramId);
         RecordRules.Require(
             ("reason", "訂正の理由", RecordRules.Note(input.Reason, RecordRules.ReasonMax, required: true)),
-            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), subject.Birth, enrolledFrom)),
+            ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), subject.Birth)
+                ?? RecordRules.InPeriods(input.Date, periods)),
             ("kind", "種別", RecordRules.Defined(input.Kind)),
             ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
@@ -112,4 +111,8 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         await db.SaveChangesAsync();
         return contact;
     }
+
+    async Task<List<(DateOnly From, DateOnly? To)>> PeriodsAsync(int personId, int programId) =>
+        [.. (await db.Enrollments.Where(e => e.ProgramId == programId && e.PersonId == personId).Select(e => new { e.From, e.To }).ToListAsync())
+            .Select(e => (e.From, e.To))];
 }

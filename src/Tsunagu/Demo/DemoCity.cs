@@ -56,6 +56,9 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
 
     const double HighSchoolEntryRate = 0.99;
 
+    /// <summary>Why a past year's demo support ended: one of every program's reasons (EndReasons).</summary>
+    const string DemoEndReason = "支援目標の達成";
+
     /// <summary>
     /// The eight programs of the published table. How the city counts each figure is the definitions file a real city
     /// loads too (Indicators/Data/definitions.csv); its offices likewise (Places/Data/offices.csv).
@@ -231,7 +234,8 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         {
             // A past year is over: its registrations end with it, so the next year's city starts afresh.
             await db.Enrollments.Where(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end && e.To == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.To, end).SetProperty(e => e.Status, EnrollmentStatus.Ended), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.To, end).SetProperty(e => e.Status, EnrollmentStatus.Ended)
+                    .SetProperty(e => e.EndReason, DemoEndReason), ct);
         }
         return summary.ToRecord();
     }

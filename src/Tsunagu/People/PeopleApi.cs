@@ -7,7 +7,7 @@ namespace Tsunagu.People;
 
 public sealed record PersonItem(int Id, string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode, string Grade, int? HouseholdId);
 
-public sealed record EnrollmentItem(int Id, string ProgramCode, string ProgramName, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status);
+public sealed record EnrollmentItem(int Id, string ProgramCode, string ProgramName, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status, string? EndReason);
 
 public sealed record PersonQuery(string? Q, DateOnly? BirthDate);
 
@@ -45,7 +45,7 @@ public static class PeopleApi
                 return RecordsApiGroup.NotFound();
             }
             return TypedResults.Ok(await (await scope.EnrollmentsAsync()).Where(e => e.PersonId == id)
-                .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status)).ToListAsync());
+                .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status, e.EndReason)).ToListAsync());
         });
     }
 

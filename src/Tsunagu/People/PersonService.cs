@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Audit;
 using Tsunagu.Calendar;
+using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Japanese;
 using Tsunagu.Records;
@@ -55,8 +56,11 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         return person;
     }
 
-    /// <summary>Ends a person's enrolment (support finished, moved away, declined further support).</summary>
-    public async Task EndEnrollmentAsync(int enrollmentId, DateOnly to)
+    /// <summary>
+    /// Ends a person's enrolment (支援の終結) on a day, for one of the program's reasons (<see cref="EndReasons"/>).
+    /// Contacts up to that day may still be written up; after it, the person is enrolled again to be recorded.
+    /// </summary>
+    public async Task EndEnrollmentAsync(int enrollmentId, DateOnly to, string? reason)
     {
         // Only the user's programs' enrolments are found at all.
         var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
@@ -65,11 +69,51 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         {
             throw new RecordConflictException("この登録はすでに終了しています。");
         }
-        RecordRules.Require(("to", "終了日", RecordRules.RecordDate(to, CityClock.Today(time), enrolledFrom: enrollment.From)));
+        // Contacts already recorded after the day would fall outside every period.
+        var lastContact = await db.Contacts
+            .Where(c => c.ProgramId == enrollment.ProgramId && c.Persons.Any(p => p.PersonId == enrollment.PersonId && p.Role == ContactPersonRole.Subject))
+            .MaxAsync(c => (DateOnly?)c.Date);
+        RecordRules.Require(
+            ("to", "終了日", RecordRules.RecordDate(to, CityClock.Today(time), enrolledFrom: enrollment.From)
+                ?? (lastContact > to ? $"{FiscalYears.FormatDate(lastContact.Value)}の記録があります。それより後の日を選んでください。" : null)),
+            ("reason", "終結理由", string.IsNullOrWhiteSpace(reason) ? "選んでください。"
+                : EndReasons.For(enrollment.Program).Contains(reason) ? null : "一覧から選んでください。"));
         enrollment.To = to;
         enrollment.Status = EnrollmentStatus.Ended;
-        scope.Audit(AuditActions.EnrollmentEnd, enrollment.Program.Code, $"person:{enrollment.PersonId}", to.ToString("O", CultureInfo.InvariantCulture));
+        enrollment.EndReason = reason;
+        scope.Audit(AuditActions.EnrollmentEnd, enrollment.Program.Code, $"person:{enrollment.PersonId}",
+            $"{to.ToString("O", CultureInfo.InvariantCulture)} {reason}");
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Enrols a person again in a program whose support ended (再登録): a new period from a day after the last one
+    /// ended, with the referral source of this return. New programs are reached by a referral, not here.
+    /// </summary>
+    public async Task<Enrollment> ReEnrollAsync(int personId, int programId, DateOnly from, ReferralSource source)
+    {
+        await scope.EnsureProgramAsync(programId);
+        var periods = await (await scope.EnrollmentsAsync()).Include(e => e.Program).Include(e => e.Person)
+            .Where(e => e.PersonId == personId && e.ProgramId == programId).ToListAsync();
+        if (periods.Count == 0)
+        {
+            throw new RecordNotFoundException("この人はこの事業に登録されたことがありません。ほかの事業からは「つなぐ」で依頼してください。");
+        }
+        if (periods.Any(e => e.Status == EnrollmentStatus.Active))
+        {
+            throw new RecordConflictException("この事業にはすでに登録されています。");
+        }
+        var lastEnded = periods.Max(e => e.To!.Value);
+        RecordRules.Require(
+            ("from", "登録日", RecordRules.RecordDate(from, CityClock.Today(time), periods[0].Person.BirthDate)
+                ?? (from <= lastEnded ? $"前の登録が{FiscalYears.FormatDate(lastEnded)}まであります。その翌日以降にしてください。" : null)),
+            ("source", "紹介元", RecordRules.Defined(source)));
+        var enrollment = new Enrollment { PersonId = personId, ProgramId = programId, From = from, Source = source };
+        db.Enrollments.Add(enrollment);
+        scope.Audit(AuditActions.EnrollmentRestart, periods[0].Program.Code, $"person:{personId}",
+            $"{from.ToString("O", CultureInfo.InvariantCulture)} {source.Japanese()}");
+        await db.SaveChangesAsync();
+        return enrollment;
     }
 
     /// <summary>

@@ -48,6 +48,16 @@ public static class RecordRules
         : enrolledFrom is { } from && date < from ? $"{earliest}（{from:yyyy-MM-dd}）より前の日付です。"
         : null;
 
+    /// <summary>
+    /// A contact's date within one of the person's enrolment periods in the program: support recorded in a gap between
+    /// an ended period and a re-enrolment belongs to no period and is refused, like one before the first.
+    /// </summary>
+    public static string? InPeriods(DateOnly date, IReadOnlyCollection<(DateOnly From, DateOnly? To)> periods) =>
+        periods.Any(p => p.From <= date && (p.To is null || p.To >= date)) ? null
+        : date < periods.Min(p => p.From) ? $"事業への登録日（{periods.Min(p => p.From):yyyy-MM-dd}）より前の日付です。"
+        : "登録期間の外の日付です（" + string.Join("、", periods.OrderBy(p => p.From).Select(p => $"{p.From:yyyy-MM-dd}〜{p.To:yyyy-MM-dd}")) +
+          "）。支援を再開するときは再登録してください。";
+
     /// <summary>A fiscal year a record may be about: from FY2000 to next year (placements are planned ahead).</summary>
     public static string? FiscalYear(int fiscalYear, TimeProvider time) =>
         CityClock.IsInFiscalYearRange(fiscalYear, time) ? null

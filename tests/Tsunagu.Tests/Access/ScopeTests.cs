@@ -31,6 +31,8 @@ public class ScopeTests
         // Paths around the person pages: imports and their previews, disclosures, program histories, approvals, logs.
         "/people/import",
         $"/people/{w.Alice}/disclosure",
+        $"/people/{w.Alice}/outcome",
+        $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         "/programs/P001",
         "/approvals",
         "/accesslog",

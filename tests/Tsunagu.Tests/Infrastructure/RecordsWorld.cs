@@ -27,6 +27,8 @@ public sealed class RecordsWorld : IAsyncDisposable
     public int Mother { get; private set; }
     public int Bob { get; private set; }
     public int AliceHousehold { get; private set; }
+    /// <summary>Alice's enrolment in P001 (学習・生活サポート事業), from 10 April 2024.</summary>
+    public int AliceEnrollment { get; private set; }
 
     /// <param name="time">The application's clock; by default <see cref="Today"/>, 20 June 2024.</param>
     public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null,
@@ -63,8 +65,9 @@ public sealed class RecordsWorld : IAsyncDisposable
         var mother = Person("髙橋 花子", "たかはし はなこ", new DateOnly(1982, 1, 20), PersonRole.Guardian, household);
         var bob = Person(BobName, "さとう たろう", new DateOnly(1990, 3, 3), PersonRole.Guardian, new Household());
         db.Persons.AddRange(alice, mother, bob);
+        var aliceEnrollment = new Enrollment { Person = alice, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) };
         db.Enrollments.AddRange(
-            new Enrollment { Person = alice, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) },
+            aliceEnrollment,
             new Enrollment { Person = mother, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) },
             new Enrollment { Person = bob, ProgramId = programs["P008"], From = new DateOnly(2024, 5, 1) });
         db.Contacts.AddRange(
@@ -72,7 +75,7 @@ public sealed class RecordsWorld : IAsyncDisposable
             Contact(programs["P001"], new DateOnly(2024, 6, 8), alice, "進路について話した"),
             Contact(programs["P008"], new DateOnly(2024, 6, 3), bob, "養育費の相談"));
         await db.SaveChangesAsync();
-        (Alice, Mother, Bob, AliceHousehold) = (alice.Id, mother.Id, bob.Id, household.Id);
+        (Alice, Mother, Bob, AliceHousehold, AliceEnrollment) = (alice.Id, mother.Id, bob.Id, household.Id, aliceEnrollment.Id);
     }
 
     static Person Person(string name, string kana, DateOnly birth, PersonRole role, Household household) =>

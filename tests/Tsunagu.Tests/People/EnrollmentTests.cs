@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Indicators;
+using Tsunagu.People;
+using Tsunagu.Tests.Indicators;
+using Tsunagu.Tests.Infrastructure;
+using WebClient = Tsunagu.Tests.Web.WebClient;
+
+namespace Tsunagu.Tests.People;
+
+/// <summary>Ending support with a reason in a step of its own, and coming back as a new period.</summary>
+public class EnrollmentTests
+{
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task EndingTakesAReasonAndAConfirmation_ReEnrolmentIsANewPeriod_AndTheFiguresCountThePersonOnce(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync("caseworkerA");
+        await using (var db = world.Database.NewDb())
+        {
+            await IndicatorComputeTests.DefineAsync(db, new DefinitionInput("P001", "everyone", 2024, 0, "登録者数", "人", MeasureKind.EnrolledPersons));
+        }
+        var endPage = $"/people/{world.Alice}/enrollments/{world.AliceEnrollment}/end";
+        object Contact(string date) => new { ProgramCode = "P001", Date = date, Kind = "StudySession", Channel = "Visit", Notes = new { PersonSaid = "後日記入" } };
+
+        var person = await client.GetDocumentAsync($"/people/{world.Alice}");
+        var confirm = await client.GetDocumentAsync(endPage);
+        var noReason = await client.SubmitAsync(endPage, "main form", new() { ["To"] = "2024-06-10" });
+        var beforeLastContact = await client.SubmitAsync(endPage, "main form", new() { ["To"] = "2024-06-05", ["Reason"] = "転出" });
+        var unlisted = await client.SubmitAsync(endPage, "main form", new() { ["To"] = "2024-06-10", ["Reason"] = "気分で" });
+        var ended = await client.SubmitAsync(endPage, "main form", new() { ["To"] = "2024-06-10", ["Reason"] = "転出" });
+        var afterEnd = await client.GetDocumentAsync($"/people/{world.Alice}");
+        var lastDay = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-10"));
+        var dayAfter = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-11"));
+        var overlapping = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=reEnroll]", new() { ["from"] = "2024-06-10", ["source"] = "Self" });
+        var reEnrolled = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=reEnroll]", new() { ["from"] = "2024-06-18", ["source"] = "Self" });
+        var inTheGap = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-15"));
+        var inNewPeriod = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-18"));
+        var outsider = await (await world.SignInAsync("caseworkerB")).Http.GetAsync(endPage);
+
+        // The person page links to the step; the contact form comes before everything else.
+        Assert.Null(person.QuerySelector("form[action*=endEnrollment]"));
+        Assert.NotNull(person.QuerySelector($"a[href='{endPage}']"));
+        Assert.Equal("記録する", person.QuerySelector("main h2")!.TextContent);
+        Assert.Contains("この期間の記録2件（最後は令和6年6月8日）", confirm.QuerySelector("dl")!.TextContent.Replace("\n", "").Replace(" ", ""));
+        Assert.Equal("", ((AngleSharp.Html.Dom.IHtmlSelectElement)confirm.QuerySelector("#reason")!).Value);
+        Assert.Equal("高等学校等へ進学", confirm.QuerySelectorAll("#reason option")[1].TextContent);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal("終結理由: 選んでください。", (await WebClient.ParseAsync(noReason)).QuerySelector("#reason-error")!.TextContent);
+        Assert.Equal("終了日: 令和6年6月8日の記録があります。それより後の日を選んでください。", (await WebClient.ParseAsync(beforeLastContact)).QuerySelector("#to-error")!.TextContent);
+        Assert.Equal("終結理由: 一覧から選んでください。", (await WebClient.ParseAsync(unlisted)).QuerySelector("#reason-error")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Contains("令和6年6月10日まで", afterEnd.QuerySelector("ul.enrollments")!.TextContent);
+        Assert.Contains("終了・転出", afterEnd.QuerySelector("ul.enrollments")!.TextContent);
+        // No contact form for an ended enrolment, but the notice and the way back.
+        Assert.Null(afterEnd.QuerySelector("form[action*=contact]"));
+        Assert.Contains("学習・生活サポート事業の登録は終了しています（令和6年6月10日まで）。支援を続けるときは再登録してください。", afterEnd.QuerySelector(".notice.ended")!.TextContent);
+        // Written up afterwards: up to the last day, not after it.
+        Assert.True(lastDay.StatusCode == HttpStatusCode.Created, await lastDay.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, dayAfter.StatusCode);
+        Assert.Equal("登録日: 前の登録が令和6年6月10日まであります。その翌日以降にしてください。", (await WebClient.ParseAsync(overlapping)).QuerySelector("#from-error")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, reEnrolled.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, inTheGap.StatusCode);
+        Assert.Contains("登録期間の外の日付です（2024-04-10〜2024-06-10、2024-06-18〜）", await inTheGap.Content.ReadAsStringAsync());
+        Assert.True(inNewPeriod.StatusCode == HttpStatusCode.Created, await inNewPeriod.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, outsider.StatusCode);
+
+        await using var check = world.Database.NewDb();
+        var periods = await check.Enrollments.Where(e => e.PersonId == world.Alice).OrderBy(e => e.From)
+            .Select(e => new { e.From, e.To, e.Status, e.EndReason, e.Source }).ToListAsync();
+        Assert.Equal([
+            new { From = new DateOnly(2024, 4, 10), To = (DateOnly?)new DateOnly(2024, 6, 10), Status = EnrollmentStatus.Ended, EndReason = (string?)"転出", Source = ReferralSource.School },
+            new { From = new DateOnly(2024, 6, 18), To = (DateOnly?)null, Status = EnrollmentStatus.Active, EndReason = (string?)null, Source = ReferralSource.Self },
+        ], periods);
+        Assert.Equal([("enrollment.end", "2024-06-10 転出"), ("enrollment.restart", "2024-06-18 本人・家族")],
+            (await check.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => new { a.Action, a.After }).ToListAsync())
+                .Select(a => (a.Action, a.After)));
+        // Two periods in the year, one person: 登録者数 is Alice and her mother.
+        var figures = await new IndicatorComputer(check, new IndicatorDefinitions(check, RecordsWorld.Today)).ComputeAsync(2024);
+        Assert.Equal(2m, figures.Single(f => f.Definition.Key == "everyone").Value);
+    }
+}
