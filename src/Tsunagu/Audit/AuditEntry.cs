@@ -89,7 +89,9 @@ public static class AuditActions
     public const string RecordsImport = "records.import";
     public const string ContactCorrect = "contact.correct";
     public const string EnrollmentEnd = "enrollment.end";
-    public const string EnrollmentRestart = "enrollment.restart";
+    public const string EnrollmentStart = "enrollment.start";
+    public const string PersonMerge = "person.merge";
+    public const string PersonUnmerge = "person.unmerge";
     public const string OutcomeRecord = "outcome.record";
     public const string HouseholdCircumstances = "household.circumstances";
     public const string ReferralSend = "referral.send";
@@ -142,7 +144,9 @@ public static class AuditActions
         RecordsImport => "記録の取り込み",
         ContactCorrect => "支援記録の訂正",
         EnrollmentEnd => "支援の終了",
-        EnrollmentRestart => "再登録",
+        EnrollmentStart => "事業への登録（再登録）",
+        PersonMerge => "二重登録の統合",
+        PersonUnmerge => "統合の取り消し",
         OutcomeRecord => "進路・結果の記録",
         HouseholdCircumstances => "世帯の状況の変更",
         ReferralSend => "依頼の送付",

@@ -58,6 +58,12 @@ public class Person
     public string? SchoolCode { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Set when this record was found to be a duplicate and merged into another (<see cref="PersonMergeService"/>): its
+    /// records moved there, so no scope finds it any more; kept so that the merge can be undone.
+    /// </summary>
+    public int? MergedIntoId { get; set; }
 }
 
 /// <summary>

@@ -87,31 +87,29 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
     }
 
     /// <summary>
-    /// Enrols a person again in a program whose support ended (再登録): a new period from a day after the last one
-    /// ended, with the referral source of this return. New programs are reached by a referral, not here.
+    /// Enrols a person the user can see in one of the user's programs: again, after support there ended (再登録: a new
+    /// period from a day after the last one ended, with the referral source of this return), or for the first time —
+    /// the person a worker of two programs found already registered in the other («同じ人ですか»).
     /// </summary>
-    public async Task<Enrollment> ReEnrollAsync(int personId, int programId, DateOnly from, ReferralSource source)
+    public async Task<Enrollment> EnrollAsync(int personId, int programId, DateOnly from, ReferralSource source)
     {
         await scope.EnsureProgramAsync(programId);
-        var periods = await (await scope.EnrollmentsAsync()).Include(e => e.Program).Include(e => e.Person)
-            .Where(e => e.PersonId == personId && e.ProgramId == programId).ToListAsync();
-        if (periods.Count == 0)
-        {
-            throw new RecordNotFoundException("この人はこの事業に登録されたことがありません。ほかの事業からは「つなぐ」で依頼してください。");
-        }
+        var person = await (await scope.PersonsAsync()).AsNoTracking().SingleOrDefaultAsync(p => p.Id == personId)
+            ?? throw new RecordNotFoundException("その人は見られません。");
+        var periods = await db.Enrollments.AsNoTracking().Where(e => e.PersonId == personId && e.ProgramId == programId).ToListAsync();
         if (periods.Any(e => e.Status == EnrollmentStatus.Active))
         {
             throw new RecordConflictException("この事業にはすでに登録されています。");
         }
-        var lastEnded = periods.Max(e => e.To!.Value);
+        var lastEnded = periods.Count == 0 ? (DateOnly?)null : periods.Max(e => e.To!.Value);
         RecordRules.Require(
-            ("from", "登録日", RecordRules.RecordDate(from, CityClock.Today(time), periods[0].Person.BirthDate)
-                ?? (from <= lastEnded ? $"前の登録が{FiscalYears.FormatDate(lastEnded)}まであります。その翌日以降にしてください。" : null)),
+            ("from", "登録日", RecordRules.RecordDate(from, CityClock.Today(time), person.BirthDate)
+                ?? (from <= lastEnded ? $"前の登録が{FiscalYears.FormatDate(lastEnded.Value)}まであります。その翌日以降にしてください。" : null)),
             ("source", "紹介元", RecordRules.Defined(source)));
         var enrollment = new Enrollment { PersonId = personId, ProgramId = programId, From = from, Source = source };
         db.Enrollments.Add(enrollment);
-        scope.Audit(AuditActions.EnrollmentRestart, periods[0].Program.Code, $"person:{personId}",
-            $"{from.ToString("O", CultureInfo.InvariantCulture)} {source.Japanese()}");
+        scope.Audit(AuditActions.EnrollmentStart, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}",
+            $"{from.ToString("O", CultureInfo.InvariantCulture)} {source.Japanese()}{(periods.Count > 0 ? " 再登録" : "")}");
         await db.SaveChangesAsync();
         return enrollment;
     }

@@ -32,6 +32,7 @@ public class ScopeTests
         "/people/import",
         $"/people/{w.Alice}/disclosure",
         $"/people/{w.Alice}/outcome",
+        "/people/duplicates",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         "/programs/P001",
         "/approvals",

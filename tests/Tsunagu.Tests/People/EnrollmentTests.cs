@@ -34,8 +34,8 @@ public class EnrollmentTests
         var afterEnd = await client.GetDocumentAsync($"/people/{world.Alice}");
         var lastDay = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-10"));
         var dayAfter = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-11"));
-        var overlapping = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=reEnroll]", new() { ["from"] = "2024-06-10", ["source"] = "Self" });
-        var reEnrolled = await client.SubmitAsync($"/people/{world.Alice}", "form[action*=reEnroll]", new() { ["from"] = "2024-06-18", ["source"] = "Self" });
+        var overlapping = await client.SubmitAsync($"/people/{world.Alice}", "form#enroll", new() { ["from"] = "2024-06-10", ["source"] = "Self" });
+        var reEnrolled = await client.SubmitAsync($"/people/{world.Alice}", "form#enroll", new() { ["from"] = "2024-06-18", ["source"] = "Self" });
         var inTheGap = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-15"));
         var inNewPeriod = await client.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/contacts", Contact("2024-06-18"));
         var outsider = await (await world.SignInAsync("caseworkerB")).Http.GetAsync(endPage);
@@ -74,7 +74,7 @@ public class EnrollmentTests
             new { From = new DateOnly(2024, 4, 10), To = (DateOnly?)new DateOnly(2024, 6, 10), Status = EnrollmentStatus.Ended, EndReason = (string?)"転出", Source = ReferralSource.School },
             new { From = new DateOnly(2024, 6, 18), To = (DateOnly?)null, Status = EnrollmentStatus.Active, EndReason = (string?)null, Source = ReferralSource.Self },
         ], periods);
-        Assert.Equal([("enrollment.end", "2024-06-10 転出"), ("enrollment.restart", "2024-06-18 本人・家族")],
+        Assert.Equal([("enrollment.end", "2024-06-10 転出"), ("enrollment.start", "2024-06-18 本人・家族 再登録")],
             (await check.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => new { a.Action, a.After }).ToListAsync())
                 .Select(a => (a.Action, a.After)));
         // Two periods in the year, one person: 登録者数 is Alice and her mother.

@@ -44,7 +44,14 @@ public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
     [BindProperty]
     public List<HouseholdCircumstances> Circumstances { get; set; } = [];
 
+    /// <summary>Set once the worker has seen the likely matches and still registers a new person.</summary>
+    [BindProperty]
+    public bool ConfirmedNew { get; set; }
+
     public List<SupportProgram> Programs { get; private set; } = [];
+
+    /// <summary>Persons in the user's scope likely to be the one being registered, with the programs they are in.</summary>
+    public List<(Person Person, List<string> Programs)> Matches { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -55,6 +62,22 @@ public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
     public async Task<IActionResult> OnPostAsync()
     {
         await LoadAsync();
+        if (!ConfirmedNew && BirthDate is { } birth && ModelState.IsValid && !string.IsNullOrWhiteSpace(Name))
+        {
+            var persons = await scope.PersonsAsync();
+            var matches = await Duplicates.FindAsync(persons, Name, Kana, birth);
+            if (matches.Count > 0)
+            {
+                // Shown to ask 「同じ人ですか」: a read of each, logged like a search's results.
+                await scope.LogAsync(matches.Select(p => p.Id), "POST /people/new (likely the same person)");
+                var ids = matches.Select(p => p.Id).ToList();
+                var programs = await (await scope.EnrollmentsAsync()).Where(e => ids.Contains(e.PersonId))
+                    .Select(e => new { e.PersonId, e.Program.Name, e.Status }).ToListAsync();
+                Matches = matches.Select(p => (p, programs.Where(e => e.PersonId == p.Id)
+                    .Select(e => e.Name + (e.Status == EnrollmentStatus.Ended ? "（終了）" : "")).Distinct().ToList())).ToList();
+                return Page();
+            }
+        }
         var circumstances = Circumstances.Aggregate(HouseholdCircumstances.None, (all, c) => all | c);
         return await WriteRecordsAsync(async () =>
         {

@@ -22,8 +22,11 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public List<Enrollment> Enrollments { get; private set; } = [];
     public List<SupportProgram> RecordablePrograms { get; private set; } = [];
 
+    /// <summary>The user's programs in which the person is not enrolled now: support there ended, or never began.</summary>
+    public List<SupportProgram> EnrollablePrograms { get; private set; } = [];
+
     /// <summary>The user's programs in which the person's support ended and has not been resumed.</summary>
-    public List<SupportProgram> ReEnrollablePrograms { get; private set; } = [];
+    public List<SupportProgram> EndedPrograms => EnrollablePrograms.Where(p => Enrollments.Any(e => e.ProgramId == p.Id)).ToList();
     public List<SupportProgram> AllPrograms { get; private set; } = [];
     public List<Contact> Timeline { get; private set; } = [];
     public List<Referral> Referrals { get; private set; } = [];
@@ -92,8 +95,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount) =>
         WriteAsync("subsidy", "#subsidies", () => subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount), "補助金の申請を登録しました。");
 
-    public Task<IActionResult> OnPostReEnrollAsync(int programId, DateOnly from, ReferralSource source) =>
-        WriteAsync("re-enrolment", "#enrollments", () => people.ReEnrollAsync(Id, programId, from, source), $"{FiscalYears.FormatDate(from)}から再登録しました。");
+    public Task<IActionResult> OnPostEnrollAsync(int programId, DateOnly from, ReferralSource source) =>
+        WriteAsync("enrolment", "#enrollments", () => people.EnrollAsync(Id, programId, from, source), $"{FiscalYears.FormatDate(from)}から登録しました。");
 
     /// <summary>A write from a form on this page: the page again with the reason when refused, else back to the section.</summary>
     async Task<IActionResult> WriteAsync(string what, string section, Func<Task> write, string message)
@@ -130,7 +133,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Enrollments = await (await scope.EnrollmentsAsync()).AsNoTracking().Include(e => e.Program).Where(e => e.PersonId == Id)
             .OrderBy(e => e.From).ToListAsync();
         RecordablePrograms = Enrollments.Where(e => e.Status == EnrollmentStatus.Active).Select(e => e.Program).DistinctBy(p => p.Id).ToList();
-        ReEnrollablePrograms = Enrollments.Select(e => e.Program).DistinctBy(p => p.Id).Where(p => RecordablePrograms.All(r => r.Id != p.Id)).ToList();
+        var userPrograms = await scope.ProgramIdsAsync();
+        EnrollablePrograms = await db.Programs.AsNoTracking().Where(p => userPrograms.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
+        EnrollablePrograms.RemoveAll(p => RecordablePrograms.Any(r => r.Id == p.Id));
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
