@@ -88,6 +88,7 @@ public static class AuditActions
     // Events of people's records: shown to the program's own staff and to auditors, never on report pages.
     public const string RecordsImport = "records.import";
     public const string ContactCorrect = "contact.correct";
+    public const string ContactWithdraw = "contact.withdraw";
     public const string EnrollmentEnd = "enrollment.end";
     public const string EnrollmentStart = "enrollment.start";
     public const string PersonMerge = "person.merge";
@@ -143,6 +144,7 @@ public static class AuditActions
         GrantReject => "権限付与の却下",
         RecordsImport => "記録の取り込み",
         ContactCorrect => "支援記録の訂正",
+        ContactWithdraw => "支援記録の取消",
         EnrollmentEnd => "支援の終了",
         EnrollmentStart => "事業への登録（再登録）",
         PersonMerge => "二重登録の統合",

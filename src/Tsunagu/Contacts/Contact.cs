@@ -75,6 +75,13 @@ public class Contact
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// 取消: when the record was withdrawn (entered for the wrong person, never took place). Never deleted: kept, shown
+    /// struck through on the person's timeline, and not counted — every query leaves it out (the model's filter) and
+    /// the facts' triggers take it out of the counts.
+    /// </summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
+
     /// <summary>A weekday from closing time: the evening hours some programs keep open.</summary>
     public bool IsWeekdayEvening => OfficeHours.IsIn(TimeBand.WeekdayEvening, Date.DayOfWeek, Time);
 
@@ -101,6 +108,20 @@ public class ContactNote
     public int Position { get; set; }
     public NoteProvenance Provenance { get; set; }
     public required string Text { get; set; }
+    public List<ContactNoteRevision> Revisions { get; set; } = [];
+}
+
+/// <summary>
+/// A note's text before a correction (訂正): kept with the record, not in the audit trail, so that the earlier words
+/// stay where the record's own staff read them and out of what auditors read.
+/// </summary>
+public class ContactNoteRevision
+{
+    public long Id { get; set; }
+    public long NoteId { get; set; }
+    public required string Text { get; set; }
+    public DateTimeOffset ReplacedAt { get; set; }
+    public string ReplacedBy { get; set; } = "";
 }
 
 public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
@@ -115,6 +136,8 @@ public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.Ignore(c => c.IsSaturday);
         builder.HasMany(c => c.Persons).WithOne().HasForeignKey(p => p.ContactId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Cascade);
+        // A withdrawn record is left out of every query; the timeline asks for it with IgnoreQueryFilters.
+        builder.HasQueryFilter(c => c.WithdrawnAt == null);
     }
 }
 
@@ -133,7 +156,13 @@ public sealed class ContactNoteConfiguration : IEntityTypeConfiguration<ContactN
     public void Configure(EntityTypeBuilder<ContactNote> builder)
     {
         builder.ToTable("contact_notes");
+        builder.HasMany(n => n.Revisions).WithOne().HasForeignKey(r => r.NoteId).OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+public sealed class ContactNoteRevisionConfiguration : IEntityTypeConfiguration<ContactNoteRevision>
+{
+    public void Configure(EntityTypeBuilder<ContactNoteRevision> builder) => builder.ToTable("contact_note_revisions");
 }
 
 /// <summary>The words staff read for a contact.</summary>

@@ -13,8 +13,13 @@ public sealed record NewContact(
     int ProgramId, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
     IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes, int? OfficeId = null);
 
-/// <summary>A correction of what a contact recorded; the reason is kept in the audit.</summary>
-public sealed record ContactCorrection(DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason);
+/// <summary>
+/// A correction (訂正) of what a contact recorded; the reason is kept in the audit. <paramref name="Notes"/>, when given,
+/// replaces the text of each segment named (an empty text empties it); the earlier text is kept as a revision.
+/// </summary>
+public sealed record ContactCorrection(
+    DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason,
+    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null);
 
 /// <summary>Writing and correcting contacts (支援記録). Every write checks the scope first.</summary>
 public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider time)
@@ -81,12 +86,14 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
     }
 
     /// <summary>
-    /// Corrects a contact's date, time, kind, category, channel or office — what the figures count, so the next
-    /// computation follows it. The record's text is not changed here. A contact outside the user's programs is not found.
+    /// Corrects a contact (訂正): its date, time, kind, category, channel, office and length — what the figures count, so
+    /// the next computation follows it — and, when given, its text, the earlier text kept as a revision of the note and
+    /// only the names of the segments changed in the audit. A contact outside the user's programs, or withdrawn, is not
+    /// found.
     /// </summary>
     public async Task<Contact?> CorrectContactAsync(long contactId, ContactCorrection input)
     {
-        var contact = await (await scope.ContactsAsync()).Include(c => c.Program).SingleOrDefaultAsync(c => c.Id == contactId);
+        var contact = await (await scope.ContactsAsync()).Include(c => c.Program).Include(c => c.Notes).SingleOrDefaultAsync(c => c.Id == contactId);
         if (contact is null)
         {
             return null;
@@ -98,18 +105,79 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             ("reason", "訂正の理由", RecordRules.Note(input.Reason, RecordRules.ReasonMax, required: true)),
             ("date", "記録日", RecordRules.RecordDate(input.Date, CityClock.Today(time), subject.Birth)
                 ?? RecordRules.InPeriods(input.Date, periods)),
+            ("durationMinutes", "時間（分）", RecordRules.Duration(input.DurationMinutes)),
             ("kind", "種別", RecordRules.Defined(input.Kind)),
             ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
-        static string Describe(Contact c) =>
-            $"{c.Date:yyyy-MM-dd} {c.Time?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "--:--"} {c.Kind.Japanese()} {c.Category ?? "（分類なし）"} {c.Channel.Japanese()} 事業所:{c.OfficeId?.ToString(CultureInfo.InvariantCulture) ?? "なし"}";
+        foreach (var (provenance, text) in input.Notes ?? new Dictionary<NoteProvenance, string>())
+        {
+            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
+        }
         var before = Describe(contact);
-        (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId) =
-            (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId);
-        scope.Audit(AuditActions.ContactCorrect, contact.Program.Code, $"contact:{contact.Id}", Describe(contact), before, FiscalYears.Of(contact.Date), input.Reason);
+        // When the form sends no length, the recorded one stays (the API's correction predates it).
+        (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId, contact.DurationMinutes) =
+            (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId,
+             input.DurationMinutes ?? contact.DurationMinutes);
+        var rewritten = await ReviseNotesAsync(contact, input.Notes);
+        var after = Describe(contact) + (rewritten.Count > 0 ? $" 本文の訂正: {string.Join("・", rewritten)}" : "");
+        if (after == before)
+        {
+            throw new RecordInputException("reason", "訂正の理由: 訂正する内容がありません（元の記録と同じです）。");
+        }
+        scope.Audit(AuditActions.ContactCorrect, contact.Program.Code, $"contact:{contact.Id}", after, before, FiscalYears.Of(contact.Date), input.Reason);
         await db.SaveChangesAsync();
         return contact;
+    }
+
+    /// <summary>
+    /// Withdraws a contact (取消): entered for the wrong person, or it never took place. It stays on the person's
+    /// timeline, struck through, and leaves every count; the reason is kept in the audit.
+    /// </summary>
+    public async Task WithdrawContactAsync(long contactId, string? reason)
+    {
+        var contact = await (await scope.ContactsAsync()).Include(c => c.Program).SingleOrDefaultAsync(c => c.Id == contactId)
+            ?? throw new RecordNotFoundException("その記録は見られません（取消済みの記録は取り消せません）。");
+        RecordRules.Require(("reason", "取消の理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        contact.WithdrawnAt = time.GetUtcNow();
+        scope.Audit(AuditActions.ContactWithdraw, contact.Program.Code, $"contact:{contact.Id}", "取消", Describe(contact), FiscalYears.Of(contact.Date), reason);
+        await db.SaveChangesAsync();
+    }
+
+    static string Describe(Contact c) =>
+        $"{c.Date:yyyy-MM-dd} {c.Time?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "--:--"} {c.Kind.Japanese()} {c.Category ?? "（分類なし）"} {c.Channel.Japanese()} " +
+        $"事業所:{c.OfficeId?.ToString(CultureInfo.InvariantCulture) ?? "なし"}" + (c.DurationMinutes is { } m ? $" {m}分" : "");
+
+    /// <summary>Replaces the text of the segments given, keeping each earlier text as a revision; the segments' names changed.</summary>
+    async Task<List<string>> ReviseNotesAsync(Contact contact, IReadOnlyDictionary<NoteProvenance, string>? notes)
+    {
+        var rewritten = new List<string>();
+        if (notes is null)
+        {
+            return rewritten;
+        }
+        var userId = scope.UserId;
+        var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleOrDefaultAsync() ?? scope.UserName;
+        foreach (var (provenance, given) in notes.OrderBy(n => n.Key))
+        {
+            var text = given ?? "";
+            var note = contact.Notes.FirstOrDefault(n => n.Provenance == provenance);
+            if ((note?.Text ?? "") == text)
+            {
+                continue;
+            }
+            if (note is null)
+            {
+                contact.Notes.Add(new ContactNote { Position = contact.Notes.Count == 0 ? 0 : contact.Notes.Max(n => n.Position) + 1, Provenance = provenance, Text = text });
+            }
+            else
+            {
+                note.Revisions.Add(new ContactNoteRevision { Text = note.Text, ReplacedAt = time.GetUtcNow(), ReplacedBy = staff });
+                note.Text = text;
+            }
+            rewritten.Add(provenance.Japanese());
+        }
+        return rewritten;
     }
 
     async Task<List<(DateOnly From, DateOnly? To)>> PeriodsAsync(int personId, int programId) =>

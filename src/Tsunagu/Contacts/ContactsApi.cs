@@ -11,14 +11,18 @@ public sealed record ContactItem(
 
 public sealed record NoteItem(NoteProvenance Provenance, string Text);
 
+/// <summary>A correction: the contact's attributes as they should be, and — when given — its text segments.</summary>
 public sealed record ContactCorrectionInput(
-    DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason);
+    DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason,
+    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null);
+
+public sealed record WithdrawalInput(string Reason);
 
 public sealed record ContactInput(
     string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
     IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null);
 
-/// <summary>A person's contacts under /api/v1: read (the timeline), written, corrected; within the caller's programs.</summary>
+/// <summary>A person's contacts under /api/v1: read (the timeline), written, corrected, withdrawn; within the caller's programs.</summary>
 public static class ContactsApi
 {
     public static void MapContactsApi(this WebApplication app)
@@ -51,9 +55,16 @@ public static class ContactsApi
         });
 
         api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, ContactService contacts) =>
-            await contacts.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId, input.Reason)) is null
+            await contacts.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId,
+                input.Reason, input.Notes, input.DurationMinutes)) is null
                 ? RecordsApiGroup.NotFound()
                 : TypedResults.Ok());
+
+        api.MapPost("/contacts/{id:long}/withdrawal", async Task<NoContent> (long id, WithdrawalInput input, ContactService contacts) =>
+        {
+            await contacts.WithdrawContactAsync(id, input.Reason);
+            return TypedResults.NoContent();
+        });
     }
 
     static ContactItem ToItem(Contact c, string programCode, IEnumerable<ContactNote> notes) => new(c.Id, programCode, c.Date, c.Time, c.Kind, c.Category,

@@ -62,6 +62,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactPerson> ContactPersons => Set<ContactPerson>();
     public DbSet<ContactNote> ContactNotes => Set<ContactNote>();
+    public DbSet<ContactNoteRevision> ContactNoteRevisions => Set<ContactNoteRevision>();
     public DbSet<SupportSession> Sessions => Set<SupportSession>();
     public DbSet<Attendance> Attendances => Set<Attendance>();
     public DbSet<Referral> Referrals => Set<Referral>();

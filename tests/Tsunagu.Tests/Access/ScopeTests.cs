@@ -33,6 +33,7 @@ public class ScopeTests
         $"/people/{w.Alice}/disclosure",
         $"/people/{w.Alice}/outcome",
         "/people/duplicates",
+        $"/contacts/{w.AliceContact}/edit",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         "/programs/P001",
         "/approvals",

@@ -28,7 +28,8 @@ public partial class SqlFilesTests
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var db = database.NewDb();
 
-        var created = SqlFiles.Names(Provider(kind)).SelectMany(n => CreateTrigger().Matches(SqlFiles.Read(Provider(kind), n)).Select(m => m.Groups[1].Value)).ToList();
+        var created = SqlFiles.Names(Provider(kind)).SelectMany(n => CreateTrigger().Matches(SqlFiles.Read(Provider(kind), n)).Select(m => m.Groups[1].Value))
+            .Distinct().ToList(); // a later version of a file may drop and create a trigger again
         var present = await db.Database.SqlQueryRaw<string>(kind == DatabaseKind.Sqlite
             ? "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger'"
             : "SELECT tgname::text AS \"Value\" FROM pg_trigger WHERE NOT tgisinternal").ToListAsync();

@@ -29,6 +29,8 @@ public sealed class RecordsWorld : IAsyncDisposable
     public int AliceHousehold { get; private set; }
     /// <summary>Alice's enrolment in P001 (学習・生活サポート事業), from 10 April 2024.</summary>
     public int AliceEnrollment { get; private set; }
+    /// <summary>Alice's contact of 1 June 2024 (数学の課題に取り組んだ); the other is of 8 June.</summary>
+    public long AliceContact { get; private set; }
 
     /// <param name="time">The application's clock; by default <see cref="Today"/>, 20 June 2024.</param>
     public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null,
@@ -70,12 +72,13 @@ public sealed class RecordsWorld : IAsyncDisposable
             aliceEnrollment,
             new Enrollment { Person = mother, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) },
             new Enrollment { Person = bob, ProgramId = programs["P008"], From = new DateOnly(2024, 5, 1) });
+        var aliceContact = Contact(programs["P001"], new DateOnly(2024, 6, 1), alice, "数学の課題に取り組んだ");
         db.Contacts.AddRange(
-            Contact(programs["P001"], new DateOnly(2024, 6, 1), alice, "数学の課題に取り組んだ"),
+            aliceContact,
             Contact(programs["P001"], new DateOnly(2024, 6, 8), alice, "進路について話した"),
             Contact(programs["P008"], new DateOnly(2024, 6, 3), bob, "養育費の相談"));
         await db.SaveChangesAsync();
-        (Alice, Mother, Bob, AliceHousehold, AliceEnrollment) = (alice.Id, mother.Id, bob.Id, household.Id, aliceEnrollment.Id);
+        (Alice, Mother, Bob, AliceHousehold, AliceEnrollment, AliceContact) = (alice.Id, mother.Id, bob.Id, household.Id, aliceEnrollment.Id, aliceContact.Id);
     }
 
     static Person Person(string name, string kana, DateOnly birth, PersonRole role, Household household) =>

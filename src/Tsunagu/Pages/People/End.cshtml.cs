@@ -64,7 +64,7 @@ public class EndModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
         }
         (Person, Enrollment) = (person, enrollment!);
         var contacts = db.Contacts.Where(c => c.ProgramId == enrollment!.ProgramId && c.Date >= enrollment.From
-            && c.Persons.Any(p => p.PersonId == Id && p.Role == Contacts.ContactPersonRole.Subject));
+            && c.Persons.Any(p => p.PersonId == Id && p.Role == Tsunagu.Contacts.ContactPersonRole.Subject));
         ContactsInPeriod = await contacts.CountAsync();
         LastContact = await contacts.MaxAsync(c => (DateOnly?)c.Date);
         return true;

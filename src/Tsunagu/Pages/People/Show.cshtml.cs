@@ -138,7 +138,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         EnrollablePrograms.RemoveAll(p => RecordablePrograms.Any(r => r.Id == p.Id));
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
-        Timeline = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
+        // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.
+        Timeline = await (await scope.ContactsOfAsync(Id)).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program).Include(c => c.Notes).ThenInclude(n => n.Revisions)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
         Outcomes = await (await scope.OutcomesAsync()).AsNoTracking().Where(o => o.PersonId == Id).OrderByDescending(o => o.FiscalYear).ToListAsync();
         SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();

@@ -541,6 +541,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<bool>("WithGuardian")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProgramId", "Date");
@@ -577,6 +580,35 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("ContactId");
 
                     b.ToTable("contact_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNoteRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("NoteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReplacedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoteId");
+
+                    b.ToTable("contact_note_revisions", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
@@ -1604,6 +1636,15 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNoteRevision", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.ContactNote", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
                 {
                     b.HasOne("Tsunagu.Contacts.Contact", null)
@@ -1822,6 +1863,11 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Notes");
 
                     b.Navigation("Persons");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Tsunagu.People.Household", b =>

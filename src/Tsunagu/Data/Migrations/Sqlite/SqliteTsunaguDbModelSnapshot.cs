@@ -520,6 +520,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<bool>("WithGuardian")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProgramId", "Date");
@@ -554,6 +557,33 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("ContactId");
 
                     b.ToTable("contact_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNoteRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NoteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplacedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoteId");
+
+                    b.ToTable("contact_note_revisions", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
@@ -1535,6 +1565,15 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNoteRevision", b =>
+                {
+                    b.HasOne("Tsunagu.Contacts.ContactNote", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.ContactPerson", b =>
                 {
                     b.HasOne("Tsunagu.Contacts.Contact", null)
@@ -1753,6 +1792,11 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Notes");
 
                     b.Navigation("Persons");
+                });
+
+            modelBuilder.Entity("Tsunagu.Contacts.ContactNote", b =>
+                {
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Tsunagu.People.Household", b =>
