@@ -129,6 +129,16 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     public void Audit(string action, string? programCode, string subject, string? after = null, string? before = null, int? fiscalYear = null, string? reason = null) =>
         db.Audit(time, UserName, action, fiscalYear, programCode, subject, before, after, reason);
 
+    /// <summary>
+    /// How the user appears on the records they write (a contact's 記録者, a referral's sender): their 氏名, or the
+    /// e-mail address of an account without one.
+    /// </summary>
+    public async Task<string> StaffNameAsync()
+    {
+        var userId = UserId;
+        return await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleOrDefaultAsync() ?? UserName;
+    }
+
     /// <summary>Throws unless the program is one of the user's.</summary>
     public async Task EnsureProgramAsync(int programId)
     {

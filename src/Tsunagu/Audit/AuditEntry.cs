@@ -94,6 +94,9 @@ public static class AuditActions
     public const string PersonMerge = "person.merge";
     public const string PersonUnmerge = "person.unmerge";
     public const string OutcomeRecord = "outcome.record";
+    public const string OutcomeWithdraw = "outcome.withdraw";
+    public const string SubsidyWithdraw = "subsidy.withdraw";
+    public const string ReferralWithdraw = "referral.withdraw";
     public const string HouseholdCircumstances = "household.circumstances";
     public const string ReferralSend = "referral.send";
     public const string ReferralAccept = "referral.accept";
@@ -150,6 +153,9 @@ public static class AuditActions
         PersonMerge => "二重登録の統合",
         PersonUnmerge => "統合の取り消し",
         OutcomeRecord => "進路・結果の記録",
+        OutcomeWithdraw => "進路・結果の取消",
+        SubsidyWithdraw => "補助金申請の取消",
+        ReferralWithdraw => "依頼の取り下げ",
         HouseholdCircumstances => "世帯の状況の変更",
         ReferralSend => "依頼の送付",
         ReferralAccept => "依頼の受理",

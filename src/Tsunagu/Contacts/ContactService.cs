@@ -56,7 +56,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
         }
         var userId = scope.UserId;
-        var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleAsync();
+        var staff = await scope.StaffNameAsync();
         var contact = new Contact
         {
             ProgramId = input.ProgramId,
@@ -156,8 +156,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         {
             return rewritten;
         }
-        var userId = scope.UserId;
-        var staff = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleOrDefaultAsync() ?? scope.UserName;
+        var staff = await scope.StaffNameAsync();
         foreach (var (provenance, given) in notes.OrderBy(n => n.Key))
         {
             var text = given ?? "";

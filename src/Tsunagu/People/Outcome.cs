@@ -28,6 +28,9 @@ public class Outcome
     public OutcomeKind Kind { get; set; }
     public string? Course { get; set; }
     public DateOnly RecordedOn { get; set; }
+
+    /// <summary>取消: recorded in error. Kept, and left out of every query (the model's filter) and so of 高校進学率.</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
 }
 
 public sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
@@ -37,6 +40,7 @@ public sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
         builder.ToTable("outcomes");
         // One outcome per person, program and year: recording again replaces it (高校進学率 counts persons).
         builder.HasIndex(o => new { o.PersonId, o.ProgramId, o.FiscalYear }).IsUnique();
+        builder.HasQueryFilter(o => o.WithdrawnAt == null);
     }
 }
 

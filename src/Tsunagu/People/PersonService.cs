@@ -131,8 +131,9 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             ("fiscalYear", "年度", fiscalYear > CityClock.CurrentFiscalYear(time) ? "来年度の結果はまだ記録できません。" : RecordRules.FiscalYear(fiscalYear, time)),
             ("kind", "進路・結果", RecordRules.Defined(kind)));
         static string Describe(OutcomeKind kind, string? course) => $"{kind.Japanese()} {course}".Trim();
-        var outcome = await db.Outcomes.SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
-        var before = outcome is null ? null : Describe(outcome.Kind, outcome.Course);
+        // A withdrawn outcome of the year is the row recorded again (one per person, program and year).
+        var outcome = await db.Outcomes.IgnoreQueryFilters().SingleOrDefaultAsync(o => o.PersonId == personId && o.ProgramId == programId && o.FiscalYear == fiscalYear);
+        var before = outcome is null || outcome.WithdrawnAt is not null ? null : Describe(outcome.Kind, outcome.Course);
         if (outcome is null)
         {
             outcome = new Outcome { PersonId = personId, ProgramId = programId, FiscalYear = fiscalYear };
@@ -140,10 +141,23 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         }
         outcome.Kind = kind;
         outcome.Course = course;
+        outcome.WithdrawnAt = null;
         outcome.RecordedOn = CityClock.Today(time);
         scope.Audit(AuditActions.OutcomeRecord, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}", Describe(kind, course), before, fiscalYear);
         await db.SaveChangesAsync();
         return outcome;
+    }
+
+    /// <summary>取消 of an outcome recorded in error: kept, and no longer counted (高校進学率 follows); the reason in the audit.</summary>
+    public async Task WithdrawOutcomeAsync(int outcomeId, string? reason)
+    {
+        var outcome = await (await scope.OutcomesAsync()).SingleOrDefaultAsync(o => o.Id == outcomeId)
+            ?? throw new RecordNotFoundException("その進路・結果は見られません。");
+        RecordRules.Require(("reason", "取消の理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        outcome.WithdrawnAt = time.GetUtcNow();
+        scope.Audit(AuditActions.OutcomeWithdraw, await db.Programs.Where(p => p.Id == outcome.ProgramId).Select(p => p.Code).SingleAsync(),
+            $"person:{outcome.PersonId}", "取消", $"{outcome.Kind.Japanese()} {outcome.Course}".Trim(), outcome.FiscalYear, reason);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>A household's circumstances, as the programs' eligibility asks; changed by staff who see a member.</summary>

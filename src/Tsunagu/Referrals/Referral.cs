@@ -5,7 +5,7 @@ using Tsunagu.Programs;
 
 namespace Tsunagu.Referrals;
 
-public enum ReferralStatus { Sent = 0, Accepted = 1, Declined = 2, Closed = 3 }
+public enum ReferralStatus { Sent = 0, Accepted = 1, Declined = 2, Closed = 3, Withdrawn = 4 }
 
 /// <summary>A person connected from one program to another program or an outside agency: "つないだ" as a recorded fact.</summary>
 public class Referral
@@ -51,6 +51,7 @@ public static class ReferralText
         ReferralStatus.Accepted => "受理",
         ReferralStatus.Declined => "不受理",
         ReferralStatus.Closed => "完了",
+        ReferralStatus.Withdrawn => "取り下げ",
         _ => status.ToString(),
     };
 }

@@ -37,12 +37,32 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
             Reason = reason,
             Status = ReferralStatus.Sent,
             SentAt = time.GetUtcNow(),
-            SentBy = scope.UserName,
+            SentBy = await scope.StaffNameAsync(),
         };
         db.Referrals.Add(referral);
         scope.Audit(AuditActions.ReferralSend, from.Code, $"person:{personId}", to?.Code ?? toAgency);
         await db.SaveChangesAsync();
         return referral;
+    }
+
+    /// <summary>
+    /// The sending program takes back a referral not yet answered (取り下げ: sent to the wrong program, or the family
+    /// declined); kept with its status, the reason in the audit.
+    /// </summary>
+    public async Task WithdrawAsync(int referralId, string? reason)
+    {
+        var referral = await (await scope.ReferralsAsync()).Include(r => r.FromProgram).SingleOrDefaultAsync(r => r.Id == referralId)
+            ?? throw new RecordNotFoundException("その依頼はありません。");
+        await scope.EnsureProgramAsync(referral.FromProgramId);
+        if (referral.Status != ReferralStatus.Sent)
+        {
+            throw new RecordConflictException($"この依頼はすでに「{referral.Status.Japanese()}」です。取り下げられるのは返事の前の依頼だけです。");
+        }
+        RecordRules.Require(("reason", "取り下げの理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        referral.Status = ReferralStatus.Withdrawn;
+        referral.ClosedAt = time.GetUtcNow();
+        scope.Audit(AuditActions.ReferralWithdraw, referral.FromProgram.Code, $"person:{referral.PersonId}", ReferralStatus.Withdrawn.Japanese(), reason: reason);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>The receiving program accepts (the person is enrolled there) or declines, with a note.</summary>
@@ -63,7 +83,7 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
         var now = time.GetUtcNow();
         referral.Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
         referral.DecidedAt = now;
-        referral.DecidedBy = scope.UserName;
+        referral.DecidedBy = await scope.StaffNameAsync();
         referral.DecisionNote = note;
         if (accept && !await db.Enrollments.AnyAsync(e => e.PersonId == referral.PersonId && e.ProgramId == toProgramId && e.Status == EnrollmentStatus.Active))
         {

@@ -27,6 +27,9 @@ public class SubsidyApplication
     public decimal? AmountApproved { get; set; }
     public DateOnly? DecidedOn { get; set; }
     public DateOnly? PaidOn { get; set; }
+
+    /// <summary>取消: entered in error or withdrawn by the family before payment. Kept, and left out of every query.</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
 }
 
 public sealed class SubsidyApplicationConfiguration : IEntityTypeConfiguration<SubsidyApplication>
@@ -36,6 +39,7 @@ public sealed class SubsidyApplicationConfiguration : IEntityTypeConfiguration<S
         builder.ToTable("subsidy_applications");
         builder.Property(s => s.AmountRequested).HasPrecision(12, 0);
         builder.Property(s => s.AmountApproved).HasPrecision(12, 0);
+        builder.HasQueryFilter(s => s.WithdrawnAt == null);
     }
 }
 

@@ -74,6 +74,23 @@ public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// 取消 of an application not paid (entered in error, or the family withdrew it): kept, left out of every list and
+    /// count; the reason in the audit. A paid one stays: its payment is the city's accounts' fact.
+    /// </summary>
+    public async Task WithdrawAsync(int id, string? reason)
+    {
+        var application = await Load(id);
+        if (application.PaidOn is not null)
+        {
+            throw new RecordConflictException("支払済みの申請は取り消せません。");
+        }
+        RecordRules.Require(("reason", "取消の理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        application.WithdrawnAt = time.GetUtcNow();
+        scope.Audit(AuditActions.SubsidyWithdraw, null, $"subsidy:{id}", "取消", $"{application.Kind.Japanese()} {application.Decision.Japanese()}", reason: reason);
+        await db.SaveChangesAsync();
+    }
+
     async Task<SubsidyApplication> Load(int id) =>
         await (await scope.SubsidiesAsync()).SingleOrDefaultAsync(s => s.Id == id) ?? throw new RecordNotFoundException("その申請はありません。");
 }

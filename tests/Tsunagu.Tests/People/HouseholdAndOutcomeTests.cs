@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Tsunagu.Indicators;
 using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
@@ -41,12 +42,12 @@ public class HouseholdAndOutcomeTests
         var outsider = await world.SignInAsync("caseworkerB");
 
         var form = await client.GetDocumentAsync($"/people/{world.Alice}/outcome");
-        var unchosen = await client.SubmitAsync($"/people/{world.Alice}/outcome", "main form", new() { ["FiscalYear"] = "2024" });
-        var noCourse = await Web.WebClient.ParseAsync(await client.SubmitAsync($"/people/{world.Alice}/outcome", "main form",
+        var unchosen = await client.SubmitAsync($"/people/{world.Alice}/outcome", "form#record-outcome", new() { ["FiscalYear"] = "2024" });
+        var noCourse = await Web.WebClient.ParseAsync(await client.SubmitAsync($"/people/{world.Alice}/outcome", "form#record-outcome",
             new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "" }));
-        await client.SubmitAsync($"/people/{world.Alice}/outcome", "main form", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "定時制" });
+        await client.SubmitAsync($"/people/{world.Alice}/outcome", "form#record-outcome", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "定時制" });
         var first = await client.GetDocumentAsync($"/people/{world.Alice}");
-        await client.SubmitAsync($"/people/{world.Alice}/outcome", "main form", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "全日制" });
+        await client.SubmitAsync($"/people/{world.Alice}/outcome", "form#record-outcome", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "全日制" });
         var p001 = await world.ProgramIdAsync("P001");
         var refused = await outsider.Http.GetAsync($"/people/{world.Alice}/outcome");
 
@@ -66,6 +67,41 @@ public class HouseholdAndOutcomeTests
         Assert.Equal((world.Alice, p001, 2024, OutcomeKind.EnteredHighSchool, "全日制"), (outcome.PersonId, outcome.ProgramId, outcome.FiscalYear, outcome.Kind, outcome.Course));
         var audit = await db.AuditEntries.Where(a => a.Action == "outcome.record").OrderBy(a => a.Id).Select(a => new { a.Before, a.After }).ToListAsync();
         Assert.Equal([(null, "高等学校に進学 定時制"), ("高等学校に進学 定時制", "高等学校に進学 全日制")], audit.Select(a => (a.Before, a.After)));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Outcome_Withdrawn_LeavesTheRate_AndRecordingTheYearAgainUsesItsRow(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync("caseworkerA");
+        await using (var db = world.Database.NewDb())
+        {
+            await Indicators.IndicatorComputeTests.DefineAsync(db, new DefinitionInput("P001", "entered", 2024, 0, "高校進学者", "人", MeasureKind.OutcomePersons, "結果=高等学校に進学"));
+        }
+        async Task<decimal?> EnteredAsync()
+        {
+            await using var db = world.Database.NewDb();
+            return (await new IndicatorComputer(db, new IndicatorDefinitions(db, RecordsWorld.Today)).ComputeAsync(2024)).Single(f => f.Definition.Key == "entered").Value;
+        }
+        var outcome = $"/people/{world.Alice}/outcome";
+        await client.SubmitAsync(outcome, "form#record-outcome", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "全日制" });
+        var recorded = await EnteredAsync();
+
+        var withdrawn = await client.SubmitAsync(outcome, "form[action*=withdraw]", new() { ["reason"] = "別の生徒の結果だった" });
+        var afterWithdrawal = await EnteredAsync();
+        var page = await client.GetDocumentAsync($"/people/{world.Alice}");
+        await client.SubmitAsync(outcome, "form#record-outcome", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "定時制" });
+
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+        Assert.Equal((1m, 0m), (recorded, afterWithdrawal));
+        Assert.Null(page.QuerySelector("#outcomes + p strong"));
+        Assert.Equal(1m, await EnteredAsync());
+        await using var check = world.Database.NewDb();
+        var row = await check.Outcomes.IgnoreQueryFilters().SingleAsync();
+        Assert.Equal(("定時制", (DateTimeOffset?)null), (row.Course, row.WithdrawnAt));
+        Assert.Equal(["outcome.record", "outcome.withdraw", "outcome.record"],
+            await check.AuditEntries.Where(a => a.Action.StartsWith("outcome.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }
 
     [Theory]

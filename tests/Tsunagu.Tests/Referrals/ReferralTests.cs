@@ -81,4 +81,40 @@ public class ReferralTests
         await using var db = world.Database.NewDb();
         Assert.Equal(1, await db.ProgramAssignments.CountAsync(a => db.Users.Any(u => u.Id == a.UserId && u.Email == world.Users["caseworkerA"])));
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Referral_WithdrawnByTheSenderBeforeAnAnswer_CannotBeAcceptedAfterwards_AndShowsTheSendersName(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var sender = await world.SignInAsync("caseworkerA");
+        var receiver = await world.SignInAsync("caseworkerEdu");
+        await using (var db = world.Database.NewDb())
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == world.Users["caseworkerA"]);
+            user.DisplayName = "青葉 一郎";
+            await db.SaveChangesAsync();
+        }
+        var p001 = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
+        var p003 = (await world.ProgramIdAsync("P003")).ToString(CultureInfo.InvariantCulture);
+        await sender.SubmitAsync($"/people/{world.Alice}", "form[action*=refer]", new() { ["fromProgramId"] = p001, ["toProgramId"] = p003, ["reason"] = "登校しぶり" });
+        var inbox = await receiver.GetDocumentAsync("/referrals");
+        var decideForm = (AngleSharp.Html.Dom.IHtmlFormElement)inbox.QuerySelector("form[action*=decide]")!;
+
+        var noReason = await sender.SubmitAsync("/referrals", "form[action*=withdraw]", []);
+        var withdrawn = await sender.SubmitAsync("/referrals", "form[action*=withdraw]", new() { ["reason"] = "宛先の事業の誤り" });
+        var lateAnswer = await receiver.SubmitAsync(decideForm, "/referrals", new() { ["accept"] = "true" });
+        var sent = await sender.GetDocumentAsync("/referrals");
+
+        Assert.Contains("（青葉 一郎）", inbox.QuerySelector("table")!.TextContent);
+        Assert.Contains("取り下げの理由: 入力してください。", (await Web.WebClient.ParseAsync(noReason)).QuerySelector(".errors")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, lateAnswer.StatusCode);
+        Assert.Contains("（取り下げ）", sent.QuerySelector("main")!.TextContent);
+        await using var check = world.Database.NewDb();
+        Assert.Equal(ReferralStatus.Withdrawn, (await check.Referrals.SingleAsync()).Status);
+        var p003Id = await world.ProgramIdAsync("P003");
+        Assert.False(await check.Enrollments.AnyAsync(e => e.PersonId == world.Alice && e.ProgramId == p003Id));
+        Assert.Equal("宛先の事業の誤り", (await check.AuditEntries.SingleAsync(a => a.Action == "referral.withdraw")).Reason);
+    }
 }

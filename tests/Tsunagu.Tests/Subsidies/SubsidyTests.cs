@@ -34,4 +34,40 @@ public class SubsidyTests
         Assert.Equal((world.Alice, SubsidyKind.MockExamJh3, 5000m, SubsidyDecision.Approved, (decimal?)4800m, (DateOnly?)new DateOnly(2024, 6, 19)),
             (application.PersonId, application.Kind, application.AmountRequested, application.Decision, application.AmountApproved, application.PaidOn));
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task Subsidy_WithdrawnBeforePayment_LeavesTheListsButStays_APaidOneCannotBeWithdrawn(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        Dictionary<string, string> Application(string day) => new() { ["kind"] = "MockExamJh3", ["appliedOn"] = day, ["amount"] = "5000" };
+        await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=subsidy]", Application("2024-06-10"));
+        await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=subsidy]", Application("2024-06-11"));
+        int first, second;
+        await using (var db = world.Database.NewDb())
+        {
+            (first, second) = (await db.Subsidies.Where(s => s.AppliedOn.Day == 10).Select(s => s.Id).SingleAsync(), await db.Subsidies.Where(s => s.AppliedOn.Day == 11).Select(s => s.Id).SingleAsync());
+        }
+        string Selector(int id) => $"form[action*=withdraw]:has(input[name=id][value='{id}'])";
+
+        var noReason = await caseworker.SubmitAsync("/subsidies", Selector(second), []);
+        var withdrawn = await caseworker.SubmitAsync("/subsidies", Selector(second), new() { ["reason"] = "二重に入力" });
+        var list = await caseworker.GetDocumentAsync("/subsidies");
+        await caseworker.SubmitAsync("/subsidies", "form[action*=decide]", new() { ["approve"] = "true" });
+        await caseworker.SubmitAsync("/subsidies", "form[action*=pay]", new() { ["paidOn"] = "2024-06-19" });
+        var afterPayment = await caseworker.GetDocumentAsync("/subsidies");
+
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("取消の理由: 入力してください。", (await Web.WebClient.ParseAsync(noReason)).QuerySelector(".errors")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+        Assert.Single(list.QuerySelectorAll("tbody tr"));
+        // Paid: no way to withdraw it is offered.
+        Assert.Null(afterPayment.QuerySelector(Selector(first)));
+        await using var check = world.Database.NewDb();
+        Assert.Equal([first], await check.Subsidies.Select(s => s.Id).ToListAsync());
+        Assert.NotNull((await check.Subsidies.IgnoreQueryFilters().SingleAsync(s => s.Id == second)).WithdrawnAt);
+        var audit = await check.AuditEntries.SingleAsync(a => a.Action == "subsidy.withdraw");
+        Assert.Equal(($"subsidy:{second}", "二重に入力"), (audit.Subject, audit.Reason));
+    }
 }

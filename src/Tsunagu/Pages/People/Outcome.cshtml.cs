@@ -58,6 +58,19 @@ public class OutcomeModel(RecordScope scope, PersonService people, TimeProvider 
         }, $"{FiscalYears.Label(FiscalYear)}の進路・結果「{Kind?.Japanese()}」を記録しました。");
     }
 
+    public async Task<IActionResult> OnPostWithdrawAsync(int outcomeId, string? reason)
+    {
+        if (!await LoadAsync("POST /people/{id}/outcome (withdraw)"))
+        {
+            return NotFound();
+        }
+        return await WriteRecordsAsync(async () =>
+        {
+            await people.WithdrawOutcomeAsync(outcomeId, reason);
+            return $"/people/{Id}#outcomes";
+        }, "進路・結果を取り消しました。集計には数えられません。");
+    }
+
     async Task<bool> LoadAsync(string source)
     {
         var person = await scope.ReadPersonAsync(Id, source);

@@ -23,6 +23,13 @@ public class IndexModel(RecordScope scope, ReferralService referrals) : TsunaguP
         }, accept ? "受理しました。事業に登録しました。" : "不受理にしました。", LoadAsync);
     }
 
+    public Task<IActionResult> OnPostWithdrawAsync(int id, string? reason) =>
+        WriteRecordsAsync(async () =>
+        {
+            await referrals.WithdrawAsync(id, reason);
+            return "/referrals";
+        }, "依頼を取り下げました。", LoadAsync);
+
     async Task LoadAsync()
     {
         MyPrograms = await scope.ProgramIdsAsync();

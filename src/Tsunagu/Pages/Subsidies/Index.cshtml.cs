@@ -17,6 +17,8 @@ public class IndexModel(RecordScope scope, SubsidyService subsidies, TimeProvide
 
     public Task<IActionResult> OnPostPayAsync(int id, DateOnly paidOn) => RunAsync(() => subsidies.PayAsync(id, paidOn));
 
+    public Task<IActionResult> OnPostWithdrawAsync(int id, string? reason) => RunAsync(() => subsidies.WithdrawAsync(id, reason));
+
     Task<IActionResult> RunAsync(Func<Task> action) => WriteRecordsAsync(async () =>
     {
         await action();

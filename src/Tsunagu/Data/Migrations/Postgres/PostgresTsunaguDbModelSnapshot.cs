@@ -949,6 +949,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateOnly>("RecordedOn")
                         .HasColumnType("date");
 
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("PersonId", "ProgramId", "FiscalYear")
@@ -1557,6 +1560,9 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<int>("ProgramId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 

@@ -910,6 +910,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<DateOnly>("RecordedOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("PersonId", "ProgramId", "FiscalYear")
@@ -1485,6 +1488,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WithdrawnAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
