@@ -95,6 +95,7 @@ public static class AuditActions
     public const string PersonUnmerge = "person.unmerge";
     public const string OutcomeRecord = "outcome.record";
     public const string OutcomeWithdraw = "outcome.withdraw";
+    public const string AttendanceCorrect = "attendance.correct";
     public const string SubsidyWithdraw = "subsidy.withdraw";
     public const string ReferralWithdraw = "referral.withdraw";
     public const string HouseholdCircumstances = "household.circumstances";
@@ -154,6 +155,7 @@ public static class AuditActions
         PersonUnmerge => "統合の取り消し",
         OutcomeRecord => "進路・結果の記録",
         OutcomeWithdraw => "進路・結果の取消",
+        AttendanceCorrect => "出席の訂正",
         SubsidyWithdraw => "補助金申請の取消",
         ReferralWithdraw => "依頼の取り下げ",
         HouseholdCircumstances => "世帯の状況の変更",

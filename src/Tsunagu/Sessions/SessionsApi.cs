@@ -7,7 +7,8 @@ namespace Tsunagu.Sessions;
 
 public sealed record SessionInput(string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, int HeadCount = 0);
 
-public sealed record AttendanceInput(IReadOnlyList<int> PersonIds, int HeadCount = 0);
+/// <summary>Who came; once attendance is recorded, a change is a correction and takes its reason.</summary>
+public sealed record AttendanceInput(IReadOnlyList<int> PersonIds, int HeadCount = 0, string? Reason = null);
 
 public sealed record SessionItem(int Id, string ProgramCode, SessionKind Kind, DateOnly Date, TimeOnly? Start, string Title, IReadOnlyList<int> PersonIds, int HeadCount);
 
@@ -33,7 +34,7 @@ public static class SessionsApi
         // Only persons enrolled in the session's program and in the caller's scope are kept; the answer says which.
         api.MapPut("/sessions/{id:int}/attendance", async Task<Ok<SessionItem>> (int id, AttendanceInput input, SessionService sessions, TsunaguDb db) =>
         {
-            var s = await sessions.SetAttendanceAsync(id, input.PersonIds, input.HeadCount);
+            var s = await sessions.SetAttendanceAsync(id, input.PersonIds, input.HeadCount, input.Reason);
             var code = await db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.Code).SingleAsync();
             return TypedResults.Ok(new SessionItem(s.Id, code, s.Kind, s.Date, s.Start, s.Title, s.Attendances.Select(a => a.PersonId).Order().ToList(), s.UnregisteredHeadCount));
         });

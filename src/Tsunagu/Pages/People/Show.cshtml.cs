@@ -29,6 +29,15 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public List<SupportProgram> EndedPrograms => EnrollablePrograms.Where(p => Enrollments.Any(e => e.ProgramId == p.Id)).ToList();
     public List<SupportProgram> AllPrograms { get; private set; } = [];
     public List<Contact> Timeline { get; private set; } = [];
+
+    /// <summary>Sessions of the user's programs the person attended: on the timeline beside the contacts.</summary>
+    public List<SupportSession> Attended { get; private set; } = [];
+
+    /// <summary>The timeline: contacts and attended sessions, newest first.</summary>
+    public IEnumerable<(DateOnly Date, TimeOnly? Time, Contact? Contact, SupportSession? Session)> Entries =>
+        Timeline.Select(c => (c.Date, c.Time, (Contact?)c, (SupportSession?)null))
+            .Concat(Attended.Select(s => (s.Date, s.Start, (Contact?)null, (SupportSession?)s)))
+            .OrderByDescending(e => e.Item1).ThenByDescending(e => e.Item2);
     public List<Referral> Referrals { get; private set; } = [];
     public List<SubsidyApplication> SubsidyApplications { get; private set; } = [];
     public List<Outcome> Outcomes { get; private set; } = [];
@@ -141,6 +150,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.
         Timeline = await (await scope.ContactsOfAsync(Id)).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program).Include(c => c.Notes).ThenInclude(n => n.Revisions)
             .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
+        Attended = await (await scope.SessionsAsync()).AsNoTracking().Include(s => s.Program).Where(s => s.Attendances.Any(a => a.PersonId == Id))
+            .OrderByDescending(s => s.Date).Take(200).ToListAsync();
         Outcomes = await (await scope.OutcomesAsync()).AsNoTracking().Where(o => o.PersonId == Id).OrderByDescending(o => o.FiscalYear).ToListAsync();
         SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)

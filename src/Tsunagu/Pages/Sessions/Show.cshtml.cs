@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
-using Tsunagu.Data;
 using Tsunagu.People;
 using Tsunagu.Sessions;
 
 namespace Tsunagu.Pages.Sessions;
 
 /// <summary>Attendance of one session: the program's registered people ticked off, the rest as a head count.</summary>
-public class ShowModel(TsunaguDb db, RecordScope scope, SessionService sessions) : TsunaguPageModel
+public class ShowModel(RecordScope scope, SessionService sessions) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -19,16 +18,25 @@ public class ShowModel(TsunaguDb db, RecordScope scope, SessionService sessions)
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(List<int> present, int headCount)
+    public async Task<IActionResult> OnPostAsync(List<int> present, int headCount, string? reason)
     {
         if (!await LoadAsync())
         {
             return NotFound();
         }
-        var saved = await sessions.SetAttendanceAsync(Id, present, headCount);
-        TempData["Message"] = $"出席 {saved.Attendances.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
-        return Redirect($"/sessions/{Id}");
+        var result = await WriteRecordsAsync(async () =>
+        {
+            var saved = await sessions.SetAttendanceAsync(Id, present, headCount, reason);
+            TempData["Message"] = $"出席 {saved.Attendances.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
+            return $"/sessions/{Id}";
+        }, null);
+        // Refused: the boxes as the worker left them, not as stored.
+        Present = present.ToHashSet();
+        return result;
     }
+
+    /// <summary>Attendance is recorded already: a change is a correction and asks for its reason.</summary>
+    public bool Recorded => Session.Attendances.Count > 0 || Session.UnregisteredHeadCount > 0;
 
     async Task<bool> LoadAsync()
     {
@@ -40,8 +48,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, SessionService sessions)
         }
         Session = session;
         Present = session.Attendances.Select(a => a.PersonId).ToHashSet();
-        Enrolled = await (await scope.PersonsAsync()).AsNoTracking()
-            .Where(p => db.Enrollments.Any(e => e.PersonId == p.Id && e.ProgramId == session.ProgramId && e.Status == EnrollmentStatus.Active))
+        // Those enrolled on the day, and anyone ticked off already (a correction can untick them).
+        var persons = await scope.PersonsAsync();
+        Enrolled = await sessions.EnrolledOnTheDay(persons, session).Union(persons.Where(p => Present.Contains(p.Id))).AsNoTracking()
             .OrderBy(p => p.KanaKey).ToListAsync();
         await scope.LogAsync(Enrolled.Select(p => p.Id), "GET /sessions/{id}");
         return true;
