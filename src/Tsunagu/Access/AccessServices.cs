@@ -43,6 +43,9 @@ public static class AccessServices
         return services;
     }
 
+    /// <summary>The idle sign-out: a session unused this long ends (the pages warn before it: wwwroot/js/records.js).</summary>
+    public const int IdleMinutes = 30;
+
     /// <summary>Cookie sign-in with a sliding 30-minute session; API requests get 401/403, never a redirect.</summary>
     public static IServiceCollection AddTsunaguSignIn(this IServiceCollection services)
     {
@@ -52,7 +55,7 @@ public static class AccessServices
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/denied";
-            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(IdleMinutes);
             o.SlidingExpiration = true;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
@@ -92,6 +95,13 @@ public static class AccessServices
         if (context.Request.IsApi())
         {
             context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        if (status == StatusCodes.Status401Unauthorized && !HttpMethods.IsGet(context.Request.Method))
+        {
+            // A form posted after the session ended: back to its page after signing in (whose script restores what was
+            // typed), not to the form's handler replayed as a GET.
+            context.Response.Redirect($"{context.Options.LoginPath}?ReturnUrl={Uri.EscapeDataString(context.Request.PathBase + context.Request.Path)}");
             return Task.CompletedTask;
         }
         context.Response.Redirect(context.RedirectUri);

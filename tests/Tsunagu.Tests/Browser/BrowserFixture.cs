@@ -100,6 +100,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "ja-JP" });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
+        await CompleteSignInAsync(page, email);
+        return page;
+    }
+
+    /// <summary>Fills the sign-in page the browser is on (the first visit, or after a session ended) and waits past it.</summary>
+    public static async Task CompleteSignInAsync(IPage page, string email)
+    {
         await page.GetByLabel("メールアドレス").FillAsync(email);
         await page.GetByLabel("パスワード").FillAsync(TestAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
@@ -113,7 +120,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         // that had already finished.
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         await Assertions.Expect(page.Locator("main")).ToBeVisibleAsync();
-        return page;
     }
 
     /// <summary>An account as an administrator makes it: a one-time password, nothing registered yet.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Tsunagu.Tests.Browser;
@@ -24,33 +25,38 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("山田 𠮷子");
 
-        // Date and time come filled in; from 種別 on, everything is keys.
-        await page.GetByLabel("種別").FocusAsync();
-        await page.Keyboard.PressAsync("ArrowDown");        // 相談 → 家庭訪問
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("ArrowDown");        // 来所 → 電話
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("学業・進路");          // 区分
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("30");                // 時間（分）
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("Space");            // 一緒に記録する人: 山田 春美
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("高校の見学に行きたい");  // 本人・家族の話
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync("見学の日程を一緒に決める"); // 職員の所見
-        await page.Keyboard.PressAsync("Tab");              // 第三者・関係機関（閉じたまま）
-        await page.Keyboard.PressAsync("Tab");              // 記録する
-        await page.Keyboard.PressAsync("Enter");
+        // The usual contact — a consultation at the office with the guardian there — in at most 8 keys besides the
+        // text: the focus starts on 種別; date, time and program come filled in.
+        await Assertions.Expect(page.GetByLabel("種別")).ToBeFocusedAsync();
+        var keys = 0;
+        async Task Press(string key)
+        {
+            keys++;
+            await page.Keyboard.PressAsync(key);
+        }
+        await Press("Tab");                                  // 方法（来所）
+        await Press("Tab");                                  // 区分
+        await Press("Tab");                                  // 一緒に記録する人: 山田 春美
+        await Press("Space");
+        await Press("Tab");                                  // 本人・家族の話
+        await page.Keyboard.TypeAsync("高校の見学に行きたい");
+        await Press("Tab");                                  // 職員の所見
+        await page.Keyboard.TypeAsync("見学の日程を一緒に決める");
+        await Press("Control+Enter");                        // 記録する
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("家庭訪問を記録しました");
+        // The saved entry has the focus, with the message in it.
         var latest = page.Locator("ol.timeline > li").First;
-        await Assertions.Expect(latest).ToContainTextAsync("家庭訪問");
-        await Assertions.Expect(latest).ToContainTextAsync("電話");
-        await Assertions.Expect(latest).ToContainTextAsync("学業・進路");
-        await Assertions.Expect(latest).ToContainTextAsync("30分");
+        await Assertions.Expect(latest).ToBeFocusedAsync();
+        await Assertions.Expect(latest.GetByRole(AriaRole.Status)).ToContainTextAsync("相談を記録しました");
+        Assert.Equal(7, keys);
+        await Assertions.Expect(latest).ToContainTextAsync("来所");
         await Assertions.Expect(latest).ToContainTextAsync("高校の見学に行きたい");
         await Assertions.Expect(latest).ToContainTextAsync("見学の日程を一緒に決める");
+        await using (var db = fixture.Database.NewDb())
+        {
+            var saved = await db.Contacts.Include(c => c.Persons).OrderByDescending(c => c.Id).FirstAsync();
+            Assert.Equal((Tsunagu.Contacts.ContactKind.Consultation, 2, true), (saved.Kind, saved.Persons.Count, saved.WithGuardian));
+        }
         await BrowserFixture.ScreenshotAsync(page, "person-timeline");
         await page.Context.CloseAsync();
     }
@@ -75,6 +81,35 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "写しを作る" }).ClickAsync();
         await Assertions.Expect(page.Locator("section.disclosure")).ToContainTextAsync("含めた内容: 本人・家族の話・職員の所見");
         await BrowserFixture.ScreenshotAsync(page, "disclosure-copy");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Caseworker_WhoseSessionEnded_SignsInAgain_AndFindsWhatWasTyped()
+    {
+        var page = await fixture.SignInAsync(fixture.CaseworkerEmail);
+        await page.Keyboard.TypeAsync("やまだ よ");
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Link, new() { Name = "山田 𠮷子" }).ClickAsync();
+        var person = page.Url;
+        Assert.Equal(204, (await page.APIRequest.GetAsync("/account/keepalive", new() { MaxRedirects = 0 })).Status);
+        await page.GetByLabel("本人・家族の話").FillAsync("途中まで書いた記録");
+
+        // The session ends (its cookie gone, as after the idle sign-out) while the text is still on the screen.
+        await page.Context.ClearCookiesAsync();
+        Assert.Equal(302, (await page.APIRequest.GetAsync("/account/keepalive", new() { MaxRedirects = 0 })).Status);
+        await page.GetByRole(AriaRole.Button, new() { Name = "記録する" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await BrowserFixture.CompleteSignInAsync(page, fixture.CaseworkerEmail);
+
+        // Back on the person's page, what was typed is there again, said so; saving it clears the kept copy.
+        Assert.Equal(person, page.Url);
+        await Assertions.Expect(page.GetByLabel("本人・家族の話")).ToHaveValueAsync("途中まで書いた記録");
+        await Assertions.Expect(page.Locator(".notice.draft")).ToContainTextAsync("保存されていない入力を戻しました");
+        await page.GetByRole(AriaRole.Button, new() { Name = "記録する" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ol.timeline > li:focus")).ToContainTextAsync("途中まで書いた記録");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("本人・家族の話")).ToHaveValueAsync("");
         await page.Context.CloseAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
@@ -82,7 +83,10 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         return Page();
     }
 
-    public Task<IActionResult> OnPostContactAsync()
+    /// <summary>The contact just saved: the page opens on it, focused, with the message in it (where the eye is).</summary>
+    public long? SavedContact => TempData["SavedContact"] is string id && long.TryParse(id, CultureInfo.InvariantCulture, out var saved) ? saved : null;
+
+    public async Task<IActionResult> OnPostContactAsync()
     {
         var notes = new Dictionary<NoteProvenance, string>
         {
@@ -91,10 +95,18 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
             [NoteProvenance.AgencySaid] = Contact.AgencySaid ?? "",
             [NoteProvenance.StaffAssessment] = Contact.Assessment ?? "",
         };
-        return WriteAsync("contact", "#timeline",
-            () => contacts.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
-                Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId)),
-            $"{FiscalYears.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。");
+        if (!await LoadAsync("POST /people/{id} (contact)"))
+        {
+            return NotFound();
+        }
+        return await WriteRecordsAsync(async () =>
+        {
+            var saved = await contacts.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
+                Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId));
+            TempData["SavedContact"] = saved.Id.ToString(CultureInfo.InvariantCulture);
+            TempData["Saved"] = $"{FiscalYears.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。";
+            return $"/people/{Id}#contact-{saved.Id}";
+        }, null);
     }
 
     public Task<IActionResult> OnPostReferAsync(int fromProgramId, int? toProgramId, string? toAgency, string reason) =>
@@ -149,7 +161,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.
         Timeline = await (await scope.ContactsOfAsync(Id)).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program).Include(c => c.Notes).ThenInclude(n => n.Revisions)
-            .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(200).ToListAsync();
+            .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).ThenByDescending(c => c.Id).Take(200).ToListAsync();
         Attended = await (await scope.SessionsAsync()).AsNoTracking().Include(s => s.Program).Where(s => s.Attendances.Any(a => a.PersonId == Id))
             .OrderByDescending(s => s.Date).Take(200).ToListAsync();
         Outcomes = await (await scope.OutcomesAsync()).AsNoTracking().Where(o => o.PersonId == Id).OrderByDescending(o => o.FiscalYear).ToListAsync();
