@@ -20,6 +20,16 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fontconfig
 fi
 
+# axe-core for the browser tests' accessibility checks, from the npm registry at the version locked in tests/tools.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm for the browser tests' accessibility checks..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+fi
+if [ ! -f tests/tools/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests/tools --no-audit --no-fund
+fi
+
 dotnet tool restore >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -142,7 +142,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await database.DisposeAsync();
     }
 
-    static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
