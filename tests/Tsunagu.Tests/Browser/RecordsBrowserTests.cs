@@ -112,4 +112,41 @@ public class RecordsBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByLabel("本人・家族の話")).ToHaveValueAsync("");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Caseworker_PrintsTheCaseRecordAndTheDisclosureCopy_OnA4_WithoutAnyForm()
+    {
+        var page = await fixture.SignInAsync(fixture.CaseworkerEmail);
+        await page.Keyboard.TypeAsync("やまだ よ");
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Link, new() { Name = "山田 𠮷子" }).ClickAsync();
+        var person = page.Url;
+        await Assertions.Expect(page.Locator("main form").First).ToBeVisibleAsync();
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.Locator("main form:visible")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".document-head")).ToContainTextAsync("ケース記録（児童記録票）");
+        await BrowserFixture.ScreenshotAsync(page, "person-record-print");
+        var record = await page.PdfAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "person-record.pdf"), PreferCSSPageSize = true });
+
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.GotoAsync(person + "/disclosure");
+        await page.GetByRole(AriaRole.Button, new() { Name = "写しを作る" }).ClickAsync();
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.Locator("main form:visible")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".document-head")).ToContainTextAsync("保有個人情報の開示");
+        await Assertions.Expect(page.Locator(".document-head")).ToContainTextAsync("開示第");
+        await BrowserFixture.ScreenshotAsync(page, "disclosure-copy-print");
+        var copy = await page.PdfAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "disclosure-copy.pdf"), PreferCSSPageSize = true });
+
+        // A4 (595 × 842 points) as the page's own @page rule asks.
+        foreach (var pdf in new[] { record, copy })
+        {
+            var box = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.Latin1.GetString(pdf), @"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]");
+            Assert.True(box.Success, "no page in the PDF");
+            Assert.Equal((595, 842), ((int)Math.Round(double.Parse(box.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)),
+                (int)Math.Round(double.Parse(box.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        await page.Context.CloseAsync();
+    }
 }

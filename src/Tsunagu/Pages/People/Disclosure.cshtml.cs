@@ -37,6 +37,15 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
 
     public Person Person { get; private set; } = null!;
     public List<Contact> Contacts { get; private set; } = [];
+    public Dictionary<int, string> OfficeNames { get; private set; } = [];
+
+    /// <summary>The copy's document number: the id of the audit entry that records it, so each copy handed over is traceable.</summary>
+    public long DocumentNumber { get; private set; }
+
+    /// <summary>Who issues it: the user's office where the assignment names one, else their programs.</summary>
+    public string IssuedBy { get; private set; } = "";
+
+    public string StaffName { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -56,9 +65,18 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
         }
         Contacts = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderBy(c => c.Date).ThenBy(c => c.Time).ToListAsync();
+        OfficeNames = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Name);
+        var userId = scope.UserId;
+        var programIds = await scope.ProgramIdsAsync();
+        var offices = await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId!.Value).ToListAsync();
+        IssuedBy = offices.Count > 0
+            ? string.Join("・", offices.Distinct().Select(id => OfficeNames.GetValueOrDefault(id, "")))
+            : string.Join("・", await db.Programs.Where(p => programIds.Contains(p.Id)).OrderBy(p => p.Code).Select(p => p.Name).ToListAsync());
+        StaffName = await scope.StaffNameAsync();
         // Who made a copy of whose records, with what left out: the audit trail, not the access log alone.
-        db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.DisclosureCopy, subject: $"person:{Id}", after: $"{Contacts.Count} 件、含める: {Included}");
+        var entry = db.Audit(time, scope.UserName, Tsunagu.Audit.AuditActions.DisclosureCopy, subject: $"person:{Id}", after: $"{Contacts.Count} 件、含める: {Included}");
         await db.SaveChangesAsync();
+        DocumentNumber = entry.Id;
         return Page();
     }
 }

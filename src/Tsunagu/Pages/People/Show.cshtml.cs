@@ -44,6 +44,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public List<Outcome> Outcomes { get; private set; } = [];
     public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
+    /// <summary>Who is reading: printed on the case record as 出力者.</summary>
+    public string StaffName { get; private set; } = "";
+
     /// <summary>The learning-support program, where the person is enrolled in it and the user works in it.</summary>
     public SupportProgram? SubsidyProgram => RecordablePrograms.FirstOrDefault(p => p.NameKey == SubsidyService.ProgramKey);
 
@@ -158,6 +161,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         EnrollablePrograms = await db.Programs.AsNoTracking().Where(p => userPrograms.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
         EnrollablePrograms.RemoveAll(p => RecordablePrograms.Any(r => r.Id == p.Id));
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
+        StaffName = await scope.StaffNameAsync();
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.
         Timeline = await (await scope.ContactsOfAsync(Id)).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program).Include(c => c.Notes).ThenInclude(n => n.Revisions)
