@@ -169,6 +169,35 @@ public class HouseholdAndOutcomeTests
         Assert.True(await db.Enrollments.AnyAsync(e => e.PersonId == person.Id && e.Source == ReferralSource.WardWelfare));
     }
 
+    [Fact]
+    public async Task Caseworker_PicksTheSchoolByName_FromTheSchoolList_AndThePersonPageNamesIt()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var client = await world.SignInAsync("caseworkerA");
+        var before = await client.GetDocumentAsync("/people/new");
+        await Places.SchoolListTests.UploadSchoolsAsync(await world.SignInAsync("admin"), Places.SchoolListTests.Schools);
+
+        var form = await client.GetDocumentAsync("/people/new");
+        var response = await client.SubmitAsync("/people/new", "main form", new()
+        {
+            ["Name"] = "学校 選子",
+            ["Kana"] = "がっこう えらこ",
+            ["BirthDate"] = "2010-05-05",
+            ["Role"] = "Child",
+            ["Source"] = "School",
+            ["SchoolCode"] = "C104210000015",
+        });
+        var page = await client.GetDocumentAsync(response.Headers.Location!.OriginalString);
+
+        // Without a list, the code is typed; with one, the school is chosen by its name, grouped by kind.
+        Assert.Equal("input", before.QuerySelector("#school")!.LocalName);
+        Assert.Equal("select", form.QuerySelector("#school")!.LocalName);
+        Assert.Equal("仙台市立青葉中学校", form.QuerySelector("#school optgroup[label=中学校] option")!.TextContent);
+        Assert.Contains("・仙台市立青葉中学校", page.QuerySelector("main > p")!.TextContent);
+        await using var db = world.Database.NewDb();
+        Assert.Equal("C104210000015", await db.Persons.Where(p => p.Name == "学校 選子").Select(p => p.SchoolCode).SingleAsync());
+    }
+
     /// <summary>Birth dates come from a 住民票 or a school's roll, in 和暦: the forms read them as typed.</summary>
     [Fact]
     public async Task Caseworker_TypesBirthDatesInWareki_ToRegisterAndToSearch_AndAnImpossibleOneIsRefusedByTheField()

@@ -50,6 +50,9 @@ public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
 
     public List<SupportProgram> Programs { get; private set; } = [];
 
+    /// <summary>The school list, to pick a child's school by name.</summary>
+    public List<Tsunagu.Places.School> Schools { get; private set; } = [];
+
     /// <summary>Persons in the user's scope likely to be the one being registered, with the programs they are in.</summary>
     public List<(Person Person, List<string> Programs)> Matches { get; private set; } = [];
 
@@ -92,5 +95,6 @@ public class NewModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
     {
         var ids = await scope.ProgramIdsAsync();
         Programs = await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
+        Schools = await db.Schools.AsNoTracking().OrderBy(s => s.Type).ThenBy(s => s.Name).ToListAsync();
     }
 }

@@ -44,6 +44,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public List<Outcome> Outcomes { get; private set; } = [];
     public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
+    /// <summary>The person's school by name, where the school list has its code.</summary>
+    public string? SchoolName { get; private set; }
+
     /// <summary>Who is reading: printed on the case record as 出力者.</summary>
     public string StaffName { get; private set; } = "";
 
@@ -162,6 +165,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         EnrollablePrograms.RemoveAll(p => RecordablePrograms.Any(r => r.Id == p.Id));
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         StaffName = await scope.StaffNameAsync();
+        SchoolName = person.SchoolCode is { } code ? await db.Schools.Where(s => s.Code == code).Select(s => s.Name).FirstOrDefaultAsync() : null;
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.
         Timeline = await (await scope.ContactsOfAsync(Id)).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program).Include(c => c.Notes).ThenInclude(n => n.Revisions)
