@@ -71,6 +71,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Approvals", Policies.Approve);
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Contacts", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Caseload", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);
             o.Conventions.AuthorizeFolder("/Subsidies", Policies.Records);

@@ -91,6 +91,7 @@ public static class AuditActions
     public const string ContactWithdraw = "contact.withdraw";
     public const string EnrollmentEnd = "enrollment.end";
     public const string EnrollmentStart = "enrollment.start";
+    public const string EnrollmentTransfer = "enrollment.transfer";
     public const string PersonMerge = "person.merge";
     public const string PersonUnmerge = "person.unmerge";
     public const string OutcomeRecord = "outcome.record";
@@ -151,6 +152,7 @@ public static class AuditActions
         ContactWithdraw => "支援記録の取消",
         EnrollmentEnd => "支援の終了",
         EnrollmentStart => "事業への登録（再登録）",
+        EnrollmentTransfer => "担当替え",
         PersonMerge => "二重登録の統合",
         PersonUnmerge => "統合の取り消し",
         OutcomeRecord => "進路・結果の記録",

@@ -18,7 +18,7 @@ public class IndexModel(TsunaguDb db) : PageModel
         // A case worker's day starts from finding a person; the annual tables are not theirs to read.
         if (!Roles.Reports.Any(User.IsInRole))
         {
-            return Roles.Records.Any(User.IsInRole) ? Redirect("/people") : Forbid();
+            return Roles.Records.Any(User.IsInRole) ? Redirect("/caseload") : Forbid();
         }
         var reports = await db.Reports.AsNoTracking().OrderByDescending(r => r.FiscalYear)
             .Select(r => new { r.FiscalYear, r.Title, r.Status, Rows = r.Rows.Count, r.UpdatedAt })

@@ -36,6 +36,12 @@ public class Enrollment
     public ReferralSource Source { get; set; }
     public EnrollmentStatus Status { get; set; }
 
+    /// <summary>
+    /// 担当者: the worker responsible for this period (the account's id): who registered, enrolled or accepted the
+    /// person, until the case is transferred. None for periods imported or from before owners were kept.
+    /// </summary>
+    public string? OwnerUserId { get; set; }
+
     /// <summary>終結理由: one of <see cref="EndReasons.For"/> for the program.</summary>
     public string? EndReason { get; set; }
 
@@ -50,6 +56,7 @@ public sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollmen
         builder.HasIndex(x => new { x.ProgramId, x.PersonId });
         builder.HasIndex(x => x.PersonId);
         builder.Property(x => x.EndReason).HasMaxLength(RecordRules.CategoryMax);
+        builder.HasIndex(x => new { x.OwnerUserId, x.Status });
     }
 }
 

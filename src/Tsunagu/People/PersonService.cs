@@ -10,6 +10,9 @@ using Tsunagu.Records;
 
 namespace Tsunagu.People;
 
+/// <summary>A worker who can be a case's 担当者: the account's id and how they appear.</summary>
+public sealed record StaffMember(string Id, string Name);
+
 public sealed record NewPerson(
     string Name, string Kana, DateOnly BirthDate, PersonRole Role, string? SchoolCode,
     int ProgramId, DateOnly EnrolledOn, ReferralSource Source, int? HouseholdId, string? WardCode, HouseholdCircumstances Circumstances);
@@ -51,7 +54,7 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             CreatedAt = now,
         };
         db.Persons.Add(person);
-        db.Enrollments.Add(new Enrollment { Person = person, ProgramId = input.ProgramId, From = input.EnrolledOn, Source = input.Source });
+        db.Enrollments.Add(new Enrollment { Person = person, ProgramId = input.ProgramId, From = input.EnrolledOn, Source = input.Source, OwnerUserId = scope.UserId });
         await db.SaveChangesAsync();
         return person;
     }
@@ -106,13 +109,49 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             ("from", "登録日", RecordRules.RecordDate(from, CityClock.Today(time), person.BirthDate)
                 ?? (from <= lastEnded ? $"前の登録が{FiscalYears.FormatDate(lastEnded.Value)}まであります。その翌日以降にしてください。" : null)),
             ("source", "紹介元", RecordRules.Defined(source)));
-        var enrollment = new Enrollment { PersonId = personId, ProgramId = programId, From = from, Source = source };
+        var enrollment = new Enrollment { PersonId = personId, ProgramId = programId, From = from, Source = source, OwnerUserId = scope.UserId };
         db.Enrollments.Add(enrollment);
         scope.Audit(AuditActions.EnrollmentStart, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}",
             $"{from.ToString("O", CultureInfo.InvariantCulture)} {source.Japanese()}{(periods.Count > 0 ? " 再登録" : "")}");
         await db.SaveChangesAsync();
         return enrollment;
     }
+
+    /// <summary>
+    /// Hands a case over to another worker of the program (担当替え), with a reason: the current 担当者 or the
+    /// program's manager may; the new one must be assigned to the program. Audited with both accounts.
+    /// </summary>
+    public async Task TransferAsync(int enrollmentId, string? toUserId, string? reason)
+    {
+        var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
+            ?? throw new RecordNotFoundException("その登録は見られません。");
+        if (enrollment.Status != EnrollmentStatus.Active)
+        {
+            throw new RecordConflictException("終了した登録の担当は替えられません。");
+        }
+        if (enrollment.OwnerUserId != scope.UserId && !scope.IsInRole(Roles.Manager))
+        {
+            throw new RecordAccessException("担当を替えられるのは、いまの担当者か事業の管理者です。");
+        }
+        var staff = await ProgramStaffAsync(enrollment.ProgramId);
+        RecordRules.Require(
+            ("toUserId", "新しい担当者", string.IsNullOrEmpty(toUserId) ? "選んでください。"
+                : toUserId == enrollment.OwnerUserId ? "いまの担当者です。"
+                : staff.Any(s => s.Id == toUserId) ? null : "この事業の職員から選んでください。"),
+            ("reason", "担当替えの理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        string? NameOf(string? id) => id is null ? null : staff.FirstOrDefault(s => s.Id == id)?.Name ?? id;
+        scope.Audit(AuditActions.EnrollmentTransfer, enrollment.Program.Code, $"person:{enrollment.PersonId}", NameOf(toUserId), NameOf(enrollment.OwnerUserId), reason: reason);
+        enrollment.OwnerUserId = toUserId;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The case workers and managers assigned to a program, by 氏名: who can be a case's 担当者.</summary>
+    public async Task<List<StaffMember>> ProgramStaffAsync(int programId) =>
+        (await db.ProgramAssignments.Where(a => a.ProgramId == programId)
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => u)
+            .Where(u => db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && (x.Name == Roles.Caseworker || x.Name == Roles.Manager))))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email ?? u.Id }).Distinct().ToListAsync())
+        .Select(u => new StaffMember(u.Id, u.Name)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// What became of a person in a fiscal year (entered high school and which 課程, promoted, graduated…): the

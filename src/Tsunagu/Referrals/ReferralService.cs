@@ -93,6 +93,7 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
                 ProgramId = toProgramId,
                 From = CityClock.Today(time),
                 Source = ReferralSource.OtherProgram,
+                OwnerUserId = scope.UserId,
             });
         }
         scope.Audit(accept ? AuditActions.ReferralAccept : AuditActions.ReferralDecline, referral.ToProgram!.Code, $"person:{referral.PersonId}", note);

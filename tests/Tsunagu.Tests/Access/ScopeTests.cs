@@ -16,6 +16,8 @@ public class ScopeTests
     static IEnumerable<string> Endpoints(RecordsWorld w) =>
     [
         "/people",
+        "/caseload",
+        "/caseload?owner=all",
         $"/people/{w.Alice}",
         $"/people/{w.Mother}",
         "/referrals",

@@ -24,6 +24,7 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
             }
         }
 
+        await CheckAsync("/caseload", "caseload");
         await CheckAsync("/people");
         await page.GetByLabel("ふりがな・氏名（前方一致）").FillAsync("やまだ");
         await page.Keyboard.PressAsync("Enter");

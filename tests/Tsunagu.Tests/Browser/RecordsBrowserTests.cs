@@ -10,7 +10,7 @@ public class RecordsBrowserTests(BrowserFixture fixture)
     public async Task Caseworker_FindsAPersonByKana_RecordsAContactWithTheKeyboard_AndSeesItOnTheTimeline()
     {
         var page = await fixture.SignInAsync(fixture.CaseworkerEmail);
-        Assert.EndsWith("/people", page.Url); // a case worker's day starts from finding a person
+        Assert.EndsWith("/caseload", page.Url); // a case worker's day starts from their cases, the search at the top
 
         // The search box has the focus on arrival (autofocus lands once the page has loaded; typing before that
         // loses keys): type the reading in katakana and press Enter.

@@ -44,6 +44,14 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public List<Outcome> Outcomes { get; private set; } = [];
     public List<Tsunagu.Places.Office> Offices { get; private set; } = [];
 
+    /// <summary>Each active enrolment's program staff: who its 担当者 is and who it can be handed to.</summary>
+    public Dictionary<int, List<StaffMember>> Staff { get; private set; } = [];
+
+    public bool MayTransfer(Enrollment enrollment) => enrollment.OwnerUserId == scope.UserId || scope.IsInRole(Roles.Manager);
+
+    public string OwnerName(Enrollment enrollment) => enrollment.OwnerUserId is not { } owner ? "未割当"
+        : Staff.GetValueOrDefault(enrollment.ProgramId)?.FirstOrDefault(s => s.Id == owner)?.Name ?? "（この事業の職員ではありません）";
+
     /// <summary>The person's school by name, where the school list has its code.</summary>
     public string? SchoolName { get; private set; }
 
@@ -122,6 +130,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public Task<IActionResult> OnPostSubsidyAsync(SubsidyKind kind, DateOnly appliedOn, decimal amount) =>
         WriteAsync("subsidy", "#subsidies", () => subsidies.ApplyAsync(Id, SubsidyProgram?.Id ?? -1, kind, appliedOn, amount), "補助金の申請を登録しました。");
 
+    public Task<IActionResult> OnPostTransferAsync(int enrollmentId, string? toUserId, string? reason) =>
+        WriteAsync("transfer", "#enrollments", () => people.TransferAsync(enrollmentId, toUserId, reason), "担当を替えました。");
+
     public Task<IActionResult> OnPostEnrollAsync(int programId, DateOnly from, ReferralSource source) =>
         WriteAsync("enrolment", "#enrollments", () => people.EnrollAsync(Id, programId, from, source), $"{FiscalYears.FormatDate(from)}から登録しました。");
 
@@ -165,6 +176,10 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         EnrollablePrograms.RemoveAll(p => RecordablePrograms.Any(r => r.Id == p.Id));
         AllPrograms = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync();
         StaffName = await scope.StaffNameAsync();
+        foreach (var programId in Enrollments.Select(e => e.ProgramId).Distinct())
+        {
+            Staff[programId] = await people.ProgramStaffAsync(programId);
+        }
         SchoolName = person.SchoolCode is { } code ? await db.Schools.Where(s => s.Code == code).Select(s => s.Name).FirstOrDefaultAsync() : null;
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync();
         // Withdrawn contacts too, struck through: the timeline shows what was recorded and what was taken back.

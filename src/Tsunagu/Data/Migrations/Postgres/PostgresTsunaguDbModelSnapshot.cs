@@ -877,6 +877,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateOnly>("From")
                         .HasColumnType("date");
 
+                    b.Property<string>("OwnerUserId")
+                        .HasColumnType("text");
+
                     b.Property<int>("PersonId")
                         .HasColumnType("integer");
 
@@ -895,6 +898,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("OwnerUserId", "Status");
 
                     b.HasIndex("ProgramId", "PersonId");
 

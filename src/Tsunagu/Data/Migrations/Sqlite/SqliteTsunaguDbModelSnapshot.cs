@@ -842,6 +842,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<DateOnly>("From")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
@@ -860,6 +863,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("OwnerUserId", "Status");
 
                     b.HasIndex("ProgramId", "PersonId");
 
