@@ -139,7 +139,7 @@ public static class WebApp
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapRazorPages();
         // A signed-in page's script renews an idle session while its user is typing (or asks to stay).
-        app.MapGet("/account/keepalive", () => Results.NoContent()).ExcludeFromDescription();
+        app.MapGet("/account/keepalive", () => Results.NoContent()).RequireAuthorization().ExcludeFromDescription();
         // /api/v1, each feature's endpoints beside it; the document lists them all.
         app.MapOpenApi("/api/v1/openapi.json").RequireAuthorization();
         app.MapReportsApi();

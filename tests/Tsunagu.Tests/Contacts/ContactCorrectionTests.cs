@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
-using Tsunagu.Tests.Indicators;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
@@ -19,19 +18,11 @@ public class ContactCorrectionTests
     {
         await using var world = await RecordsWorld.CreateAsync(kind);
         var client = await world.SignInAsync("caseworkerA");
-        await using (var db = world.Database.NewDb())
-        {
-            await IndicatorComputeTests.DefineAsync(db,
-                new DefinitionInput("P001", "contacts", 2024, 0, "支援件数", "件", MeasureKind.Contacts),
-                new DefinitionInput("P001", "consultations", 2024, 1, "相談件数", "件", MeasureKind.Contacts, "種別=相談"),
-                new DefinitionInput("P001", "served", 2024, 2, "利用実人数", "人", MeasureKind.ServedPersons));
-        }
-        async Task<decimal?[]> FiguresAsync()
-        {
-            await using var db = world.Database.NewDb();
-            var figures = await new IndicatorComputer(db, new IndicatorDefinitions(db, RecordsWorld.Today)).ComputeAsync(2024);
-            return [.. Keys.Select(k => figures.Single(f => f.Definition.Key == k).Value)];
-        }
+        await world.DefineAsync(
+            new DefinitionInput("P001", "contacts", 2024, 0, "支援件数", "件", MeasureKind.Contacts),
+            new DefinitionInput("P001", "consultations", 2024, 1, "相談件数", "件", MeasureKind.Contacts, "種別=相談"),
+            new DefinitionInput("P001", "served", 2024, 2, "利用実人数", "人", MeasureKind.ServedPersons));
+        async Task<decimal?[]> FiguresAsync() => await world.ComputeAsync() is var figures ? [.. Keys.Select(k => figures[$"P001.{k}"])] : [];
         var edit = $"/contacts/{world.AliceContact}/edit";
         long other;
         await using (var db = world.Database.NewDb())

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
 using Tsunagu.Contacts;
+using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Tests.Web;
@@ -103,6 +104,21 @@ public sealed class RecordsWorld : IAsyncDisposable
     }
 
     public Task<WebClient> SignInAsync(string user) => WebClient.SignInAsync(Factory, Users[user]);
+
+    /// <summary>Defines figures as a planner would (see <see cref="Indicators.IndicatorComputeTests.DefineAsync"/>).</summary>
+    public async Task DefineAsync(params DefinitionInput[] inputs)
+    {
+        await using var db = Database.NewDb();
+        await Indicators.IndicatorComputeTests.DefineAsync(db, inputs);
+    }
+
+    /// <summary>The year computed from the records, as the planner's 集計 does: "P001.key" → value.</summary>
+    public async Task<Dictionary<string, decimal?>> ComputeAsync(int fiscalYear = 2024)
+    {
+        await using var db = Database.NewDb();
+        var figures = await new IndicatorComputer(db, new IndicatorDefinitions(db, Today)).ComputeAsync(fiscalYear);
+        return figures.ToDictionary(f => $"{f.ProgramCode}.{f.Definition.Key}", f => f.Value);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -5,7 +5,6 @@ using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
-using Tsunagu.Tests.Indicators;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
@@ -81,18 +80,11 @@ public class DuplicatesTests
         var contact = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{duplicate}/contacts",
             new { ProgramCode = "P001", Date = "2024-06-12", Kind = "StudySession", Channel = "Visit", Notes = new { PersonSaid = "二重に登録された記録" } });
         Assert.Equal(HttpStatusCode.Created, contact.StatusCode);
-        await using (var db = world.Database.NewDb())
-        {
-            await IndicatorComputeTests.DefineAsync(db,
-                new DefinitionInput("P001", "enrolled", 2024, 0, "登録者数", "人", MeasureKind.EnrolledPersons),
-                new DefinitionInput("P001", "served", 2024, 1, "利用実人数", "人", MeasureKind.ServedPersons));
-        }
-        async Task<(decimal? Enrolled, decimal? Served)> FiguresAsync()
-        {
-            await using var db = world.Database.NewDb();
-            var figures = await new IndicatorComputer(db, new IndicatorDefinitions(db, RecordsWorld.Today)).ComputeAsync(2024);
-            return (figures.Single(f => f.Definition.Key == "enrolled").Value, figures.Single(f => f.Definition.Key == "served").Value);
-        }
+        await world.DefineAsync(
+            new DefinitionInput("P001", "enrolled", 2024, 0, "登録者数", "人", MeasureKind.EnrolledPersons),
+            new DefinitionInput("P001", "served", 2024, 1, "利用実人数", "人", MeasureKind.ServedPersons));
+        async Task<(decimal? Enrolled, decimal? Served)> FiguresAsync() =>
+            await world.ComputeAsync() is var figures ? (figures["P001.enrolled"], figures["P001.served"]) : default;
         var before = await FiguresAsync();
 
         var listed = await manager.GetDocumentAsync("/people/duplicates");

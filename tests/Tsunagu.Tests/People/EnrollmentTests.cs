@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.People;
-using Tsunagu.Tests.Indicators;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
 
@@ -18,10 +17,7 @@ public class EnrollmentTests
     {
         await using var world = await RecordsWorld.CreateAsync(kind);
         var client = await world.SignInAsync("caseworkerA");
-        await using (var db = world.Database.NewDb())
-        {
-            await IndicatorComputeTests.DefineAsync(db, new DefinitionInput("P001", "everyone", 2024, 0, "登録者数", "人", MeasureKind.EnrolledPersons));
-        }
+        await world.DefineAsync(new DefinitionInput("P001", "everyone", 2024, 0, "登録者数", "人", MeasureKind.EnrolledPersons));
         var endPage = $"/people/{world.Alice}/enrollments/{world.AliceEnrollment}/end";
         object Contact(string date) => new { ProgramCode = "P001", Date = date, Kind = "StudySession", Channel = "Visit", Notes = new { PersonSaid = "後日記入" } };
 
@@ -78,7 +74,6 @@ public class EnrollmentTests
             (await check.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => new { a.Action, a.After }).ToListAsync())
                 .Select(a => (a.Action, a.After)));
         // Two periods in the year, one person: 登録者数 is Alice and her mother.
-        var figures = await new IndicatorComputer(check, new IndicatorDefinitions(check, RecordsWorld.Today)).ComputeAsync(2024);
-        Assert.Equal(2m, figures.Single(f => f.Definition.Key == "everyone").Value);
+        Assert.Equal(2m, (await world.ComputeAsync())["P001.everyone"]);
     }
 }

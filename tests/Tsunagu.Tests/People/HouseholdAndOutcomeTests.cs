@@ -75,15 +75,8 @@ public class HouseholdAndOutcomeTests
     {
         await using var world = await RecordsWorld.CreateAsync(kind);
         var client = await world.SignInAsync("caseworkerA");
-        await using (var db = world.Database.NewDb())
-        {
-            await Indicators.IndicatorComputeTests.DefineAsync(db, new DefinitionInput("P001", "entered", 2024, 0, "高校進学者", "人", MeasureKind.OutcomePersons, "結果=高等学校に進学"));
-        }
-        async Task<decimal?> EnteredAsync()
-        {
-            await using var db = world.Database.NewDb();
-            return (await new IndicatorComputer(db, new IndicatorDefinitions(db, RecordsWorld.Today)).ComputeAsync(2024)).Single(f => f.Definition.Key == "entered").Value;
-        }
+        await world.DefineAsync(new DefinitionInput("P001", "entered", 2024, 0, "高校進学者", "人", MeasureKind.OutcomePersons, "結果=高等学校に進学"));
+        async Task<decimal?> EnteredAsync() => (await world.ComputeAsync())["P001.entered"];
         var outcome = $"/people/{world.Alice}/outcome";
         await client.SubmitAsync(outcome, "form#record-outcome", new() { ["FiscalYear"] = "2024", ["Kind"] = "EnteredHighSchool", ["Course"] = "全日制" });
         var recorded = await EnteredAsync();
