@@ -100,8 +100,16 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     }
 
     /// <summary>Persons in scope by kana or name prefix and birth date (not yet logged: the caller logs what it shows).</summary>
+    /// <summary>Persons in scope by reading, name and birth date; the user's own active cases first.</summary>
     public async Task<List<Person>> FindPersonsAsync(string? text, DateOnly? birthDate, CancellationToken ct = default) =>
-        await PersonSearch.FindAsync(await PersonsAsync(), text, birthDate, db.ComparesTextByCodePoint, ct);
+        await PersonSearch.FindAsync(await PersonsAsync(), text, birthDate, db.ComparesTextByCodePoint, OwnCases(), ct);
+
+    /// <summary>The persons whose active enrolment the user is 担当者 of.</summary>
+    public IQueryable<int> OwnCases()
+    {
+        var userId = UserId;
+        return db.Enrollments.Where(e => e.OwnerUserId == userId && e.Status == EnrollmentStatus.Active).Select(e => e.PersonId);
+    }
 
     /// <summary>A person in scope, logged as read from <paramref name="source"/>; null when out of scope or missing.</summary>
     public async Task<Person?> ReadPersonAsync(int id, string source)

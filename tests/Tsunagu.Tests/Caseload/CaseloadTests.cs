@@ -37,6 +37,8 @@ public class CaseloadTests
         var all = await manager.GetDocumentAsync("/caseload?owner=all");
         var unassigned = await manager.GetDocumentAsync("/caseload?owner=none");
         var eduWaiting = await edu.GetDocumentAsync("/caseload");
+        // The caseload's search box; the worker's own case first (by reading 花子 would come first) and marked.
+        var search = await Web.WebClient.ParseAsync(await caseworker.SubmitAsync("/caseload", "form[role=search]", new() { ["q"] = "たかはし" }));
         var noReason = await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=transfer]", new() { ["toUserId"] = managerId });
         var handedOver = await caseworker.SubmitAsync($"/people/{world.Alice}", "form[action*=transfer]", new() { ["toUserId"] = managerId, ["reason"] = "担当地区の変更" });
         var afterwards = await caseworker.GetDocumentAsync("/caseload");
@@ -55,6 +57,7 @@ public class CaseloadTests
             all.QuerySelectorAll("#workload-list tbody tr").Select(tr => tr.TextContent.Replace(" ", "").Replace("\n", "")).Order(StringComparer.Ordinal));
         Assert.Contains(RecordsWorld.AliceName, eduWaiting.QuerySelector("#waiting + ul")!.TextContent);
         Assert.Contains("返事を待っている依頼（1 件）", eduWaiting.QuerySelector("#waiting")!.TextContent);
+        Assert.Equal([RecordsWorld.AliceName + " 担当", "髙橋 花子"], search.QuerySelectorAll("tbody th").Select(th => th.TextContent.Trim()));
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, handedOver.StatusCode);
         Assert.Empty(afterwards.QuerySelectorAll("#case-list tbody th"));

@@ -19,6 +19,9 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
 
     public List<Person> Results { get; private set; } = [];
     public Dictionary<int, List<string>> Programs { get; private set; } = [];
+
+    /// <summary>Of the results, the user's own cases (listed first, marked 担当).</summary>
+    public HashSet<int> Own { get; private set; } = [];
     public bool Searched { get; private set; }
 
     public void OnGet()
@@ -43,6 +46,7 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
         Programs = (await (await scope.EnrollmentsAsync()).Where(e => ids.Contains(e.PersonId))
                 .Select(e => new { e.PersonId, e.Program.Name }).ToListAsync(ct))
             .GroupBy(e => e.PersonId).ToDictionary(g => g.Key, g => g.Select(e => e.Name).ToList());
+        Own = (await scope.OwnCases().Where(id => ids.Contains(id)).ToListAsync(ct)).ToHashSet();
         await scope.LogAsync(ids, "POST /people (search)");
     }
 }
