@@ -99,8 +99,10 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         return db.Outcomes.Where(o => ids.Contains(o.ProgramId));
     }
 
-    /// <summary>Persons in scope by kana or name prefix and birth date (not yet logged: the caller logs what it shows).</summary>
-    /// <summary>Persons in scope by reading, name and birth date; the user's own active cases first.</summary>
+    /// <summary>
+    /// Persons in scope by kana or name prefix and birth date, the user's own active cases first (not yet logged: the
+    /// caller logs what it shows).
+    /// </summary>
     public async Task<List<Person>> FindPersonsAsync(string? text, DateOnly? birthDate, CancellationToken ct = default) =>
         await PersonSearch.FindAsync(await PersonsAsync(), text, birthDate, db.ComparesTextByCodePoint, OwnCases(), ct);
 
@@ -145,6 +147,13 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     {
         var userId = UserId;
         return await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).SingleOrDefaultAsync() ?? UserName;
+    }
+
+    /// <summary>The offices the user's assignments name (where they work), if any.</summary>
+    public async Task<List<int>> OfficeIdsAsync()
+    {
+        var userId = UserId;
+        return await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId!.Value).Distinct().ToListAsync();
     }
 
     /// <summary>Throws unless the program is one of the user's.</summary>

@@ -51,10 +51,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             ("otherPersonIds", "一緒に記録する人", RecordRules.Persons(input.OtherPersonIds.Count, 20)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
-        foreach (var (provenance, text) in input.Notes)
-        {
-            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
-        }
+        RequireNotes(input.Notes);
         var userId = scope.UserId;
         var staff = await scope.StaffNameAsync();
         var contact = new Contact
@@ -110,10 +107,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
-        foreach (var (provenance, text) in input.Notes ?? new Dictionary<NoteProvenance, string>())
-        {
-            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
-        }
+        RequireNotes(input.Notes);
         var before = Describe(contact);
         // When the form sends no length, the recorded one stays (the API's correction predates it).
         (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId, contact.DurationMinutes) =
@@ -142,6 +136,15 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
         contact.WithdrawnAt = time.GetUtcNow();
         scope.Audit(AuditActions.ContactWithdraw, contact.Program.Code, $"contact:{contact.Id}", "取消", Describe(contact), FiscalYears.Of(contact.Date), reason);
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>Each text segment of a record or a correction: a known provenance, within the length of a note.</summary>
+    static void RequireNotes(IReadOnlyDictionary<NoteProvenance, string>? notes)
+    {
+        foreach (var (provenance, text) in notes ?? new Dictionary<NoteProvenance, string>())
+        {
+            RecordRules.Require(("notes", provenance.Japanese(), RecordRules.Defined(provenance) ?? RecordRules.Note(text)));
+        }
     }
 
     static string Describe(Contact c) =>

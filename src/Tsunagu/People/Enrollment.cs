@@ -44,8 +44,6 @@ public class Enrollment
 
     /// <summary>終結理由: one of <see cref="EndReasons.For"/> for the program.</summary>
     public string? EndReason { get; set; }
-
-    public bool Covers(DateOnly date) => From <= date && (To is null || To >= date);
 }
 
 public sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollment>

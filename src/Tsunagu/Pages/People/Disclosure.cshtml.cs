@@ -66,11 +66,10 @@ public class DisclosureModel(TsunaguDb db, RecordScope scope, TimeProvider time)
         Contacts = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program).Include(c => c.Notes)
             .OrderBy(c => c.Date).ThenBy(c => c.Time).ToListAsync();
         OfficeNames = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Name);
-        var userId = scope.UserId;
         var programIds = await scope.ProgramIdsAsync();
-        var offices = await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId!.Value).ToListAsync();
+        var offices = await scope.OfficeIdsAsync();
         IssuedBy = offices.Count > 0
-            ? string.Join("・", offices.Distinct().Select(id => OfficeNames.GetValueOrDefault(id, "")))
+            ? string.Join("・", offices.Select(id => OfficeNames.GetValueOrDefault(id, "")))
             : string.Join("・", await db.Programs.Where(p => programIds.Contains(p.Id)).OrderBy(p => p.Code).Select(p => p.Name).ToListAsync());
         StaffName = await scope.StaffNameAsync();
         // Who made a copy of whose records, with what left out: the audit trail, not the access log alone.

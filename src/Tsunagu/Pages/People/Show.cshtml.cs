@@ -92,8 +92,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Contact.Time = new TimeOnly(now.Hour, now.Minute / 5 * 5);
         Contact.ProgramId = RecordablePrograms.FirstOrDefault()?.Id ?? 0;
         // Where the user works, if their assignment says so: most contacts are recorded at the worker's own office.
-        var userId = scope.UserId;
-        Contact.OfficeId = await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId).FirstOrDefaultAsync();
+        Contact.OfficeId = (await scope.OfficeIdsAsync()).Cast<int?>().FirstOrDefault();
         return Page();
     }
 
