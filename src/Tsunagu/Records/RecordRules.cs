@@ -149,6 +149,8 @@ public static class RecordRules
         ["reason"] = "理由",
         ["title"] = "名称",
         ["category"] = "分類",
+        ["quiet"] = "最後の記録から",
+        ["from"] = "登録日",
     };
 
     /// <summary>The field's label as the forms show it.</summary>

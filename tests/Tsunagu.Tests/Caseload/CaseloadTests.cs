@@ -33,6 +33,8 @@ public class CaseloadTests
         var landing = await caseworker.Http.GetAsync("/");
         var mine = await caseworker.GetDocumentAsync("/caseload");
         var quiet = await caseworker.GetDocumentAsync("/caseload?quiet=14");
+        var tooQuiet = await caseworker.Http.GetAsync("/caseload?quiet=99999999");
+        var unreadable = await caseworker.Http.GetAsync("/caseload?quiet=abc");
         var notAManager = await caseworker.GetDocumentAsync("/caseload?owner=all");
         var all = await manager.GetDocumentAsync("/caseload?owner=all");
         var unassigned = await manager.GetDocumentAsync("/caseload?owner=none");
@@ -49,6 +51,13 @@ public class CaseloadTests
         Assert.Equal([RecordsWorld.AliceName], mine.QuerySelectorAll("#case-list tbody th").Select(th => th.TextContent));
         Assert.Contains("令和6年6月8日（12日前）", mine.QuerySelector("#case-list tbody")!.TextContent);
         Assert.Empty(quiet.QuerySelectorAll("#case-list tbody th"));
+        // A hand-typed address: said so by the field, the filter left out, never a 500.
+        Assert.Equal(HttpStatusCode.BadRequest, tooQuiet.StatusCode);
+        var tooQuietPage = await Web.WebClient.ParseAsync(tooQuiet);
+        Assert.Equal("最後の記録から: 1〜3650日です（99999999）。", tooQuietPage.QuerySelector("#quiet-error")!.TextContent);
+        Assert.Equal([RecordsWorld.AliceName], tooQuietPage.QuerySelectorAll("#case-list tbody th").Select(th => th.TextContent));
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("最後の記録から: 「abc」は読めません。", (await Web.WebClient.ParseAsync(unreadable)).QuerySelector(".errors")!.TextContent);
         Assert.Equal([RecordsWorld.AliceName], notAManager.QuerySelectorAll("#case-list tbody th").Select(th => th.TextContent));
         Assert.Null(mine.QuerySelector("#owner"));
         Assert.Equal(["髙橋 花子", RecordsWorld.AliceName], all.QuerySelectorAll("#case-list tbody th").Select(th => th.TextContent).Order(StringComparer.Ordinal));

@@ -95,6 +95,9 @@ public class DuplicatesTests
         var byCaseworker = await caseworker.SubmitAsync((IHtmlFormElement)listed.QuerySelector("form[action*=merge]")!, "/people/duplicates",
             new(Merge("同一人物")) { ["__RequestVerificationToken"] = token });
         var noReason = await manager.SubmitAsync("/people/duplicates", "form[action*=merge]", Merge(""));
+        // A forged choice outside the pair (the mother, in the same program) merges nothing.
+        var outsideThePair = await manager.SubmitAsync("/people/duplicates", "form[action*=merge]",
+            new() { ["keptId"] = world.Mother.ToString(CultureInfo.InvariantCulture), ["reason"] = "同一人物" });
         var merged = await manager.SubmitAsync("/people/duplicates", "form[action*=merge]", Merge("学校の名簿から二重に登録"));
         var alice = await caseworker.GetDocumentAsync($"/people/{world.Alice}");
         var gone = await caseworker.Http.GetAsync($"/people/{duplicate}");
@@ -107,6 +110,8 @@ public class DuplicatesTests
         Assert.Null(caseworkerList.QuerySelector("form[action*=merge]"));
         Assert.Contains("記録を統合できるのは事業の管理者です。", (await WebClient.ParseAsync(byCaseworker)).QuerySelector(".errors")!.TextContent);
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, outsideThePair.StatusCode);
+        Assert.Contains("残す記録: この組の二つから選んでください。", (await WebClient.ParseAsync(outsideThePair)).QuerySelector(".errors")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
         Assert.Equal($"/people/{world.Alice}", merged.Headers.Location!.OriginalString);
         Assert.Contains("二重に登録された記録", alice.QuerySelector("ol.timeline")!.TextContent);

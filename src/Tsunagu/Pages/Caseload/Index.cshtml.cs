@@ -18,9 +18,12 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, T
 {
     const int Shown = 500;
 
+    /// <summary>The longest "days without a contact" the filter takes (ten years): an address can say anything.</summary>
+    const int QuietMax = 3650;
+
     /// <summary>Whose cases: the user's own (default), everyone's in the user's programs, or none assigned (managers).</summary>
     [BindProperty(SupportsGet = true)]
-    public string Owner { get; set; } = "me";
+    public string? Owner { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public int? ProgramId { get; set; }
@@ -47,6 +50,17 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, T
     public async Task OnGetAsync()
     {
         Today = CityClock.Today(time);
+        // A filter the page cannot read or use is said so (400) and left out, never guessed.
+        if (Quiet is < 1 or > QuietMax)
+        {
+            FieldErrors["quiet"] = $"最後の記録から: 1〜{QuietMax}日です（{Quiet}）。";
+            Errors.Add(FieldErrors["quiet"]);
+            Quiet = null;
+        }
+        if (UnreadableFields() || Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
         var programIds = await scope.ProgramIdsAsync();
         Programs = await db.Programs.AsNoTracking().Where(p => programIds.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync();
         foreach (var program in Programs)
@@ -86,7 +100,7 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, T
             LastContact = db.Contacts.Where(c => c.ProgramId == e.ProgramId && c.Persons.Any(p => p.PersonId == e.PersonId && p.Role == ContactPersonRole.Subject))
                 .Max(c => (DateOnly?)c.Date),
         });
-        if (Quiet is { } days and > 0)
+        if (Quiet is { } days)
         {
             var since = Today.AddDays(-days);
             rows = rows.Where(r => r.LastContact == null || r.LastContact < since);

@@ -26,6 +26,10 @@ public class DuplicatesModel(TsunaguDb db, RecordScope scope, PersonMergeService
     public Task<IActionResult> OnPostMergeAsync(int keptId, int pairA, int pairB, string? reason) =>
         WriteRecordsAsync(async () =>
         {
+            if (keptId != pairA && keptId != pairB)
+            {
+                throw new Tsunagu.Records.RecordInputException("keptId", "残す記録: この組の二つから選んでください。");
+            }
             await merges.MergeAsync(keptId, keptId == pairA ? pairB : pairA, reason);
             return $"/people/{keptId}";
         }, "二つの記録を統合しました。", () => LoadAsync("POST /people/duplicates (merge)"));
