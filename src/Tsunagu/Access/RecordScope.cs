@@ -40,21 +40,83 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         return programIds = await db.ProgramAssignments.Where(a => a.UserId == userId).Select(a => a.ProgramId).ToListAsync();
     }
 
-    /// <summary>Persons enrolled in one of the user's programs.</summary>
-    public async Task<IQueryable<Person>> PersonsAsync()
+    /// <summary>
+    /// What narrows the user's programs: the offices they work at in programs run office by office (a worker sees
+    /// their own office's cases and those shared with it), and restricted records (閲覧制限: only the workers named on
+    /// one, and the managers of its programs, find it). Asked once per request; each part is left out of the queries
+    /// when it cannot hide anything, so a worker of a program without either pays nothing for them.
+    /// </summary>
+    sealed record Narrowing(int[] OfficePrograms, int[] Offices, bool Restrictions);
+
+    Narrowing? narrowing;
+
+    async Task<Narrowing> NarrowingAsync()
     {
-        var ids = await ProgramIdsAsync();
-        return db.Persons.Where(p => db.Enrollments.Any(e => e.PersonId == p.Id && ids.Contains(e.ProgramId)));
+        if (narrowing is not null)
+        {
+            return narrowing;
+        }
+        var userId = UserId;
+        var manager = user.IsInRole(Roles.Manager);
+        var offices = manager ? [] : await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null)
+            .Select(a => new { a.ProgramId, Office = a.OfficeId!.Value }).ToListAsync();
+        var restrictions = !manager && await db.Persons.AnyAsync(p => p.Restriction != null);
+        return narrowing = new([.. offices.Select(o => o.ProgramId).Distinct()], [.. offices.Select(o => o.Office).Distinct()], restrictions);
     }
 
-    /// <summary>Contacts of the user's programs only: a person in two programs shows each worker their own program's work.</summary>
+    /// <summary>
+    /// The enrolments the user sees: of their programs, of their office or shared with it where the program is run
+    /// office by office, and of persons not restricted from them. Everything else in the scope is built on these.
+    /// </summary>
+    public async Task<IQueryable<Enrollment>> EnrollmentsAsync()
+    {
+        var ids = await ProgramIdsAsync();
+        var query = db.Enrollments.Where(e => ids.Contains(e.ProgramId));
+        var (officePrograms, offices, restrictions) = await NarrowingAsync();
+        if (officePrograms.Length > 0)
+        {
+            query = query.Where(e => !officePrograms.Contains(e.ProgramId) || e.OfficeId == null || offices.Contains(e.OfficeId.Value)
+                || db.CaseShares.Any(s => s.EnrollmentId == e.Id && offices.Contains(s.OfficeId)));
+        }
+        if (restrictions)
+        {
+            var userId = UserId;
+            query = query.Where(e => db.Persons.Any(p => p.Id == e.PersonId
+                && (p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId))));
+        }
+        return query;
+    }
+
+    /// <summary>Persons with an enrolment the user sees (<see cref="EnrollmentsAsync"/>).</summary>
+    public async Task<IQueryable<Person>> PersonsAsync()
+    {
+        var enrollments = await EnrollmentsAsync();
+        return db.Persons.Where(p => enrollments.Any(e => e.PersonId == p.Id));
+    }
+
+    /// <summary>
+    /// Whether records of a person the user does not see can lie in the user's programs: then each record about
+    /// persons is kept only where every person in it is seen.
+    /// </summary>
+    async Task<bool> NarrowedAsync() => await NarrowingAsync() is { Restrictions: true } or { OfficePrograms.Length: > 0 };
+
+    /// <summary>
+    /// Contacts of the user's programs only: a person in two programs shows each worker their own program's work. A
+    /// contact with a person the user does not see is not seen.
+    /// </summary>
     public async Task<IQueryable<Contact>> ContactsAsync()
     {
         var ids = await ProgramIdsAsync();
-        return db.Contacts.Where(c => ids.Contains(c.ProgramId));
+        var query = db.Contacts.Where(c => ids.Contains(c.ProgramId));
+        if (await NarrowedAsync())
+        {
+            var persons = await PersonsAsync();
+            query = query.Where(c => !db.ContactPersons.Any(cp => cp.ContactId == c.Id && !persons.Any(p => p.Id == cp.PersonId)));
+        }
+        return query;
     }
 
-    /// <summary>One person's contacts in the user's programs: the timeline.</summary>
+    /// <summary>One person's contacts in the user's programs: the timeline (the person already read through the scope).</summary>
     public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => await ContactsOfAsync(db, await ProgramIdsAsync(), personId);
 
     /// <summary>
@@ -68,17 +130,20 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         return db.Contacts.Where(c => ids.Contains(c.Id) && programIds.Contains(c.ProgramId));
     }
 
-    public async Task<IQueryable<Enrollment>> EnrollmentsAsync()
-    {
-        var ids = await ProgramIdsAsync();
-        return db.Enrollments.Where(e => ids.Contains(e.ProgramId));
-    }
-
-    /// <summary>Referrals sent from or to one of the user's programs.</summary>
+    /// <summary>Referrals sent from or to one of the user's programs, about a person the user sees.</summary>
     public async Task<IQueryable<Referral>> ReferralsAsync()
     {
         var ids = await ProgramIdsAsync();
-        return db.Referrals.Where(r => ids.Contains(r.FromProgramId) || (r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)));
+        var query = db.Referrals.Where(r => ids.Contains(r.FromProgramId) || (r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)));
+        if (!await NarrowedAsync())
+        {
+            return query;
+        }
+        // A referral waiting for the user's program is about someone not enrolled there yet: seen unless restricted.
+        var persons = await PersonsAsync();
+        var userId = UserId;
+        return query.Where(r => persons.Any(p => p.Id == r.PersonId) || (r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)
+            && db.Persons.Any(p => p.Id == r.PersonId && (p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId)))));
     }
 
     public async Task<IQueryable<SupportSession>> SessionsAsync()
@@ -90,13 +155,17 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     public async Task<IQueryable<SubsidyApplication>> SubsidiesAsync()
     {
         var ids = await ProgramIdsAsync();
-        return db.Subsidies.Where(s => ids.Contains(s.ProgramId));
+        var query = db.Subsidies.Where(s => ids.Contains(s.ProgramId));
+        var persons = await NarrowedAsync() ? await PersonsAsync() : null;
+        return persons is null ? query : query.Where(s => persons.Any(p => p.Id == s.PersonId));
     }
 
     public async Task<IQueryable<Outcome>> OutcomesAsync()
     {
         var ids = await ProgramIdsAsync();
-        return db.Outcomes.Where(o => ids.Contains(o.ProgramId));
+        var query = db.Outcomes.Where(o => ids.Contains(o.ProgramId));
+        var persons = await NarrowedAsync() ? await PersonsAsync() : null;
+        return persons is null ? query : query.Where(o => persons.Any(p => p.Id == o.PersonId));
     }
 
     /// <summary>
@@ -154,6 +223,16 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     {
         var userId = UserId;
         return await db.ProgramAssignments.Where(a => a.UserId == userId && a.OfficeId != null).Select(a => a.OfficeId!.Value).Distinct().ToListAsync();
+    }
+
+    /// <summary>
+    /// The office the user's assignment to a program names: the office of the cases they register or accept there
+    /// (<see cref="Enrollment.OfficeId"/>), so that the program's other offices see them only when shared.
+    /// </summary>
+    public async Task<int?> OfficeInAsync(int programId)
+    {
+        var userId = UserId;
+        return await db.ProgramAssignments.Where(a => a.UserId == userId && a.ProgramId == programId).Select(a => a.OfficeId).FirstOrDefaultAsync();
     }
 
     /// <summary>Throws unless the program is one of the user's.</summary>

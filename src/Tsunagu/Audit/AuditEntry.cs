@@ -94,6 +94,12 @@ public static class AuditActions
     public const string EnrollmentTransfer = "enrollment.transfer";
     public const string PersonMerge = "person.merge";
     public const string PersonUnmerge = "person.unmerge";
+    public const string PersonRestrict = "person.restrict";
+    public const string PersonUnrestrict = "person.unrestrict";
+    public const string RestrictionName = "restriction.name";
+    public const string RestrictionUnname = "restriction.unname";
+    public const string EnrollmentShare = "enrollment.share";
+    public const string EnrollmentUnshare = "enrollment.unshare";
     public const string OutcomeRecord = "outcome.record";
     public const string OutcomeWithdraw = "outcome.withdraw";
     public const string AttendanceCorrect = "attendance.correct";
@@ -155,6 +161,12 @@ public static class AuditActions
         EnrollmentTransfer => "担当替え",
         PersonMerge => "二重登録の統合",
         PersonUnmerge => "統合の取り消し",
+        PersonRestrict => "閲覧制限",
+        PersonUnrestrict => "閲覧制限の解除",
+        RestrictionName => "閲覧制限の記録を見る職員の追加",
+        RestrictionUnname => "閲覧制限の記録を見る職員の削除",
+        EnrollmentShare => "他の事業所との共有",
+        EnrollmentUnshare => "他の事業所との共有の終了",
         OutcomeRecord => "進路・結果の記録",
         OutcomeWithdraw => "進路・結果の取消",
         AttendanceCorrect => "出席の訂正",

@@ -59,6 +59,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<Household> Households => Set<Household>();
     public DbSet<Person> Persons => Set<Person>();
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+    public DbSet<RestrictedRecordStaff> RestrictedRecordStaff => Set<RestrictedRecordStaff>();
+    public DbSet<CaseShare> CaseShares => Set<CaseShare>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactPerson> ContactPersons => Set<ContactPerson>();
     public DbSet<ContactNote> ContactNotes => Set<ContactNote>();

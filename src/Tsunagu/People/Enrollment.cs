@@ -44,6 +44,13 @@ public class Enrollment
 
     /// <summary>終結理由: one of <see cref="EndReasons.For"/> for the program.</summary>
     public string? EndReason { get; set; }
+
+    /// <summary>
+    /// The office handling the case, in programs run by several offices (a ward office of こども家庭総合相談事業): a
+    /// worker assigned to another office of the program sees it only when it is shared (<see cref="CaseShare"/>).
+    /// None for programs run in one place.
+    /// </summary>
+    public int? OfficeId { get; set; }
 }
 
 public sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollment>

@@ -64,6 +64,12 @@ public class Person
     /// records moved there, so no scope finds it any more; kept so that the merge can be undone.
     /// </summary>
     public int? MergedIntoId { get; set; }
+
+    /// <summary>
+    /// 閲覧制限: set, only the workers named on the record (<see cref="RestrictedRecordStaff"/>) and the managers of its
+    /// programs find the person anywhere, and nothing is ever sent to the household.
+    /// </summary>
+    public RestrictionKind? Restriction { get; set; }
 }
 
 /// <summary>
@@ -109,6 +115,8 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.HasIndex(p => new { p.KanaKey, p.BirthDate });
         builder.HasIndex(p => new { p.Name, p.BirthDate });
         builder.HasIndex(p => p.BirthDate);
+        // The scope asks whether any restricted record exists before it adds the per-person test.
+        builder.HasIndex(p => p.Restriction);
     }
 }
 

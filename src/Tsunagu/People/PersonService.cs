@@ -54,7 +54,15 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             CreatedAt = now,
         };
         db.Persons.Add(person);
-        db.Enrollments.Add(new Enrollment { Person = person, ProgramId = input.ProgramId, From = input.EnrolledOn, Source = input.Source, OwnerUserId = scope.UserId });
+        db.Enrollments.Add(new Enrollment
+        {
+            Person = person,
+            ProgramId = input.ProgramId,
+            From = input.EnrolledOn,
+            Source = input.Source,
+            OwnerUserId = scope.UserId,
+            OfficeId = await scope.OfficeInAsync(input.ProgramId),
+        });
         await db.SaveChangesAsync();
         return person;
     }
@@ -109,7 +117,15 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             ("from", "登録日", RecordRules.RecordDate(from, CityClock.Today(time), person.BirthDate)
                 ?? (from <= lastEnded ? $"前の登録が{FiscalYears.FormatDate(lastEnded.Value)}まであります。その翌日以降にしてください。" : null)),
             ("source", "紹介元", RecordRules.Defined(source)));
-        var enrollment = new Enrollment { PersonId = personId, ProgramId = programId, From = from, Source = source, OwnerUserId = scope.UserId };
+        var enrollment = new Enrollment
+        {
+            PersonId = personId,
+            ProgramId = programId,
+            From = from,
+            Source = source,
+            OwnerUserId = scope.UserId,
+            OfficeId = await scope.OfficeInAsync(programId),
+        };
         db.Enrollments.Add(enrollment);
         scope.Audit(AuditActions.EnrollmentStart, await db.Programs.Where(p => p.Id == programId).Select(p => p.Code).SingleAsync(), $"person:{personId}",
             $"{from.ToString("O", CultureInfo.InvariantCulture)} {source.Japanese()}{(periods.Count > 0 ? " 再登録" : "")}");

@@ -94,6 +94,7 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
                 From = CityClock.Today(time),
                 Source = ReferralSource.OtherProgram,
                 OwnerUserId = scope.UserId,
+                OfficeId = await scope.OfficeInAsync(toProgramId),
             });
         }
         scope.Audit(accept ? AuditActions.ReferralAccept : AuditActions.ReferralDecline, referral.ToProgram!.Code, $"person:{referral.PersonId}", note);

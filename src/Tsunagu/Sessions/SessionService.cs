@@ -38,8 +38,12 @@ public sealed class SessionService(TsunaguDb db, RecordScope scope, TimeProvider
         RecordRules.Require(
             ("headCount", "参加人数（登録のない人）", RecordRules.Count(headCount, 0, RecordRules.HeadCountMax)),
             ("personIds", "参加した人", RecordRules.Persons(ids.Count, RecordRules.HeadCountMax)));
-        var allowed = (await EnrolledOnTheDay(await scope.PersonsAsync(), session).Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync()).ToHashSet();
-        var before = session.Attendances.Select(a => a.PersonId).ToHashSet();
+        var persons = await scope.PersonsAsync();
+        var allowed = (await EnrolledOnTheDay(persons, session).Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync()).ToHashSet();
+        var recorded = session.Attendances.Select(a => a.PersonId).ToList();
+        var before = (await persons.Where(p => recorded.Contains(p.Id)).Select(p => p.Id).ToListAsync()).ToHashSet();
+        // Someone the user does not see (a restricted record, another office's case) stays as recorded, unseen.
+        var unseen = recorded.Except(before).ToList();
         // Adding who came is recording as they arrive; taking someone off, or lowering the count, corrects the record.
         if (before.Except(allowed).Any() || headCount < session.UnregisteredHeadCount)
         {
@@ -49,7 +53,7 @@ public sealed class SessionService(TsunaguDb db, RecordScope scope, TimeProvider
                 $"出席 {allowed.Count} 人（追加 {Ids(allowed.Except(before))}／削除 {Ids(before.Except(allowed))}）、登録のない参加者 {headCount} 人",
                 $"出席 {before.Count} 人、登録のない参加者 {session.UnregisteredHeadCount} 人", FiscalYears.Of(session.Date), reason);
         }
-        session.Attendances = allowed.Select(id => new Attendance { SessionId = sessionId, PersonId = id }).ToList();
+        session.Attendances = allowed.Concat(unseen).Select(id => new Attendance { SessionId = sessionId, PersonId = id }).ToList();
         session.UnregisteredHeadCount = headCount;
         await db.SaveChangesAsync();
         return session;

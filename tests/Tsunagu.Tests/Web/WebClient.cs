@@ -36,6 +36,42 @@ public sealed class WebClient(HttpClient http)
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
 
+    /// <summary>
+    /// A response as a person would read it: HTML with its character references decoded (the page writes 𠮷 as
+    /// &amp;#x20BB7;), JSON as its strings unescaped (the API writes 髙 as \u9AD9). What "the body never contains a name"
+    /// must be asserted against.
+    /// </summary>
+    public static async Task<string> ReadableAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
+        {
+            return System.Net.WebUtility.HtmlDecode(body);
+        }
+        var text = new System.Text.StringBuilder();
+        void Walk(System.Text.Json.JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.Object:
+                    foreach (var p in e.EnumerateObject()) { text.Append(p.Name).Append(' '); Walk(p.Value); }
+                    break;
+                case System.Text.Json.JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray()) { Walk(item); }
+                    break;
+                case System.Text.Json.JsonValueKind.String:
+                    text.Append(e.GetString()).Append(' ');
+                    break;
+                default:
+                    text.Append(e.GetRawText()).Append(' ');
+                    break;
+            }
+        }
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        Walk(document.RootElement);
+        return text.ToString();
+    }
+
     /// <summary>Fills the first form matching <paramref name="selector"/> on the page and submits it.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string url, string selector, Dictionary<string, string> values)
     {

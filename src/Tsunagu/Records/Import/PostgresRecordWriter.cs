@@ -98,6 +98,18 @@ static class PostgresRecordWriter
                 AND EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = p."Id" AND e."ProgramId" = ANY(@scope))) p ON true;
             ANALYZE file_people;
             """, new NpgsqlParameter("today", today), new NpgsqlParameter("scope", scope));
+        // A restricted record is matched by no import: the first row naming one stops it (RestrictedRecordException).
+        await using (var restricted = new NpgsqlCommand("""
+            WITH restricted AS (SELECT p."Name", p."KanaKey", p."BirthDate" FROM persons p WHERE p."Restriction" IS NOT NULL
+                AND EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = p."Id" AND e."ProgramId" = ANY(@scope)))
+            SELECT min(f.line) FROM file_people f JOIN restricted r ON r."BirthDate" = f.birth AND (r."Name" = f.name OR r."KanaKey" = f.kana_key)
+            """, connection) { CommandTimeout = 0, Parameters = { new NpgsqlParameter("scope", scope) } })
+        {
+            if (await restricted.ExecuteScalarAsync(ct) is int line)
+            {
+                throw new RestrictedRecordException(line);
+            }
+        }
         counts.MatchedPersons = (int)await ScalarAsync<long>("SELECT count(*) FROM file_people WHERE existing_id IS NOT NULL");
 
         await using (var doubtful = new NpgsqlCommand("""

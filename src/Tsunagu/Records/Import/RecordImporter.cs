@@ -149,6 +149,12 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         {
             counts = new WriteCounts();
         }
+        catch (RestrictedRecordException e)
+        {
+            errors.Add(file.Error(e.Line, null,
+                "閲覧制限のある記録の人と氏名（またはふりがな）と生年月日が一致します。閲覧制限のある人の記録は取り込めません。担当者が画面で記録してください。"));
+            counts = new WriteCounts();
+        }
         if (errors.Count > 0)
         {
             await transaction.RollbackAsync(ct);
@@ -224,4 +230,13 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
 
     /// <summary>Unwinds a writer when the file had bad rows; the rows are in the importer's error list.</summary>
     sealed class RowsRejectedException : Exception;
+}
+
+/// <summary>
+/// A row names a person whose record is 閲覧制限 (same name or reading, and birth date): an import neither finds nor
+/// adds to such a record, whoever imports, and never registers the person a second time beside it.
+/// </summary>
+sealed class RestrictedRecordException(int line) : Exception
+{
+    public int Line { get; } = line;
 }

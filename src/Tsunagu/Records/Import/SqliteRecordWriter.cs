@@ -67,6 +67,11 @@ static class SqliteRecordWriter
         // Only persons enrolled in the importer's programs can be found (program ids are integers from the database).
         var inScope = $"""EXISTS (SELECT 1 FROM enrollments e WHERE e."PersonId" = persons."Id" AND e."ProgramId" IN ({string.Join(",", scope)}))""";
         using var findExact = Prepare($"""SELECT "Id" FROM persons WHERE "Name" = $name AND "BirthDate" = $birth AND {inScope} LIMIT 1""", "$name", "$birth");
+        // A restricted record is matched by no import (RestrictedRecordException); asked only where one exists.
+        using var anyRestricted = Prepare($"""SELECT EXISTS (SELECT 1 FROM persons WHERE "Restriction" IS NOT NULL AND {inScope})""");
+        using var findRestricted = (long)(await anyRestricted.ExecuteScalarAsync(ct))! == 0 ? null : Prepare($"""
+            SELECT 1 FROM persons WHERE ("Name" = $name OR "KanaKey" = $kana) AND "BirthDate" = $birth AND "Restriction" IS NOT NULL AND {inScope} LIMIT 1
+            """, "$name", "$kana", "$birth");
         using var findSimilar = Prepare($"""SELECT "Id" FROM persons WHERE "KanaKey" = $kana AND "BirthDate" = $birth AND {inScope} LIMIT 1""", "$kana", "$birth");
         using var addHousehold = Prepare("""INSERT INTO households ("WardCode", "Circumstances", "CreatedAt") VALUES ($ward, 0, $now) RETURNING "Id" """, "$ward", "$now");
         using var addPerson = Prepare("""
@@ -116,6 +121,16 @@ static class SqliteRecordWriter
             }
             else
             {
+                if (findRestricted is not null)
+                {
+                    findRestricted.Parameters["$name"].Value = row.Name;
+                    findRestricted.Parameters["$kana"].Value = JapaneseText.KanaKey(row.Kana);
+                    findRestricted.Parameters["$birth"].Value = birth;
+                    if (await findRestricted.ExecuteScalarAsync(ct) is not null)
+                    {
+                        throw new RestrictedRecordException(row.Line);
+                    }
+                }
                 findExact.Parameters["$name"].Value = row.Name;
                 findExact.Parameters["$birth"].Value = birth;
                 if (await findExact.ExecuteScalarAsync(ct) is long existing)

@@ -862,6 +862,31 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("person_year_facts", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.People.CaseShare", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("EnrollmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OfficeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SharedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "OfficeId")
+                        .IsUnique();
+
+                    b.ToTable("case_shares", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
                 {
                     b.Property<int>("Id")
@@ -876,6 +901,9 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<DateOnly>("From")
                         .HasColumnType("date");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("OwnerUserId")
                         .HasColumnType("text");
@@ -997,6 +1025,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int?>("Restriction")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Role")
                         .HasColumnType("integer");
 
@@ -1009,11 +1040,36 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.HasIndex("HouseholdId");
 
+                    b.HasIndex("Restriction");
+
                     b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("restricted_record_staff", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Placements.Distribution", b =>
@@ -1702,6 +1758,15 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("Tsunagu.People.CaseShare", b =>
+                {
+                    b.HasOne("Tsunagu.People.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
                 {
                     b.HasOne("Tsunagu.People.Person", "Person")
@@ -1739,6 +1804,15 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasForeignKey("HouseholdId");
 
                     b.Navigation("Household");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.Programs.ProgramBureau", b =>

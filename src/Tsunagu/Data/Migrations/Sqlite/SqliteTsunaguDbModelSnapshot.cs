@@ -829,6 +829,29 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("person_year_facts", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.People.CaseShare", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnrollmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OfficeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SharedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "OfficeId")
+                        .IsUnique();
+
+                    b.ToTable("case_shares", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
                 {
                     b.Property<int>("Id")
@@ -841,6 +864,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<DateOnly>("From")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("OfficeId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OwnerUserId")
                         .HasColumnType("TEXT");
@@ -956,6 +982,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Restriction")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
 
@@ -968,11 +997,34 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.HasIndex("HouseholdId");
 
+                    b.HasIndex("Restriction");
+
                     b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("restricted_record_staff", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Placements.Distribution", b =>
@@ -1631,6 +1683,15 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("Tsunagu.People.CaseShare", b =>
+                {
+                    b.HasOne("Tsunagu.People.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tsunagu.People.Enrollment", b =>
                 {
                     b.HasOne("Tsunagu.People.Person", "Person")
@@ -1668,6 +1729,15 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasForeignKey("HouseholdId");
 
                     b.Navigation("Household");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
+                {
+                    b.HasOne("Tsunagu.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.Programs.ProgramBureau", b =>
