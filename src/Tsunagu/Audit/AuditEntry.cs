@@ -99,6 +99,11 @@ public static class AuditActions
     public const string RestrictionName = "restriction.name";
     public const string RestrictionUnname = "restriction.unname";
     public const string EnrollmentShare = "enrollment.share";
+    public const string EnrollmentClosureApprove = "enrollment.closure-approve";
+    public const string PlanWrite = "plan.write";
+    public const string PlanApprove = "plan.approve";
+    public const string PlanReturn = "plan.return";
+    public const string PlanReview = "plan.review";
     public const string EnrollmentUnshare = "enrollment.unshare";
     public const string OutcomeRecord = "outcome.record";
     public const string OutcomeWithdraw = "outcome.withdraw";
@@ -166,6 +171,11 @@ public static class AuditActions
         RestrictionName => "閲覧制限の記録を見る職員の追加",
         RestrictionUnname => "閲覧制限の記録を見る職員の削除",
         EnrollmentShare => "他の事業所との共有",
+        EnrollmentClosureApprove => "終結の承認",
+        PlanWrite => "支援計画の作成",
+        PlanApprove => "支援計画の承認",
+        PlanReturn => "支援計画の差し戻し",
+        PlanReview => "支援計画の見直し",
         EnrollmentUnshare => "他の事業所との共有の終了",
         OutcomeRecord => "進路・結果の記録",
         OutcomeWithdraw => "進路・結果の取消",

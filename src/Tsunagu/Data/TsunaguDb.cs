@@ -61,6 +61,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
     public DbSet<RestrictedRecordStaff> RestrictedRecordStaff => Set<RestrictedRecordStaff>();
     public DbSet<CaseShare> CaseShares => Set<CaseShare>();
+    public DbSet<Plans.SupportPlan> SupportPlans => Set<Plans.SupportPlan>();
+    public DbSet<Plans.PlanReview> PlanReviews => Set<Plans.PlanReview>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactPerson> ContactPersons => Set<ContactPerson>();
     public DbSet<ContactNote> ContactNotes => Set<ContactNote>();

@@ -51,6 +51,11 @@ public class Enrollment
     /// None for programs run in one place.
     /// </summary>
     public int? OfficeId { get; set; }
+
+    /// <summary>終結の承認: when and by whom the program's manager confirmed the closure of an ended case.</summary>
+    public DateTimeOffset? ClosureApprovedAt { get; set; }
+
+    public string? ClosureApprovedBy { get; set; }
 }
 
 public sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollment>
@@ -62,6 +67,7 @@ public sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollmen
         builder.HasIndex(x => x.PersonId);
         builder.Property(x => x.EndReason).HasMaxLength(RecordRules.CategoryMax);
         builder.HasIndex(x => new { x.OwnerUserId, x.Status });
+        builder.Property(x => x.ClosureApprovedBy).HasMaxLength(RecordRules.NameMax);
     }
 }
 

@@ -97,6 +97,24 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
         await db.SaveChangesAsync();
     }
 
+    /// <summary>終結の承認: the manager confirms an ended case's closure (the end itself counted from its day).</summary>
+    public async Task ApproveClosureAsync(int enrollmentId)
+    {
+        var enrollment = await (await scope.EnrollmentsAsync()).Include(e => e.Program).SingleOrDefaultAsync(e => e.Id == enrollmentId)
+            ?? throw new RecordNotFoundException("その登録は見られません。");
+        if (!scope.IsInRole(Roles.Manager))
+        {
+            throw new RecordAccessException("終結を承認するのは事業の管理者です。");
+        }
+        if (enrollment.Status != EnrollmentStatus.Ended || enrollment.ClosureApprovedAt is not null)
+        {
+            throw new RecordConflictException(enrollment.Status != EnrollmentStatus.Ended ? "まだ終了していない登録です。" : "この終結は承認済みです。");
+        }
+        (enrollment.ClosureApprovedAt, enrollment.ClosureApprovedBy) = (time.GetUtcNow(), await scope.StaffNameAsync());
+        scope.Audit(AuditActions.EnrollmentClosureApprove, enrollment.Program.Code, $"person:{enrollment.PersonId}", "終結承認");
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>
     /// Enrols a person the user can see in one of the user's programs: again, after support there ended (再登録: a new
     /// period from a day after the last one ended, with the referral source of this return), or for the first time —

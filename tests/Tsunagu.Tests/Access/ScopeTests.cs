@@ -38,6 +38,7 @@ public class ScopeTests
         $"/contacts/{w.AliceContact}/edit",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         $"/people/{w.Alice}/restriction",
+        $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/plan",
         "/programs/P001",
         "/approvals",
         "/accesslog",

@@ -53,6 +53,22 @@ public class EndModel(TsunaguDb db, RecordScope scope, PersonService people, Tim
         }, $"{Enrollment.Program.Name}の支援を{FiscalYears.FormatDate(To)}で終了しました（{Reason}）。");
     }
 
+    public bool IsManager => scope.IsInRole(Roles.Manager);
+
+    /// <summary>終結の承認 by the program's manager, once the case has ended.</summary>
+    public async Task<IActionResult> OnPostApproveAsync()
+    {
+        if (!await LoadAsync("POST /people/{id}/enrollments/{enrollmentId}/end (approve)"))
+        {
+            return NotFound();
+        }
+        return await WriteRecordsAsync(async () =>
+        {
+            await people.ApproveClosureAsync(EnrollmentId);
+            return $"/people/{Id}#enrollments";
+        }, $"{Enrollment.Program.Name}の終結を承認しました。");
+    }
+
     async Task<bool> LoadAsync(string source)
     {
         var enrollment = await (await scope.EnrollmentsAsync()).AsNoTracking().Include(e => e.Program)

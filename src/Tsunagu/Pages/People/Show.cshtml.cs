@@ -47,6 +47,11 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     /// <summary>Each active enrolment's program staff: who its 担当者 is and who it can be handed to.</summary>
     public Dictionary<int, List<StaffMember>> Staff { get; private set; } = [];
 
+    /// <summary>Each enrolment's plan: the version in force, else the latest one waiting.</summary>
+    public Dictionary<int, Tsunagu.Plans.SupportPlan> Plans { get; private set; } = [];
+
+    public bool IsManager => scope.IsInRole(Roles.Manager);
+
     public bool MayTransfer(Enrollment enrollment) => enrollment.OwnerUserId == scope.UserId || scope.IsInRole(Roles.Manager);
 
     public string OwnerName(Enrollment enrollment) => enrollment.OwnerUserId is not { } owner ? "未割当"
@@ -190,6 +195,12 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
+        var enrollmentIds = Enrollments.Select(e => e.Id).ToList();
+        Plans = (await db.SupportPlans.AsNoTracking().Where(p => enrollmentIds.Contains(p.EnrollmentId) && p.Status != Tsunagu.Plans.PlanStatus.Superseded)
+                .Include(p => p.Goals.OrderBy(g => g.Position)).Include(p => p.Services.OrderBy(x => x.Position))
+                .Include(p => p.Reviews.OrderByDescending(r => r.ReviewedOn)).ThenInclude(r => r.Goals).AsSplitQuery().ToListAsync())
+            .GroupBy(p => p.EnrollmentId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Status == Tsunagu.Plans.PlanStatus.Approved ? 0 : 1).ThenByDescending(p => p.Version).First());
         return true;
     }
 }

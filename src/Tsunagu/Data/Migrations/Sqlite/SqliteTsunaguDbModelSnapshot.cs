@@ -858,6 +858,13 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClosureApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosureApprovedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EndReason")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -1136,6 +1143,166 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("schools", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.GoalReview", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GoalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoalId");
+
+                    b.HasIndex("ReviewId");
+
+                    b.ToTable("goal_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlanGoal", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("plan_goals", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlanReview", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("NextReviewOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ReviewedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("plan_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlannedService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Frequency")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Who")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("planned_services", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.SupportPlan", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Assessment")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EnrollmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ReviewOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrittenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WrittenBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrittenByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "ReviewOn");
+
+                    b.ToTable("support_plans", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.Programs.Bureau", b =>
@@ -1740,6 +1907,59 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Plans.GoalReview", b =>
+                {
+                    b.HasOne("Tsunagu.Plans.PlanGoal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("Tsunagu.Plans.PlanReview", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlanGoal", b =>
+                {
+                    b.HasOne("Tsunagu.Plans.SupportPlan", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlanReview", b =>
+                {
+                    b.HasOne("Tsunagu.Plans.SupportPlan", null)
+                        .WithMany("Reviews")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlannedService", b =>
+                {
+                    b.HasOne("Tsunagu.Plans.SupportPlan", null)
+                        .WithMany("Services")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.SupportPlan", b =>
+                {
+                    b.HasOne("Tsunagu.People.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+                });
+
             modelBuilder.Entity("Tsunagu.Programs.ProgramBureau", b =>
                 {
                     b.HasOne("Tsunagu.Programs.Bureau", "Bureau")
@@ -1883,6 +2103,20 @@ namespace Tsunagu.Data.Migrations.Sqlite
             modelBuilder.Entity("Tsunagu.People.Household", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.PlanReview", b =>
+                {
+                    b.Navigation("Goals");
+                });
+
+            modelBuilder.Entity("Tsunagu.Plans.SupportPlan", b =>
+                {
+                    b.Navigation("Goals");
+
+                    b.Navigation("Reviews");
+
+                    b.Navigation("Services");
                 });
 
             modelBuilder.Entity("Tsunagu.Reports.AnnualReport", b =>
