@@ -61,6 +61,9 @@ public class Contact
     public bool WithGuardian { get; set; }
 
     public int? OfficeId { get; set; }
+
+    /// <summary>次回予定: when the worker means to see or call the person next; a task until a later contact is recorded.</summary>
+    public DateOnly? NextOn { get; set; }
     public int? DurationMinutes { get; set; }
 
     /// <summary>The staff member's account (user id) and, for display, their name at the time.</summary>

@@ -11,7 +11,7 @@ namespace Tsunagu.Contacts;
 
 public sealed record NewContact(
     int ProgramId, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
-    IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes, int? OfficeId = null);
+    IReadOnlyList<int> OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string> Notes, int? OfficeId = null, DateOnly? NextOn = null);
 
 /// <summary>
 /// A correction (訂正) of what a contact recorded; the reason is kept in the audit. <paramref name="Notes"/>, when given,
@@ -50,7 +50,8 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             ("channel", "方法", RecordRules.Defined(input.Channel)),
             ("otherPersonIds", "一緒に記録する人", RecordRules.Persons(input.OtherPersonIds.Count, 20)),
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
-            ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
+            ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null),
+            ("nextOn", "次回予定日", input.NextOn is { } next && (next <= input.Date || next > input.Date.AddYears(1)) ? "記録日の翌日から1年以内の日にしてください。" : null));
         RequireNotes(input.Notes);
         var userId = scope.UserId;
         var staff = await scope.StaffNameAsync();
@@ -64,6 +65,7 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             Channel = input.Channel,
             DurationMinutes = input.DurationMinutes,
             OfficeId = input.OfficeId,
+            NextOn = input.NextOn,
             // Others on a record are the subject's guardians; a guardian may also be the subject (保護者支援 either way).
             WithGuardian = involved.Count > 1 || inHousehold.Any(p => p.Id == personId && p.Role == PersonRole.Guardian),
             StaffUserId = userId,

@@ -20,7 +20,8 @@ public sealed record WithdrawalInput(string Reason);
 
 public sealed record ContactInput(
     string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
-    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null);
+    IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null,
+    DateOnly? NextOn = null);
 
 /// <summary>A person's contacts under /api/v1: read (the timeline), written, corrected, withdrawn; within the caller's programs.</summary>
 public static class ContactsApi
@@ -50,7 +51,7 @@ public static class ContactsApi
             }
             var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
             var contact = await contacts.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
-                input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId));
+                input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId, input.NextOn));
             return TypedResults.Created($"/api/v1/people/{id}/contacts", ToItem(contact, input.ProgramCode, contact.Notes));
         });
 

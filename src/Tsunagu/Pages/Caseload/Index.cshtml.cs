@@ -14,7 +14,7 @@ namespace Tsunagu.Pages.Caseload;
 /// 担当ケース一覧, the case worker's landing page: their active cases with the last contact, the referrals waiting
 /// for their programs, and the search. A program's manager also sees the whole program's cases and each worker's load.
 /// </summary>
-public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, TimeProvider time) : TsunaguPageModel
+public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, Tsunagu.Tasks.CaseTaskService tasks, TimeProvider time) : TsunaguPageModel
 {
     const int Shown = 500;
 
@@ -43,6 +43,9 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, T
 
     /// <summary>Active cases per 担当者 in the user's programs (managers): the workload; "" for none assigned.</summary>
     public List<(string Owner, int Cases)> Workload { get; private set; } = [];
+
+    /// <summary>やること: follow-ups, reviews, answers and decisions due, overdue first (they come first by day).</summary>
+    public List<Tsunagu.Tasks.CaseTask> Tasks { get; private set; } = [];
 
     public bool IsManager => scope.IsInRole(Roles.Manager);
     public DateOnly Today { get; private set; }
@@ -120,7 +123,8 @@ public class IndexModel(TsunaguDb db, RecordScope scope, PersonService people, T
                     .GroupBy(e => e.OwnerUserId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync())
                 .Select(g => (g.Key ?? "", g.Count)).OrderByDescending(g => g.Count).ToList();
         }
-        await scope.LogAsync(Cases.Select(c => c.PersonId).Concat(Waiting.Select(r => r.PersonId)), "GET /caseload");
+        Tasks = (await tasks.ListAsync(everyone: Owner == "all")).Take(Shown).ToList();
+        await scope.LogAsync(Cases.Select(c => c.PersonId).Concat(Waiting.Select(r => r.PersonId)).Concat(Tasks.Select(t => t.PersonId)), "GET /caseload");
     }
 
     public string StaffName(string? id) => id is null ? "（未割当）" : StaffNames.GetValueOrDefault(id, "（この事業の職員ではありません）");

@@ -13,7 +13,8 @@ using Tsunagu.Subsidies;
 
 namespace Tsunagu.Pages.People;
 
-public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, ContactService contacts, ReferralService referrals, SubsidyService subsidies, TimeProvider time) : TsunaguPageModel
+public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, ContactService contacts, ReferralService referrals, SubsidyService subsidies,
+    Tsunagu.Tasks.CaseTaskService tasks, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -52,6 +53,9 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
 
     public bool IsManager => scope.IsInRole(Roles.Manager);
 
+    /// <summary>What is due about this person, in the user's programs.</summary>
+    public List<Tsunagu.Tasks.CaseTask> Tasks { get; private set; } = [];
+
     public bool MayTransfer(Enrollment enrollment) => enrollment.OwnerUserId == scope.UserId || scope.IsInRole(Roles.Manager);
 
     public string OwnerName(Enrollment enrollment) => enrollment.OwnerUserId is not { } owner ? "未割当"
@@ -80,6 +84,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         public ContactChannel Channel { get; set; }
         public int? Duration { get; set; }
         public int? OfficeId { get; set; }
+        public DateOnly? NextOn { get; set; }
         public List<int> With { get; set; } = [];
         public string? PersonSaid { get; set; }
         public string? ThirdPartySaid { get; set; }
@@ -120,7 +125,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         return await WriteRecordsAsync(async () =>
         {
             var saved = await contacts.RecordContactAsync(Id, new NewContact(Contact.ProgramId, Contact.Date, Contact.Time, Contact.Kind, Contact.Category,
-                Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId));
+                Contact.Channel, Contact.Duration, Contact.With, notes, Contact.OfficeId, Contact.NextOn));
             TempData["SavedContact"] = saved.Id.ToString(CultureInfo.InvariantCulture);
             TempData["Saved"] = $"{FiscalYears.FormatDate(Contact.Date)}の{Contact.Kind.Japanese()}を記録しました。";
             return $"/people/{Id}#contact-{saved.Id}";
@@ -195,6 +200,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         SubsidyApplications = await (await scope.SubsidiesAsync()).AsNoTracking().Where(s => s.PersonId == Id).OrderBy(s => s.AppliedOn).ToListAsync();
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
+        Tasks = await tasks.ListAsync(personId: Id);
         var enrollmentIds = Enrollments.Select(e => e.Id).ToList();
         Plans = (await db.SupportPlans.AsNoTracking().Where(p => enrollmentIds.Contains(p.EnrollmentId) && p.Status != Tsunagu.Plans.PlanStatus.Superseded)
                 .Include(p => p.Goals.OrderBy(g => g.Position)).Include(p => p.Services.OrderBy(x => x.Position))

@@ -522,6 +522,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<DateOnly?>("NextOn")
+                        .HasColumnType("date");
+
                     b.Property<int?>("OfficeId")
                         .HasColumnType("integer");
 

@@ -501,6 +501,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("NextOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("OfficeId")
                         .HasColumnType("INTEGER");
 
