@@ -44,6 +44,18 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         var end = (await page.GetByRole(AriaRole.Link, new() { Name = "支援を終了する…" }).First.GetAttributeAsync("href"))!;
         await CheckAsync(end, "enrollment-end");
         await CheckAsync(person + "/disclosure");
+        // A support plan written, waiting for the manager's approval; the restriction and sharing page.
+        await page.GotoAsync(person);
+        await page.GetByRole(AriaRole.Link, new() { Name = "支援計画を書く" }).First.ClickAsync();
+        await CheckAsync("");
+        await page.GetByLabel("アセスメント（本人・家族の状況、強み、課題）").FillAsync("数学に苦手意識がある。家庭学習の場所がない。");
+        await page.GetByLabel("目標1").FillAsync("週2回の学習会に通う");
+        await page.GetByLabel("支援内容1：内容").FillAsync("学習会での個別支援");
+        await page.GetByLabel("支援内容1：頻度").FillAsync("週2回");
+        await page.GetByRole(AriaRole.Button, new() { Name = "計画を保存して承認を依頼する" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "第1版（承認待ち）" })).ToBeVisibleAsync();
+        await CheckAsync("", "support-plan");
+        await CheckAsync(person + "/restriction", "restriction");
         await page.GotoAsync(person);
         await page.GetByRole(AriaRole.Link, new() { Name = "世帯", Exact = true }).ClickAsync();
         await CheckAsync("");
