@@ -41,7 +41,7 @@ public static class TsunaguServices
 public static class WebApp
 {
     /// <summary>The pages that show persons: each has the person-read rate limit.</summary>
-    static readonly string[] RecordFolders = ["/People", "/Referrals", "/Sessions", "/Subsidies", "/Activities"];
+    static readonly string[] RecordFolders = ["/People", "/Plans", "/Referrals", "/Sessions", "/Subsidies", "/Activities"];
 
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
@@ -71,6 +71,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Approvals", Policies.Approve);
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Contacts", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Plans", Policies.Records);
             o.Conventions.AuthorizeFolder("/Caseload", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);

@@ -107,17 +107,25 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     public async Task<IQueryable<Contact>> ContactsAsync()
     {
         var ids = await ProgramIdsAsync();
-        var query = db.Contacts.Where(c => ids.Contains(c.ProgramId));
-        if (await NarrowedAsync())
-        {
-            var persons = await PersonsAsync();
-            query = query.Where(c => !db.ContactPersons.Any(cp => cp.ContactId == c.Id && !persons.Any(p => p.Id == cp.PersonId)));
-        }
-        return query;
+        return await SeenOnlyAsync(db.Contacts.Where(c => ids.Contains(c.ProgramId)));
     }
 
-    /// <summary>One person's contacts in the user's programs: the timeline (the person already read through the scope).</summary>
-    public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => await ContactsOfAsync(db, await ProgramIdsAsync(), personId);
+    /// <summary>
+    /// One person's contacts in the user's programs: the timeline. Narrowed like <see cref="ContactsAsync"/>: a contact
+    /// with someone else the user does not see (a restricted mother beside her child) is left out.
+    /// </summary>
+    public async Task<IQueryable<Contact>> ContactsOfAsync(int personId) => await SeenOnlyAsync(await ContactsOfAsync(db, await ProgramIdsAsync(), personId));
+
+    /// <summary>Contacts whose every person the user sees, where anything narrows the scope.</summary>
+    async Task<IQueryable<Contact>> SeenOnlyAsync(IQueryable<Contact> contacts)
+    {
+        if (!await NarrowedAsync())
+        {
+            return contacts;
+        }
+        var persons = await PersonsAsync();
+        return contacts.Where(c => !db.ContactPersons.Any(cp => cp.ContactId == c.Id && !persons.Any(p => p.Id == cp.PersonId)));
+    }
 
     /// <summary>
     /// The person's contact ids come first (indexed by person, a short list), then the contacts by primary key.
@@ -142,7 +150,7 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         // A referral waiting for the user's program is about someone not enrolled there yet: seen unless restricted.
         var persons = await PersonsAsync();
         var userId = UserId;
-        return query.Where(r => persons.Any(p => p.Id == r.PersonId) || (r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)
+        return query.Where(r => persons.Any(p => p.Id == r.PersonId) || (r.Status == ReferralStatus.Sent && r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)
             && db.Persons.Any(p => p.Id == r.PersonId && (p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId)))));
     }
 

@@ -17,7 +17,8 @@ public sealed record MergedRows(
     PeriodState? KeptPeriodBefore, List<int> Outcomes, List<int> Subsidies, List<int> Referrals, List<int> Attendances);
 
 /// <summary>A duplicate's period folded into the kept person's overlapping period of the same program.</summary>
-public sealed record AbsorbedPeriod(int ProgramId, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status, string? EndReason);
+public sealed record AbsorbedPeriod(
+    int ProgramId, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status, string? EndReason, int? OfficeId = null, string? OwnerUserId = null);
 
 public sealed record PeriodState(int Id, DateOnly From, DateOnly? To, EnrollmentStatus Status, string? EndReason);
 
@@ -46,6 +47,11 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         if (pair.Count != 2)
         {
             throw new RecordNotFoundException("その人は見られません。");
+        }
+        // A restricted record's contacts would become visible to everyone who sees the other one.
+        if (pair.Any(p => p.Restriction is not null))
+        {
+            throw new RecordConflictException("閲覧制限のある記録は統合できません。制限を解除して統合し、統合した記録に制限をかけ直してください。");
         }
         var programIds = await scope.ProgramIdsAsync();
         var periods = await db.Enrollments.Where(e => e.PersonId == keptId || e.PersonId == duplicateId).ToListAsync();
@@ -107,8 +113,13 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
             {
                 throw new RecordConflictException("登録期間の重なりが複雑なため統合できません。先に登録期間を整理してください。");
             }
+            // A folded period's plan and sharing would go with its row, and an undo could not bring them back.
+            if (await db.SupportPlans.AnyAsync(p => p.EnrollmentId == period.Id) || await db.CaseShares.AnyAsync(c => c.EnrollmentId == period.Id))
+            {
+                throw new RecordConflictException("重なる登録期間に支援計画か事業所間の共有があります。先に登録期間を整理してください。");
+            }
             keptBefore ??= new PeriodState(overlap.Id, overlap.From, overlap.To, overlap.Status, overlap.EndReason);
-            absorbed.Add(new AbsorbedPeriod(period.ProgramId, period.From, period.To, period.Source, period.Status, period.EndReason));
+            absorbed.Add(new AbsorbedPeriod(period.ProgramId, period.From, period.To, period.Source, period.Status, period.EndReason, period.OfficeId, period.OwnerUserId));
             overlap.From = period.From < overlap.From ? period.From : overlap.From;
             (overlap.To, overlap.Status, overlap.EndReason) = period.To is null || overlap.To is null
                 ? (null, EnrollmentStatus.Active, null)
@@ -174,6 +185,8 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
             Source = a.Source,
             Status = a.Status,
             EndReason = a.EndReason,
+            OfficeId = a.OfficeId,
+            OwnerUserId = a.OwnerUserId,
         }));
         await db.Outcomes.Where(o => rows.Outcomes.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.PersonId, rows.Duplicate));
         await db.Subsidies.Where(a => rows.Subsidies.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, rows.Duplicate));

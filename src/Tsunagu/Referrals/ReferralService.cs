@@ -68,7 +68,8 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
     /// <summary>The receiving program accepts (the person is enrolled there) or declines, with a note.</summary>
     public async Task<Referral> DecideAsync(int referralId, bool accept, string? note)
     {
-        var referral = await db.Referrals.Include(r => r.ToProgram).SingleOrDefaultAsync(r => r.Id == referralId)
+        // Through the scope: a referral about someone the user does not see (閲覧制限, another office's case) is not there.
+        var referral = await (await scope.ReferralsAsync()).Include(r => r.ToProgram).SingleOrDefaultAsync(r => r.Id == referralId)
             ?? throw new RecordNotFoundException("その依頼はありません。");
         if (referral.ToProgramId is not { } toProgramId)
         {

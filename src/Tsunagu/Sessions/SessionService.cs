@@ -30,7 +30,8 @@ public sealed class SessionService(TsunaguDb db, RecordScope scope, TimeProvider
     /// off; any other id is left out. The rest come as a head count. Taking someone off or lowering the count is a
     /// correction (訂正): it takes a reason, and the audit keeps who was added and removed (by id) and the counts.
     /// </summary>
-    public async Task<SupportSession> SetAttendanceAsync(int sessionId, IEnumerable<int> present, int headCount, string? reason = null)
+    /// <returns>The session, and who came among the persons the user sees (the only ids the answer may name).</returns>
+    public async Task<(SupportSession Session, IReadOnlyList<int> Present)> SetAttendanceAsync(int sessionId, IEnumerable<int> present, int headCount, string? reason = null)
     {
         var session = await (await scope.SessionsAsync()).Include(s => s.Attendances).Include(s => s.Program).SingleOrDefaultAsync(s => s.Id == sessionId)
             ?? throw new RecordNotFoundException("その学習会・セミナーは見られません。");
@@ -56,7 +57,7 @@ public sealed class SessionService(TsunaguDb db, RecordScope scope, TimeProvider
         session.Attendances = allowed.Concat(unseen).Select(id => new Attendance { SessionId = sessionId, PersonId = id }).ToList();
         session.UnregisteredHeadCount = headCount;
         await db.SaveChangesAsync();
-        return session;
+        return (session, [.. allowed.Order()]);
     }
 
     /// <summary>The persons (of <paramref name="persons"/>) enrolled in the session's program on the session's day.</summary>

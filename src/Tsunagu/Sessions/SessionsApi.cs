@@ -34,9 +34,9 @@ public static class SessionsApi
         // Only persons enrolled in the session's program and in the caller's scope are kept; the answer says which.
         api.MapPut("/sessions/{id:int}/attendance", async Task<Ok<SessionItem>> (int id, AttendanceInput input, SessionService sessions, TsunaguDb db) =>
         {
-            var s = await sessions.SetAttendanceAsync(id, input.PersonIds, input.HeadCount, input.Reason);
+            var (s, present) = await sessions.SetAttendanceAsync(id, input.PersonIds, input.HeadCount, input.Reason);
             var code = await db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.Code).SingleAsync();
-            return TypedResults.Ok(new SessionItem(s.Id, code, s.Kind, s.Date, s.Start, s.Title, s.Attendances.Select(a => a.PersonId).Order().ToList(), s.UnregisteredHeadCount));
+            return TypedResults.Ok(new SessionItem(s.Id, code, s.Kind, s.Date, s.Start, s.Title, present, s.UnregisteredHeadCount));
         });
     }
 }

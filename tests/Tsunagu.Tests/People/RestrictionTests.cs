@@ -38,11 +38,13 @@ public class RestrictionTests
             var body = await WebClient.ReadableAsync(response);
             Assert.DoesNotContain("𠮷子", body);
             Assert.DoesNotContain("数学の課題", body);
+            Assert.DoesNotContain("母子で転居先", body);
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound || response.Headers.Location?.AbsolutePath == "/account/denied",
                 $"{url}: {response.StatusCode}");
         }
         var page = await WebClient.ParseAsync(await client.SubmitAsync("/people", "form[role=search]", new() { ["q"] = "たかはし" }));
         Assert.Equal(["髙橋 花子"], page.QuerySelectorAll("tbody th").Select(th => th.TextContent));
+        Assert.DoesNotContain("母子で転居先", await WebClient.ReadableAsync(await client.Http.GetAsync($"/api/v1/people/{world.Mother}/contacts")));
         var api = await client.Http.PostAsJsonAsync("/api/v1/people/search", new { q = "たかはし" });
         Assert.DoesNotContain("𠮷子", await WebClient.ReadableAsync(api));
         await using var after = world.Database.NewDb();
@@ -57,6 +59,22 @@ public class RestrictionTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var (colleagueEmail, colleague) = await ColleagueAsync(world);
         var worker = await world.SignInAsync("caseworkerA");
+        // A consultation with her mother as its subject and Alice beside her: on the mother's timeline, until restricted.
+        await using (var db = world.Database.NewDb())
+        {
+            db.Contacts.Add(new Tsunagu.Contacts.Contact
+            {
+                ProgramId = await world.ProgramIdAsync("P001"),
+                Date = new DateOnly(2024, 6, 10),
+                Kind = Tsunagu.Contacts.ContactKind.Consultation,
+                Channel = Tsunagu.Contacts.ContactChannel.Visit,
+                StaffName = "職員",
+                Persons = [new() { PersonId = world.Mother }, new() { PersonId = world.Alice, Role = Tsunagu.Contacts.ContactPersonRole.Guardian }],
+                Notes = [new() { Provenance = Tsunagu.Contacts.NoteProvenance.PersonSaid, Text = "母子で転居先を相談した" }],
+            });
+            await db.SaveChangesAsync();
+        }
+        Assert.Contains("母子で転居先", await WebClient.ReadableAsync(await colleague.Http.GetAsync($"/api/v1/people/{world.Mother}/contacts")));
         Assert.Contains("𠮷子", await WebClient.ReadableAsync(await colleague.Http.GetAsync($"/people/{world.Alice}")));
 
         var restricted = await worker.SubmitAsync($"/people/{world.Alice}/restriction", "form[action*=restrict]", new() { ["kind"] = "DomesticViolence" });

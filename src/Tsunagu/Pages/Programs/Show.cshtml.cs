@@ -97,6 +97,15 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
             .Where(a => (a.ProgramCode == Code && (staff || AuditActions.Report.Contains(a.Action)))
                 || (a.ProgramCode == null && reportYears.Contains(a.FiscalYear) && AuditActions.Report.Contains(a.Action)))
             .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
+        // Nor events of a person the user does not see (閲覧制限, another office's case): not even that they happened.
+        var persons = History.Select(a => a.Subject is { } s && s.StartsWith("person:", StringComparison.Ordinal)
+            && int.TryParse(s.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (int?)null).ToList();
+        if (persons.Any(p => p is not null))
+        {
+            var wanted = persons.OfType<int>().Distinct().ToList();
+            var seen = (await (await scope.PersonsAsync()).Where(p => wanted.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+            History = History.Where((a, i) => persons[i] is not { } id || seen.Contains(id)).ToList();
+        }
         return true;
     }
 }

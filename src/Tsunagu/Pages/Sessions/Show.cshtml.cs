@@ -26,8 +26,8 @@ public class ShowModel(RecordScope scope, SessionService sessions) : TsunaguPage
         }
         var result = await WriteRecordsAsync(async () =>
         {
-            var saved = await sessions.SetAttendanceAsync(Id, present, headCount, reason);
-            TempData["Message"] = $"出席 {saved.Attendances.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
+            var (saved, seen) = await sessions.SetAttendanceAsync(Id, present, headCount, reason);
+            TempData["Message"] = $"出席 {seen.Count} 人、登録のない参加者 {saved.UnregisteredHeadCount} 人を保存しました。";
             return $"/sessions/{Id}";
         }, null);
         // Refused: the boxes as the worker left them, not as stored.
