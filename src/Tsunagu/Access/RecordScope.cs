@@ -80,11 +80,17 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         }
         if (restrictions)
         {
-            var userId = UserId;
-            query = query.Where(e => db.Persons.Any(p => p.Id == e.PersonId
-                && (p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId))));
+            var unrestricted = Unrestricted();
+            query = query.Where(e => unrestricted.Any(p => p.Id == e.PersonId));
         }
         return query;
+    }
+
+    /// <summary>Persons no restriction keeps from the user: not restricted, or restricted with the user named on it.</summary>
+    IQueryable<Person> Unrestricted()
+    {
+        var userId = UserId;
+        return db.Persons.Where(p => p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId));
     }
 
     /// <summary>Persons with an enrolment the user sees (<see cref="EnrollmentsAsync"/>).</summary>
@@ -149,9 +155,9 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         }
         // A referral waiting for the user's program is about someone not enrolled there yet: seen unless restricted.
         var persons = await PersonsAsync();
-        var userId = UserId;
+        var unrestricted = Unrestricted();
         return query.Where(r => persons.Any(p => p.Id == r.PersonId) || (r.Status == ReferralStatus.Sent && r.ToProgramId != null && ids.Contains(r.ToProgramId.Value)
-            && db.Persons.Any(p => p.Id == r.PersonId && (p.Restriction == null || db.RestrictedRecordStaff.Any(s => s.PersonId == p.Id && s.UserId == userId)))));
+            && unrestricted.Any(p => p.Id == r.PersonId)));
     }
 
     public async Task<IQueryable<SupportSession>> SessionsAsync()

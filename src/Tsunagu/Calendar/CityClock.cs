@@ -17,6 +17,9 @@ public static class CityClock
     /// <summary>A stored moment as staff read it: Japan time, whatever time zone the server runs in.</summary>
     public static DateTimeOffset InJapan(this DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Japan);
 
+    /// <summary>The day a stored moment fell on in Japan (a plan written, a referral sent).</summary>
+    public static DateOnly DayInJapan(this DateTimeOffset moment) => DateOnly.FromDateTime(moment.InJapan().DateTime);
+
     public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
 
     /// <summary>

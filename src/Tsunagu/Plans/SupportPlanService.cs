@@ -31,11 +31,14 @@ public sealed class SupportPlanService(TsunaguDb db, RecordScope scope, TimeProv
     public async Task<List<SupportPlan>> VersionsAsync(int enrollmentId)
     {
         var enrollment = await EnrollmentAsync(enrollmentId);
-        return await db.SupportPlans.AsNoTracking().Where(p => p.EnrollmentId == enrollment.Id)
-            .Include(p => p.Goals.OrderBy(g => g.Position)).Include(p => p.Services.OrderBy(s => s.Position))
-            .Include(p => p.Reviews.OrderByDescending(r => r.ReviewedOn)).ThenInclude(r => r.Goals)
-            .OrderByDescending(p => p.Version).AsSplitQuery().ToListAsync();
+        return await WithContents(db.SupportPlans.AsNoTracking().Where(p => p.EnrollmentId == enrollment.Id)).OrderByDescending(p => p.Version).ToListAsync();
     }
+
+    /// <summary>Plans as they are shown and printed: goals and services in order, reviews newest first.</summary>
+    public static IQueryable<SupportPlan> WithContents(IQueryable<SupportPlan> plans) => plans
+        .Include(p => p.Goals.OrderBy(g => g.Position)).Include(p => p.Services.OrderBy(s => s.Position))
+        .Include(p => p.Reviews.OrderByDescending(r => r.ReviewedOn)).ThenInclude(r => r.Goals)
+        .AsSplitQuery();
 
     /// <summary>
     /// Writes a new version of the enrolment's plan; the one before is kept as history. It waits for the manager's
@@ -145,7 +148,7 @@ public sealed class SupportPlanService(TsunaguDb db, RecordScope scope, TimeProv
         var today = CityClock.Today(time);
         var missing = plan.Goals.Where(g => input.Progress.GetValueOrDefault(g.Id) is not { } p || !Enum.IsDefined(p)).Select(g => g.Position).ToList();
         RecordRules.Require(
-            ("reviewedOn", "見直した日", RecordRules.RecordDate(input.ReviewedOn, today, enrolledFrom: DateOnly.FromDateTime(plan.WrittenAt.InJapan().DateTime), earliest: "計画を書いた日")),
+            ("reviewedOn", "見直した日", RecordRules.RecordDate(input.ReviewedOn, today, enrolledFrom: plan.WrittenAt.DayInJapan(), earliest: "計画を書いた日")),
             ("progress", "目標ごとの状況", missing.Count > 0 ? $"目標{string.Join("・", missing)}の状況を選んでください。"
                 : input.Progress.Keys.Any(id => plan.Goals.All(g => g.Id != id)) ? "この計画にない目標です。" : null),
             ("summary", "所見", RecordRules.Note(input.Summary)),

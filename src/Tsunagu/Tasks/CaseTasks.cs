@@ -87,7 +87,7 @@ public sealed class CaseTaskService(TsunaguDb db, RecordScope scope, IConfigurat
             var plans = await db.SupportPlans.Where(p => p.Status == PlanStatus.Pending && p.WrittenByUserId != me && program.Any(e => e.Id == p.EnrollmentId))
                 .Select(p => new { p.Enrollment.PersonId, p.Enrollment.Person.Name, Program = p.Enrollment.Program.Name, p.WrittenAt, p.EnrollmentId }).ToListAsync();
             tasks.AddRange(plans.Select(p => new CaseTask(CaseTaskKind.PlanApproval, p.PersonId, p.Name, p.Program,
-                WorkingDays.Add(DateOnly.FromDateTime(p.WrittenAt.InJapan().DateTime), 5), $"/people/{p.PersonId}/enrollments/{p.EnrollmentId}/plan")));
+                WorkingDays.Add(p.WrittenAt.DayInJapan(), 5), $"/people/{p.PersonId}/enrollments/{p.EnrollmentId}/plan")));
             var closures = await program.Where(e => e.Status == EnrollmentStatus.Ended && e.ClosureApprovedAt == null)
                 .Select(e => new { e.Id, e.PersonId, e.Person.Name, Program = e.Program.Name, e.To }).ToListAsync();
             tasks.AddRange(closures.Select(c => new CaseTask(CaseTaskKind.ClosureApproval, c.PersonId, c.Name, c.Program,
@@ -104,7 +104,7 @@ public sealed class CaseTaskService(TsunaguDb db, RecordScope scope, IConfigurat
         foreach (var r in await referrals.Select(r => new { r.PersonId, r.Person.Name, Program = r.ToProgram!.Name, Code = r.ToProgram.Code, r.SentAt }).ToListAsync())
         {
             tasks.Add(new CaseTask(CaseTaskKind.ReferralResponse, r.PersonId, r.Name, r.Program,
-                WorkingDays.Add(DateOnly.FromDateTime(r.SentAt.InJapan().DateTime), ReferralResponseDays(r.Code)), "/referrals"));
+                WorkingDays.Add(r.SentAt.DayInJapan(), ReferralResponseDays(r.Code)), "/referrals"));
         }
 
         var subsidies = (await scope.SubsidiesAsync()).Where(s => s.Decision == SubsidyDecision.Pending && cases.Any(e => e.PersonId == s.PersonId))

@@ -202,9 +202,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
         Tasks = await tasks.ListAsync(personId: Id);
         var enrollmentIds = Enrollments.Select(e => e.Id).ToList();
-        Plans = (await db.SupportPlans.AsNoTracking().Where(p => enrollmentIds.Contains(p.EnrollmentId) && p.Status != Tsunagu.Plans.PlanStatus.Superseded)
-                .Include(p => p.Goals.OrderBy(g => g.Position)).Include(p => p.Services.OrderBy(x => x.Position))
-                .Include(p => p.Reviews.OrderByDescending(r => r.ReviewedOn)).ThenInclude(r => r.Goals).AsSplitQuery().ToListAsync())
+        Plans = (await Tsunagu.Plans.SupportPlanService.WithContents(db.SupportPlans.AsNoTracking()
+                .Where(p => enrollmentIds.Contains(p.EnrollmentId) && p.Status != Tsunagu.Plans.PlanStatus.Superseded)).ToListAsync())
             .GroupBy(p => p.EnrollmentId)
             .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Status == Tsunagu.Plans.PlanStatus.Approved ? 0 : 1).ThenByDescending(p => p.Version).First());
         return true;
