@@ -186,8 +186,8 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     /// Persons in scope by kana or name prefix and birth date, the user's own active cases first (not yet logged: the
     /// caller logs what it shows).
     /// </summary>
-    public async Task<List<Person>> FindPersonsAsync(string? text, DateOnly? birthDate, CancellationToken ct = default) =>
-        await PersonSearch.FindAsync(await PersonsAsync(), text, birthDate, db.ComparesTextByCodePoint, OwnCases(), ct);
+    public async Task<List<Person>> FindPersonsAsync(PersonQuery terms, CancellationToken ct = default) =>
+        await PersonSearch.FindAsync(await PersonsAsync(), terms, db.ComparesTextByCodePoint, OwnCases(), ct);
 
     /// <summary>The persons whose active enrolment the user is 担当者 of.</summary>
     public IQueryable<int> OwnCases()

@@ -111,6 +111,9 @@ public static class AuditActions
     public const string SubsidyWithdraw = "subsidy.withdraw";
     public const string ReferralWithdraw = "referral.withdraw";
     public const string HouseholdCircumstances = "household.circumstances";
+    public const string PersonContactDetails = "person.contact-details";
+    public const string HouseholdConsent = "household.consent";
+    public const string HouseholdConsentWithdraw = "household.consent-withdraw";
     public const string ReferralSend = "referral.send";
     public const string ReferralAccept = "referral.accept";
     public const string ReferralDecline = "referral.decline";
@@ -183,6 +186,9 @@ public static class AuditActions
         SubsidyWithdraw => "補助金申請の取消",
         ReferralWithdraw => "依頼の取り下げ",
         HouseholdCircumstances => "世帯の状況の変更",
+        PersonContactDetails => "連絡先の変更",
+        HouseholdConsent => "連絡方法の同意",
+        HouseholdConsentWithdraw => "連絡方法の同意の撤回",
         ReferralSend => "依頼の送付",
         ReferralAccept => "依頼の受理",
         ReferralDecline => "依頼の辞退",

@@ -37,7 +37,7 @@ public enum NoteProvenance
 }
 
 /// <summary>One piece of work with people (支援記録): a consultation, a visit, a counselling session.</summary>
-public class Contact
+public class Contact : Data.IVersioned
 {
     public long Id { get; set; }
     public int ProgramId { get; set; }
@@ -84,6 +84,9 @@ public class Contact
     /// the facts' triggers take it out of the counts.
     /// </summary>
     public DateTimeOffset? WithdrawnAt { get; set; }
+
+    /// <summary>Goes up with each correction; a correction made from an older version is refused (<see cref="Data.IVersioned"/>).</summary>
+    public int Version { get; set; }
 
     /// <summary>A weekday from closing time: the evening hours some programs keep open.</summary>
     public bool IsWeekdayEvening => OfficeHours.IsIn(TimeBand.WeekdayEvening, Date.DayOfWeek, Time);

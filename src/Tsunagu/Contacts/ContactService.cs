@@ -19,7 +19,7 @@ public sealed record NewContact(
 /// </summary>
 public sealed record ContactCorrection(
     DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason,
-    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null);
+    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null, int? Version = null);
 
 /// <summary>Writing and correcting contacts (支援記録). Every write checks the scope first.</summary>
 public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider time)
@@ -110,12 +110,21 @@ public sealed class ContactService(TsunaguDb db, RecordScope scope, TimeProvider
             ("category", "分類", RecordRules.Line(input.Category, RecordRules.CategoryMax)),
             ("officeId", "事業所", input.OfficeId is { } officeId && !await db.Offices.AnyAsync(o => o.Id == officeId) ? "一覧にありません。" : null));
         RequireNotes(input.Notes);
+        if (input.Version is { } version && version != contact.Version)
+        {
+            throw new StaleRecordException();
+        }
         var before = Describe(contact);
         // When the form sends no length, the recorded one stays (the API's correction predates it).
         (contact.Date, contact.Time, contact.Kind, contact.Category, contact.Channel, contact.OfficeId, contact.DurationMinutes) =
             (input.Date, input.Time, input.Kind, string.IsNullOrWhiteSpace(input.Category) ? null : input.Category, input.Channel, input.OfficeId,
              input.DurationMinutes ?? contact.DurationMinutes);
         var rewritten = await ReviseNotesAsync(contact, input.Notes);
+        if (rewritten.Count > 0 && db.Entry(contact).State == EntityState.Unchanged)
+        {
+            // Only the text changed: the contact's version still moves, so that a correction racing this one is caught.
+            contact.Version++;
+        }
         var after = Describe(contact) + (rewritten.Count > 0 ? $" 本文の訂正: {string.Join("・", rewritten)}" : "");
         if (after == before)
         {

@@ -7,14 +7,17 @@ namespace Tsunagu.Contacts;
 
 public sealed record ContactItem(
     long Id, string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel,
-    int? DurationMinutes, bool OutsideOfficeHours, string StaffName, IReadOnlyList<NoteItem> Notes);
+    int? DurationMinutes, bool OutsideOfficeHours, string StaffName, IReadOnlyList<NoteItem> Notes, int Version);
 
 public sealed record NoteItem(NoteProvenance Provenance, string Text);
 
-/// <summary>A correction: the contact's attributes as they should be, and — when given — its text segments.</summary>
+/// <summary>
+/// A correction: the contact's attributes as they should be, and — when given — its text segments. With the version the
+/// client read, a correction made since is a 409 instead of being overwritten.
+/// </summary>
 public sealed record ContactCorrectionInput(
     DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason,
-    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null);
+    IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null, int? Version = null);
 
 public sealed record WithdrawalInput(string Reason);
 
@@ -57,7 +60,7 @@ public static class ContactsApi
 
         api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, ContactService contacts) =>
             await contacts.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId,
-                input.Reason, input.Notes, input.DurationMinutes)) is null
+                input.Reason, input.Notes, input.DurationMinutes, input.Version)) is null
                 ? RecordsApiGroup.NotFound()
                 : TypedResults.Ok());
 
@@ -69,5 +72,5 @@ public static class ContactsApi
     }
 
     static ContactItem ToItem(Contact c, string programCode, IEnumerable<ContactNote> notes) => new(c.Id, programCode, c.Date, c.Time, c.Kind, c.Category,
-        c.Channel, c.DurationMinutes, c.IsOutsideOfficeHours, c.StaffName, notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList());
+        c.Channel, c.DurationMinutes, c.IsOutsideOfficeHours, c.StaffName, notes.Select(n => new NoteItem(n.Provenance, n.Text)).ToList(), c.Version);
 }

@@ -38,11 +38,24 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
 
-    /// <summary>New audit and access-log rows are linked into their hash chains as they are saved (see AuditChain).</summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
-        AuditChain.HasNewRows(this)
-            ? AuditChain.SaveAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken)
-            : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    /// <summary>
+    /// New audit and access-log rows are linked into their hash chains as they are saved (see AuditChain); versioned
+    /// rows get their next version, and a row someone else changed since it was read is a refusal, not a fault.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        Versions.Bump(ChangeTracker);
+        try
+        {
+            return AuditChain.HasNewRows(this)
+                ? await AuditChain.SaveAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken)
+                : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new StaleRecordException();
+        }
+    }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) => AuditChain.HasNewRows(this)
         ? throw new InvalidOperationException("Audit and access-log rows are saved with SaveChangesAsync, which links them into their chains.")
@@ -61,6 +74,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
     public DbSet<RestrictedRecordStaff> RestrictedRecordStaff => Set<RestrictedRecordStaff>();
     public DbSet<CaseShare> CaseShares => Set<CaseShare>();
+    public DbSet<ReachConsent> ReachConsents => Set<ReachConsent>();
     public DbSet<Plans.SupportPlan> SupportPlans => Set<Plans.SupportPlan>();
     public DbSet<Plans.PlanReview> PlanReviews => Set<Plans.PlanReview>();
     public DbSet<Contact> Contacts => Set<Contact>();
@@ -82,6 +96,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
         base.OnModelCreating(builder);
         // Each entity's mapping is beside the entity, in its feature's folder (an IEntityTypeConfiguration).
         builder.ApplyConfigurationsFromAssembly(typeof(TsunaguDb).Assembly);
+        Versions.Map(builder);
     }
 }
 

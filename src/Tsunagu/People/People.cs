@@ -17,7 +17,7 @@ public enum HouseholdCircumstances
     CareLeaver = 32,           // 社会的養護経験者
 }
 
-public class Household
+public class Household : Data.IVersioned
 {
     public int Id { get; set; }
 
@@ -27,6 +27,17 @@ public class Household
     public HouseholdCircumstances Circumstances { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<Person> Members { get; set; } = [];
+
+    /// <summary>郵便番号 as 980-0811.</summary>
+    public string? PostalCode { get; set; }
+
+    /// <summary>The address as typed (with its 方書); <see cref="AddressKey"/> is what search compares.</summary>
+    public string? Address { get; set; }
+
+    /// <summary><see cref="ContactDetailsRules.AddressKey"/> of the address.</summary>
+    public string? AddressKey { get; set; }
+
+    public int Version { get; set; }
 }
 
 public enum PersonRole
@@ -40,7 +51,7 @@ public enum PersonRole
 /// A child, guardian or young adult. The name is stored exactly as registered (髙, 𠮷): never normalised. The kana
 /// reading is what search uses.
 /// </summary>
-public class Person
+public class Person : Data.IVersioned
 {
     public int Id { get; set; }
     public int? HouseholdId { get; set; }
@@ -70,6 +81,13 @@ public class Person
     /// programs find the person anywhere, and nothing is ever sent to the household.
     /// </summary>
     public RestrictionKind? Restriction { get; set; }
+
+    /// <summary>The person's telephone as typed (half-width); <see cref="PhoneKey"/>, its digits, is what search compares.</summary>
+    public string? Phone { get; set; }
+
+    public string? PhoneKey { get; set; }
+    public string? Email { get; set; }
+    public int Version { get; set; }
 }
 
 /// <summary>
@@ -102,6 +120,7 @@ public sealed class HouseholdConfiguration : IEntityTypeConfiguration<Household>
     public void Configure(EntityTypeBuilder<Household> builder)
     {
         builder.ToTable("households");
+        builder.Property(h => h.PostalCode).HasMaxLength(8);
     }
 }
 
@@ -117,6 +136,10 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.HasIndex(p => p.BirthDate);
         // The scope asks whether any restricted record exists before it adds the per-person test.
         builder.HasIndex(p => p.Restriction);
+        builder.HasIndex(p => p.PhoneKey);
+        builder.Property(p => p.Phone).HasMaxLength(40);
+        builder.Property(p => p.PhoneKey).HasMaxLength(20);
+        builder.Property(p => p.Email).HasMaxLength(ContactDetailsRules.EmailMax);
     }
 }
 

@@ -9,8 +9,6 @@ public sealed record PersonItem(int Id, string Name, string Kana, DateOnly Birth
 
 public sealed record EnrollmentItem(int Id, string ProgramCode, string ProgramName, DateOnly From, DateOnly? To, ReferralSource Source, EnrollmentStatus Status, string? EndReason);
 
-public sealed record PersonQuery(string? Q, DateOnly? BirthDate);
-
 /// <summary>
 /// Persons under /api/v1, for case workers and managers: the same scope as the pages (a person outside it is simply
 /// not found) and every person returned is written to the access log.
@@ -24,14 +22,14 @@ public static class PeopleApi
         // A POST, so that names and birth dates never stand in a URL or a request log.
         api.MapPost("/people/search", async Task<Results<Ok<List<PersonItem>>, ValidationProblem>> (PersonQuery query, RecordScope scope, TimeProvider time) =>
         {
-            if (PersonSearch.Refusal(query.Q, query.BirthDate) is { } refusal)
+            if (PersonSearch.Refusal(query) is { } refusal)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [refusal] });
             }
-            var found = await scope.FindPersonsAsync(query.Q, query.BirthDate);
+            var found = await scope.FindPersonsAsync(query);
             await scope.LogAsync(found.Select(p => p.Id), "POST /api/v1/people/search");
             return TypedResults.Ok(found.Select(p => ToItem(p, time)).ToList());
-        }).WithSummary("Search persons in scope by the beginning of the kana or name, narrowed by birth date");
+        }).WithSummary("Search persons in scope by the beginning of the kana or name, the end of a telephone number or part of an address, narrowed by birth date");
 
         api.MapGet("/people/{id:int}", async Task<Results<Ok<PersonItem>, ProblemHttpResult>> (int id, RecordScope scope, TimeProvider time) =>
             await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}") is { } person

@@ -3,10 +3,23 @@ using Tsunagu.Japanese;
 
 namespace Tsunagu.People;
 
-/// <summary>Finding a person by the beginning of the kana reading, the beginning of the name, or the birth date.</summary>
+/// <summary>
+/// What a worker searches by: the beginning of the reading or the name, the birth date, the end of a telephone number
+/// (the caller's number, or its last four digits), part of an address. Those given must all match.
+/// </summary>
+public sealed record PersonQuery(string? Q, DateOnly? BirthDate, string? Phone = null, string? Address = null)
+{
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Q) && string.IsNullOrWhiteSpace(Phone) && string.IsNullOrWhiteSpace(Address);
+}
+
+/// <summary>Finding a person by the beginning of the kana reading or the name, the birth date, the telephone, the address.</summary>
 public static class PersonSearch
 {
     public const int Limit = 50;
+
+    /// <summary>The fewest digits of a telephone number and characters of an address a search takes.</summary>
+    public const int PhoneDigitsMin = 4;
+    public const int AddressMin = 4;
 
     /// <param name="codePointOrder">
     /// The database compares text by code point: the kana prefix is then also given as a range, which SQLite can
@@ -14,14 +27,15 @@ public static class PersonSearch
     /// </param>
     /// <param name="first">Persons listed before the others (the user's own cases), when given.</param>
     public static async Task<List<Person>> FindAsync(
-        IQueryable<Person> persons, string? text, DateOnly? birthDate, bool codePointOrder = false, IQueryable<int>? first = null, CancellationToken ct = default)
+        IQueryable<Person> persons, PersonQuery terms, bool codePointOrder = false, IQueryable<int>? first = null, CancellationToken ct = default)
     {
         var query = persons.AsNoTracking();
-        var term = text?.Trim() ?? "";
-        if (Refusal(term, birthDate) is not null || term.Length == 0)
+        var term = terms.Q?.Trim() ?? "";
+        if (Refusal(terms) is not null || terms.IsEmpty)
         {
             return [];
         }
+        if (term.Length > 0)
         {
             var kana = JapaneseText.KanaKey(term);
             // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
@@ -40,9 +54,17 @@ public static class PersonSearch
                 query = query.Where(p => p.KanaKey.StartsWith(kana));
             }
         }
-        if (birthDate is { } date)
+        if (terms.BirthDate is { } date)
         {
             query = query.Where(p => p.BirthDate == date);
+        }
+        if (ContactDetailsRules.PhoneKey(terms.Phone) is { Length: > 0 } phone)
+        {
+            query = query.Where(p => p.PhoneKey!.EndsWith(phone));
+        }
+        if (ContactDetailsRules.AddressKey(terms.Address) is { } address)
+        {
+            query = query.Where(p => p.Household!.AddressKey!.Contains(address));
         }
         var ordered = first is null ? query.OrderBy(p => p.KanaKey) : query.OrderByDescending(p => first.Contains(p.Id)).ThenBy(p => p.KanaKey);
         return await ordered.ThenBy(p => p.BirthDate).Take(Limit).ToListAsync(ct);
@@ -50,10 +72,17 @@ public static class PersonSearch
 
     /// <summary>
     /// Why a search is not one: a birth date alone lists everyone born that day, which is how a whole program was
-    /// once read out in two minutes. The reading or the name comes first; the birth date narrows it.
+    /// once read out in two minutes. The reading or the name (or a telephone or an address) comes first; the birth date
+    /// narrows it.
+    /// An address search needs a few characters for the same reason: 「泉区」 alone would list a ward.
     /// </summary>
-    public static string? Refusal(string? text, DateOnly? birthDate) =>
-        string.IsNullOrWhiteSpace(text) && birthDate is not null ? "生年月日だけでは探せません。ふりがなか氏名（の始め）も入れてください。" : null;
+    public static string? Refusal(PersonQuery terms) =>
+        terms.IsEmpty && terms.BirthDate is not null ? "生年月日だけでは探せません。ふりがなか氏名（の始め）、電話番号、住所のどれかも入れてください。"
+        : !string.IsNullOrWhiteSpace(terms.Phone) && ContactDetailsRules.PhoneKey(terms.Phone)!.Length < PhoneDigitsMin
+            ? $"電話番号は{PhoneDigitsMin}桁以上入れてください（末尾の{PhoneDigitsMin}桁でも探せます）。"
+        : !string.IsNullOrWhiteSpace(terms.Address) && ContactDetailsRules.AddressKey(terms.Address)!.Length < AddressMin
+            ? $"住所は{AddressMin}文字以上入れてください（町名と番地など）。"
+        : null;
 
     static bool IsKana(string text) => text.All(c => c is >= '\u3041' and <= '\u309F' or 'ー');
 }

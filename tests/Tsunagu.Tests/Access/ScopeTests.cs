@@ -38,6 +38,8 @@ public class ScopeTests
         $"/contacts/{w.AliceContact}/edit",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         $"/people/{w.Alice}/restriction",
+        $"/people/{w.Alice}/contact-details",
+        $"/people/{w.Mother}/contact-details",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/plan",
         "/programs/P001",
         "/approvals",
@@ -73,6 +75,8 @@ public class ScopeTests
             Assert.DoesNotContain("𠮷子", body);
             Assert.DoesNotContain("花子", body);
             Assert.DoesNotContain("数学の課題", body);
+            Assert.DoesNotContain("コーポ青葉", body);
+            Assert.DoesNotContain("1234-5678", body);
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Forbidden
                     || response.Headers.Location?.AbsolutePath == "/account/denied",
                 $"{user} {url}: {response.StatusCode}");
@@ -94,11 +98,18 @@ public class ScopeTests
             Assert.DoesNotContain("𠮷子", body);
         }
         // The searches are POSTs: the page's form where the user has one, and the API.
-        var searches = new List<HttpResponseMessage> { await client.Http.PostAsJsonAsync("/api/v1/people/search", new { q = "たかはし" }) };
+        var searches = new List<HttpResponseMessage>
+        {
+            await client.Http.PostAsJsonAsync("/api/v1/people/search", new { q = "たかはし" }),
+            await client.Http.PostAsJsonAsync("/api/v1/people/search", new { phone = "09012345678" }),
+            await client.Http.PostAsJsonAsync("/api/v1/people/search", new { address = "一番町1-2-3" }),
+        };
         if ((await client.Http.GetAsync("/people")).StatusCode == HttpStatusCode.OK)
         {
             searches.Add(await client.SubmitAsync("/people", "form[role=search]", new() { ["q"] = "たかはし" }));
             searches.Add(await client.SubmitAsync("/people", "form[role=search]", new() { ["q"] = "髙橋", ["birthDate"] = "2009-06-15" }));
+            searches.Add(await client.SubmitAsync("/people", "form[role=search]", new() { ["phone"] = "5678" }));
+            searches.Add(await client.SubmitAsync("/people", "form[role=search]", new() { ["address"] = "コーポ青葉" }));
         }
         foreach (var response in searches)
         {

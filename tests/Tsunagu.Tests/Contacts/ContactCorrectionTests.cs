@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.Tests.Infrastructure;
@@ -81,5 +82,52 @@ public class ContactCorrectionTests
         Assert.Equal(("教科と種別の誤り", "別の生徒の記録だった"), (audit[0].Reason, audit[1].Reason));
         // The audit names the segment, never its words.
         Assert.DoesNotContain(audit, a => (a.Before + a.After).Contains("課題") || (a.Before + a.After).Contains("進路"));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task TwoCorrectionsOfOneContact_TheLaterIsShownWhatChanged_NeverSilentlyOverwriting(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var worker = await world.SignInAsync("caseworkerA");
+        var manager = await world.SignInAsync("managerA");
+        var edit = $"/contacts/{world.AliceContact}/edit";
+        static AngleSharp.Html.Dom.IHtmlFormElement Form(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            page.QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>("form[action*=correct]")!;
+        var workersForm = Form(await worker.GetDocumentAsync(edit));
+        var managersForm = Form(await manager.GetDocumentAsync(edit));
+        using var read = await worker.Http.GetFromJsonAsync<System.Text.Json.JsonDocument>($"/api/v1/people/{world.Alice}/contacts");
+        var apiVersion = read!.RootElement.EnumerateArray().Single(c => c.GetProperty("id").GetInt64() == world.AliceContact).GetProperty("version").GetInt32();
+
+        // Only the text: the contact's version still moves.
+        var first = await worker.SubmitAsync(workersForm, edit, new() { ["Form.Notes[PersonSaid]"] = "英語の課題に取り組んだ", ["Form.Reason"] = "教科の誤り" });
+        var stale = await manager.SubmitAsync(managersForm, edit, new() { ["Form.Duration"] = "90", ["Form.Reason"] = "時間の記入漏れ" });
+        var conflict = await WebClient.ParseAsync(stale);
+        var staleApi = await worker.Http.PutAsJsonAsync($"/api/v1/contacts/{world.AliceContact}", new
+        {
+            Date = "2024-06-01",
+            Time = "15:00",
+            Kind = "StudySession",
+            Channel = "Visit",
+            Reason = "API から",
+            DurationMinutes = 30,
+            Version = apiVersion,
+        });
+        var again = await manager.SubmitAsync(Form(conflict), edit, []);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("教科の誤り", conflict.QuerySelector(".conflict p")!.TextContent);
+        // The stored text against the manager's form, which still holds the text it was opened with, and the length typed.
+        Assert.Equal(["時間（分） 90", "本人・家族の話 英語の課題に取り組んだ 数学の課題に取り組んだ"],
+            conflict.QuerySelectorAll(".conflict tbody tr").Select(r => string.Join(' ', r.Children.Select(c => c.TextContent).Where(t => t.Length > 0))));
+        Assert.Equal(HttpStatusCode.Conflict, staleApi.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        await using var db = world.Database.NewDb();
+        var contact = await db.Contacts.Include(c => c.Notes).SingleAsync(c => c.Id == world.AliceContact);
+        // The manager saved knowingly, over the text: the worker's text is an earlier revision, not lost.
+        Assert.Equal((90, 2, "数学の課題に取り組んだ"), (contact.DurationMinutes!.Value, contact.Version, contact.Notes.Single().Text));
+        Assert.Equal(["数学の課題に取り組んだ", "英語の課題に取り組んだ"],
+            await db.ContactNoteRevisions.Where(r => db.ContactNotes.Any(n => n.Id == r.NoteId && n.ContactId == world.AliceContact)).OrderBy(r => r.Id).Select(r => r.Text).ToListAsync());
     }
 }

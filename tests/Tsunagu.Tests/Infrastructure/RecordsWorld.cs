@@ -18,6 +18,10 @@ public sealed class RecordsWorld : IAsyncDisposable
     public const string AliceName = "髙橋 𠮷子";
     public const string BobName = "佐藤 太郎";
 
+    /// <summary>Alice's household's address and her mother's telephone: personal data under the same scope as the names.</summary>
+    public const string AliceAddress = "宮城県仙台市青葉区一番町1丁目2番3号 コーポ青葉101";
+    public const string MotherPhone = "090-1234-5678";
+
     /// <summary>20 June 2024, 10:00 in Japan: FY2024, when 髙橋𠮷子 (born 15 June 2009) is in 中3.</summary>
     public static readonly FixedTime Today = new(new DateTimeOffset(2024, 6, 20, 10, 0, 0, TimeSpan.FromHours(9)));
 
@@ -63,9 +67,17 @@ public sealed class RecordsWorld : IAsyncDisposable
     {
         await using var db = Database.NewDb();
         var programs = await db.Programs.ToDictionaryAsync(p => p.Code, p => p.Id);
-        var household = new Household { WardCode = "041017", Circumstances = HouseholdCircumstances.SingleMother | HouseholdCircumstances.Hardship };
+        var household = new Household
+        {
+            WardCode = "041017",
+            Circumstances = HouseholdCircumstances.SingleMother | HouseholdCircumstances.Hardship,
+            PostalCode = "980-0811",
+            Address = AliceAddress,
+            AddressKey = ContactDetailsRules.AddressKey(AliceAddress),
+        };
         var alice = Person(AliceName, "たかはし よしこ", new DateOnly(2009, 6, 15), PersonRole.Child, household);
         var mother = Person("髙橋 花子", "たかはし はなこ", new DateOnly(1982, 1, 20), PersonRole.Guardian, household);
+        (mother.Phone, mother.PhoneKey) = (MotherPhone, ContactDetailsRules.PhoneKey(MotherPhone));
         var bob = Person(BobName, "さとう たろう", new DateOnly(1990, 3, 3), PersonRole.Guardian, new Household());
         db.Persons.AddRange(alice, mother, bob);
         var aliceEnrollment = new Enrollment { Person = alice, ProgramId = programs["P001"], From = new DateOnly(2024, 4, 10) };

@@ -21,7 +21,7 @@ public class PersonSearchTests
         await using var db = database.NewDb();
 
         // Half-width katakana typed, the reading's key compared; on SQLite also as an index range.
-        var found = await PersonSearch.FindAsync(db.Persons, "ｻﾄｳ", null, db.ComparesTextByCodePoint);
+        var found = await PersonSearch.FindAsync(db.Persons, new PersonQuery("ｻﾄｳ", null), db.ComparesTextByCodePoint);
 
         Assert.Equal(["さとう", "さとうんこ", "さとうー", "さとう𠮷"], found.Select(p => p.KanaKey).Order(StringComparer.Ordinal));
     }

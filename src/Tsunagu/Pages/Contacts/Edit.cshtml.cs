@@ -30,7 +30,17 @@ public class EditModel(TsunaguDb db, RecordScope scope, ContactService contacts)
         public int? OfficeId { get; set; }
         public Dictionary<NoteProvenance, string> Notes { get; set; } = [];
         public string? Reason { get; set; }
+
+        /// <summary>The version of the record the form was filled from: a correction saved since is not overwritten.</summary>
+        public int Version { get; set; }
     }
+
+    /// <summary>
+    /// After a correction refused because someone corrected the record since the form was opened: each field where
+    /// what is stored now differs from what this user typed, and the correction that came in between.
+    /// </summary>
+    public List<(string Label, string Now, string Yours)> Differences { get; private set; } = [];
+    public Tsunagu.Audit.AuditEntry? Intervening { get; private set; }
 
     public Contact Contact { get; private set; } = null!;
     public int SubjectId { get; private set; }
@@ -52,6 +62,7 @@ public class EditModel(TsunaguDb db, RecordScope scope, ContactService contacts)
             Duration = Contact.DurationMinutes,
             OfficeId = Contact.OfficeId,
             Notes = Contact.Notes.ToDictionary(n => n.Provenance, n => n.Text),
+            Version = Contact.Version,
         };
         return Page();
     }
@@ -67,9 +78,39 @@ public class EditModel(TsunaguDb db, RecordScope scope, ContactService contacts)
         return await WriteRecordsAsync(async () =>
         {
             await contacts.CorrectContactAsync(Id, new ContactCorrection(Form.Date, Form.Time, Form.Kind, Form.Category, Form.Channel, Form.OfficeId,
-                Form.Reason ?? "", notes, Form.Duration));
+                Form.Reason ?? "", notes, Form.Duration, Form.Version));
             return $"/people/{SubjectId}#contact-{Id}";
-        }, $"{FiscalYears.FormatDate(Form.Date)}の記録を訂正しました。");
+        }, $"{FiscalYears.FormatDate(Form.Date)}の記録を訂正しました。", ShowConflictAsync);
+    }
+
+    /// <summary>When the record moved on since the form was opened: what differs, and the form now on the stored version.</summary>
+    async Task ShowConflictAsync()
+    {
+        if (Form.Version == Contact.Version)
+        {
+            return;
+        }
+        string Office(int? id) => id is null ? "（なし）" : Offices.FirstOrDefault(o => o.Id == id)?.Name ?? "";
+        var stored = Contact.Notes.ToDictionary(n => n.Provenance, n => n.Text);
+        (string, string, string)[] fields =
+        [
+            ("日付", FiscalYears.FormatDate(Contact.Date), FiscalYears.FormatDate(Form.Date)),
+            ("時刻", Contact.Time?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                Form.Time?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+            ("種別", Contact.Kind.Japanese(), Form.Kind.Japanese()),
+            ("方法", Contact.Channel.Japanese(), Form.Channel.Japanese()),
+            ("区分", Contact.Category ?? "", Form.Category ?? ""),
+            ("事業所", Office(Contact.OfficeId), Office(Form.OfficeId)),
+            ("時間（分）", Contact.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                Form.Duration?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+            .. Enum.GetValues<NoteProvenance>().Select(p => (p.Japanese(), stored.GetValueOrDefault(p) ?? "", Form.Notes.GetValueOrDefault(p) ?? "")),
+        ];
+        Differences = fields.Where(f => f.Item2 != f.Item3).ToList();
+        var subject = $"contact:{Id}";
+        Intervening = await db.AuditEntries.AsNoTracking().Where(a => a.Subject == subject && a.Action == Tsunagu.Audit.AuditActions.ContactCorrect)
+            .OrderByDescending(a => a.Sequence).FirstOrDefaultAsync();
+        // Saved again as it now stands, the user's correction applies on top of the other one, knowingly.
+        Form.Version = Contact.Version;
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(string? withdrawReason)

@@ -17,6 +17,12 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
     [BindProperty]
     public DateOnly? BirthDate { get; set; }
 
+    [BindProperty]
+    public string? Phone { get; set; }
+
+    [BindProperty]
+    public string? Address { get; set; }
+
     public List<Person> Results { get; private set; } = [];
     public Dictionary<int, List<string>> Programs { get; private set; } = [];
 
@@ -35,13 +41,14 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
             Errors.Add("生年月日を日付として読めません。");
             return;
         }
-        if (PersonSearch.Refusal(Q, BirthDate) is { } refusal)
+        var terms = new PersonQuery(Q, BirthDate, Phone, Address);
+        if (PersonSearch.Refusal(terms) is { } refusal)
         {
             Errors.Add(refusal);
             return;
         }
-        Searched = !string.IsNullOrWhiteSpace(Q);
-        Results = await scope.FindPersonsAsync(Q, BirthDate, ct);
+        Searched = !terms.IsEmpty;
+        Results = await scope.FindPersonsAsync(terms, ct);
         var ids = Results.Select(p => p.Id).ToList();
         Programs = (await (await scope.EnrollmentsAsync()).Where(e => ids.Contains(e.PersonId))
                 .Select(e => new { e.PersonId, e.Program.Name }).ToListAsync(ct))

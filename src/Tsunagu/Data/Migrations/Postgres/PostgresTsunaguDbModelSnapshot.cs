@@ -541,6 +541,10 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<TimeOnly?>("Time")
                         .HasColumnType("time without time zone");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<bool>("WithGuardian")
                         .HasColumnType("boolean");
 
@@ -952,11 +956,25 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Address")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AddressKey")
+                        .HasColumnType("text");
+
                     b.Property<int>("Circumstances")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.Property<string>("WardCode")
                         .HasColumnType("text");
@@ -1017,6 +1035,10 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
                     b.Property<int?>("HouseholdId")
                         .HasColumnType("integer");
 
@@ -1035,6 +1057,14 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Phone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("PhoneKey")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int?>("Restriction")
                         .HasColumnType("integer");
 
@@ -1044,11 +1074,17 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<string>("SchoolCode")
                         .HasColumnType("text");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BirthDate");
 
                     b.HasIndex("HouseholdId");
+
+                    b.HasIndex("PhoneKey");
 
                     b.HasIndex("Restriction");
 
@@ -1057,6 +1093,43 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("GivenOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("HouseholdId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("WithdrawnBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly?>("WithdrawnOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HouseholdId", "Channel");
+
+                    b.ToTable("reach_consents", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
@@ -1984,6 +2057,15 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasForeignKey("HouseholdId");
 
                     b.Navigation("Household");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
+                {
+                    b.HasOne("Tsunagu.People.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>

@@ -520,6 +520,10 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<TimeOnly?>("Time")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("WithGuardian")
                         .HasColumnType("INTEGER");
 
@@ -913,10 +917,24 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Circumstances")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("WardCode")
@@ -974,6 +992,10 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("HouseholdId")
                         .HasColumnType("INTEGER");
 
@@ -992,6 +1014,14 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Phone")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneKey")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("Restriction")
                         .HasColumnType("INTEGER");
 
@@ -1001,11 +1031,17 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<string>("SchoolCode")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BirthDate");
 
                     b.HasIndex("HouseholdId");
+
+                    b.HasIndex("PhoneKey");
 
                     b.HasIndex("Restriction");
 
@@ -1014,6 +1050,41 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("Name", "BirthDate");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("GivenOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WithdrawnBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("WithdrawnOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HouseholdId", "Channel");
+
+                    b.ToTable("reach_consents", (string)null);
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>
@@ -1899,6 +1970,15 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasForeignKey("HouseholdId");
 
                     b.Navigation("Household");
+                });
+
+            modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
+                {
+                    b.HasOne("Tsunagu.People.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Calendar;
+using Tsunagu.Data;
+using Tsunagu.Records;
+
+namespace Tsunagu.People;
+
+/// <summary>A way the city may reach a household, when it agreed to it (連絡・お知らせの方法).</summary>
+public enum ReachChannel
+{
+    Phone = 0, // 電話
+    Paper = 1, // 郵送
+    Email = 2, // メール
+    Line = 3,  // LINE
+    Sms = 4,   // SMS
+}
+
+/// <summary>
+/// A household's consent to be reached by one channel: given on a day, recorded by a worker (at the counter or by
+/// telephone), withdrawn on a day. Kept when withdrawn, so that the question "did they agree, and when" has an answer.
+/// </summary>
+public class ReachConsent
+{
+    public int Id { get; set; }
+    public int HouseholdId { get; set; }
+    public ReachChannel Channel { get; set; }
+    public DateOnly GivenOn { get; set; }
+    public required string RecordedBy { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public DateOnly? WithdrawnOn { get; set; }
+    public string? WithdrawnBy { get; set; }
+}
+
+public sealed class ReachConsentConfiguration : IEntityTypeConfiguration<ReachConsent>
+{
+    public void Configure(EntityTypeBuilder<ReachConsent> builder)
+    {
+        builder.ToTable("reach_consents");
+        builder.HasIndex(c => new { c.HouseholdId, c.Channel });
+        builder.HasOne<Household>().WithMany().HasForeignKey(c => c.HouseholdId);
+    }
+}
+
+/// <summary>連絡先 as typed on the form: the person's telephone and e-mail, the household's postal code and address.</summary>
+public sealed record ContactDetailsInput(string? Phone, string? Email, string? PostalCode, string? Address, int PersonVersion, int HouseholdVersion);
+
+/// <summary>
+/// How contact details are written and searched. Telephone numbers and addresses are typed in every width and with
+/// every kind of dash; the search keys fold them so that 090-1234-5678, ０９０１２３４５６７８ and (090)1234-5678 are one number.
+/// </summary>
+public static partial class ContactDetailsRules
+{
+    public const int AddressMax = 200;
+    public const int EmailMax = 254;
+
+    /// <summary>The digits of a telephone number (+81 read as the leading 0); null when nothing was typed.</summary>
+    public static string? PhoneKey(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return null;
+        }
+        var text = phone.Normalize(NormalizationForm.FormKC).Trim();
+        var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
+        return text.StartsWith('+') && digits.StartsWith("81", StringComparison.Ordinal) ? "0" + digits[2..] : digits;
+    }
+
+    public static string? Phone(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return null;
+        }
+        var text = phone.Normalize(NormalizationForm.FormKC).Trim();
+        var key = PhoneKey(text)!;
+        return text.Length > 20 || text.Any(c => !char.IsAsciiDigit(c) && c is not ('-' or ' ' or '(' or ')' or '+' or '‐' or '−'))
+            || key.Length is < 10 or > 11 || key[0] != '0'
+            ? "0から始まる10桁か11桁の番号を入力してください（ハイフンは入れても入れなくてもかまいません）。"
+            : null;
+    }
+
+    /// <summary>A postal code as 980-0811, from 9800811, ９８０－０８１１ or 〒980-0811; null when nothing was typed.</summary>
+    public static string? PostalCodeText(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return null;
+        }
+        var digits = new string(code.Normalize(NormalizationForm.FormKC).Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 7 ? $"{digits[..3]}-{digits[3..]}" : null;
+    }
+
+    public static string? PostalCode(string? code) =>
+        string.IsNullOrWhiteSpace(code) || PostalCodeText(code) is not null && PostalCodeShape().IsMatch(code.Normalize(NormalizationForm.FormKC).Trim())
+            ? null : "7桁の数字で入力してください（例 980-0811）。";
+
+    public static string? Email(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+        var text = email.Normalize(NormalizationForm.FormKC).Trim();
+        return text.Length > EmailMax ? $"{EmailMax}文字までです。"
+            : System.Net.Mail.MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.') ? null
+            : "メールアドレスとして読めません（例 name@example.jp）。";
+    }
+
+    /// <summary>
+    /// An address folded for search: full-width to half-width, spaces dropped, every dash one hyphen, 丁目・番地・番・号
+    /// between numbers a hyphen — so that 一番町1丁目2番3号 and 一番町１－２－３ are found by each other.
+    /// </summary>
+    public static string? AddressKey(string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return null;
+        }
+        var text = string.Concat(address.Normalize(NormalizationForm.FormKC).Where(c => !char.IsWhiteSpace(c)));
+        text = Dashes().Replace(text, "$1-");
+        text = Units().Replace(text, "$1-");
+        return TrailingUnit().Replace(text, "$1");
+    }
+
+    [GeneratedRegex(@"^〒?\d{3}-?\d{4}$")]
+    private static partial Regex PostalCodeShape();
+
+    [GeneratedRegex(@"(\d)[‐‑‒–—―−ｰー\-]")]
+    private static partial Regex Dashes();
+
+    [GeneratedRegex(@"(\d)(丁目|番地の|番地|番|号)(?=\d)")]
+    private static partial Regex Units();
+
+    [GeneratedRegex(@"(\d)(番地|番|号)$")]
+    private static partial Regex TrailingUnit();
+
+    public static string Japanese(this ReachChannel channel) => channel switch
+    {
+        ReachChannel.Phone => "電話",
+        ReachChannel.Paper => "郵送",
+        ReachChannel.Email => "メール",
+        ReachChannel.Line => "LINE",
+        ReachChannel.Sms => "SMS",
+        _ => channel.ToString(),
+    };
+}
+
+/// <summary>
+/// 連絡先: writing a person's telephone and e-mail and their household's address, and the household's consents to be
+/// reached. Personal data under the same scope as the person; the audit names the fields changed, never their values.
+/// </summary>
+public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeProvider time)
+{
+    public async Task UpdateAsync(int personId, ContactDetailsInput input)
+    {
+        var person = await (await scope.PersonsAsync()).Include(p => p.Household).SingleOrDefaultAsync(p => p.Id == personId)
+            ?? throw new RecordNotFoundException("その人は見られません。");
+        RecordRules.Require(
+            ("phone", "電話番号", ContactDetailsRules.Phone(input.Phone)),
+            ("email", "メールアドレス", ContactDetailsRules.Email(input.Email)),
+            ("postalCode", "郵便番号", ContactDetailsRules.PostalCode(input.PostalCode)),
+            ("address", "住所", RecordRules.Line(input.Address, ContactDetailsRules.AddressMax)));
+        // Another worker saved in between: the form shows what is stored now instead of overwriting it.
+        if (person.Version != input.PersonVersion || person.Household is { } h && h.Version != input.HouseholdVersion)
+        {
+            throw new StaleRecordException();
+        }
+        var household = person.Household ??= new Household { CreatedAt = time.GetUtcNow() };
+        var changed = new List<string>();
+        void Set<T>(string label, T current, T value, Action<T> set)
+        {
+            if (!EqualityComparer<T>.Default.Equals(current, value))
+            {
+                set(value);
+                changed.Add(label);
+            }
+        }
+        static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Normalize(NormalizationForm.FormKC).Trim();
+        Set("電話番号", person.Phone, Clean(input.Phone), v => (person.Phone, person.PhoneKey) = (v, ContactDetailsRules.PhoneKey(v)));
+        Set("メールアドレス", person.Email, Clean(input.Email), v => person.Email = v);
+        Set("郵便番号", household.PostalCode, ContactDetailsRules.PostalCodeText(input.PostalCode), v => household.PostalCode = v);
+        // The address is kept as typed (a 方書 like 「コーポ青葉 101」 reads as the family wrote it); the key is for search.
+        Set("住所", household.Address, string.IsNullOrWhiteSpace(input.Address) ? null : input.Address.Trim(),
+            v => (household.Address, household.AddressKey) = (v, ContactDetailsRules.AddressKey(v)));
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        scope.Audit(AuditActions.PersonContactDetails, null, $"person:{personId}", string.Join("・", changed));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The household's consents, withdrawn ones too, of a person the user sees.</summary>
+    public async Task<List<ReachConsent>> ConsentsAsync(int personId)
+    {
+        var householdId = await (await scope.PersonsAsync()).Where(p => p.Id == personId).Select(p => p.HouseholdId).SingleOrDefaultAsync();
+        return householdId is null ? []
+            : await db.ReachConsents.AsNoTracking().Where(c => c.HouseholdId == householdId).OrderBy(c => c.Channel).ThenBy(c => c.GivenOn).ToListAsync();
+    }
+
+    /// <summary>Records that the household agreed, on a day, to be reached by a channel; one standing consent per channel.</summary>
+    public async Task ConsentAsync(int personId, ReachChannel? channel, DateOnly? givenOn)
+    {
+        var householdId = await HouseholdOfAsync(personId);
+        var today = CityClock.Today(time);
+        RecordRules.Require(
+            ("channel", "方法", channel is null ? "選んでください。" : RecordRules.Defined(channel.Value)),
+            ("givenOn", "同意した日", givenOn is not { } day ? "入力してください。" : RecordRules.RecordDate(day, today)));
+        if (await db.ReachConsents.AnyAsync(c => c.HouseholdId == householdId && c.Channel == channel && c.WithdrawnOn == null))
+        {
+            throw new RecordConflictException($"{channel!.Value.Japanese()}の同意はすでに記録されています。");
+        }
+        db.ReachConsents.Add(new ReachConsent
+        {
+            HouseholdId = householdId,
+            Channel = channel!.Value,
+            GivenOn = givenOn!.Value,
+            RecordedBy = await scope.StaffNameAsync(),
+            RecordedAt = time.GetUtcNow(),
+        });
+        scope.Audit(AuditActions.HouseholdConsent, null, $"household:{householdId}", $"{channel.Value.Japanese()} 同意 {givenOn.Value.ToString("O", CultureInfo.InvariantCulture)}");
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The household takes a consent back (撤回): from that day nothing is sent by the channel.</summary>
+    public async Task WithdrawConsentAsync(int personId, int consentId, DateOnly? withdrawnOn)
+    {
+        var householdId = await HouseholdOfAsync(personId);
+        var consent = await db.ReachConsents.SingleOrDefaultAsync(c => c.Id == consentId && c.HouseholdId == householdId)
+            ?? throw new RecordNotFoundException("その同意は見られません。");
+        if (consent.WithdrawnOn is not null)
+        {
+            throw new RecordConflictException("この同意はすでに撤回されています。");
+        }
+        RecordRules.Require(("withdrawnOn", "撤回した日", withdrawnOn is not { } day ? "入力してください。"
+            : day < consent.GivenOn ? "同意した日より前です。" : RecordRules.RecordDate(day, CityClock.Today(time))));
+        (consent.WithdrawnOn, consent.WithdrawnBy) = (withdrawnOn, await scope.StaffNameAsync());
+        scope.Audit(AuditActions.HouseholdConsentWithdraw, null, $"household:{householdId}", $"{consent.Channel.Japanese()} 撤回 {withdrawnOn!.Value.ToString("O", CultureInfo.InvariantCulture)}");
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The person's household, made when the person has none yet (a record imported without one).</summary>
+    async Task<int> HouseholdOfAsync(int personId)
+    {
+        var person = await (await scope.PersonsAsync()).SingleOrDefaultAsync(p => p.Id == personId)
+            ?? throw new RecordNotFoundException("その人は見られません。");
+        if (person.HouseholdId is null)
+        {
+            person.Household = new Household { CreatedAt = time.GetUtcNow() };
+            await db.SaveChangesAsync();
+        }
+        return person.HouseholdId!.Value;
+    }
+}
