@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Access;
+using Tsunagu.Attachments;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.People;
@@ -33,7 +34,7 @@ public static class TsunaguServices
         // Case work: each service checks the scope of the current user (ICurrentUser: the web's signed-in account,
         // or the operator at the command line).
         .AddScoped<RecordScope>()
-        .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
+        .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<AttachmentService>().AddSingleton<AttachmentStore>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
         .AddScoped<SubsidyService>().AddScoped<PlacementService>();
 }
 
@@ -41,7 +42,7 @@ public static class TsunaguServices
 public static class WebApp
 {
     /// <summary>The pages that show persons: each has the person-read rate limit.</summary>
-    static readonly string[] RecordFolders = ["/People", "/Plans", "/Referrals", "/Sessions", "/Subsidies", "/Activities"];
+    static readonly string[] RecordFolders = ["/People", "/Attachments", "/Plans", "/Referrals", "/Sessions", "/Subsidies", "/Activities"];
 
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
@@ -72,6 +73,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/People", Policies.Records);
             o.Conventions.AuthorizeFolder("/Contacts", Policies.Records);
             o.Conventions.AuthorizeFolder("/Plans", Policies.Records);
+            o.Conventions.AuthorizeFolder("/Attachments", Policies.Records);
             o.Conventions.AuthorizeFolder("/Caseload", Policies.Records);
             o.Conventions.AuthorizeFolder("/Referrals", Policies.Records);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Records);
@@ -149,6 +151,7 @@ public static class WebApp
         app.MapContactsApi();
         app.MapSessionsApi();
         app.MapReferralsApi();
+        app.MapAttachments();
         return app;
     }
 

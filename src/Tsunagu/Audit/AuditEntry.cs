@@ -112,6 +112,8 @@ public static class AuditActions
     public const string ReferralWithdraw = "referral.withdraw";
     public const string HouseholdCircumstances = "household.circumstances";
     public const string PersonContactDetails = "person.contact-details";
+    public const string AttachmentAdd = "attachment.add";
+    public const string AttachmentWithdraw = "attachment.withdraw";
     public const string HouseholdConsent = "household.consent";
     public const string HouseholdConsentWithdraw = "household.consent-withdraw";
     public const string ReferralSend = "referral.send";
@@ -187,6 +189,8 @@ public static class AuditActions
         ReferralWithdraw => "依頼の取り下げ",
         HouseholdCircumstances => "世帯の状況の変更",
         PersonContactDetails => "連絡先の変更",
+        AttachmentAdd => "書類の添付",
+        AttachmentWithdraw => "添付書類の取消",
         HouseholdConsent => "連絡方法の同意",
         HouseholdConsentWithdraw => "連絡方法の同意の撤回",
         ReferralSend => "依頼の送付",

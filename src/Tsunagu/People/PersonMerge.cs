@@ -14,7 +14,7 @@ namespace Tsunagu.People;
 /// </summary>
 public sealed record MergedRows(
     int Duplicate, int Kept, List<long> Contacts, List<long> SharedContacts, List<int> Enrollments, List<AbsorbedPeriod> Absorbed,
-    PeriodState? KeptPeriodBefore, List<int> Outcomes, List<int> Subsidies, List<int> Referrals, List<int> Attendances);
+    PeriodState? KeptPeriodBefore, List<int> Outcomes, List<int> Subsidies, List<int> Referrals, List<int> Attendances, List<long>? Attachments = null);
 
 /// <summary>A duplicate's period folded into the kept person's overlapping period of the same program.</summary>
 public sealed record AbsorbedPeriod(
@@ -24,7 +24,7 @@ public sealed record PeriodState(int Id, DateOnly From, DateOnly? To, Enrollment
 
 /// <summary>
 /// Merging a person registered twice (名寄せ) into one, by a manager of the program both are in: the duplicate's
-/// contacts, enrolments, outcomes, subsidies, referrals and attendance move to the kept record, so 実人数 counts one
+/// contacts, enrolments, outcomes, subsidies, referrals, attendance and attachments move to the kept record, so 実人数 counts one
 /// person (the facts follow through the contact-link triggers). The duplicate's row stays, marked merged; the audit
 /// entry keeps what moved, and undoing it moves everything back.
 /// </summary>
@@ -134,9 +134,11 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         await db.Referrals.Where(r => r.PersonId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(r => r.PersonId, keptId));
         var sessionIds = attendances.Where(a => a.PersonId == duplicateId).Select(a => a.SessionId).ToList();
         await db.Attendances.Where(a => a.PersonId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, keptId));
+        var attachmentIds = await db.Attachments.Where(a => a.PersonId == duplicateId).Select(a => a.Id).ToListAsync();
+        await db.Attachments.Where(a => a.PersonId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, keptId));
         pair.Single(p => p.Id == duplicateId).MergedIntoId = keptId;
 
-        var rows = new MergedRows(duplicateId, keptId, moved, shared, movedPeriods, absorbed, keptBefore, outcomeIds, subsidyIds, referralIds, sessionIds);
+        var rows = new MergedRows(duplicateId, keptId, moved, shared, movedPeriods, absorbed, keptBefore, outcomeIds, subsidyIds, referralIds, sessionIds, attachmentIds);
         var code = await db.Programs.Where(p => p.Id == common).Select(p => p.Code).SingleAsync();
         scope.Audit(AuditActions.PersonMerge, code, $"person:{duplicateId}", $"person:{keptId} へ統合（支援記録 {moved.Count + shared.Count} 件、登録 {movedPeriods.Count + absorbed.Count} 件）",
             JsonSerializer.Serialize(rows, Json), reason: reason);
@@ -193,6 +195,8 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         await db.Referrals.Where(r => rows.Referrals.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.PersonId, rows.Duplicate));
         await db.Attendances.Where(a => a.PersonId == rows.Kept && rows.Attendances.Contains(a.SessionId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, rows.Duplicate));
+        var attachments = rows.Attachments ?? [];
+        await db.Attachments.Where(a => attachments.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, rows.Duplicate));
         duplicate.MergedIntoId = null;
         scope.Audit(AuditActions.PersonUnmerge, entry.ProgramCode, $"person:{rows.Duplicate}", $"person:{rows.Kept} から分離（監査 {entry.Id} の取り消し）", reason: reason);
         await db.SaveChangesAsync();

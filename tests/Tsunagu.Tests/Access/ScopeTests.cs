@@ -39,6 +39,7 @@ public class ScopeTests
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/end",
         $"/people/{w.Alice}/restriction",
         $"/people/{w.Alice}/contact-details",
+        $"/people/{w.Alice}/attachments",
         $"/people/{w.Mother}/contact-details",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/plan",
         "/programs/P001",

@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Access;
+using Tsunagu.Audit;
+using Tsunagu.Data;
+using Tsunagu.Records;
+
+namespace Tsunagu.Attachments;
+
+/// <summary>A file written to the attachments folder: its name there, its length and its SHA-256.</summary>
+public sealed record StoredFile(string Name, long Size, string Sha256);
+
+/// <summary>
+/// The attachments folder (<c>Attachments:Folder</c>, default data/attachments): private to Tsunagu's account (0700,
+/// files 0600), files under random names only. Nothing in it is named after a person or a document.
+/// </summary>
+public sealed class AttachmentStore(IConfiguration configuration)
+{
+    readonly string root = Path.GetFullPath(configuration["Attachments:Folder"] ?? Path.Combine("data", "attachments"));
+
+    /// <summary>The largest file taken (<c>Attachments:MaxBytes</c>).</summary>
+    public long MaxBytes { get; } = configuration.GetValue<long?>("Attachments:MaxBytes") ?? AttachmentRules.DefaultMaxBytes;
+
+    /// <summary>
+    /// Copies <paramref name="head"/> and the rest of <paramref name="content"/> into a new private file, counting as it
+    /// goes: past <see cref="MaxBytes"/> the file is removed and the upload refused, whatever the request claimed.
+    /// </summary>
+    public async Task<StoredFile> SaveAsync(ReadOnlyMemory<byte> head, Stream content, CancellationToken ct)
+    {
+        PrivateFiles.CreateFolder(root, root);
+        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var path = Path.Combine(root, name);
+        using var hash = AttachmentRules.NewHash();
+        long size = 0;
+        try
+        {
+            await using var file = PrivateFiles.Create(path);
+            async Task WriteAsync(ReadOnlyMemory<byte> bytes)
+            {
+                size += bytes.Length;
+                if (size > MaxBytes)
+                {
+                    throw new RecordInputException("file", $"ファイル: 大きすぎます（上限 {AttachmentRules.SizeText(MaxBytes)}）。ページを分けるか、解像度を下げてください。");
+                }
+                hash.AppendData(bytes.Span);
+                await file.WriteAsync(bytes, ct);
+            }
+            await WriteAsync(head);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            {
+                await WriteAsync(buffer.AsMemory(0, read));
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        return new StoredFile(name, size, AttachmentRules.Hash(hash.GetHashAndReset()));
+    }
+
+    public Stream Open(string name) => new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+
+    public void Delete(string name) => File.Delete(PathOf(name));
+
+    /// <summary>Only a stored name (32 hex digits) is ever turned into a path.</summary>
+    string PathOf(string name) => name is { Length: 32 } && name.All(char.IsAsciiHexDigitLower)
+        ? Path.Combine(root, name)
+        : throw new ArgumentException("Not a stored attachment's name.", nameof(name));
+}
+
+/// <summary>An attachment opened for reading: what it is and its content.</summary>
+public sealed record OpenedAttachment(Attachment Attachment, Stream Content);
+
+/// <summary>
+/// Attaching scanned documents to a person's record or to one of their contacts, listing and opening them, and taking
+/// them back (取消). Each goes through the scope: an attachment is seen by those who see its person — and, when it
+/// belongs to a contact, that contact. Every opening is written to the access log.
+/// </summary>
+public sealed class AttachmentService(TsunaguDb db, RecordScope scope, AttachmentStore store, TimeProvider time)
+{
+    /// <summary>The person's attachments the user may see (none when the person is out of scope).</summary>
+    public async Task<IQueryable<Attachment>> OfAsync(int personId)
+    {
+        var persons = await scope.PersonsAsync();
+        var contacts = await scope.ContactsOfAsync(personId);
+        return db.Attachments.Where(a => a.PersonId == personId && a.WithdrawnAt == null && persons.Any(p => p.Id == personId)
+            && (a.ContactId == null || contacts.Any(c => c.Id == a.ContactId)));
+    }
+
+    public async Task<Attachment> AddAsync(int personId, long? contactId, string? title, string? fileName, Stream content, CancellationToken ct = default)
+    {
+        if (!await (await scope.PersonsAsync()).AnyAsync(p => p.Id == personId, ct))
+        {
+            throw new RecordNotFoundException("その人は見られません。");
+        }
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        var expected = AttachmentRules.OfName(name);
+        RecordRules.Require(
+            ("title", "書類の名前", RecordRules.Line(title, AttachmentRules.TitleMax, required: true)),
+            ("contactId", "記録", contactId is { } id && !await (await scope.ContactsOfAsync(personId)).AnyAsync(c => c.Id == id, ct) ? "一覧から選んでください。" : null),
+            ("file", "ファイル", name.Length == 0 ? "選んでください。"
+                : expected is null ? "PDF・JPEG・PNG のファイルだけ添付できます（拡張子 .pdf .jpg .png）。"
+                : RecordRules.Line(name, RecordRules.TitleMax)));
+        // The content decides, not the name or the browser's word: the first bytes must be what the name promises.
+        var head = new byte[8];
+        var length = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var sniffed = AttachmentRules.Sniff(head.AsSpan(0, length));
+        RecordRules.Require(("file", "ファイル", sniffed is null ? $"中身が {expected!.Value.Japanese()} ではありません（壊れているか、別の形式のファイルです）。"
+            : sniffed != expected ? $"拡張子は {expected!.Value.Japanese()} ですが、中身は {sniffed.Value.Japanese()} です。" : null));
+        var stored = await store.SaveAsync(head.AsMemory(0, length), content, ct);
+        var attachment = new Attachment
+        {
+            PersonId = personId,
+            ContactId = contactId,
+            Title = title!.Trim(),
+            FileName = name,
+            Type = sniffed!.Value,
+            Size = stored.Size,
+            Sha256 = stored.Sha256,
+            StoredName = stored.Name,
+            UploadedBy = await scope.StaffNameAsync(),
+            UploadedAt = time.GetUtcNow(),
+        };
+        db.Attachments.Add(attachment);
+        // The title and the file's name may name someone: the audit keeps the kind and the size.
+        scope.Audit(AuditActions.AttachmentAdd, null, $"person:{personId}", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            store.Delete(stored.Name);
+            throw;
+        }
+        return attachment;
+    }
+
+    /// <summary>An attachment to read, its opening logged against its person; null when it is not the user's to see.</summary>
+    public async Task<OpenedAttachment?> OpenAsync(long id, string source)
+    {
+        var personId = await db.Attachments.Where(a => a.Id == id).Select(a => (int?)a.PersonId).SingleOrDefaultAsync();
+        if (personId is null || await (await OfAsync(personId.Value)).AsNoTracking().SingleOrDefaultAsync(a => a.Id == id) is not { } attachment)
+        {
+            return null;
+        }
+        await scope.LogAsync([attachment.PersonId], source);
+        return new OpenedAttachment(attachment, store.Open(attachment.StoredName));
+    }
+
+    /// <summary>取消: attached in error (another person's form, a wrong page). No longer listed or opened; the reason audited.</summary>
+    public async Task WithdrawAsync(int personId, long id, string? reason)
+    {
+        var attachment = await (await OfAsync(personId)).SingleOrDefaultAsync(a => a.Id == id)
+            ?? throw new RecordNotFoundException("その添付書類は見られません（取消済みのものは取り消せません）。");
+        RecordRules.Require(("reason", "取消の理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
+        attachment.WithdrawnAt = time.GetUtcNow();
+        scope.Audit(AuditActions.AttachmentWithdraw, null, $"person:{personId}", "取消", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}", reason: reason);
+        await db.SaveChangesAsync();
+    }
+}
+
+/// <summary>The file of an attachment, for the pages: shown in the browser (PDF viewer, image), never cached.</summary>
+public static class AttachmentEndpoints
+{
+    public static void MapAttachments(this WebApplication app) =>
+        app.MapGet("/attachments/{id:long}", async (long id, AttachmentService attachments, HttpContext http) =>
+        {
+            if (await attachments.OpenAsync(id, "GET /attachments/{id}") is not { } opened)
+            {
+                return Results.NotFound();
+            }
+            // Nothing in the file may run as the application's page: no script, no frames, no requests elsewhere.
+            // (No CSP sandbox: Chromium's PDF viewer refuses to open a sandboxed document.)
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'none'";
+            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
+            disposition.SetHttpFileName(opened.Attachment.FileName);
+            http.Response.Headers.ContentDisposition = disposition.ToString();
+            return Results.Stream(opened.Content, opened.Attachment.Type.ContentType());
+        }).RequireAuthorization(Policies.Records).RequireRateLimiting(RateLimits.PersonReads).ExcludeFromDescription();
+}
