@@ -23,7 +23,7 @@ public static class TsunaguServices
         .AddScoped<ReportReader>()
         .AddScoped<ReportWorkflow>()
         .AddScoped<Indicators.IndicatorDefinitions>()
-        .AddScoped<Indicators.IndicatorComputer>()
+        .AddScoped<Indicators.IndicatorComputer>().AddScoped<Indicators.MonthlyFigures>()
         .AddScoped<Indicators.Breakdowns>()
         .AddScoped<Indicators.FigureComputation>()
         .AddScoped<Demo.DemoCity>()

@@ -190,6 +190,25 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
         return await facts.CountAsync(ct);
     }
 
+    /// <summary>
+    /// A figure counted over part of a fiscal year (a month, the year so far) from the records, by the same definition and
+    /// filter as the year's figure — the months of a finished year add up to it for the counts (延べ). Null for what is
+    /// counted per year only (配置人数, 進路・結果) and for a rate, whose parts are counted instead.
+    /// </summary>
+    public async Task<decimal?> CountAsync(IndicatorDefinition d, MeasureFilter filter, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var sessions = filter.Apply(db.Sessions.AsNoTracking().Where(s => s.ProgramId == d.ProgramId && s.Date >= from && s.Date <= to));
+        return d.Measure switch
+        {
+            MeasureKind.Contacts => await filter.Apply(db.Contacts.AsNoTracking().Where(c => c.ProgramId == d.ProgramId && c.Date >= from && c.Date <= to)).CountAsync(ct),
+            MeasureKind.Sessions => await sessions.CountAsync(ct),
+            MeasureKind.Attendances => await sessions.SumAsync(s => s.UnregisteredHeadCount + s.Attendances.Count, ct),
+            MeasureKind.Distributions => await db.Distributions.CountAsync(x => x.ProgramId == d.ProgramId && x.Date >= from && x.Date <= to, ct),
+            MeasureKind.EnrolledPersons or MeasureKind.ServedPersons or MeasureKind.AttendingPersons => await DistinctPersons(d, filter, from, to).CountAsync(ct),
+            _ => null,
+        };
+    }
+
     /// <summary>The persons a distinct-person figure counts, as a query (the drill-down lists them within scope).</summary>
     public IQueryable<int> DistinctPersons(IndicatorDefinition d, MeasureFilter filter, DateOnly from, DateOnly to)
     {

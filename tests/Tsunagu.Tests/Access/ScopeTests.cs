@@ -43,6 +43,7 @@ public class ScopeTests
         $"/people/{w.Mother}/contact-details",
         $"/people/{w.Alice}/enrollments/{w.AliceEnrollment}/plan",
         "/programs/P001",
+        "/programs/P001/months",
         "/approvals",
         "/accesslog",
         "/account/sessions",

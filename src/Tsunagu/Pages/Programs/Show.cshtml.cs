@@ -21,6 +21,9 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
     public List<string> Labels { get; private set; } = [];
     public List<AuditEntry> History { get; private set; } = [];
 
+    /// <summary>The user is this program's manager: its figures by month are theirs to follow (月別の実績).</summary>
+    public bool ManagesProgram { get; private set; }
+
     /// <param name="Figures">The figures the 実績 cell prints (imported or set by hand).</param>
     /// <param name="Computed">The figures counted from the records, with the definition each was counted by.</param>
     public sealed record YearEntry(int FiscalYear, ReportStatus Status, ReportRow Row, List<IndicatorValue> Figures, List<IndicatorValue> Computed);
@@ -69,6 +72,7 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
             return false;
         }
         Program = program;
+        ManagesProgram = scope.IsInRole(Roles.Manager) && (await scope.ProgramIdsAsync()).Contains(program.Id);
         var rows = await db.ReportRows.AsNoTracking()
             .Where(r => r.ProgramId == program.Id)
             .Join(db.Reports, r => r.ReportId, report => report.Id, (r, report) => new { Row = r, report.FiscalYear, report.Status })
