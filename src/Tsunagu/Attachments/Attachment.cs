@@ -101,7 +101,7 @@ public static class AttachmentRules
 
     /// <summary>A size as staff read it: 1.2 MB, 350 KB.</summary>
     public static string SizeText(long bytes) => bytes >= 1024 * 1024
-        ? $"{bytes / (1024.0 * 1024):0.0} MB"
+        ? $"{bytes / (1024.0 * 1024):0.#} MB"
         : $"{Math.Max(1, (bytes + 1023) / 1024)} KB";
 
     public static string Hash(byte[] hash) => Convert.ToHexStringLower(hash);

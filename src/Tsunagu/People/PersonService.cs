@@ -33,6 +33,14 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             ("source", "紹介元", RecordRules.Defined(input.Source)),
             ("schoolCode", "学校コード", RecordRules.SchoolCode(input.SchoolCode)),
             ("wardCode", "区のコード", RecordRules.WardCode(input.WardCode)));
+        // A restricted record the user does not see is never registered a second time beside it, where nobody would
+        // know to restrict the copy (the import's rule too). The worker learns only that a manager must look.
+        var seen = await scope.PersonsAsync();
+        var hidden = db.Persons.Where(p => p.Restriction != null && p.MergedIntoId == null && !seen.Any(s => s.Id == p.Id));
+        if ((await Duplicates.FindAsync(hidden, input.Name, input.Kana, input.BirthDate)).Count > 0)
+        {
+            throw new RecordConflictException("閲覧制限のある記録の人と、氏名（またはふりがな）と生年月日が一致します。二重の記録にならないよう、事業の管理者に相談してください。");
+        }
         var now = time.GetUtcNow();
         Household? household = null;
         if (input.HouseholdId is { } householdId)

@@ -34,6 +34,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string PlannerEmail { get; private set; } = "";
     public string ViewerEmail { get; private set; } = "";
     public string CaseworkerEmail { get; private set; } = "";
+
+    /// <summary>The manager of 学習・生活サポート事業: approves the case worker's plans.</summary>
+    public string ManagerEmail { get; private set; } = "";
     public TestDatabase Database => database;
 
     /// <summary>Where screenshots go: artifacts/screenshots at the top of the repository.</summary>
@@ -53,6 +56,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         PlannerEmail = await TestAccounts.AddAsync(app.Services, Roles.Planner);
         ViewerEmail = await TestAccounts.AddAsync(app.Services, Roles.Viewer);
         CaseworkerEmail = await TestAccounts.AddAsync(app.Services, Roles.Caseworker);
+        ManagerEmail = await TestAccounts.AddAsync(app.Services, Roles.Manager);
         await SeedRecordsAsync();
 
         Directory.CreateDirectory(Screenshots);
@@ -72,8 +76,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         await using var db = database.NewDb();
         var program = await db.Programs.SingleAsync(p => p.Code == "P001");
-        var userId = await db.Users.Where(u => u.Email == CaseworkerEmail).Select(u => u.Id).SingleAsync();
-        await Tsunagu.Access.ProgramAssignments.AssignAsync(db, userId, program, "test", TimeProvider.System);
+        foreach (var email in new[] { CaseworkerEmail, ManagerEmail })
+        {
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            await Tsunagu.Access.ProgramAssignments.AssignAsync(db, userId, program, "test", TimeProvider.System);
+        }
         var household = new Tsunagu.People.Household { WardCode = "041041" };
         foreach (var (name, kana, born, role) in new[]
         {

@@ -56,6 +56,26 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "第1版（承認待ち）" })).ToBeVisibleAsync();
         await CheckAsync("", "support-plan");
         await CheckAsync(person + "/restriction", "restriction");
+        // Contact details saved, then a scanned form attached.
+        await CheckAsync(person + "/contact-details");
+        await page.GetByLabel("電話番号").FillAsync("０２２－２１４－１１１１");
+        await page.GetByLabel("郵便番号（世帯）").FillAsync("9800811");
+        await page.GetByLabel("住所（世帯）").FillAsync("仙台市青葉区一番町1丁目2番3号");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("連絡先を保存しました。");
+        await Assertions.Expect(page.GetByLabel("電話番号")).ToHaveValueAsync("022-214-1111");
+        await CheckAsync("", "contact-details");
+        await CheckAsync(person + "/attachments");
+        await page.GetByLabel("書類の名前").FillAsync("個人情報の取扱いに関する同意書");
+        await page.GetByLabel("ファイル").SetInputFilesAsync(new FilePayload
+        {
+            Name = "同意書.png",
+            MimeType = "image/png",
+            Buffer = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "添付する" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "個人情報の取扱いに関する同意書" })).ToBeVisibleAsync();
+        await CheckAsync("", "attachments");
         await page.GotoAsync(person);
         await page.GetByRole(AriaRole.Link, new() { Name = "世帯", Exact = true }).ClickAsync();
         await CheckAsync("");
@@ -87,5 +107,57 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         await CheckAsync("/places");
         await CheckAsync("/account/sessions");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheManager_ApprovesThePlanTheCaseworkerWrote_AndFollowsTheMonthlyFigures()
+    {
+        var worker = await fixture.SignInAsync(fixture.CaseworkerEmail);
+        await worker.GotoAsync("/people");
+        await worker.GetByLabel("ふりがな・氏名（前方一致）").FillAsync("やまだ はるみ");
+        await worker.Keyboard.PressAsync("Enter");
+        await worker.GetByRole(AriaRole.Link, new() { Name = "山田 春美" }).ClickAsync();
+        var person = new Uri(worker.Url).AbsolutePath;
+        await worker.GetByRole(AriaRole.Link, new() { Name = "支援計画を書く" }).First.ClickAsync();
+        await worker.GetByLabel("アセスメント（本人・家族の状況、強み、課題）").FillAsync("就労と子育ての両立に悩んでいる。");
+        await worker.GetByLabel("目標1").FillAsync("月1回の面談で家計を見直す");
+        await worker.GetByLabel("支援内容1：内容").FillAsync("家計相談");
+        await worker.GetByLabel("支援内容1：頻度").FillAsync("月1回");
+        await worker.GetByRole(AriaRole.Button, new() { Name = "計画を保存して承認を依頼する" }).ClickAsync();
+        await Assertions.Expect(worker.GetByRole(AriaRole.Heading, new() { Name = "第1版（承認待ち）" })).ToBeVisibleAsync();
+        var plan = new Uri(worker.Url).AbsolutePath;
+        // The writer cannot approve their own plan: no button for them.
+        await Assertions.Expect(worker.GetByRole(AriaRole.Button, new() { Name = "第1版を承認する" })).ToHaveCountAsync(0);
+
+        var manager = await fixture.SignInAsync(fixture.ManagerEmail);
+        await manager.GotoAsync("/caseload");
+        await Assertions.Expect(manager.Locator("#task-list")).ToContainTextAsync("山田 春美");
+        await manager.GotoAsync(plan);
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await manager.GetByRole(AriaRole.Button, new() { Name = "第1版を承認する" }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "いまの計画（第1版・承認済み）" })).ToBeVisibleAsync();
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await BrowserFixture.ScreenshotAsync(manager, "support-plan-approved");
+        // The person page prints the plan in force on the case record.
+        await manager.GotoAsync(person);
+        await manager.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(manager.Locator("section.print-only").Filter(new() { HasText = "月1回の面談で家計を見直す" })).ToBeVisibleAsync();
+        await manager.EmulateMediaAsync(new() { Media = Media.Screen });
+
+        // Two figures of the program, defined as a planner would: the months count them from the records.
+        await using (var db = fixture.Database.NewDb())
+        {
+            if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.IndicatorDefinitions, d => d.Program.Code == "P001"))
+            {
+                await Tsunagu.Tests.Indicators.IndicatorComputeTests.DefineAsync(db,
+                    new Tsunagu.Indicators.DefinitionInput("P001", "contacts", 2024, 0, "支援件数", "件", Tsunagu.Indicators.MeasureKind.Contacts),
+                    new Tsunagu.Indicators.DefinitionInput("P001", "served", 2024, 1, "支援した実人数", "人", Tsunagu.Indicators.MeasureKind.ServedPersons));
+            }
+        }
+        await manager.GotoAsync("/programs/P001/months");
+        await Assertions.Expect(manager.Locator("section.figure-months h2")).ToHaveTextAsync(["支援件数", "支援した実人数"]);
+        await Assertions.Expect(manager.Locator("main h1")).ToHaveTextAsync("月別の実績");
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await BrowserFixture.ScreenshotAsync(manager, "monthly-figures");
     }
 }

@@ -194,4 +194,32 @@ public class RestrictionTests
         await using var db = world.Database.NewDb();
         return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task ARestrictedPerson_IsNotRegisteredASecondTime_BySomeoneWhoCannotSeeThem(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var (_, colleague) = await ColleagueAsync(world);
+        var worker = await world.SignInAsync("caseworkerA");
+        await worker.SubmitAsync($"/people/{world.Alice}/restriction", "form[action*=restrict]", new() { ["kind"] = "DomesticViolence" });
+        int before;
+        await using (var db = world.Database.NewDb())
+        {
+            before = await db.Persons.CountAsync();
+        }
+        Dictionary<string, string> alice = new() { ["Name"] = "高橋 吉子", ["Kana"] = "タカハシ ヨシコ", ["BirthDate"] = "2009-06-15", ["ConfirmedNew"] = "true" };
+
+        var refused = await colleague.SubmitAsync("/people/new", "main form", alice);
+        // Someone else, born the same day: registered as ever.
+        var other = await colleague.SubmitAsync("/people/new", "main form", new(alice) { ["Name"] = "鈴木 一郎", ["Kana"] = "すずき いちろう" });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var body = await WebClient.ReadableAsync(refused);
+        Assert.Contains("閲覧制限のある記録の人と", body);
+        Assert.DoesNotContain("𠮷子", body);
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        await using var check = world.Database.NewDb();
+        Assert.Equal(before + 1, await check.Persons.CountAsync());
+    }
 }
