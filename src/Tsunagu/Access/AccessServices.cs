@@ -131,13 +131,21 @@ public static class AccessServices
     });
 }
 
+/// <summary>The claims of a signed-in account: its roles, its 氏名, and the gates it must pass first.</summary>
 public sealed class TsunaguClaimsFactory(
     UserManager<TsunaguUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, IOptions<SecuritySettings> security)
     : UserClaimsPrincipalFactory<TsunaguUser, IdentityRole>(users, roles, options)
 {
+    public const string DisplayNameClaim = "tsunagu:display_name";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(TsunaguUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
+        if (!string.IsNullOrWhiteSpace(user.DisplayName))
+        {
+            // The page header greets staff by 氏名, as the records name them (renewed at each sign-in).
+            identity.AddClaim(new Claim(DisplayNameClaim, user.DisplayName));
+        }
         if (user.MustChangePassword)
         {
             identity.AddClaim(new Claim(AccessServices.MustChangePasswordClaim, "true"));

@@ -58,6 +58,8 @@ public class StaffNameTests
         Assert.Contains($"{email} の氏名を設定しました。", (await Web.WebClient.ParseAsync(named)).QuerySelector("main")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
         Assert.Contains("山田 春子", timeline.QuerySelector("main")!.TextContent);
+        // Signed in after the naming, the header greets them by it.
+        Assert.Equal("山田 春子", timeline.QuerySelector("header a.who")!.TextContent);
         await using var db = world.Database.NewDb();
         var contact = await db.Contacts.OrderByDescending(c => c.Id).FirstAsync();
         Assert.Equal(("山田 春子", new DateOnly(2024, 6, 15)), (contact.StaffName, contact.Date));
