@@ -233,9 +233,12 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
         if (yearIsOver)
         {
             // A past year is over: its registrations end with it, so the next year's city starts afresh.
+            var closedAt = new DateTimeOffset(end.ToDateTime(new TimeOnly(17, 0)), TimeSpan.FromHours(9)).ToUniversalTime();
             await db.Enrollments.Where(e => ids.Contains(e.ProgramId) && e.From >= start && e.From <= end && e.To == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.To, end).SetProperty(e => e.Status, EnrollmentStatus.Ended)
-                    .SetProperty(e => e.EndReason, DemoEndReason), ct);
+                    .SetProperty(e => e.EndReason, DemoEndReason)
+                    // Closed and approved at the year's end: a demo manager's やること is not a year of closures to approve.
+                    .SetProperty(e => e.ClosureApprovedAt, closedAt).SetProperty(e => e.ClosureApprovedBy, "デモ"), ct);
         }
         return summary.ToRecord();
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tsunagu.Calendar;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
+using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
 
 namespace Tsunagu.Tests.Demo;
@@ -48,6 +49,9 @@ public class DemoCityTests
         Assert.Equal(18, computed.Count);
         Assert.All(computed, v => Assert.Equal(v.Label, v.Definition!.Label));
         Assert.Equal(101m, computed.Single(v => v.Label == "高校進学率").Denominator);
+        // FY2024 is over: its registrations ended with it, closed and approved (no year of closures waiting for a manager).
+        var fy2024 = await db.Enrollments.Where(e => e.From >= new DateOnly(2024, 4, 1) && e.From <= new DateOnly(2025, 3, 31)).ToListAsync();
+        Assert.All(fy2024, e => Assert.Equal((EnrollmentStatus.Ended, new DateOnly(2025, 3, 31), "デモ"), (e.Status, e.To!.Value, e.ClosureApprovedBy)));
     }
 
     [Theory]
