@@ -222,4 +222,41 @@ public class RestrictionTests
         await using var check = world.Database.NewDb();
         Assert.Equal(before + 1, await check.Persons.CountAsync());
     }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task ARestrictedRecord_IsNotMerged_NorIsAReferralAboutItDecidedBySomeoneWhoDoesNotSeeIt(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var worker = await world.SignInAsync("caseworkerA");
+        var manager = await world.SignInAsync("managerA");
+        var receiver = await world.SignInAsync("caseworkerEdu");
+        var duplicate = await worker.SubmitAsync("/people/new", "main form", new()
+        {
+            ["Name"] = "高橋 吉子", ["Kana"] = "たかはし よしこ", ["BirthDate"] = "2009-06-15", ["Role"] = "Child", ["Source"] = "School",
+            ["EnrolledOn"] = "2024-06-01", ["ConfirmedNew"] = "true",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, duplicate.StatusCode);
+        var p001 = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
+        var p003 = (await world.ProgramIdAsync("P003")).ToString(CultureInfo.InvariantCulture);
+        await worker.SubmitAsync($"/people/{world.Alice}", "form[action*=refer]", new() { ["fromProgramId"] = p001, ["toProgramId"] = p003, ["reason"] = "登校しぶり" });
+        // The school counsellor opened the inbox before the record was restricted.
+        var inbox = await receiver.GetDocumentAsync("/referrals");
+        var decide = (AngleSharp.Html.Dom.IHtmlFormElement)inbox.QuerySelector("form[action*=decide]")!;
+
+        await worker.SubmitAsync($"/people/{world.Alice}/restriction", "form[action*=restrict]", new() { ["kind"] = "TemporaryProtection" });
+        var merge = await manager.SubmitAsync("/people/duplicates", "form[action*=merge]",
+            new() { ["keptId"] = world.Alice.ToString(CultureInfo.InvariantCulture), ["reason"] = "同一人物" });
+        var accepted = await receiver.SubmitAsync(decide, "/referrals", new() { ["accept"] = "true" });
+        var inboxAfter = await WebClient.ReadableAsync(await receiver.Http.GetAsync("/referrals"));
+
+        Assert.Contains("閲覧制限のある記録は統合できません", await WebClient.ReadableAsync(merge));
+        Assert.NotEqual(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.DoesNotContain("𠮷子", await WebClient.ReadableAsync(accepted));
+        Assert.DoesNotContain("𠮷子", inboxAfter);
+        await using var db = world.Database.NewDb();
+        Assert.False(await db.Persons.AnyAsync(p => p.MergedIntoId != null));
+        Assert.Equal(Tsunagu.Referrals.ReferralStatus.Sent, (await db.Referrals.SingleAsync()).Status);
+        Assert.False(await db.Enrollments.AnyAsync(e => e.PersonId == world.Alice && e.ProgramId == int.Parse(p003, CultureInfo.InvariantCulture)));
+    }
 }
