@@ -144,20 +144,67 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(manager.Locator("section.print-only").Filter(new() { HasText = "月1回の面談で家計を見直す" })).ToBeVisibleAsync();
         await manager.EmulateMediaAsync(new() { Media = Media.Screen });
 
-        // Two figures of the program, defined as a planner would: the months count them from the records.
-        await using (var db = fixture.Database.NewDb())
-        {
-            if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.IndicatorDefinitions, d => d.Program.Code == "P001"))
-            {
-                await Tsunagu.Tests.Indicators.IndicatorComputeTests.DefineAsync(db,
-                    new Tsunagu.Indicators.DefinitionInput("P001", "contacts", 2024, 0, "支援件数", "件", Tsunagu.Indicators.MeasureKind.Contacts),
-                    new Tsunagu.Indicators.DefinitionInput("P001", "served", 2024, 1, "支援した実人数", "人", Tsunagu.Indicators.MeasureKind.ServedPersons));
-            }
-        }
+        await DefineFiguresAsync();
         await manager.GotoAsync("/programs/P001/months");
-        await Assertions.Expect(manager.Locator("section.figure-months h2")).ToHaveTextAsync(["支援件数", "支援した実人数"]);
+        await Assertions.Expect(manager.Locator("section.figure-months h2")).ToHaveTextAsync(["支援件数", "相談件数", "支援した実人数"]);
         await Assertions.Expect(manager.Locator("main h1")).ToHaveTextAsync("月別の実績");
         await Axe.AssertNoSeriousViolationsAsync(manager);
         await BrowserFixture.ScreenshotAsync(manager, "monthly-figures");
+    }
+
+    /// <summary>Three figures of the program, defined as a planner would (once for the run): the months count them.</summary>
+    async Task DefineFiguresAsync()
+    {
+        await using var db = fixture.Database.NewDb();
+        if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.IndicatorDefinitions, d => d.Program.Code == "P001"))
+        {
+            await Tsunagu.Tests.Indicators.IndicatorComputeTests.DefineAsync(db,
+                new Tsunagu.Indicators.DefinitionInput("P001", "contacts", 2024, 0, "支援件数", "件", Tsunagu.Indicators.MeasureKind.Contacts),
+                new Tsunagu.Indicators.DefinitionInput("P001", "consultations", 2024, 1, "相談件数", "件", Tsunagu.Indicators.MeasureKind.Contacts, "種別=相談"),
+                new Tsunagu.Indicators.DefinitionInput("P001", "served", 2024, 2, "支援した実人数", "人", Tsunagu.Indicators.MeasureKind.ServedPersons));
+        }
+    }
+
+    [Fact]
+    public async Task ACorrectionAndAWithdrawal_AreFollowedByTheFigures_TheManagerReads()
+    {
+        await DefineFiguresAsync();
+        var worker = await fixture.SignInAsync(fixture.CaseworkerEmail);
+        var manager = await fixture.SignInAsync(fixture.ManagerEmail);
+        async Task<(string Contacts, string Consultations)> ToDateAsync()
+        {
+            await manager.GotoAsync("/programs/P001/months");
+            var sections = manager.Locator("section.figure-months p strong");
+            return (await sections.Nth(0).InnerTextAsync(), await sections.Nth(1).InnerTextAsync());
+        }
+        static int Count(string figure) => int.Parse(figure.TrimEnd('件'), System.Globalization.CultureInfo.InvariantCulture);
+
+        await worker.GotoAsync("/people");
+        await worker.GetByLabel("ふりがな・氏名（前方一致）").FillAsync("やまだ はるみ");
+        await worker.Keyboard.PressAsync("Enter");
+        await worker.GetByRole(AriaRole.Link, new() { Name = "山田 春美" }).ClickAsync();
+        await worker.GetByLabel("種別").SelectOptionAsync(new SelectOptionValue { Label = "学習支援" });
+        await worker.GetByLabel("本人・家族の話").FillAsync("訂正と取消の確認用");
+        await worker.GetByRole(AriaRole.Button, new() { Name = "記録する" }).ClickAsync();
+        await Assertions.Expect(worker.Locator("ol.timeline > li:focus")).ToBeVisibleAsync();
+        var edit = (await worker.Locator("ol.timeline > li:focus a[href$='/edit']").GetAttributeAsync("href"))!;
+        var recorded = await ToDateAsync();
+
+        // 学習支援 was a consultation: corrected, the consultations count it.
+        await worker.GotoAsync(edit);
+        await worker.GetByLabel("種別").SelectOptionAsync(new SelectOptionValue { Label = "相談" });
+        await worker.GetByLabel("訂正の理由").FillAsync("種別の誤り");
+        await worker.GetByRole(AriaRole.Button, new() { Name = "訂正する" }).ClickAsync();
+        await Assertions.Expect(worker.Locator("ol.timeline")).ToBeVisibleAsync();
+        var corrected = await ToDateAsync();
+        // It never took place: withdrawn, it leaves both counts, and stays on the timeline struck through.
+        await worker.GotoAsync(edit);
+        await worker.GetByLabel("取消の理由").FillAsync("行われなかった面談");
+        await worker.GetByRole(AriaRole.Button, new() { Name = "この記録を取り消す" }).ClickAsync();
+        await Assertions.Expect(worker.Locator("ol.timeline li.withdrawn").Filter(new() { HasText = "訂正と取消の確認用" })).ToBeVisibleAsync();
+        var withdrawn = await ToDateAsync();
+
+        Assert.Equal((Count(recorded.Contacts), Count(recorded.Consultations) + 1), (Count(corrected.Contacts), Count(corrected.Consultations)));
+        Assert.Equal((Count(recorded.Contacts) - 1, Count(recorded.Consultations)), (Count(withdrawn.Contacts), Count(withdrawn.Consultations)));
     }
 }

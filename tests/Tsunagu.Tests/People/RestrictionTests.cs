@@ -233,8 +233,13 @@ public class RestrictionTests
         var receiver = await world.SignInAsync("caseworkerEdu");
         var duplicate = await worker.SubmitAsync("/people/new", "main form", new()
         {
-            ["Name"] = "高橋 吉子", ["Kana"] = "たかはし よしこ", ["BirthDate"] = "2009-06-15", ["Role"] = "Child", ["Source"] = "School",
-            ["EnrolledOn"] = "2024-06-01", ["ConfirmedNew"] = "true",
+            ["Name"] = "高橋 吉子",
+            ["Kana"] = "たかはし よしこ",
+            ["BirthDate"] = "2009-06-15",
+            ["Role"] = "Child",
+            ["Source"] = "School",
+            ["EnrolledOn"] = "2024-06-01",
+            ["ConfirmedNew"] = "true",
         });
         Assert.Equal(HttpStatusCode.Redirect, duplicate.StatusCode);
         var p001 = (await world.ProgramIdAsync("P001")).ToString(CultureInfo.InvariantCulture);
