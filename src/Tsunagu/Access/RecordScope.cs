@@ -101,6 +101,18 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     }
 
     /// <summary>
+    /// Households whose address and consents the user may read: those of a person the user sees, unless another member is
+    /// restricted and hidden from the user — a child in temporary protection or a DV mother shares the household's
+    /// address with members other workers see.
+    /// </summary>
+    public async Task<IQueryable<Household>> HouseholdsAsync()
+    {
+        var persons = await PersonsAsync();
+        return db.Households.Where(h => persons.Any(p => p.HouseholdId == h.Id)
+            && !db.Persons.Any(p => p.HouseholdId == h.Id && p.Restriction != null && p.MergedIntoId == null && !persons.Any(s => s.Id == p.Id)));
+    }
+
+    /// <summary>
     /// Whether records of a person the user does not see can lie in the user's programs: then each record about
     /// persons is kept only where every person in it is seen.
     /// </summary>
@@ -187,7 +199,7 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     /// caller logs what it shows).
     /// </summary>
     public async Task<List<Person>> FindPersonsAsync(PersonQuery terms, CancellationToken ct = default) =>
-        await PersonSearch.FindAsync(await PersonsAsync(), terms, db.ComparesTextByCodePoint, OwnCases(), ct);
+        await PersonSearch.FindAsync(await PersonsAsync(), terms, db.ComparesTextByCodePoint, OwnCases(), await HouseholdsAsync(), ct);
 
     /// <summary>The persons whose active enrolment the user is 担当者 of.</summary>
     public IQueryable<int> OwnCases()

@@ -24,6 +24,12 @@ public class Attachment
     public long Id { get; set; }
     public int PersonId { get; set; }
 
+    /// <summary>
+    /// The program whose record it is (a contact's program, or the one chosen): seen only by that program's staff, as
+    /// its contacts are — a school counsellor's scan is not the welfare side's to read (0005).
+    /// </summary>
+    public int ProgramId { get; set; }
+
     /// <summary>The contact it belongs to, if any: then only those who see the contact see it.</summary>
     public long? ContactId { get; set; }
 
@@ -57,6 +63,7 @@ public sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachmen
         builder.HasIndex(a => a.StoredName).IsUnique();
         builder.HasOne<Person>().WithMany().HasForeignKey(a => a.PersonId);
         builder.HasOne<Contact>().WithMany().HasForeignKey(a => a.ContactId);
+        builder.HasOne<Programs.SupportProgram>().WithMany().HasForeignKey(a => a.ProgramId);
         builder.Property(a => a.Sha256).HasMaxLength(64);
         builder.Property(a => a.StoredName).HasMaxLength(32);
     }

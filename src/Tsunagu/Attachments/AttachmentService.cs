@@ -79,28 +79,41 @@ public sealed record OpenedAttachment(Attachment Attachment, Stream Content);
 /// them back (取消). Each goes through the scope: an attachment is seen by those who see its person — and, when it
 /// belongs to a contact, that contact. Every opening is written to the access log.
 /// </summary>
-public sealed class AttachmentService(TsunaguDb db, RecordScope scope, AttachmentStore store, TimeProvider time)
+public sealed class AttachmentService(TsunaguDb db, RecordScope scope, AttachmentStore store, TimeProvider time, ILogger<AttachmentService> logger)
 {
-    /// <summary>The person's attachments the user may see (none when the person is out of scope).</summary>
+    /// <summary>
+    /// The person's attachments the user may see: of the user's programs (none when the person is out of scope), and
+    /// of a contact only when the contact is seen.
+    /// </summary>
     public async Task<IQueryable<Attachment>> OfAsync(int personId)
     {
-        var persons = await scope.PersonsAsync();
+        var enrollments = await scope.EnrollmentsAsync();
         var contacts = await scope.ContactsOfAsync(personId);
-        return db.Attachments.Where(a => a.PersonId == personId && a.WithdrawnAt == null && persons.Any(p => p.Id == personId)
+        return db.Attachments.Where(a => a.PersonId == personId && a.WithdrawnAt == null
+            && enrollments.Any(e => e.PersonId == personId && e.ProgramId == a.ProgramId)
             && (a.ContactId == null || contacts.Any(c => c.Id == a.ContactId)));
     }
 
-    public async Task<Attachment> AddAsync(int personId, long? contactId, string? title, string? fileName, Stream content, CancellationToken ct = default)
+    /// <summary>The user's programs the person is registered in: where a document of theirs can be kept.</summary>
+    public async Task<List<Programs.SupportProgram>> ProgramsOfAsync(int personId) =>
+        await (await scope.EnrollmentsAsync()).Where(e => e.PersonId == personId).Select(e => e.Program).Distinct().OrderBy(p => p.Code).ToListAsync();
+
+    /// <param name="programId">The program whose record it is; a contact's attachment belongs to the contact's program.</param>
+    public async Task<Attachment> AddAsync(int personId, int? programId, long? contactId, string? title, string? fileName, Stream content, CancellationToken ct = default)
     {
-        if (!await (await scope.PersonsAsync()).AnyAsync(p => p.Id == personId, ct))
+        var programs = await ProgramsOfAsync(personId);
+        if (programs.Count == 0)
         {
             throw new RecordNotFoundException("その人は見られません。");
         }
+        var contact = contactId is { } id ? await (await scope.ContactsOfAsync(personId)).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) : null;
+        programId = contact?.ProgramId ?? programId ?? (programs.Count == 1 ? programs[0].Id : null);
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
         var expected = AttachmentRules.OfName(name);
         RecordRules.Require(
             ("title", "書類の名前", RecordRules.Line(title, AttachmentRules.TitleMax, required: true)),
-            ("contactId", "記録", contactId is { } id && !await (await scope.ContactsOfAsync(personId)).AnyAsync(c => c.Id == id, ct) ? "一覧から選んでください。" : null),
+            ("contactId", "記録", contactId is not null && contact is null ? "一覧から選んでください。" : null),
+            ("programId", "事業", programId is null ? "選んでください。" : programs.Any(p => p.Id == programId) ? null : "一覧から選んでください。"),
             ("file", "ファイル", name.Length == 0 ? "選んでください。"
                 : expected is null ? "PDF・JPEG・PNG のファイルだけ添付できます（拡張子 .pdf .jpg .png）。"
                 : RecordRules.Line(name, RecordRules.TitleMax)));
@@ -114,6 +127,7 @@ public sealed class AttachmentService(TsunaguDb db, RecordScope scope, Attachmen
         var attachment = new Attachment
         {
             PersonId = personId,
+            ProgramId = programId!.Value,
             ContactId = contactId,
             Title = title!.Trim(),
             FileName = name,
@@ -126,7 +140,7 @@ public sealed class AttachmentService(TsunaguDb db, RecordScope scope, Attachmen
         };
         db.Attachments.Add(attachment);
         // The title and the file's name may name someone: the audit keeps the kind and the size.
-        scope.Audit(AuditActions.AttachmentAdd, null, $"person:{personId}", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}");
+        scope.Audit(AuditActions.AttachmentAdd, programs.Single(p => p.Id == programId).Code, $"person:{personId}", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}");
         try
         {
             await db.SaveChangesAsync(ct);
@@ -147,8 +161,19 @@ public sealed class AttachmentService(TsunaguDb db, RecordScope scope, Attachmen
         {
             return null;
         }
+        Stream content;
+        try
+        {
+            content = store.Open(attachment.StoredName);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A database restored without its attachments folder: the row says what was there, the file is not.
+            logger.LogWarning("Attachment {AttachmentId} has no file in the attachments folder", attachment.Id);
+            return null;
+        }
         await scope.LogAsync([attachment.PersonId], source);
-        return new OpenedAttachment(attachment, store.Open(attachment.StoredName));
+        return new OpenedAttachment(attachment, content);
     }
 
     /// <summary>取消: attached in error (another person's form, a wrong page). No longer listed or opened; the reason audited.</summary>
@@ -158,7 +183,7 @@ public sealed class AttachmentService(TsunaguDb db, RecordScope scope, Attachmen
             ?? throw new RecordNotFoundException("その添付書類は見られません（取消済みのものは取り消せません）。");
         RecordRules.Require(("reason", "取消の理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
         attachment.WithdrawnAt = time.GetUtcNow();
-        scope.Audit(AuditActions.AttachmentWithdraw, null, $"person:{personId}", "取消", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}", reason: reason);
+        scope.Audit(AuditActions.AttachmentWithdraw, await db.Programs.Where(p => p.Id == attachment.ProgramId).Select(p => p.Code).SingleAsync(), $"person:{personId}", "取消", $"{attachment.Type.Japanese()} {AttachmentRules.SizeText(attachment.Size)}", reason: reason);
         await db.SaveChangesAsync();
     }
 }

@@ -113,6 +113,7 @@ public static class AuditActions
     public const string HouseholdCircumstances = "household.circumstances";
     public const string PersonContactDetails = "person.contact-details";
     public const string AttachmentAdd = "attachment.add";
+    public const string RestrictedMatch = "person.restricted-match";
     public const string AttachmentWithdraw = "attachment.withdraw";
     public const string HouseholdConsent = "household.consent";
     public const string HouseholdConsentWithdraw = "household.consent-withdraw";
@@ -190,6 +191,7 @@ public static class AuditActions
         HouseholdCircumstances => "世帯の状況の変更",
         PersonContactDetails => "連絡先の変更",
         AttachmentAdd => "書類の添付",
+        RestrictedMatch => "閲覧制限の記録と一致した登録の拒否",
         AttachmentWithdraw => "添付書類の取消",
         HouseholdConsent => "連絡方法の同意",
         HouseholdConsentWithdraw => "連絡方法の同意の撤回",

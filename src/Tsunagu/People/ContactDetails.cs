@@ -29,6 +29,7 @@ public class ReachConsent
 {
     public int Id { get; set; }
     public int HouseholdId { get; set; }
+    public Household? Household { get; set; }
     public ReachChannel Channel { get; set; }
     public DateOnly GivenOn { get; set; }
     public required string RecordedBy { get; set; }
@@ -43,7 +44,7 @@ public sealed class ReachConsentConfiguration : IEntityTypeConfiguration<ReachCo
     {
         builder.ToTable("reach_consents");
         builder.HasIndex(c => new { c.HouseholdId, c.Channel });
-        builder.HasOne<Household>().WithMany().HasForeignKey(c => c.HouseholdId);
+        builder.HasOne(c => c.Household).WithMany().HasForeignKey(c => c.HouseholdId);
     }
 }
 
@@ -157,21 +158,37 @@ public static partial class ContactDetailsRules
 /// </summary>
 public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeProvider time)
 {
-    public async Task UpdateAsync(int personId, ContactDetailsInput input)
+    /// <summary>
+    /// The person (tracked), and whether the user may read and write the household's address and consents: not when
+    /// another member is restricted and hidden from the user (<see cref="RecordScope.HouseholdsAsync"/>).
+    /// </summary>
+    async Task<(Person Person, bool HouseholdReadable)> FindAsync(int personId)
     {
         var person = await (await scope.PersonsAsync()).Include(p => p.Household).SingleOrDefaultAsync(p => p.Id == personId)
             ?? throw new RecordNotFoundException("その人は見られません。");
+        return (person, person.HouseholdId is not { } id || await (await scope.HouseholdsAsync()).AnyAsync(h => h.Id == id));
+    }
+
+    /// <summary>Whether the person's household address and consents are the user's to read (see <see cref="FindAsync"/>).</summary>
+    public async Task<bool> HouseholdReadableAsync(int personId) => (await FindAsync(personId)).HouseholdReadable;
+
+    /// <summary>
+    /// Saves the details as the form shows them. Where the household is not the user's to read, its fields are not on
+    /// the form and are left as they are.
+    /// </summary>
+    public async Task UpdateAsync(int personId, ContactDetailsInput input)
+    {
+        var (person, readable) = await FindAsync(personId);
         RecordRules.Require(
             ("phone", "電話番号", ContactDetailsRules.Phone(input.Phone)),
             ("email", "メールアドレス", ContactDetailsRules.Email(input.Email)),
-            ("postalCode", "郵便番号", ContactDetailsRules.PostalCode(input.PostalCode)),
-            ("address", "住所", RecordRules.Line(input.Address, ContactDetailsRules.AddressMax)));
+            ("postalCode", "郵便番号", readable ? ContactDetailsRules.PostalCode(input.PostalCode) : null),
+            ("address", "住所", readable ? RecordRules.Line(input.Address, ContactDetailsRules.AddressMax) : null));
         // Another worker saved in between: the form shows what is stored now instead of overwriting it.
-        if (person.Version != input.PersonVersion || person.Household is { } h && h.Version != input.HouseholdVersion)
+        if (person.Version != input.PersonVersion || readable && person.Household is { } h && h.Version != input.HouseholdVersion)
         {
             throw new StaleRecordException();
         }
-        var household = person.Household ??= new Household { CreatedAt = time.GetUtcNow() };
         var changed = new List<string>();
         void Set<T>(string label, T current, T value, Action<T> set)
         {
@@ -184,10 +201,14 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
         static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Normalize(NormalizationForm.FormKC).Trim();
         Set("電話番号", person.Phone, Clean(input.Phone), v => (person.Phone, person.PhoneKey) = (v, ContactDetailsRules.PhoneKey(v)));
         Set("メールアドレス", person.Email, Clean(input.Email), v => person.Email = v);
-        Set("郵便番号", household.PostalCode, ContactDetailsRules.PostalCodeText(input.PostalCode), v => household.PostalCode = v);
-        // The address is kept as typed (a 方書 like 「コーポ青葉 101」 reads as the family wrote it); the key is for search.
-        Set("住所", household.Address, string.IsNullOrWhiteSpace(input.Address) ? null : input.Address.Trim(),
-            v => (household.Address, household.AddressKey) = (v, ContactDetailsRules.AddressKey(v)));
+        if (readable)
+        {
+            var household = person.Household ??= new Household { CreatedAt = time.GetUtcNow() };
+            Set("郵便番号", household.PostalCode, ContactDetailsRules.PostalCodeText(input.PostalCode), v => household.PostalCode = v);
+            // The address is kept as typed (a 方書 like 「コーポ青葉 101」 reads as the family wrote it); the key is for search.
+            Set("住所", household.Address, string.IsNullOrWhiteSpace(input.Address) ? null : input.Address.Trim(),
+                v => (household.Address, household.AddressKey) = (v, ContactDetailsRules.AddressKey(v)));
+        }
         if (changed.Count == 0)
         {
             return;
@@ -196,43 +217,46 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
         await db.SaveChangesAsync();
     }
 
-    /// <summary>The household's consents, withdrawn ones too, of a person the user sees.</summary>
+    /// <summary>The household's consents, withdrawn ones too; none where the household is not the user's to read.</summary>
     public async Task<List<ReachConsent>> ConsentsAsync(int personId)
     {
-        var householdId = await (await scope.PersonsAsync()).Where(p => p.Id == personId).Select(p => p.HouseholdId).SingleOrDefaultAsync();
-        return householdId is null ? []
+        var (person, readable) = await FindAsync(personId);
+        return person.HouseholdId is not { } householdId || !readable ? []
             : await db.ReachConsents.AsNoTracking().Where(c => c.HouseholdId == householdId).OrderBy(c => c.Channel).ThenBy(c => c.GivenOn).ToListAsync();
     }
 
     /// <summary>Records that the household agreed, on a day, to be reached by a channel; one standing consent per channel.</summary>
     public async Task ConsentAsync(int personId, ReachChannel? channel, DateOnly? givenOn)
     {
-        var householdId = await HouseholdOfAsync(personId);
-        var today = CityClock.Today(time);
+        var (person, readable) = await FindAsync(personId);
+        RequireReadable(readable);
         RecordRules.Require(
             ("channel", "方法", channel is null ? "選んでください。" : RecordRules.Defined(channel.Value)),
-            ("givenOn", "同意した日", givenOn is not { } day ? "入力してください。" : RecordRules.RecordDate(day, today)));
-        if (await db.ReachConsents.AnyAsync(c => c.HouseholdId == householdId && c.Channel == channel && c.WithdrawnOn == null))
+            ("givenOn", "同意した日", givenOn is not { } day ? "入力してください。" : RecordRules.RecordDate(day, CityClock.Today(time))));
+        if (person.HouseholdId is { } id && await db.ReachConsents.AnyAsync(c => c.HouseholdId == id && c.Channel == channel && c.WithdrawnOn == null))
         {
             throw new RecordConflictException($"{channel!.Value.Japanese()}の同意はすでに記録されています。");
         }
+        // A person imported without a household gets one here, in the same save as the consent.
+        var household = person.Household ??= new Household { CreatedAt = time.GetUtcNow() };
         db.ReachConsents.Add(new ReachConsent
         {
-            HouseholdId = householdId,
+            Household = household,
             Channel = channel!.Value,
             GivenOn = givenOn!.Value,
             RecordedBy = await scope.StaffNameAsync(),
             RecordedAt = time.GetUtcNow(),
         });
-        scope.Audit(AuditActions.HouseholdConsent, null, $"household:{householdId}", $"{channel.Value.Japanese()} 同意 {givenOn.Value.ToString("O", CultureInfo.InvariantCulture)}");
+        scope.Audit(AuditActions.HouseholdConsent, null, $"person:{personId}", $"{channel.Value.Japanese()} 同意 {givenOn.Value.ToString("O", CultureInfo.InvariantCulture)}");
         await db.SaveChangesAsync();
     }
 
     /// <summary>The household takes a consent back (撤回): from that day nothing is sent by the channel.</summary>
     public async Task WithdrawConsentAsync(int personId, int consentId, DateOnly? withdrawnOn)
     {
-        var householdId = await HouseholdOfAsync(personId);
-        var consent = await db.ReachConsents.SingleOrDefaultAsync(c => c.Id == consentId && c.HouseholdId == householdId)
+        var (person, readable) = await FindAsync(personId);
+        RequireReadable(readable);
+        var consent = await db.ReachConsents.SingleOrDefaultAsync(c => c.Id == consentId && c.HouseholdId == person.HouseholdId)
             ?? throw new RecordNotFoundException("その同意は見られません。");
         if (consent.WithdrawnOn is not null)
         {
@@ -241,20 +265,15 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
         RecordRules.Require(("withdrawnOn", "撤回した日", withdrawnOn is not { } day ? "入力してください。"
             : day < consent.GivenOn ? "同意した日より前です。" : RecordRules.RecordDate(day, CityClock.Today(time))));
         (consent.WithdrawnOn, consent.WithdrawnBy) = (withdrawnOn, await scope.StaffNameAsync());
-        scope.Audit(AuditActions.HouseholdConsentWithdraw, null, $"household:{householdId}", $"{consent.Channel.Japanese()} 撤回 {withdrawnOn!.Value.ToString("O", CultureInfo.InvariantCulture)}");
+        scope.Audit(AuditActions.HouseholdConsentWithdraw, null, $"person:{personId}", $"{consent.Channel.Japanese()} 撤回 {withdrawnOn!.Value.ToString("O", CultureInfo.InvariantCulture)}");
         await db.SaveChangesAsync();
     }
 
-    /// <summary>The person's household, made when the person has none yet (a record imported without one).</summary>
-    async Task<int> HouseholdOfAsync(int personId)
+    static void RequireReadable(bool readable)
     {
-        var person = await (await scope.PersonsAsync()).SingleOrDefaultAsync(p => p.Id == personId)
-            ?? throw new RecordNotFoundException("その人は見られません。");
-        if (person.HouseholdId is null)
+        if (!readable)
         {
-            person.Household = new Household { CreatedAt = time.GetUtcNow() };
-            await db.SaveChangesAsync();
+            throw new RecordAccessException("世帯に閲覧制限のある人がいるため、世帯の連絡方法は、その人を見られる職員が扱います。");
         }
-        return person.HouseholdId!.Value;
     }
 }

@@ -24,7 +24,7 @@ public static class PeopleApi
         {
             if (PersonSearch.Refusal(query) is { } refusal)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [refusal] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [PersonSearch.RefusedField(query)] = [refusal] });
             }
             var found = await scope.FindPersonsAsync(query);
             await scope.LogAsync(found.Select(p => p.Id), "POST /api/v1/people/search");

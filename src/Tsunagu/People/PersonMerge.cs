@@ -14,7 +14,8 @@ namespace Tsunagu.People;
 /// </summary>
 public sealed record MergedRows(
     int Duplicate, int Kept, List<long> Contacts, List<long> SharedContacts, List<int> Enrollments, List<AbsorbedPeriod> Absorbed,
-    PeriodState? KeptPeriodBefore, List<int> Outcomes, List<int> Subsidies, List<int> Referrals, List<int> Attendances, List<long>? Attachments = null);
+    PeriodState? KeptPeriodBefore, List<int> Outcomes, List<int> Subsidies, List<int> Referrals, List<int> Attendances, List<long>? Attachments = null,
+    bool CopiedPhone = false, bool CopiedEmail = false);
 
 /// <summary>A duplicate's period folded into the kept person's overlapping period of the same program.</summary>
 public sealed record AbsorbedPeriod(
@@ -136,9 +137,21 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         await db.Attendances.Where(a => a.PersonId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, keptId));
         var attachmentIds = await db.Attachments.Where(a => a.PersonId == duplicateId).Select(a => a.Id).ToListAsync();
         await db.Attachments.Where(a => a.PersonId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, keptId));
-        pair.Single(p => p.Id == duplicateId).MergedIntoId = keptId;
+        var (kept, gone) = (pair.Single(p => p.Id == keptId), pair.Single(p => p.Id == duplicateId));
+        gone.MergedIntoId = keptId;
+        // The duplicate's telephone and e-mail stay reachable where the kept record has none (kept on the duplicate too,
+        // for an undo). Its household's address and consents stay with that household.
+        var (copiedPhone, copiedEmail) = (kept.Phone is null && gone.Phone is not null, kept.Email is null && gone.Email is not null);
+        if (copiedPhone)
+        {
+            (kept.Phone, kept.PhoneKey) = (gone.Phone, gone.PhoneKey);
+        }
+        if (copiedEmail)
+        {
+            kept.Email = gone.Email;
+        }
 
-        var rows = new MergedRows(duplicateId, keptId, moved, shared, movedPeriods, absorbed, keptBefore, outcomeIds, subsidyIds, referralIds, sessionIds, attachmentIds);
+        var rows = new MergedRows(duplicateId, keptId, moved, shared, movedPeriods, absorbed, keptBefore, outcomeIds, subsidyIds, referralIds, sessionIds, attachmentIds, copiedPhone, copiedEmail);
         var code = await db.Programs.Where(p => p.Id == common).Select(p => p.Code).SingleAsync();
         scope.Audit(AuditActions.PersonMerge, code, $"person:{duplicateId}", $"person:{keptId} へ統合（支援記録 {moved.Count + shared.Count} 件、登録 {movedPeriods.Count + absorbed.Count} 件）",
             JsonSerializer.Serialize(rows, Json), reason: reason);
@@ -164,6 +177,11 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         if (duplicate.MergedIntoId != rows.Kept)
         {
             throw new RecordConflictException("この統合はすでに取り消されています。");
+        }
+        // Restricted since the merge: its history would move back to a record nobody restricted.
+        if (await db.Persons.AnyAsync(p => (p.Id == rows.Kept || p.Id == rows.Duplicate) && p.Restriction != null))
+        {
+            throw new RecordConflictException("閲覧制限のある記録の統合は取り消せません。制限を解除して取り消し、分かれた記録それぞれに制限をかけ直してください。");
         }
         var links = await db.ContactPersons.Where(p => p.PersonId == rows.Kept && rows.Contacts.Contains(p.ContactId)).ToListAsync();
         db.ContactPersons.RemoveRange(links);
@@ -198,6 +216,12 @@ public sealed class PersonMergeService(TsunaguDb db, RecordScope scope)
         var attachments = rows.Attachments ?? [];
         await db.Attachments.Where(a => attachments.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, rows.Duplicate));
         duplicate.MergedIntoId = null;
+        if (rows.CopiedPhone || rows.CopiedEmail)
+        {
+            var kept = await db.Persons.SingleAsync(p => p.Id == rows.Kept);
+            (kept.Phone, kept.PhoneKey) = rows.CopiedPhone ? (null, null) : (kept.Phone, kept.PhoneKey);
+            kept.Email = rows.CopiedEmail ? null : kept.Email;
+        }
         scope.Audit(AuditActions.PersonUnmerge, entry.ProgramCode, $"person:{rows.Duplicate}", $"person:{rows.Kept} から分離（監査 {entry.Id} の取り消し）", reason: reason);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();

@@ -26,8 +26,9 @@ public static class PersonSearch
     /// search in the reading's index (its LIKE cannot: at a million persons, 31 ms instead of a few).
     /// </param>
     /// <param name="first">Persons listed before the others (the user's own cases), when given.</param>
-    public static async Task<List<Person>> FindAsync(
-        IQueryable<Person> persons, PersonQuery terms, bool codePointOrder = false, IQueryable<int>? first = null, CancellationToken ct = default)
+    /// <param name="households">The households whose address the user may read (<c>RecordScope.HouseholdsAsync</c>); none when not given.</param>
+    public static async Task<List<Person>> FindAsync(IQueryable<Person> persons, PersonQuery terms, bool codePointOrder = false,
+        IQueryable<int>? first = null, IQueryable<Household>? households = null, CancellationToken ct = default)
     {
         var query = persons.AsNoTracking();
         var term = terms.Q?.Trim() ?? "";
@@ -64,7 +65,8 @@ public static class PersonSearch
         }
         if (ContactDetailsRules.AddressKey(terms.Address) is { } address)
         {
-            query = query.Where(p => p.Household!.AddressKey!.Contains(address));
+            query = households is null ? query.Where(p => false)
+                : query.Where(p => households.Any(h => h.Id == p.HouseholdId && h.AddressKey!.Contains(address)));
         }
         var ordered = first is null ? query.OrderBy(p => p.KanaKey) : query.OrderByDescending(p => first.Contains(p.Id)).ThenBy(p => p.KanaKey);
         return await ordered.ThenBy(p => p.BirthDate).Take(Limit).ToListAsync(ct);
@@ -74,15 +76,19 @@ public static class PersonSearch
     /// Why a search is not one: a birth date alone lists everyone born that day, which is how a whole program was
     /// once read out in two minutes. The reading or the name (or a telephone or an address) comes first; the birth date
     /// narrows it.
-    /// An address search needs a few characters for the same reason: 「泉区」 alone would list a ward.
+    /// An address search needs a number for the same reason: 「仙台市青葉」 would list a ward, day by day of birth.
     /// </summary>
     public static string? Refusal(PersonQuery terms) =>
         terms.IsEmpty && terms.BirthDate is not null ? "生年月日だけでは探せません。ふりがなか氏名（の始め）、電話番号、住所のどれかも入れてください。"
         : !string.IsNullOrWhiteSpace(terms.Phone) && ContactDetailsRules.PhoneKey(terms.Phone)!.Length < PhoneDigitsMin
             ? $"電話番号は{PhoneDigitsMin}桁以上入れてください（末尾の{PhoneDigitsMin}桁でも探せます）。"
-        : !string.IsNullOrWhiteSpace(terms.Address) && ContactDetailsRules.AddressKey(terms.Address)!.Length < AddressMin
-            ? $"住所は{AddressMin}文字以上入れてください（町名と番地など）。"
+        : !string.IsNullOrWhiteSpace(terms.Address) && ContactDetailsRules.AddressKey(terms.Address) is { } key && (key.Length < AddressMin || !key.Any(char.IsAsciiDigit))
+            ? $"住所は町名と番地（数字）まで、{AddressMin}文字以上入れてください（例 一番町1-2）。"
         : null;
+
+    /// <summary>The term a <see cref="Refusal"/> is about, as the API names it.</summary>
+    public static string RefusedField(PersonQuery terms) =>
+        terms.IsEmpty ? "q" : !string.IsNullOrWhiteSpace(terms.Phone) && ContactDetailsRules.PhoneKey(terms.Phone)!.Length < PhoneDigitsMin ? "phone" : "address";
 
     static bool IsKana(string text) => text.All(c => c is >= '\u3041' and <= '\u309F' or 'ー');
 }

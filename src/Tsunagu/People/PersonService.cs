@@ -33,12 +33,19 @@ public sealed class PersonService(TsunaguDb db, RecordScope scope, TimeProvider 
             ("source", "紹介元", RecordRules.Defined(input.Source)),
             ("schoolCode", "学校コード", RecordRules.SchoolCode(input.SchoolCode)),
             ("wardCode", "区のコード", RecordRules.WardCode(input.WardCode)));
-        // A restricted record the user does not see is never registered a second time beside it, where nobody would
-        // know to restrict the copy (the import's rule too). The worker learns only that a manager must look.
+        // A restricted record of the user's programs that the user does not see is never registered a second time beside
+        // it, where nobody would know to restrict the copy (the import's rule, and its reach: the user's programs, so
+        // that registration cannot probe the whole city). The worker learns only that a manager must look; the audit
+        // keeps which record matched, for the managers and auditors.
         var seen = await scope.PersonsAsync();
-        var hidden = db.Persons.Where(p => p.Restriction != null && p.MergedIntoId == null && !seen.Any(s => s.Id == p.Id));
-        if ((await Duplicates.FindAsync(hidden, input.Name, input.Kana, input.BirthDate)).Count > 0)
+        var programIds = await scope.ProgramIdsAsync();
+        var hidden = db.Persons.Where(p => p.Restriction != null && p.MergedIntoId == null && !seen.Any(s => s.Id == p.Id)
+            && db.Enrollments.Any(e => e.PersonId == p.Id && programIds.Contains(e.ProgramId)));
+        if ((await Duplicates.FindAsync(hidden, input.Name, input.Kana, input.BirthDate)).FirstOrDefault() is { } match)
         {
+            scope.Audit(AuditActions.RestrictedMatch, await db.Programs.Where(p => p.Id == input.ProgramId).Select(p => p.Code).SingleAsync(),
+                $"person:{match.Id}", "登録を拒否（閲覧制限のある記録と一致）");
+            await db.SaveChangesAsync();
             throw new RecordConflictException("閲覧制限のある記録の人と、氏名（またはふりがな）と生年月日が一致します。二重の記録にならないよう、事業の管理者に相談してください。");
         }
         var now = time.GetUtcNow();

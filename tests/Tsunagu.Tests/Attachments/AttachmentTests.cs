@@ -42,6 +42,7 @@ public sealed class AttachmentTests : IDisposable
         var png = await client.UploadAsync(page, "form[action*=add]", "consent.png", Png,
             new() { ["title"] = "同意書", ["contactId"] = world.AliceContact.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var list = await client.GetDocumentAsync(page);
+        var timeline = await client.GetDocumentAsync($"/people/{world.Alice}");
         long pdfId;
         await using (var db = world.Database.NewDb())
         {
@@ -55,6 +56,8 @@ public sealed class AttachmentTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, png.StatusCode);
         Assert.Equal(["同意書", "進学チャレンジ応援補助金 申請書"],
             list.QuerySelectorAll("tbody th a").Select(a => a.TextContent).Order(StringComparer.Ordinal));
+        // The consent form is on its contact's entry of the timeline.
+        Assert.Equal(["添付: 同意書"], timeline.QuerySelectorAll($"#contact-{world.AliceContact} a[href^='/attachments/']").Select(a => a.TextContent));
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         Assert.Equal("application/pdf", opened.Content.Headers.ContentType!.MediaType);
         Assert.Equal(Pdf, await opened.Content.ReadAsByteArrayAsync());
@@ -137,5 +140,46 @@ public sealed class AttachmentTests : IDisposable
         await using var check = world.Database.NewDb();
         var entry = await check.AuditEntries.SingleAsync(a => a.Action == AuditActions.AttachmentWithdraw);
         Assert.Equal(("別の世帯の書類だった", "PNG画像 1 KB"), (entry.Reason, entry.Before));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task AnAttachment_BelongsToItsProgram_AndAnotherProgramWhereThePersonIsAlsoEnrolledDoesNotSeeIt(DatabaseKind kind)
+    {
+        await using var world = await WorldAsync(kind);
+        var worker = await world.SignInAsync("caseworkerA");
+        var counsellor = await world.SignInAsync("caseworkerEdu");
+        await worker.UploadAsync($"/people/{world.Alice}/attachments", "form[action*=add]", "plan.pdf", Pdf, new() { ["title"] = "学習支援の記録" });
+        // Alice is enrolled by the school counsellors too (教育局): she is theirs, the welfare side's scan is not.
+        await using (var db = world.Database.NewDb())
+        {
+            db.Enrollments.Add(new Tsunagu.People.Enrollment { PersonId = world.Alice, ProgramId = await world.ProgramIdAsync("P003"), From = new DateOnly(2024, 6, 1) });
+            await db.SaveChangesAsync();
+        }
+        long id;
+        await using (var db = world.Database.NewDb())
+        {
+            id = await db.Attachments.Select(a => a.Id).SingleAsync();
+        }
+
+        var list = await counsellor.GetDocumentAsync($"/people/{world.Alice}/attachments");
+        var opened = await counsellor.Http.GetAsync($"/attachments/{id}");
+        // A forged 取消 with the counsellor's own token: the attachment is not theirs to find.
+        var forged = (AngleSharp.Html.Dom.IHtmlFormElement)list.QuerySelector("form[action*=add]")!;
+        forged.SetAttribute("action", $"/people/{world.Alice}/attachments?handler=withdraw");
+        var withdraw = await counsellor.SubmitAsync(forged, $"/people/{world.Alice}/attachments",
+            new() { ["attachmentId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["reason"] = "不要" });
+        // A database restored without its folder: the row is there, the file is not.
+        File.Delete(Directory.GetFiles(Path.Combine(folder, "attachments")).Single());
+        var missing = await worker.Http.GetAsync($"/attachments/{id}");
+
+        Assert.Empty(list.QuerySelectorAll("tbody tr"));
+        Assert.Equal(HttpStatusCode.NotFound, opened.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Redirect, withdraw.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        await using var check = world.Database.NewDb();
+        var stored = await check.Attachments.SingleAsync();
+        Assert.Equal((await world.ProgramIdAsync("P001"), (DateTimeOffset?)null), (stored.ProgramId, stored.WithdrawnAt));
+        Assert.False(await check.AccessLog.AnyAsync(e => e.Source == "GET /attachments/{id}"));
     }
 }

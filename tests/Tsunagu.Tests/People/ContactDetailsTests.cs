@@ -168,6 +168,46 @@ public class ContactDetailsTests
         Assert.Equal((world.AliceHousehold, ReachChannel.Email, new DateOnly(2024, 6, 18), new DateOnly(2024, 6, 20)),
             (consent.HouseholdId, consent.Channel, consent.GivenOn, consent.WithdrawnOn!.Value));
         Assert.Equal([AuditActions.HouseholdConsent, AuditActions.HouseholdConsentWithdraw],
-            await db.AuditEntries.Where(a => a.Subject == $"household:{world.AliceHousehold}").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+            await db.AuditEntries.Where(a => a.Subject == $"person:{world.Alice}" && a.Action.StartsWith("household.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task AHouseholdWithARestrictedMember_KeepsItsAddressFromThoseWhoDoNotSeeThem(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var worker = await world.SignInAsync("caseworkerA");
+        // A colleague of the program, not named on the restriction: sees the mother, not the child in temporary protection.
+        var colleagueEmail = await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Caseworker);
+        await using (var db = world.Database.NewDb())
+        {
+            var userId = await db.Users.Where(u => u.Email == colleagueEmail).Select(u => u.Id).SingleAsync();
+            await Tsunagu.Access.ProgramAssignments.AssignAsync(db, userId, await db.Programs.SingleAsync(p => p.Code == "P001"), "test", TimeProvider.System);
+        }
+        var colleague = await Web.WebClient.SignInAsync(world.Factory, colleagueEmail);
+        await worker.SubmitAsync($"/people/{world.Alice}/contact-details", "form[action*=consent]", new() { ["channel"] = "Paper", ["givenOn"] = "2024-06-18" });
+        await worker.SubmitAsync($"/people/{world.Alice}/restriction", "form[action*=restrict]", new() { ["kind"] = "TemporaryProtection" });
+
+        var mothersPage = await WebClient.ReadableAsync(await colleague.Http.GetAsync($"/people/{world.Mother}"));
+        var details = await colleague.GetDocumentAsync($"/people/{world.Mother}/contact-details");
+        var saved = await colleague.SubmitAsync($"/people/{world.Mother}/contact-details", "form#details", new() { ["Form.Phone"] = "090-5555-6666" });
+        var byAddress = await colleague.Http.PostAsJsonAsync("/api/v1/people/search", new { address = "一番町1-2-3" });
+        var consent = await colleague.Http.GetAsync($"/people/{world.Mother}/contact-details");
+        var workersView = await worker.GetDocumentAsync($"/people/{world.Mother}/contact-details");
+
+        Assert.DoesNotContain("コーポ青葉", mothersPage);
+        Assert.Null(details.QuerySelector("#address"));
+        Assert.Null(details.QuerySelector("#consents"));
+        Assert.Contains("世帯の住所と連絡方法は表示しません", details.QuerySelector("main")!.TextContent);
+        Assert.DoesNotContain("コーポ青葉", await WebClient.ReadableAsync(consent));
+        // Her own telephone is hers: saved, and the household's address left as it was.
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("[]", await byAddress.Content.ReadAsStringAsync());
+        // The worker named on the restriction sees the household whole.
+        Assert.Equal(RecordsWorld.AliceAddress, workersView.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#address")!.Value);
+        await using var check = world.Database.NewDb();
+        var household = await check.Households.SingleAsync(h => h.Id == world.AliceHousehold);
+        Assert.Equal(RecordsWorld.AliceAddress, household.Address);
+        Assert.Equal("090-5555-6666", (await check.Persons.SingleAsync(p => p.Id == world.Mother)).Phone);
     }
 }

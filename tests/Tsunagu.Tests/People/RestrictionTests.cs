@@ -213,14 +213,20 @@ public class RestrictionTests
         var refused = await colleague.SubmitAsync("/people/new", "main form", alice);
         // Someone else, born the same day: registered as ever.
         var other = await colleague.SubmitAsync("/people/new", "main form", new(alice) { ["Name"] = "鈴木 一郎", ["Kana"] = "すずき いちろう" });
+        // A worker of another program learns nothing of who is restricted elsewhere: the check stays within their programs.
+        var elsewhere = await (await world.SignInAsync("caseworkerB")).SubmitAsync("/people/new", "main form", alice);
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var body = await WebClient.ReadableAsync(refused);
         Assert.Contains("閲覧制限のある記録の人と", body);
         Assert.DoesNotContain("𠮷子", body);
         Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
         await using var check = world.Database.NewDb();
-        Assert.Equal(before + 1, await check.Persons.CountAsync());
+        Assert.Equal(before + 2, await check.Persons.CountAsync());
+        // The managers and auditors can see that someone tried, and which record matched.
+        var matched = await check.AuditEntries.SingleAsync(a => a.Action == AuditActions.RestrictedMatch);
+        Assert.Equal(($"person:{world.Alice}", "P001"), (matched.Subject, matched.ProgramCode));
     }
 
     [Theory]

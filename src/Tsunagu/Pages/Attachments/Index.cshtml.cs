@@ -20,12 +20,18 @@ public class IndexModel(RecordScope scope, AttachmentService attachments, Attach
     /// <summary>The person's contacts the user sees, newest first: what a document can be attached to.</summary>
     public List<Contact> Contacts { get; private set; } = [];
 
+    /// <summary>The contacts the listed attachments belong to, however old.</summary>
+    public Dictionary<long, Contact> AttachedTo { get; private set; } = [];
+
+    /// <summary>The user's programs the person is registered in: whose record a document is.</summary>
+    public List<Tsunagu.Programs.SupportProgram> Programs { get; private set; } = [];
+
     public string MaxSize => AttachmentRules.SizeText(store.MaxBytes);
 
     public async Task<IActionResult> OnGetAsync() =>
         await LoadAsync("GET /people/{id}/attachments") ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAddAsync(string? title, long? contactId, IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(string? title, int? programId, long? contactId, IFormFile? file, CancellationToken ct)
     {
         if (!await LoadAsync("POST /people/{id}/attachments (add)"))
         {
@@ -34,7 +40,7 @@ public class IndexModel(RecordScope scope, AttachmentService attachments, Attach
         return await WriteRecordsAsync(async () =>
         {
             await using var content = file?.OpenReadStream() ?? Stream.Null;
-            await attachments.AddAsync(Id, contactId, title, file?.FileName, content, ct);
+            await attachments.AddAsync(Id, programId, contactId, title, file?.FileName, content, ct);
             return $"/people/{Id}/attachments";
         }, $"「{title?.Trim()}」を添付しました。");
     }
@@ -61,8 +67,11 @@ public class IndexModel(RecordScope scope, AttachmentService attachments, Attach
         }
         Person = person;
         Attachments = await (await attachments.OfAsync(Id)).AsNoTracking().OrderByDescending(a => a.UploadedAt).ToListAsync();
-        Contacts = await (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program)
-            .OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(50).ToListAsync();
+        var contacts = (await scope.ContactsOfAsync(Id)).AsNoTracking().Include(c => c.Program);
+        Contacts = await contacts.OrderByDescending(c => c.Date).ThenByDescending(c => c.Time).Take(50).ToListAsync();
+        var attachedIds = Attachments.Where(a => a.ContactId != null).Select(a => a.ContactId!.Value).ToList();
+        AttachedTo = await contacts.Where(c => attachedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
+        Programs = await attachments.ProgramsOfAsync(Id);
         return true;
     }
 }

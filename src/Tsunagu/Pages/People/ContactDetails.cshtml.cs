@@ -33,6 +33,9 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
     public List<Person> Guardians { get; private set; } = [];
     public List<ReachConsent> Consents { get; private set; } = [];
 
+    /// <summary>False when another member of the household is restricted and hidden from the user: then its address and consents are not shown.</summary>
+    public bool HouseholdReadable { get; private set; }
+
     /// <summary>After a save refused because another worker saved first: what is stored now, where it differs from the form.</summary>
     public List<(string Label, string Now, string Yours)> Differences { get; private set; } = [];
 
@@ -87,8 +90,8 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
     {
         Phone = Person.Phone,
         Email = Person.Email,
-        PostalCode = Person.Household?.PostalCode,
-        Address = Person.Household?.Address,
+        PostalCode = HouseholdReadable ? Person.Household?.PostalCode : null,
+        Address = HouseholdReadable ? Person.Household?.Address : null,
         PersonVersion = Person.Version,
         HouseholdVersion = Person.Household?.Version ?? 0,
     };
@@ -105,8 +108,9 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
         [
             ("電話番号", Person.Phone ?? "", Form.Phone ?? ""),
             ("メールアドレス", Person.Email ?? "", Form.Email ?? ""),
-            ("郵便番号", household?.PostalCode ?? "", Form.PostalCode ?? ""),
-            ("住所", household?.Address ?? "", Form.Address ?? ""),
+            .. (HouseholdReadable
+                ? new[] { ("郵便番号", household?.PostalCode ?? "", Form.PostalCode ?? ""), ("住所", household?.Address ?? "", Form.Address ?? "") }
+                : Array.Empty<(string, string, string)>()),
         ];
         Differences = fields.Where(f => f.Item2 != f.Item3.Trim()).ToList();
         (Form.PersonVersion, Form.HouseholdVersion) = (Person.Version, household?.Version ?? 0);
@@ -127,6 +131,7 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
                 .Where(p => p.HouseholdId == householdId && p.Role == PersonRole.Guardian).OrderBy(p => p.Id).ToListAsync();
             await scope.LogAsync(Guardians.Select(p => p.Id), source + " (guardians)");
         }
+        HouseholdReadable = await details.HouseholdReadableAsync(Id);
         Consents = await details.ConsentsAsync(Id);
         return true;
     }

@@ -39,12 +39,14 @@ public class IndexModel(RecordScope scope) : TsunaguPageModel
         if (!ModelState.IsValid)
         {
             Errors.Add("生年月日を日付として読めません。");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
         var terms = new PersonQuery(Q, BirthDate, Phone, Address);
         if (PersonSearch.Refusal(terms) is { } refusal)
         {
             Errors.Add(refusal);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
         Searched = !terms.IsEmpty;

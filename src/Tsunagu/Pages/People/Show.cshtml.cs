@@ -14,7 +14,7 @@ using Tsunagu.Subsidies;
 namespace Tsunagu.Pages.People;
 
 public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, ContactService contacts, ReferralService referrals, SubsidyService subsidies,
-    Tsunagu.Tasks.CaseTaskService tasks, TimeProvider time) : TsunaguPageModel
+    Tsunagu.Tasks.CaseTaskService tasks, Tsunagu.Attachments.AttachmentService attachments, TimeProvider time) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Id { get; set; }
@@ -52,6 +52,12 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
     public Dictionary<int, Tsunagu.Plans.SupportPlan> Plans { get; private set; } = [];
 
     public bool IsManager => scope.IsInRole(Roles.Manager);
+
+    /// <summary>The household's address is the user's to read (no restricted member hidden from them).</summary>
+    public bool HouseholdReadable { get; private set; }
+
+    /// <summary>The person's attachments the user sees; those of a contact are listed with it on the timeline.</summary>
+    public List<Tsunagu.Attachments.Attachment> Attachments { get; private set; } = [];
 
     /// <summary>What is due about this person, in the user's programs.</summary>
     public List<Tsunagu.Tasks.CaseTask> Tasks { get; private set; } = [];
@@ -201,6 +207,8 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
         Tasks = await tasks.ListAsync(personId: Id);
+        HouseholdReadable = person.HouseholdId is { } ownHousehold && await (await scope.HouseholdsAsync()).AnyAsync(h => h.Id == ownHousehold);
+        Attachments = await (await attachments.OfAsync(Id)).AsNoTracking().OrderBy(a => a.UploadedAt).ToListAsync();
         var enrollmentIds = Enrollments.Select(e => e.Id).ToList();
         Plans = (await Tsunagu.Plans.SupportPlanService.WithContents(db.SupportPlans.AsNoTracking()
                 .Where(p => enrollmentIds.Contains(p.EnrollmentId) && p.Status != Tsunagu.Plans.PlanStatus.Superseded)).ToListAsync())

@@ -408,6 +408,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<int>("PersonId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -443,6 +446,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("ContactId");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgramId");
 
                     b.HasIndex("StoredName")
                         .IsUnique();
@@ -2007,6 +2012,12 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Tsunagu.Programs.SupportProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
@@ -2134,11 +2145,13 @@ namespace Tsunagu.Data.Migrations.Postgres
 
             modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
                 {
-                    b.HasOne("Tsunagu.People.Household", null)
+                    b.HasOne("Tsunagu.People.Household", "Household")
                         .WithMany()
                         .HasForeignKey("HouseholdId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Household");
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>

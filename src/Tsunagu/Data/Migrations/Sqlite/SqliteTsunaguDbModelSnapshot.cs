@@ -391,6 +391,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -426,6 +429,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("ContactId");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgramId");
 
                     b.HasIndex("StoredName")
                         .IsUnique();
@@ -1918,6 +1923,12 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Tsunagu.Programs.SupportProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
@@ -2045,11 +2056,13 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Tsunagu.People.ReachConsent", b =>
                 {
-                    b.HasOne("Tsunagu.People.Household", null)
+                    b.HasOne("Tsunagu.People.Household", "Household")
                         .WithMany()
                         .HasForeignKey("HouseholdId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Household");
                 });
 
             modelBuilder.Entity("Tsunagu.People.RestrictedRecordStaff", b =>

@@ -17,6 +17,7 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     PersonId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProgramId = table.Column<int>(type: "INTEGER", nullable: false),
                     ContactId = table.Column<long>(type: "INTEGER", nullable: true),
                     Title = table.Column<string>(type: "TEXT", nullable: false),
                     FileName = table.Column<string>(type: "TEXT", nullable: false),
@@ -42,6 +43,12 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         principalTable: "persons",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_attachments_programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -53,6 +60,11 @@ namespace Tsunagu.Data.Migrations.Sqlite
                 name: "IX_attachments_PersonId",
                 table: "attachments",
                 column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attachments_ProgramId",
+                table: "attachments",
+                column: "ProgramId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_attachments_StoredName",

@@ -19,6 +19,7 @@ namespace Tsunagu.Data.Migrations.Postgres
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     PersonId = table.Column<int>(type: "integer", nullable: false),
+                    ProgramId = table.Column<int>(type: "integer", nullable: false),
                     ContactId = table.Column<long>(type: "bigint", nullable: true),
                     Title = table.Column<string>(type: "text", nullable: false),
                     FileName = table.Column<string>(type: "text", nullable: false),
@@ -44,6 +45,12 @@ namespace Tsunagu.Data.Migrations.Postgres
                         principalTable: "persons",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_attachments_programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -55,6 +62,11 @@ namespace Tsunagu.Data.Migrations.Postgres
                 name: "IX_attachments_PersonId",
                 table: "attachments",
                 column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attachments_ProgramId",
+                table: "attachments",
+                column: "ProgramId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_attachments_StoredName",
