@@ -178,13 +178,7 @@ public class ContactDetailsTests
         await using var world = await RecordsWorld.CreateAsync(kind);
         var worker = await world.SignInAsync("caseworkerA");
         // A colleague of the program, not named on the restriction: sees the mother, not the child in temporary protection.
-        var colleagueEmail = await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Caseworker);
-        await using (var db = world.Database.NewDb())
-        {
-            var userId = await db.Users.Where(u => u.Email == colleagueEmail).Select(u => u.Id).SingleAsync();
-            await Tsunagu.Access.ProgramAssignments.AssignAsync(db, userId, await db.Programs.SingleAsync(p => p.Code == "P001"), "test", TimeProvider.System);
-        }
-        var colleague = await Web.WebClient.SignInAsync(world.Factory, colleagueEmail);
+        var (_, colleague) = await RestrictionTests.ColleagueAsync(world);
         await worker.SubmitAsync($"/people/{world.Alice}/contact-details", "form[action*=consent]", new() { ["channel"] = "Paper", ["givenOn"] = "2024-06-18" });
         await worker.SubmitAsync($"/people/{world.Alice}/restriction", "form[action*=restrict]", new() { ["kind"] = "TemporaryProtection" });
 

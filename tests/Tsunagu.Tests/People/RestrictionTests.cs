@@ -15,7 +15,7 @@ namespace Tsunagu.Tests.People;
 public class RestrictionTests
 {
     /// <summary>A second case worker of 学習・生活サポート事業 (P001), Alice's program: the one who must not find her.</summary>
-    static async Task<(string Email, WebClient Client)> ColleagueAsync(RecordsWorld world, int? officeId = null)
+    internal static async Task<(string Email, WebClient Client)> ColleagueAsync(RecordsWorld world, int? officeId = null)
     {
         var email = await world.Factory.AddUserAsync(Roles.Caseworker);
         await using var db = world.Database.NewDb();
