@@ -113,6 +113,7 @@ public static class AuditActions
     public const string HouseholdCircumstances = "household.circumstances";
     public const string PersonContactDetails = "person.contact-details";
     public const string AttachmentAdd = "attachment.add";
+    public const string CatalogueSave = "catalogue.save";
     public const string RestrictedMatch = "person.restricted-match";
     public const string AttachmentWithdraw = "attachment.withdraw";
     public const string HouseholdConsent = "household.consent";
@@ -191,6 +192,7 @@ public static class AuditActions
         HouseholdCircumstances => "世帯の状況の変更",
         PersonContactDetails => "連絡先の変更",
         AttachmentAdd => "書類の添付",
+        CatalogueSave => "支援制度の編集",
         RestrictedMatch => "閲覧制限の記録と一致した登録の拒否",
         AttachmentWithdraw => "添付書類の取消",
         HouseholdConsent => "連絡方法の同意",

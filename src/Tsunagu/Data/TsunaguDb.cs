@@ -76,6 +76,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<CaseShare> CaseShares => Set<CaseShare>();
     public DbSet<ReachConsent> ReachConsents => Set<ReachConsent>();
     public DbSet<Attachments.Attachment> Attachments => Set<Attachments.Attachment>();
+    public DbSet<Catalogue.SupportScheme> SupportSchemes => Set<Catalogue.SupportScheme>();
     public DbSet<Plans.SupportPlan> SupportPlans => Set<Plans.SupportPlan>();
     public DbSet<Plans.PlanReview> PlanReviews => Set<Plans.PlanReview>();
     public DbSet<Contact> Contacts => Set<Contact>();

@@ -44,29 +44,16 @@ public sealed class MeasureFilter
     public static MeasureFilter Parse(string? text, MeasureKind measure, IReadOnlyList<string> categories, IReadOnlyDictionary<string, int> offices)
     {
         var fields = new Dictionary<string, List<string>>();
-        foreach (var part in (text ?? "").Replace('；', ';').Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (field, values) in Records.ConditionText.Split(text, message => new DefinitionException(message)))
         {
-            var pair = part.Replace('＝', '=').Split('=', 2, StringSplitOptions.TrimEntries);
-            if (pair.Length != 2 || pair[0].Length == 0)
-            {
-                throw new DefinitionException($"条件「{part}」は「項目=値」の形で書いてください。");
-            }
             var allowed = Measure.Of(measure).FilterFields;
-            if (!allowed.Contains(pair[0]))
+            if (!allowed.Contains(field))
             {
                 throw new DefinitionException(allowed.Count == 0
-                    ? $"{measure.Japanese()}には条件を付けられません（「{pair[0]}」）。"
-                    : $"{measure.Japanese()}の条件に「{pair[0]}」は使えません。使える項目: {string.Join("、", allowed)}");
+                    ? $"{measure.Japanese()}には条件を付けられません（「{field}」）。"
+                    : $"{measure.Japanese()}の条件に「{field}」は使えません。使える項目: {string.Join("、", allowed)}");
             }
-            var values = pair[1].Replace('、', ',').Replace('，', ',').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-            if (values.Count == 0)
-            {
-                throw new DefinitionException($"条件「{pair[0]}」に値がありません。");
-            }
-            if (!fields.TryAdd(pair[0], values))
-            {
-                throw new DefinitionException($"条件「{pair[0]}」が2回あります。");
-            }
+            fields[field] = values;
         }
 
         List<T>? Words<T>(string field, IEnumerable<T> choices, Func<T, string> word)

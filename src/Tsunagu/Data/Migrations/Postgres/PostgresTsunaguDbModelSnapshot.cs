@@ -558,6 +558,96 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.ToTable("audit_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("Closes")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("Opens")
+                        .HasColumnType("date");
+
+                    b.Property<int>("SchemeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SchemeId");
+
+                    b.HasIndex("Opens", "Closes");
+
+                    b.ToTable("application_windows", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContactPoint")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EasySummary")
+                        .HasColumnType("text");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HowToApply")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Situations")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WhoCanApply")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.HasIndex("FiscalYear", "Key")
+                        .IsUnique();
+
+                    b.ToTable("support_schemes", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -2020,6 +2110,26 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
+                {
+                    b.HasOne("Tsunagu.Catalogue.SupportScheme", null)
+                        .WithMany("Windows")
+                        .HasForeignKey("SchemeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
@@ -2342,6 +2452,11 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.Navigation("Windows");
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>

@@ -537,6 +537,92 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.ToTable("audit_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Closes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Opens")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SchemeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SchemeId");
+
+                    b.HasIndex("Opens", "Closes");
+
+                    b.ToTable("application_windows", (string)null);
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContactPoint")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EasySummary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HowToApply")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProgramId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Situations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WhoCanApply")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.HasIndex("FiscalYear", "Key")
+                        .IsUnique();
+
+                    b.ToTable("support_schemes", (string)null);
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -1931,6 +2017,26 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
+                {
+                    b.HasOne("Tsunagu.Catalogue.SupportScheme", null)
+                        .WithMany("Windows")
+                        .HasForeignKey("SchemeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
                 {
                     b.HasOne("Tsunagu.Programs.SupportProgram", "Program")
@@ -2253,6 +2359,11 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>
+                {
+                    b.Navigation("Windows");
                 });
 
             modelBuilder.Entity("Tsunagu.Contacts.Contact", b =>
