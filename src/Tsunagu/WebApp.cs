@@ -80,6 +80,8 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Subsidies", Policies.Records);
             o.Conventions.AuthorizeFolder("/AccessLog", Policies.Audit);
             o.Conventions.AuthorizeFolder("/Places");
+            // Public information: every member of staff reads it (to tell a family); the service says who edits.
+            o.Conventions.AuthorizeFolder("/Catalogue");
             o.Conventions.AuthorizeFolder("/Activities", Policies.Records);
             foreach (var folder in RecordFolders)
             {

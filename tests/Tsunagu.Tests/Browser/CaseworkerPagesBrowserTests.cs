@@ -145,6 +145,9 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         await manager.EmulateMediaAsync(new() { Media = Media.Screen });
 
         await DefineFiguresAsync();
+        await manager.GotoAsync("/catalogue/edit");
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await BrowserFixture.ScreenshotAsync(manager, "catalogue-edit");
         await manager.GotoAsync("/programs/P001/months");
         await Assertions.Expect(manager.Locator("section.figure-months h2")).ToHaveTextAsync(["支援件数", "相談件数", "支援した実人数"]);
         await Assertions.Expect(manager.Locator("main h1")).ToHaveTextAsync("月別の実績");
