@@ -1,0 +1,123 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Xml;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
+using Tsunagu.Catalogue;
+using Tsunagu.Data;
+using Tsunagu.Reports;
+
+namespace Tsunagu.Site;
+
+/// <summary>Where the public site stands: the city it is for and the address it is served at (for feeds and calendars).</summary>
+public sealed record PublicSettings(string CityName, string CityCode, Uri BaseUrl)
+{
+    public static PublicSettings From(IConfiguration configuration) => new(
+        configuration["City:Name"] ?? "仙台市",
+        configuration["City:Code"] ?? "041009",
+        new Uri((configuration["Public:BaseUrl"] ?? "https://www.city.example.jp/kosodate-shien/").TrimEnd('/') + "/"));
+}
+
+/// <summary>What a build wrote.</summary>
+public sealed record PublicSiteSummary(int Schemes, int Windows, int Tables, IReadOnlyList<string> Files);
+
+/// <summary>
+/// The public site of the support catalogue, as static files for the city's web server on the internet tier: an index
+/// by life situation, a page per system with its windows, the published annual tables, an iCalendar feed and an Atom
+/// feed of the windows, and the catalogue as open data (JSON, CSV). It reads the catalogue, the programs' names and
+/// the published snapshots of the reports — nothing of a person, household or contact.
+/// </summary>
+public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider time, IConfiguration configuration)
+{
+    readonly PublicSettings settings = PublicSettings.From(configuration);
+
+    public async Task<PublicSiteSummary> BuildAsync(string folder, CancellationToken ct = default)
+    {
+        var today = CityClock.Today(time);
+        var fromYear = CityClock.CurrentFiscalYear(time);
+        var schemes = await db.SupportSchemes.AsNoTracking().Include(s => s.Program).Include(s => s.Windows)
+            .Where(s => s.FiscalYear >= fromYear).OrderBy(s => s.Name).ThenBy(s => s.FiscalYear).ToListAsync(ct);
+        var published = await db.ReportPublications.AsNoTracking()
+            .GroupBy(p => p.ReportId).Select(g => new { ReportId = g.Key, Version = g.Max(p => p.Version) })
+            .Join(db.Reports, p => p.ReportId, r => r.Id, (p, r) => new { r.FiscalYear, p.Version })
+            .OrderByDescending(p => p.FiscalYear).ToListAsync(ct);
+
+        Directory.CreateDirectory(folder);
+        var files = new List<string>();
+        async Task WriteAsync(string path, string text)
+        {
+            var full = Path.Combine(folder, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await File.WriteAllTextAsync(full, text, new UTF8Encoding(false), ct);
+            files.Add(path);
+        }
+        var pages = new PublicPages(settings, today);
+        await WriteAsync("style.css", PublicPages.Style);
+        await WriteAsync("index.html", pages.Index(schemes, published.Select(p => p.FiscalYear).ToList()));
+        foreach (var scheme in schemes)
+        {
+            await WriteAsync(PublicPages.SchemePath(scheme), pages.Scheme(scheme));
+        }
+        foreach (var table in published)
+        {
+            await using var html = new MemoryStream();
+            await ReportExporter.WriteAsync(await reports.ReadPublishedAsync(table.FiscalYear, table.Version, ct), ExportFormat.Html, TextEncoding.Utf8, html, ct);
+            await WriteAsync($"tables/{table.FiscalYear}.html", Encoding.UTF8.GetString(html.ToArray()));
+        }
+        await WriteAsync("calendar.ics", Calendar(schemes));
+        await WriteAsync("feed.atom", Feed(schemes));
+        await WriteAsync("data/catalogue.json", OpenData.Json(schemes, settings));
+        await WriteAsync("data/catalogue.csv", OpenData.Csv(schemes, settings));
+        return new PublicSiteSummary(schemes.Count, schemes.Sum(s => s.Windows.Count), published.Count, files);
+    }
+
+    /// <summary>Each window an all-day event from its first to its last day, so a family's calendar shows when to apply.</summary>
+    string Calendar(IEnumerable<SupportScheme> schemes)
+    {
+        var calendar = new Ical.Net.Calendar { ProductId = "-//Tsunagu//支援制度の申込期間//JA" };
+        calendar.AddProperty("X-WR-CALNAME", $"{settings.CityName} 支援制度の申込期間");
+        foreach (var scheme in schemes)
+        {
+            foreach (var window in scheme.Windows.OrderBy(w => w.Opens))
+            {
+                calendar.Events.Add(new CalendarEvent
+                {
+                    Uid = $"{scheme.FiscalYear}-{scheme.Key}-{window.Id}@{settings.BaseUrl.Host}",
+                    Summary = $"{scheme.Name}{(window.Label is null ? "" : $"（{window.Label}）")}の申込期間",
+                    Description = $"{scheme.Summary}\n{new Uri(settings.BaseUrl, PublicPages.SchemePath(scheme))}",
+                    Start = new CalDateTime(window.Opens),
+                    End = new CalDateTime(window.Closes.AddDays(1)),
+                    DtStamp = new CalDateTime(scheme.UpdatedAt.UtcDateTime),
+                });
+            }
+        }
+        return new CalendarSerializer().SerializeToString(calendar)!;
+    }
+
+    /// <summary>The windows as an Atom feed, newest opening first: a reader subscribed to it hears when one opens.</summary>
+    string Feed(IEnumerable<SupportScheme> schemes)
+    {
+        var items = schemes.SelectMany(s => s.Windows.Select(w => (Scheme: s, Window: w))).OrderByDescending(x => x.Window.Opens).Select(x =>
+        {
+            var link = new Uri(settings.BaseUrl, PublicPages.SchemePath(x.Scheme));
+            var opens = new DateTimeOffset(x.Window.Opens.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
+            var item = new SyndicationItem(
+                $"{x.Scheme.Name}{(x.Window.Label is null ? "" : $"（{x.Window.Label}）")}: {FiscalYears.FormatDate(x.Window.Opens)}から{FiscalYears.FormatDate(x.Window.Closes)}まで受付",
+                x.Scheme.Summary, link, $"{link}#window-{x.Window.Id}", x.Scheme.UpdatedAt)
+            { PublishDate = opens };
+            return item;
+        }).ToList();
+        var feed = new SyndicationFeed($"{settings.CityName} 支援制度の申込期間", "子育て・ひとり親家庭の支援制度の申込期間のお知らせ", settings.BaseUrl,
+            new Uri(settings.BaseUrl, "feed.atom").ToString(), items.Count == 0 ? time.GetUtcNow() : items.Max(i => i.LastUpdatedTime), items)
+        { Language = "ja" };
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+        {
+            new Atom10FeedFormatter(feed).WriteTo(writer);
+        }
+        return text.ToString();
+    }
+}

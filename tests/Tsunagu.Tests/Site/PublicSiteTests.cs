@@ -1,0 +1,116 @@
+using System.Xml.Linq;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Tsunagu.Calendar;
+using Tsunagu.Tests.Infrastructure;
+
+namespace Tsunagu.Tests.Site;
+
+/// <summary>`public build`: the public site of the support catalogue as static files, from public information only.</summary>
+public class PublicSiteTests
+{
+    /// <summary>The seed table published for FY2024 and the demo catalogue for the current year.</summary>
+    static async Task<(TestDatabase Database, TempFolder Files)> CityAsync(DatabaseKind kind)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var files = new TempFolder();
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
+        foreach (var status in new[] { "局確認", "取りまとめ", "会議資料確定", "公表" })
+        {
+            await CliRun.RunOkAsync(database, "report", "status", "--fiscal-year", "2024", "--to", status);
+        }
+        await CliRun.RunOkAsync(database, "catalogue", "demo", "--fiscal-year", CityClock.CurrentFiscalYear(TimeProvider.System).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return (database, files);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task TheSite_ListsTheSystemsByLifeSituation_WithTheirWindows_Feeds_OpenData_AndThePublishedTable(DatabaseKind kind)
+    {
+        var (database, files) = await CityAsync(kind);
+        await using var _ = database;
+        using var __ = files;
+        var site = Path.Combine(files.Path, "site");
+
+        var built = await CliRun.RunOkAsync(database, "public", "build", "--out", site);
+
+        Assert.Contains("支援制度 5 件、申込期間 7 件、実績表 1 年度", built.Out);
+        string Read(string path) => File.ReadAllText(Path.Combine(site, path));
+        var today = CityClock.Today(TimeProvider.System);
+        await using var db = database.NewDb();
+        var windows = await db.SupportSchemes.SelectMany(s => s.Windows).ToListAsync();
+        var openNow = windows.Count(w => w.Opens <= today && today <= w.Closes);
+        var index = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(Read("index.html"));
+        Assert.Equal("ja", index.DocumentElement.GetAttribute("lang"));
+        Assert.Null(index.QuerySelector("script"));
+        Assert.Equal(openNow, index.QuerySelectorAll("#open-now + ul li, section[aria-labelledby=open-now] li").Length);
+        Assert.Equal(["就学援助", "進学チャレンジ応援補助金"],
+            index.QuerySelectorAll("section[aria-labelledby=SchoolChildren] li a").Select(a => a.TextContent).Order(StringComparer.Ordinal));
+        Assert.NotNull(index.QuerySelector("a[href='tables/2024.html']"));
+        var year = CityClock.CurrentFiscalYear(TimeProvider.System);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(Read($"schemes/{year}/shingaku-challenge.html"));
+        Assert.Equal("進学チャレンジ応援補助金", page.QuerySelector("h1")!.TextContent);
+        Assert.Equal(2, page.QuerySelectorAll("ul.windows li").Length);
+        Assert.Contains("中3 模試代：", page.QuerySelector("ul.windows")!.TextContent);
+        Assert.Contains("やさしい日本語", page.QuerySelector("main")!.TextContent);
+        // The published table, as published.
+        Assert.Contains("公表版 第1版", Read("tables/2024.html"));
+        Assert.Contains("学習・生活サポート事業", Read("tables/2024.html"));
+        // A calendar families subscribe to: each window an all-day event, its last day included.
+        var ics = Read("calendar.ics");
+        Assert.Equal(7, ics.Split("BEGIN:VEVENT").Length - 1);
+        Assert.Contains($"DTSTART;VALUE=DATE:{year}0801", ics);
+        Assert.Contains($"DTEND;VALUE=DATE:{year}0901", ics);
+        var atom = XDocument.Parse(Read("feed.atom"));
+        Assert.Equal(7, atom.Root!.Elements(XName.Get("entry", "http://www.w3.org/2005/Atom")).Count());
+        // Open data: a header and nothing above it, one value per cell, the city's code on each row, 和暦 beside the dates.
+        var csv = Read("data/catalogue.csv").TrimEnd().Split('\n');
+        Assert.StartsWith("全国地方公共団体コード,地方公共団体名,年度（西暦）,年度（和暦）,制度ID,制度名", csv[0]);
+        Assert.Equal(8, csv.Length);
+        Assert.All(csv.Skip(1), row => Assert.StartsWith("041009,仙台市,", row));
+        Assert.Contains($"{year}-08-01,{FiscalYears.FormatDate(new DateOnly(year, 8, 1))},{year}-08-31", Read("data/catalogue.csv"));
+        using var json = System.Text.Json.JsonDocument.Parse(Read("data/catalogue.json"));
+        Assert.Equal("041009", json.RootElement.GetProperty("cityCode").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("schemes").GetArrayLength());
+        // The targeting rules are the city's working, not published.
+        Assert.DoesNotContain("学年=", Read("data/catalogue.json") + Read("data/catalogue.csv") + Read($"schemes/{year}/shingaku-challenge.html"));
+    }
+
+    /// <summary>
+    /// The proof that no personal data can reach the site: built by a database account that may read the catalogue, the
+    /// programs and the published reports and nothing else — a read of a person, household or contact would fail.
+    /// </summary>
+    [Fact]
+    public async Task TheSite_IsBuiltByAnAccountThatCannotReadAnyPersonHouseholdOrContact()
+    {
+        var (database, files) = await CityAsync(DatabaseKind.Postgres);
+        await using var _ = database;
+        using var __ = files;
+        var role = $"site_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(database.Settings.ConnectionString))
+        {
+            await admin.OpenAsync();
+            const string grants = "support_schemes, application_windows, programs, reports, report_publications, \"__EFMigrationsHistory\"";
+            await using var command = new NpgsqlCommand(
+                $"CREATE ROLE {role} LOGIN PASSWORD 'site'; GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT ON {grants} TO {role};", admin);
+            await command.ExecuteNonQueryAsync();
+            await using var check = new NpgsqlCommand($"SET ROLE {role}; SELECT count(*) FROM persons;", admin);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => check.ExecuteScalarAsync());
+            Assert.Equal("42501", refused.SqlState);
+        }
+        var connection = new NpgsqlConnectionStringBuilder(database.Settings.ConnectionString) { Username = role, Password = "site" }.ConnectionString;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var cli = new Cli(new CliIo(output, error, () => new MemoryStream()), c => Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(c, new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Tsunagu"] = connection,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+
+        var exit = await cli.InvokeAsync(["public", "build", "--out", Path.Combine(files.Path, "site")]);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.True(File.Exists(Path.Combine(files.Path, "site", "tables", "2024.html")));
+    }
+}
