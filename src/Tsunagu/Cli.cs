@@ -69,8 +69,15 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         {
             Description = "記録のないデータベースに架空の街（令和5・6年度）を作って集計してから起動します（デモ用。実データのあるデータベースでは何もしません）",
         };
+        var publicSite = new Option<bool>("--public")
+        {
+            Description = "公開ページだけを配信します（インターネット側のデータベースの写しで。サインインも記録への経路もありません）",
+        };
         serve.Options.Add(demo);
-        serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct, result.GetValue(demo)));
+        serve.Options.Add(publicSite);
+        serve.SetAction((result, ct) => result.GetValue(publicSite)
+            ? ServePublicAsync([.. result.UnmatchedTokens], ct)
+            : ServeAsync([.. result.UnmatchedTokens], ct, result.GetValue(demo)));
         root.Subcommands.Add(serve);
 
         // The verbs, each group beside its feature.
@@ -159,6 +166,12 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         }
         await io.Error.WriteLineAsync("取り込みを中止しました。データベースは変更していません。");
         return 1;
+    }
+
+    async Task<int> ServePublicAsync(string[] args, CancellationToken ct)
+    {
+        await Site.PublicServer.Build(args, configure).RunAsync(ct);
+        return 0;
     }
 
     async Task<int> ServeAsync(string[] args, CancellationToken ct, bool demo = false)

@@ -24,6 +24,9 @@ public sealed record PublicSettings(string CityName, string CityCode, Uri BaseUr
 /// <summary>What a build wrote.</summary>
 public sealed record PublicSiteSummary(int Schemes, int Windows, int Tables, IReadOnlyList<string> Files);
 
+/// <summary>One file of the site: its type and its bytes.</summary>
+public sealed record SiteFile(string ContentType, byte[] Body);
+
 /// <summary>
 /// The public site of the support catalogue, as static files for the city's web server on the internet tier: an index
 /// by life situation, a page per system with its windows, the published annual tables, an iCalendar feed and an Atom
@@ -34,7 +37,21 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
 {
     readonly PublicSettings settings = PublicSettings.From(configuration);
 
+    /// <summary>Writes the site into <paramref name="folder"/> (made if missing), as `public build` does.</summary>
     public async Task<PublicSiteSummary> BuildAsync(string folder, CancellationToken ct = default)
+    {
+        var (files, summary) = await RenderAsync(ct);
+        foreach (var (path, file) in files)
+        {
+            var full = Path.Combine(folder, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await File.WriteAllBytesAsync(full, file.Body, ct);
+        }
+        return summary;
+    }
+
+    /// <summary>Every file of the site by its path (index.html, schemes/2026/…): for the build and for `serve --public`.</summary>
+    public async Task<(IReadOnlyDictionary<string, SiteFile> Files, PublicSiteSummary Summary)> RenderAsync(CancellationToken ct = default)
     {
         var today = CityClock.Today(time);
         var fromYear = CityClock.CurrentFiscalYear(time);
@@ -45,33 +62,27 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
             .Join(db.Reports, p => p.ReportId, r => r.Id, (p, r) => new { r.FiscalYear, p.Version })
             .OrderByDescending(p => p.FiscalYear).ToListAsync(ct);
 
-        Directory.CreateDirectory(folder);
-        var files = new List<string>();
-        async Task WriteAsync(string path, string text)
-        {
-            var full = Path.Combine(folder, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            await File.WriteAllTextAsync(full, text, new UTF8Encoding(false), ct);
-            files.Add(path);
-        }
+        var files = new Dictionary<string, SiteFile>();
+        void Add(string path, string type, string text) => files[path] = new SiteFile(type, new UTF8Encoding(false).GetBytes(text));
+        const string Html = "text/html; charset=utf-8";
         var pages = new PublicPages(settings, today);
-        await WriteAsync("style.css", PublicPages.Style);
-        await WriteAsync("index.html", pages.Index(schemes, published.Select(p => p.FiscalYear).ToList()));
+        Add("style.css", "text/css; charset=utf-8", PublicPages.Style);
+        Add("index.html", Html, pages.Index(schemes, published.Select(p => p.FiscalYear).ToList()));
         foreach (var scheme in schemes)
         {
-            await WriteAsync(PublicPages.SchemePath(scheme), pages.Scheme(scheme));
+            Add(PublicPages.SchemePath(scheme), Html, pages.Scheme(scheme));
         }
         foreach (var table in published)
         {
             await using var html = new MemoryStream();
             await ReportExporter.WriteAsync(await reports.ReadPublishedAsync(table.FiscalYear, table.Version, ct), ExportFormat.Html, TextEncoding.Utf8, html, ct);
-            await WriteAsync($"tables/{table.FiscalYear}.html", Encoding.UTF8.GetString(html.ToArray()));
+            files[$"tables/{table.FiscalYear}.html"] = new SiteFile(Html, html.ToArray());
         }
-        await WriteAsync("calendar.ics", Calendar(schemes));
-        await WriteAsync("feed.atom", Feed(schemes));
-        await WriteAsync("data/catalogue.json", OpenData.Json(schemes, settings));
-        await WriteAsync("data/catalogue.csv", OpenData.Csv(schemes, settings));
-        return new PublicSiteSummary(schemes.Count, schemes.Sum(s => s.Windows.Count), published.Count, files);
+        Add("calendar.ics", "text/calendar; charset=utf-8", Calendar(schemes));
+        Add("feed.atom", "application/atom+xml; charset=utf-8", Feed(schemes));
+        Add("data/catalogue.json", "application/json; charset=utf-8", OpenData.Json(schemes, settings));
+        Add("data/catalogue.csv", "text/csv; charset=utf-8", OpenData.Csv(schemes, settings));
+        return (files, new PublicSiteSummary(schemes.Count, schemes.Sum(s => s.Windows.Count), published.Count, [.. files.Keys]));
     }
 
     /// <summary>Each window an all-day event from its first to its last day, so a family's calendar shows when to apply.</summary>

@@ -1,5 +1,10 @@
+using System.Net;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tsunagu.Calendar;
 using Tsunagu.Tests.Infrastructure;
@@ -112,5 +117,41 @@ public class PublicSiteTests
 
         Assert.True(exit == 0, error.ToString());
         Assert.True(File.Exists(Path.Combine(files.Path, "site", "tables", "2024.html")));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task ServePublic_ServesTheSamePages_WithoutSignInOrCookie_AndNoRouteToAnythingElse(DatabaseKind kind)
+    {
+        var (database, files) = await CityAsync(kind);
+        await using var _ = database;
+        using var __ = files;
+        var site = Path.Combine(files.Path, "site");
+        await CliRun.RunOkAsync(database, "public", "build", "--out", site);
+        await using var app = Tsunagu.Site.PublicServer.Build(["--urls", "http://127.0.0.1:0"], database.Configure);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()) };
+
+        // Every file the build wrote, byte for byte.
+        foreach (var path in Directory.GetFiles(site, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(site, f).Replace('\\', '/')))
+        {
+            var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(site, path)), await response.Content.ReadAsByteArrayAsync());
+            Assert.False(response.Headers.Contains("Set-Cookie"), path);
+        }
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(site, "index.html")), await http.GetStringAsync("/"));
+        Assert.Equal("text/calendar", (await http.GetAsync("calendar.ics")).Content.Headers.ContentType!.MediaType);
+        // Nothing of the staff application answers: not its pages, its API, its files or its sign-in.
+        foreach (var path in new[] { "/people", "/people/1", "/api/v1/people/1", "/api/v1/reports/2024", "/attachments/1", "/account/login", "/catalogue", "/health", "/css/site.css", "/../appsettings.json" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(path)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.PostAsync("/", new StringContent("x"))).StatusCode);
+        // The whole surface: two GET routes.
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}").Order(StringComparer.Ordinal);
+        Assert.Equal(["GET /", "GET /{**path}"], routes);
+        await app.StopAsync();
     }
 }
