@@ -20,14 +20,22 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fontconfig
 fi
 
-# axe-core for the browser tests' accessibility checks, from the npm registry at the version locked in tests/tools.
+# axe-core for the browser tests' accessibility checks and the Nu HTML checker, from the npm registry at the versions
+# locked in tests/tools.
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing Node.js and npm for the browser tests' accessibility checks..."
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
 fi
-if [ ! -f tests/tools/node_modules/axe-core/axe.min.js ]; then
+if [ ! -f tests/tools/node_modules/axe-core/axe.min.js ] || [ ! -f tests/tools/node_modules/vnu-jar/build/dist/vnu.jar ]; then
   npm ci --prefix tests/tools --no-audit --no-fund
+fi
+
+# Java for the Nu HTML checker (vnu-jar, from npm above), which the public site's pages are checked with.
+if ! command -v java >/dev/null 2>&1; then
+  echo "Installing Java for the Nu HTML checker..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends default-jre-headless
 fi
 
 dotnet tool restore >/dev/null

@@ -154,4 +154,34 @@ public class PublicSiteTests
         Assert.Equal(["GET /", "GET /{**path}"], routes);
         await app.StopAsync();
     }
+
+    /// <summary>The Nu HTML checker (vnu-jar from npm, run on Debian's Java, both installed by test.sh) on every page and the stylesheet.</summary>
+    [Fact]
+    public async Task EveryPageAndTheStylesheet_PassTheNuHtmlChecker()
+    {
+        var (database, files) = await CityAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        using var __ = files;
+        var site = Path.Combine(files.Path, "site");
+        await CliRun.RunOkAsync(database, "public", "build", "--out", site);
+        var vnu = Path.Combine(Tsunagu.Tests.Browser.BrowserFixture.RepositoryRoot(), "tests", "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+        Assert.True(File.Exists(vnu), $"{vnu} is missing. Run ./test.sh, which installs it (npm ci).");
+        var checkedFiles = Directory.GetFiles(site, "*.html", SearchOption.AllDirectories).Append(Path.Combine(site, "style.css")).ToList();
+        var start = new System.Diagnostics.ProcessStartInfo("java") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-jar", vnu, "--errors-only", "--format", "json", "--also-check-css" }.Concat(checkedFiles))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var report = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        using var json = System.Text.Json.JsonDocument.Parse(report);
+        var errors = json.RootElement.GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("type").GetString() == "error")
+            .Select(m => $"{m.GetProperty("url").GetString()}: {m.GetProperty("message").GetString()}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.True(checkedFiles.Count >= 8, $"only {checkedFiles.Count} files checked");
+    }
 }
