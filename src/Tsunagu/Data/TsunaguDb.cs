@@ -77,6 +77,8 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReachConsent> ReachConsents => Set<ReachConsent>();
     public DbSet<Attachments.Attachment> Attachments => Set<Attachments.Attachment>();
     public DbSet<Catalogue.SupportScheme> SupportSchemes => Set<Catalogue.SupportScheme>();
+    public DbSet<Notices.Campaign> Campaigns => Set<Notices.Campaign>();
+    public DbSet<Notices.Delivery> Deliveries => Set<Notices.Delivery>();
     public DbSet<Plans.SupportPlan> SupportPlans => Set<Plans.SupportPlan>();
     public DbSet<Plans.PlanReview> PlanReviews => Set<Plans.PlanReview>();
     public DbSet<Contact> Contacts => Set<Contact>();

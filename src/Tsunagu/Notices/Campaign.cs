@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Catalogue;
+using Tsunagu.People;
+
+namespace Tsunagu.Notices;
+
+/// <summary>When a campaign's notice goes out, relative to its window.</summary>
+public enum NoticeTiming
+{
+    BeforeOpening = 0, // 受付開始のN日前
+    OnOpening = 1,     // 受付開始日
+    BeforeClosing = 2, // 締切のN日前
+}
+
+public enum CampaignStatus
+{
+    Draft = 0,    // 下書き
+    Approved = 1, // 承認済み（送付日を待つ）
+    Queued = 2,   // 送付済み（アウトボックスへ）
+}
+
+/// <summary>
+/// プッシュ型のお知らせ for one application window: when (relative to the window), by which channels, with what words.
+/// Written by staff, approved by the responsible program's manager, then queued on its day to the households the
+/// window's targeting rule names that agreed to the channel (<see cref="Recipients"/>).
+/// </summary>
+public class Campaign
+{
+    public int Id { get; set; }
+    public int WindowId { get; set; }
+    public ApplicationWindow Window { get; set; } = null!;
+    public NoticeTiming Timing { get; set; }
+
+    /// <summary>N of "N days before"; 0 on opening.</summary>
+    public int Days { get; set; }
+
+    /// <summary>The channels it goes by (電話 is for case work, never a notice).</summary>
+    public List<ReachChannel> Channels { get; set; } = [];
+
+    public required string Message { get; set; }
+    public CampaignStatus Status { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? ApprovedBy { get; set; }
+    public DateTimeOffset? ApprovedAt { get; set; }
+
+    public DateOnly SendOn => Timing switch
+    {
+        NoticeTiming.BeforeOpening => Window.Opens.AddDays(-Days),
+        NoticeTiming.OnOpening => Window.Opens,
+        _ => Window.Closes.AddDays(-Days),
+    };
+}
+
+public enum DeliveryStatus
+{
+    Queued = 0,   // 送付待ち
+    Sent = 1,     // 送付済み
+    Failed = 2,   // 不達
+    OptedOut = 3, // 配信停止
+}
+
+/// <summary>
+/// One notice to one household by one channel: the outbox row the relay on the internet tier sends. It carries the
+/// address and the words only — no case data — and a key the relay sends with it, so that a crash never repeats or
+/// skips it. A household is notified once per window and channel, however many of its members the rule names
+/// (a unique index, not a hope).
+/// </summary>
+public class Delivery
+{
+    public long Id { get; set; }
+    public int CampaignId { get; set; }
+    public int WindowId { get; set; }
+    public int HouseholdId { get; set; }
+    public ReachChannel Channel { get; set; }
+    public required string Address { get; set; }
+    public required string Message { get; set; }
+    public Guid Key { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset QueuedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+}
+
+public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.ToTable("campaigns");
+        builder.HasOne(c => c.Window).WithMany().HasForeignKey(c => c.WindowId);
+        builder.PrimitiveCollection(c => c.Channels);
+    }
+}
+
+public sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
+{
+    public void Configure(EntityTypeBuilder<Delivery> builder)
+    {
+        builder.ToTable("deliveries");
+        builder.HasIndex(d => new { d.WindowId, d.HouseholdId, d.Channel }).IsUnique();
+        builder.HasIndex(d => d.Key).IsUnique();
+        builder.HasIndex(d => new { d.Status, d.Channel });
+        builder.HasOne<Campaign>().WithMany().HasForeignKey(d => d.CampaignId);
+        builder.HasOne<Household>().WithMany().HasForeignKey(d => d.HouseholdId);
+    }
+}

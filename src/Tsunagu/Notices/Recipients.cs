@@ -1,0 +1,48 @@
+using Tsunagu.Catalogue;
+using Tsunagu.Data;
+using Tsunagu.People;
+
+namespace Tsunagu.Notices;
+
+/// <summary>A household a notice goes to, by a channel, at an address.</summary>
+public sealed record Recipient(int HouseholdId, ReachChannel Channel, string Address);
+
+/// <summary>
+/// Who a campaign's notice goes to, computed on the day of sending as one query per channel: the households the window's
+/// targeting rule names, that agreed to the channel and had not withdrawn by that day, with no restricted member
+/// (送付禁止, whatever the consent), not yet notified of the window by the channel, and with an address for it.
+/// </summary>
+public static class Recipients
+{
+    /// <summary>The channels a notice can go by; a LINE user id is not recorded yet, so LINE finds no address.</summary>
+    public static readonly ReachChannel[] NoticeChannels = [ReachChannel.Email, ReachChannel.Line, ReachChannel.Sms, ReachChannel.Paper];
+
+    public static IQueryable<Recipient> Of(TsunaguDb db, int windowId, TargetRule rule, ReachChannel channel, DateOnly day)
+    {
+        var households = rule.Households(db, day)
+            .Where(h => db.ReachConsents.Any(k => k.HouseholdId == h.Id && k.Channel == channel && k.GivenOn <= day && (k.WithdrawnOn == null || k.WithdrawnOn > day)))
+            .Where(h => !db.Persons.Any(p => p.HouseholdId == h.Id && p.Restriction != null))
+            .Where(h => !db.Deliveries.Any(d => d.WindowId == windowId && d.HouseholdId == h.Id && d.Channel == channel));
+        var members = db.Persons.Where(p => p.MergedIntoId == null);
+        // A guardian's address before a child's; among equals the earliest registered.
+        var addressed = channel switch
+        {
+            ReachChannel.Email => households.Select(h => new
+            {
+                h.Id,
+                Address = members.Where(p => p.HouseholdId == h.Id && p.Email != null)
+                    .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.Email).FirstOrDefault(),
+            }),
+            ReachChannel.Sms => households.Select(h => new
+            {
+                h.Id,
+                Address = members.Where(p => p.HouseholdId == h.Id && p.PhoneKey != null
+                        && (p.PhoneKey.StartsWith("070") || p.PhoneKey.StartsWith("080") || p.PhoneKey.StartsWith("090")))
+                    .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault(),
+            }),
+            ReachChannel.Paper => households.Where(h => h.Address != null).Select(h => new { h.Id, Address = (string?)((h.PostalCode == null ? "" : "〒" + h.PostalCode + " ") + h.Address) }),
+            _ => households.Where(h => false).Select(h => new { h.Id, Address = (string?)null }),
+        };
+        return addressed.Where(x => x.Address != null).Select(x => new Recipient(x.Id, channel, x.Address!));
+    }
+}
