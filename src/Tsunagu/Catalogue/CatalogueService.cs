@@ -14,9 +14,14 @@ namespace Tsunagu.Catalogue;
 public sealed record WindowInput(string? Label, DateOnly? Opens, DateOnly? Closes, string? Target);
 
 /// <summary>A support system as typed on the form (or read from a catalogue file).</summary>
+/// <param name="Version">The version the form was filled from (<see cref="SupportScheme.Version"/>); null for a new system.</param>
 public sealed record SchemeInput(
     int FiscalYear, string? Key, string? Name, string? Summary, string? EasySummary, string? WhoCanApply, string? HowToApply, string? ContactPoint,
-    int ProgramId, LifeSituation Situations, IReadOnlyList<WindowInput> Windows);
+    int ProgramId, LifeSituation Situations, IReadOnlyList<WindowInput> Windows, int? Version = null)
+{
+    /// <summary>A row of the form left empty is not a window; the others keep their row numbers for the messages.</summary>
+    public static bool IsBlank(WindowInput w) => w.Opens is null && w.Closes is null && string.IsNullOrWhiteSpace(w.Label) && string.IsNullOrWhiteSpace(w.Target);
+}
 
 /// <summary>
 /// The catalogue of support (支援制度), per fiscal year: read by everyone who reads reports, edited by planners and by the
@@ -68,14 +73,23 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
             ("howToApply", "申し込み方法", RecordRules.Note(input.HowToApply, TextMax, required: true)),
             ("contactPoint", "問い合わせ先", RecordRules.Note(input.ContactPoint, TextMax, required: true)),
             ("programId", "担当事業", programs.Any(p => p.Id == input.ProgramId) ? null : "一覧から選んでください。"),
-            ("windows", "申込期間", input.Windows.Count > WindowsMax ? $"{WindowsMax}つまでです。" : null));
+            ("situations", "暮らしの場面", (input.Situations & ~AllSituations) != 0 ? "一覧から選んでください。" : null),
+            ("windows", "申込期間", input.Windows.Count(w => !SchemeInput.IsBlank(w)) > WindowsMax ? $"{WindowsMax}つまでです。" : null));
+        if (scheme is not null && input.Version is { } version && version != scheme.Version)
+        {
+            throw new StaleRecordException();
+        }
+        // A window belongs to its fiscal year: it may open up to half a year before it and close up to a year after.
+        DateOnly earliest = FiscalYears.Start(input.FiscalYear).AddMonths(-6), latest = FiscalYears.End(input.FiscalYear).AddYears(1);
+        string? Within(DateOnly? day) => day < earliest || day > latest
+            ? $"{FiscalYears.Label(input.FiscalYear)}の申込期間は{FiscalYears.FormatDate(earliest)}から{FiscalYears.FormatDate(latest)}までです。" : null;
         var windows = new List<ApplicationWindow>();
-        foreach (var (window, i) in input.Windows.Select((w, i) => (w, i + 1)))
+        foreach (var (window, i) in input.Windows.Select((w, i) => (w, i + 1)).Where(x => !SchemeInput.IsBlank(x.w)))
         {
             RecordRules.Require(
                 ($"windows[{i}].label", $"申込期間{i}の名前", RecordRules.Line(window.Label, RecordRules.CategoryMax)),
-                ($"windows[{i}].opens", $"申込期間{i}の開始日", window.Opens is null ? "入力してください。" : null),
-                ($"windows[{i}].closes", $"申込期間{i}の終了日", window.Closes is null ? "入力してください。" : window.Closes < window.Opens ? "開始日より前です。" : null));
+                ($"windows[{i}].opens", $"申込期間{i}の開始日", window.Opens is null ? "入力してください。" : Within(window.Opens)),
+                ($"windows[{i}].closes", $"申込期間{i}の終了日", window.Closes is null ? "入力してください。" : window.Closes < window.Opens ? "開始日より前です。" : Within(window.Closes)));
             TargetRule? rule;
             try
             {
@@ -87,7 +101,7 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
             }
             windows.Add(new ApplicationWindow { Label = string.IsNullOrWhiteSpace(window.Label) ? null : window.Label.Trim(), Opens = window.Opens!.Value, Closes = window.Closes!.Value, Target = rule?.Text });
         }
-        var before = scheme is null ? null : Describe(scheme);
+        var before = scheme is null ? null : Describe(scheme, programs);
         if (scheme is null)
         {
             scheme = new SupportScheme { Key = key, Name = "", Summary = "", WhoCanApply = "", HowToApply = "", ContactPoint = "" };
@@ -104,15 +118,48 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
         scheme.ProgramId = input.ProgramId;
         scheme.Situations = input.Situations;
         scheme.UpdatedAt = time.GetUtcNow();
-        db.RemoveRange(scheme.Windows);
-        scheme.Windows = windows;
-        scope.Audit(AuditActions.CatalogueSave, programs.Single(p => p.Id == input.ProgramId).Code, $"scheme:{input.FiscalYear}:{key}", Describe(scheme), before, input.FiscalYear);
-        await db.SaveChangesAsync(ct);
+        // Windows are updated in place, row by row: their ids stay, and with them the calendar's UIDs and the feed's entries.
+        var existing = scheme.Windows.OrderBy(w => w.Id).ToList();
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (i < existing.Count)
+            {
+                (existing[i].Label, existing[i].Opens, existing[i].Closes, existing[i].Target) = (windows[i].Label, windows[i].Opens, windows[i].Closes, windows[i].Target);
+            }
+            else
+            {
+                scheme.Windows.Add(windows[i]);
+            }
+        }
+        foreach (var surplus in existing.Skip(windows.Count))
+        {
+            scheme.Windows.Remove(surplus);
+            db.Remove(surplus);
+        }
+        scope.Audit(AuditActions.CatalogueSave, programs.Single(p => p.Id == input.ProgramId).Code, $"scheme:{input.FiscalYear}:{key}", Describe(scheme, programs), before, input.FiscalYear);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            // Another planner took the same key at the same moment (the unique index); anything else is a fault.
+            db.ChangeTracker.Clear();
+            if (await db.SupportSchemes.AsNoTracking().AnyAsync(s => s.FiscalYear == input.FiscalYear && s.Key == key && s.Id != (id ?? 0), ct))
+            {
+                throw new RecordInputException("key", "英字の名前（URL）: この年度にすでに使われています。");
+            }
+            throw;
+        }
         return scheme;
     }
 
-    static string Describe(SupportScheme s) =>
-        $"{s.Name} " + string.Join(" ", s.Windows.OrderBy(w => w.Opens).Select(w =>
+    static readonly LifeSituation AllSituations = Enum.GetValues<LifeSituation>().Aggregate(LifeSituation.None, (all, s) => all | s);
+
+    /// <summary>Every field, as published: who changed a contact point or a date is on record (public information).</summary>
+    static string Describe(SupportScheme s, IEnumerable<Programs.SupportProgram> programs) =>
+        $"{s.Key} {s.Name}／担当 {programs.FirstOrDefault(p => p.Id == s.ProgramId)?.Code}／場面 {s.Situations.Japanese()}／概要 {s.Summary}／やさしい日本語 {s.EasySummary}／対象 {s.WhoCanApply}／方法 {s.HowToApply}／問い合わせ {s.ContactPoint}／"
+        + string.Join(" ", s.Windows.OrderBy(w => w.Opens).Select(w =>
             $"[{w.Label} {w.Opens.ToString("O", CultureInfo.InvariantCulture)}〜{w.Closes.ToString("O", CultureInfo.InvariantCulture)} {w.Target}]"));
 
     /// <summary>

@@ -24,7 +24,7 @@ public enum LifeSituation
 /// where and how, whom to ask, which program is responsible, and when applications are taken (<see cref="ApplicationWindow"/>).
 /// Public information only: the catalogue is what the public site is built from, and what notices announce.
 /// </summary>
-public class SupportScheme
+public class SupportScheme : Data.IVersioned
 {
     public int Id { get; set; }
     public int FiscalYear { get; set; }
@@ -46,6 +46,9 @@ public class SupportScheme
     public LifeSituation Situations { get; set; }
     public List<ApplicationWindow> Windows { get; set; } = [];
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Two editors never overwrite each other (<see cref="Data.IVersioned"/>).</summary>
+    public int Version { get; set; }
 }
 
 /// <summary>
@@ -105,7 +108,7 @@ public static class CatalogueText
         _ => string.Join("・", situation.Each().Select(Japanese)),
     };
 
-    /// <summary>Where a window stands on a day: 受付中, まもなく受付, 受付終了.</summary>
+    /// <summary>Where a window stands on a day: 受付前, 受付中, 受付終了.</summary>
     public static string StateOn(this ApplicationWindow window, DateOnly day) =>
         day < window.Opens ? "受付前" : day > window.Closes ? "受付終了" : "受付中";
 }

@@ -79,7 +79,9 @@ public sealed class TargetRule
         }
         return new TargetRule
         {
-            ProgramIds = Words(ProgramField, programs.SelectMany(p => new[] { (p.Name, p.Id), (p.Code, p.Id) })),
+            // Names compared by their match key, as imported names are (full-width brackets and letters, spaces).
+            ProgramIds = Values(ProgramField)?.Select(v => programs.FirstOrDefault(p => p.Code == v || p.NameKey == Japanese.JapaneseText.MatchKey(v))?.Id
+                ?? throw Problem($"{ProgramField}「{v}」はありません。使える値: {string.Join("、", programs.Select(p => p.Name))}")).Distinct().ToList(),
             Grades = Words(GradeField, Enumerable.Range(1, 12).Select(g => (GradeWord(g), g))),
             Ages = ages,
             Circumstances = Words(HouseholdField, HouseholdWords)?.Aggregate(HouseholdCircumstances.None, (all, f) => all | f) ?? HouseholdCircumstances.None,

@@ -43,17 +43,21 @@ public static class OpenData
         }),
     }, Options);
 
+    static readonly LifeSituation[] Situations = [.. Enum.GetValues<LifeSituation>().Where(s => s != LifeSituation.None)];
+
+    /// <summary>A column per life situation (1 or 0): one value per cell, where a list would need a separator.</summary>
     static readonly string[] Header =
     [
-        "全国地方公共団体コード", "地方公共団体名", "年度（西暦）", "年度（和暦）", "制度ID", "制度名", "概要", "対象となる方", "申し込み方法", "問い合わせ先",
-        "担当事業", "暮らしの場面", "申込期間名", "開始日", "開始日（和暦）", "終了日", "終了日（和暦）",
+        "全国地方公共団体コード", "地方公共団体名", "年度（西暦）", "年度（和暦）", "制度ID", "制度名", "概要", "やさしい日本語", "対象となる方", "申し込み方法",
+        "問い合わせ先", "担当事業", .. Situations.Select(s => $"暮らしの場面：{s.Japanese()}"), "申込期間名", "開始日", "開始日（和暦）", "終了日", "終了日（和暦）",
     ];
 
     /// <summary>One row per window (a system without one has a row of its own with the window's cells empty).</summary>
     public static string Csv(IEnumerable<SupportScheme> schemes, PublicSettings settings)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
+        // Opened in a spreadsheet by most readers: a cell that starts like a formula is written so it stays text.
+        using (var csv = new CsvWriter(text, Reports.ReportExporter.SpreadsheetSafe(new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture))))
         {
             foreach (var field in Header)
             {
@@ -68,7 +72,8 @@ public static class OpenData
                     string[] row =
                     [
                         settings.CityCode, settings.CityName, s.FiscalYear.ToString(CultureInfo.InvariantCulture), FiscalYears.Label(s.FiscalYear), s.Key, s.Name,
-                        s.Summary, s.WhoCanApply, s.HowToApply, s.ContactPoint, s.Program.Name, string.Join("・", s.Situations.Each().Select(x => x.Japanese())),
+                        s.Summary, s.EasySummary ?? "", s.WhoCanApply, s.HowToApply, s.ContactPoint, s.Program.Name,
+                        .. Situations.Select(x => s.Situations.HasFlag(x) ? "1" : "0"),
                         w?.Label ?? "", w?.Opens.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", w is null ? "" : FiscalYears.FormatDate(w.Opens),
                         w?.Closes.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", w is null ? "" : FiscalYears.FormatDate(w.Closes),
                     ];

@@ -34,7 +34,7 @@ public sealed class PublicPages(PublicSettings settings, DateOnly today)
         <main id="main">
         {body}
         </main>
-        <footer><p>{E(settings.CityName)}（全国地方公共団体コード {E(settings.CityCode)}）・{E(FiscalYears.FormatDate(today))}時点の情報です。</p></footer>
+        <footer><p>{E(settings.CityName)}（全国地方公共団体コード {E(settings.CityCode)}）・{E(FiscalYears.FormatDate(today))}時点の情報です。このサイトの内容とオープンデータは{E(settings.License)}で利用できます。</p></footer>
         </body>
         </html>
 

@@ -13,12 +13,14 @@ using Tsunagu.Reports;
 namespace Tsunagu.Site;
 
 /// <summary>Where the public site stands: the city it is for and the address it is served at (for feeds and calendars).</summary>
-public sealed record PublicSettings(string CityName, string CityCode, Uri BaseUrl)
+public sealed record PublicSettings(string CityName, string CityCode, Uri BaseUrl, string License)
 {
     public static PublicSettings From(IConfiguration configuration) => new(
         configuration["City:Name"] ?? "仙台市",
         configuration["City:Code"] ?? "041009",
-        new Uri((configuration["Public:BaseUrl"] ?? "https://www.city.example.jp/kosodate-shien/").TrimEnd('/') + "/"));
+        new Uri((configuration["Public:BaseUrl"] ?? "https://www.city.example.jp/kosodate-shien/").TrimEnd('/') + "/"),
+        // 総務省's open-data guidance recommends CC BY; the city states its own terms here.
+        configuration["Public:License"] ?? "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）");
 }
 
 /// <summary>What a build wrote.</summary>
@@ -37,10 +39,30 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
 {
     readonly PublicSettings settings = PublicSettings.From(configuration);
 
-    /// <summary>Writes the site into <paramref name="folder"/> (made if missing), as `public build` does.</summary>
+    /// <summary>Marks a folder as the site's: a rebuild may clear it, and clears nothing else.</summary>
+    const string Marker = ".tsunagu-public-site";
+
+    /// <summary>
+    /// Writes the site into <paramref name="folder"/> (made if missing), as `public build` does. A folder of an earlier
+    /// build is emptied first, so that a renamed or ended system's page does not stay behind; any other folder with
+    /// files in it is refused.
+    /// </summary>
     public async Task<PublicSiteSummary> BuildAsync(string folder, CancellationToken ct = default)
     {
         var (files, summary) = await RenderAsync(ct);
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            if (!File.Exists(Path.Combine(folder, Marker)))
+            {
+                throw new RefusalException(RefusalKind.Invalid, $"{folder} には公開ページ以外のファイルがあります。空のフォルダか、前回 public build で書き出したフォルダを指定してください。");
+            }
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo directory) { directory.Delete(recursive: true); } else { entry.Delete(); }
+            }
+        }
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, Marker), "tsunagu public build\n", ct);
         foreach (var (path, file) in files)
         {
             var full = Path.Combine(folder, path);
@@ -55,8 +77,9 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
     {
         var today = CityClock.Today(time);
         var fromYear = CityClock.CurrentFiscalYear(time);
+        // This year's and later systems, and last year's while one of its windows is still open (a window of March to May).
         var schemes = await db.SupportSchemes.AsNoTracking().Include(s => s.Program).Include(s => s.Windows)
-            .Where(s => s.FiscalYear >= fromYear).OrderBy(s => s.Name).ThenBy(s => s.FiscalYear).ToListAsync(ct);
+            .Where(s => s.FiscalYear >= fromYear || s.Windows.Any(w => w.Closes >= today)).OrderBy(s => s.Name).ThenBy(s => s.FiscalYear).ToListAsync(ct);
         var published = await db.ReportPublications.AsNoTracking()
             .GroupBy(p => p.ReportId).Select(g => new { ReportId = g.Key, Version = g.Max(p => p.Version) })
             .Join(db.Reports, p => p.ReportId, r => r.Id, (p, r) => new { r.FiscalYear, p.Version })
@@ -121,14 +144,19 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
             { PublishDate = opens };
             return item;
         }).ToList();
+        var self = new Uri(settings.BaseUrl, "feed.atom");
         var feed = new SyndicationFeed($"{settings.CityName} 支援制度の申込期間", "子育て・ひとり親家庭の支援制度の申込期間のお知らせ", settings.BaseUrl,
-            new Uri(settings.BaseUrl, "feed.atom").ToString(), items.Count == 0 ? time.GetUtcNow() : items.Max(i => i.LastUpdatedTime), items)
+            self.ToString(), items.Count == 0 ? time.GetUtcNow() : items.Max(i => i.LastUpdatedTime), items)
         { Language = "ja" };
-        var text = new StringBuilder();
-        using (var writer = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+        // RFC 4287: an author for the feed (its entries inherit it) and the feed's own address.
+        feed.Authors.Add(new SyndicationPerson { Name = settings.CityName, Uri = settings.BaseUrl.ToString() });
+        feed.Links.Add(new SyndicationLink(self, "self", null, "application/atom+xml", 0));
+        // Written as UTF-8 bytes, so the XML declaration says what the file is.
+        using var bytes = new MemoryStream();
+        using (var writer = XmlWriter.Create(bytes, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
         {
             new Atom10FeedFormatter(feed).WriteTo(writer);
         }
-        return text.ToString();
+        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
 using WebClient = Tsunagu.Tests.Web.WebClient;
@@ -74,5 +75,41 @@ public class CataloguePagesTests
         var saved = await manager.SubmitAsync("/catalogue/edit?year=2024", "main form", Scheme(await world.ProgramIdAsync("P001"), ""));
 
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task AnEdit_KeepsTheWindowsIdentity_RefusesADateOutsideTheYear_AndNeverOverwritesAnotherEditor(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var planner = await world.SignInAsync("planner");
+        var manager = await world.SignInAsync("managerA");
+        var p001 = await world.ProgramIdAsync("P001");
+        await planner.SubmitAsync("/catalogue/edit?year=2024", "main form", Scheme(p001, "学年=中3"));
+        int id, windowId;
+        await using (var db = world.Database.NewDb())
+        {
+            (id, windowId) = await db.SupportSchemes.Select(s => new ValueTuple<int, int>(s.Id, s.Windows.Single().Id)).SingleAsync();
+        }
+        var edit = $"/catalogue/edit/{id}";
+        var plannersForm = (await planner.GetDocumentAsync(edit)).QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>("main form")!;
+        var managersForm = (await manager.GetDocumentAsync(edit)).QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>("main form")!;
+
+        var farOff = await planner.SubmitAsync(plannersForm, edit, new() { ["Form.Windows[0].Closes"] = "9999-12-31" });
+        var saved = await planner.SubmitAsync(plannersForm, edit, new() { ["Form.Summary"] = "夏休みの講座です。", ["Form.Windows[2].Opens"] = "2024-08-01", ["Form.Windows[2].Closes"] = "2024-08-10" });
+        var stale = await manager.SubmitAsync(managersForm, edit, new() { ["Form.ContactPoint"] = "別の窓口" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, farOff.StatusCode);
+        Assert.Contains("令和6年度の申込期間は", (await WebClient.ParseAsync(farOff)).QuerySelector("#windows\\[1\\]\\.closes-error")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        await using var check = world.Database.NewDb();
+        var scheme = await check.SupportSchemes.Include(s => s.Windows).SingleAsync();
+        // The first window is the same row (its calendar UID and feed entry stay); the third row became a second window.
+        Assert.Equal(windowId, scheme.Windows.OrderBy(w => w.Id).First().Id);
+        Assert.Equal(2, scheme.Windows.Count);
+        Assert.Equal(("夏休みの講座です。", "子供家庭支援課"), (scheme.Summary, scheme.ContactPoint));
+        var audit = await check.AuditEntries.Where(a => a.Action == "catalogue.save").OrderBy(a => a.Id).Select(a => a.After).ToListAsync();
+        Assert.Contains("概要 夏休みの講座です。", audit[^1]);
     }
 }

@@ -37,8 +37,19 @@ public class PublicSiteTests
         using var __ = files;
         var site = Path.Combine(files.Path, "site");
 
+        var elsewhere = Path.Combine(files.Path, "documents");
+        Directory.CreateDirectory(elsewhere);
+        File.WriteAllText(Path.Combine(elsewhere, "keep.txt"), "a file of someone's");
+
+        var refused = await CliRun.RunAsync(database, "public", "build", "--out", elsewhere);
+        await CliRun.RunOkAsync(database, "public", "build", "--out", site);
+        // An earlier build's folder is emptied: an ended system's page does not stay behind.
+        File.WriteAllText(Path.Combine(site, "schemes", "stale.html"), "old");
         var built = await CliRun.RunOkAsync(database, "public", "build", "--out", site);
 
+        Assert.Equal(1, refused.ExitCode);
+        Assert.True(File.Exists(Path.Combine(elsewhere, "keep.txt")));
+        Assert.False(File.Exists(Path.Combine(site, "schemes", "stale.html")));
         Assert.Contains("支援制度 5 件、申込期間 7 件、実績表 1 年度", built.Out);
         string Read(string path) => File.ReadAllText(Path.Combine(site, path));
         var today = CityClock.Today(TimeProvider.System);
@@ -66,8 +77,13 @@ public class PublicSiteTests
         Assert.Equal(7, ics.Split("BEGIN:VEVENT").Length - 1);
         Assert.Contains($"DTSTART;VALUE=DATE:{year}0801", ics);
         Assert.Contains($"DTEND;VALUE=DATE:{year}0901", ics);
-        var atom = XDocument.Parse(Read("feed.atom"));
-        Assert.Equal(7, atom.Root!.Elements(XName.Get("entry", "http://www.w3.org/2005/Atom")).Count());
+        // Read from its bytes as a feed reader would: the declaration must say UTF-8, and RFC 4287 wants an author and a self link.
+        var atom = XDocument.Load(Path.Combine(site, "feed.atom"));
+        XNamespace a = "http://www.w3.org/2005/Atom";
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", Read("feed.atom"));
+        Assert.Equal(7, atom.Root!.Elements(a + "entry").Count());
+        Assert.Equal("仙台市", atom.Root.Element(a + "author")!.Element(a + "name")!.Value);
+        Assert.Contains(atom.Root.Elements(a + "link"), l => (string?)l.Attribute("rel") == "self");
         // Open data: a header and nothing above it, one value per cell, the city's code on each row, 和暦 beside the dates.
         var csv = Read("data/catalogue.csv").TrimEnd().Split('\n');
         Assert.StartsWith("全国地方公共団体コード,地方公共団体名,年度（西暦）,年度（和暦）,制度ID,制度名", csv[0]);
@@ -133,7 +149,7 @@ public class PublicSiteTests
         using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()) };
 
         // Every file the build wrote, byte for byte.
-        foreach (var path in Directory.GetFiles(site, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(site, f).Replace('\\', '/')))
+        foreach (var path in Directory.GetFiles(site, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(site, f).Replace('\\', '/')).Where(p => !p.StartsWith('.')))
         {
             var response = await http.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -151,7 +167,8 @@ public class PublicSiteTests
         // The whole surface: two GET routes.
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}").Order(StringComparer.Ordinal);
-        Assert.Equal(["GET /", "GET /{**path}"], routes);
+        Assert.Equal(["GET,HEAD /", "GET,HEAD /{**path}"], routes);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "index.html"))).StatusCode);
         await app.StopAsync();
     }
 

@@ -34,6 +34,9 @@ public class EditModel(TsunaguDb db, CatalogueService catalogue, TimeProvider ti
         public int ProgramId { get; set; }
         public List<LifeSituation> Situations { get; set; } = [];
         public List<WindowForm> Windows { get; set; } = [];
+
+        /// <summary>The version of the system the form was filled from: another editor's save in between is not overwritten.</summary>
+        public int Version { get; set; }
     }
 
     public sealed class WindowForm
@@ -67,12 +70,13 @@ public class EditModel(TsunaguDb db, CatalogueService catalogue, TimeProvider ti
                 ContactPoint = scheme.ContactPoint,
                 ProgramId = scheme.ProgramId,
                 Situations = [.. scheme.Situations.Each()],
-                Windows = [.. scheme.Windows.Select(w => new WindowForm { Label = w.Label, Opens = w.Opens, Closes = w.Closes, Target = w.Target })],
+                Windows = [.. scheme.Windows.OrderBy(w => w.Id).Select(w => new WindowForm { Label = w.Label, Opens = w.Opens, Closes = w.Closes, Target = w.Target })],
+                Version = scheme.Version,
             };
         }
         else
         {
-            Form.FiscalYear = Year ?? CityClock.CurrentFiscalYear(time);
+            Form.FiscalYear = Year is >= 2000 and <= 2100 ? Year.Value : CityClock.CurrentFiscalYear(time);
         }
         await LoadAsync(ct);
         return Page();
@@ -81,11 +85,10 @@ public class EditModel(TsunaguDb db, CatalogueService catalogue, TimeProvider ti
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
-        // Rows left empty are not windows.
-        var windows = Form.Windows.Where(w => w.Opens is not null || w.Closes is not null || !string.IsNullOrWhiteSpace(w.Label) || !string.IsNullOrWhiteSpace(w.Target))
-            .Select(w => new WindowInput(w.Label, w.Opens, w.Closes, w.Target)).ToList();
+        // Every row, blank ones too: the service skips those and names the others by their row.
+        var windows = Form.Windows.Select(w => new WindowInput(w.Label, w.Opens, w.Closes, w.Target)).ToList();
         var input = new SchemeInput(Form.FiscalYear, Form.Key, Form.Name, Form.Summary, Form.EasySummary, Form.WhoCanApply, Form.HowToApply, Form.ContactPoint,
-            Form.ProgramId, Form.Situations.Aggregate(LifeSituation.None, (all, s) => all | s), windows);
+            Form.ProgramId, Form.Situations.Aggregate(LifeSituation.None, (all, s) => all | s), windows, Id is null ? null : Form.Version);
         return await WriteRecordsAsync(async () =>
         {
             var saved = await catalogue.SaveAsync(Id, input, ct);

@@ -634,6 +634,10 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<string>("WhoCanApply")
                         .IsRequired()
                         .HasColumnType("text");

@@ -609,6 +609,10 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("WhoCanApply")
                         .IsRequired()
                         .HasColumnType("TEXT");
