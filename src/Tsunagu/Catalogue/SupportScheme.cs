@@ -108,7 +108,9 @@ public static class CatalogueText
         _ => string.Join("・", situation.Each().Select(Japanese)),
     };
 
-    /// <summary>Where a window stands on a day: 受付前, 受付中, 受付終了.</summary>
+    public const string Open = "受付中";
+
+    /// <summary>Where a window stands on a day: 受付前, 受付中 (both days included), 受付終了.</summary>
     public static string StateOn(this ApplicationWindow window, DateOnly day) =>
-        day < window.Opens ? "受付前" : day > window.Closes ? "受付終了" : "受付中";
+        day < window.Opens ? "受付前" : day > window.Closes ? "受付終了" : Open;
 }

@@ -43,14 +43,15 @@ public sealed class PublicPages(PublicSettings settings, DateOnly today)
     string Window(ApplicationWindow w) =>
         $"""<li id="window-{w.Id}">{(w.Label is null ? "" : E(w.Label) + "：")}{E(FiscalYears.FormatDate(w.Opens))}から{E(FiscalYears.FormatDate(w.Closes))}まで <strong class="state">{State(w)}</strong></li>""";
 
-    string State(ApplicationWindow w) => today < w.Opens ? $"受付前（{w.Opens.Month}月{w.Opens.Day}日から）" : today > w.Closes ? "受付終了" : "受付中";
+    /// <summary>The window's state (<see cref="CatalogueText.StateOn"/>), with the opening day for a family waiting for it.</summary>
+    string State(ApplicationWindow w) => w.StateOn(today) is var state && today < w.Opens ? $"{state}（{w.Opens.Month}月{w.Opens.Day}日から）" : state;
 
     public string Index(IReadOnlyList<SupportScheme> schemes, IReadOnlyList<int> publishedYears)
     {
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"<h1>{E(settings.CityName)}の子育て・ひとり親家庭の支援制度</h1>\n");
         body.Append("<p>申し込みの時期が決まっている支援制度を、暮らしの場面ごとにまとめています。</p>\n");
-        var open = schemes.SelectMany(s => s.Windows.Where(w => w.Opens <= today && today <= w.Closes).Select(w => (s, w))).ToList();
+        var open = schemes.SelectMany(s => s.Windows.Where(w => w.StateOn(today) == CatalogueText.Open).Select(w => (s, w))).ToList();
         body.Append("<section aria-labelledby=\"open-now\"><h2 id=\"open-now\">いま申し込める制度</h2>\n");
         body.Append(open.Count == 0 ? "<p>いま受付中の制度はありません。</p>\n"
             : "<ul>\n" + string.Concat(open.Select(x => $"<li><a href=\"{SchemePath(x.s)}\">{E(x.s.Name)}</a>{(x.w.Label is null ? "" : "（" + E(x.w.Label) + "）")}：{E(FiscalYears.FormatDate(x.w.Closes))}まで</li>\n")) + "</ul>\n");
