@@ -112,6 +112,9 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
             && !db.Persons.Any(p => p.HouseholdId == h.Id && p.Restriction != null && p.MergedIntoId == null && !persons.Any(s => s.Id == p.Id)));
     }
 
+    /// <summary>Whether a household's address and consents are the user's to read (<see cref="HouseholdsAsync"/>).</summary>
+    public async Task<bool> MayReadHouseholdAsync(int householdId) => await (await HouseholdsAsync()).AnyAsync(h => h.Id == householdId);
+
     /// <summary>
     /// Whether records of a person the user does not see can lie in the user's programs: then each record about
     /// persons is kept only where every person in it is seen.

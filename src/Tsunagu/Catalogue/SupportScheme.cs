@@ -110,6 +110,10 @@ public static class CatalogueText
 
     public const string Open = "受付中";
 
+    /// <summary>A window as families read it in a calendar or a feed: the system's name and the window's, 「制度名（中3 模試代）」.</summary>
+    public static string Title(this ApplicationWindow window, SupportScheme scheme) =>
+        scheme.Name + (window.Label is null ? "" : $"（{window.Label}）");
+
     /// <summary>Where a window stands on a day: 受付前, 受付中 (both days included), 受付終了.</summary>
     public static string StateOn(this ApplicationWindow window, DateOnly day) =>
         day < window.Opens ? "受付前" : day > window.Closes ? "受付終了" : Open;

@@ -166,7 +166,7 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
     {
         var person = await (await scope.PersonsAsync()).Include(p => p.Household).SingleOrDefaultAsync(p => p.Id == personId)
             ?? throw new RecordNotFoundException("その人は見られません。");
-        return (person, person.HouseholdId is not { } id || await (await scope.HouseholdsAsync()).AnyAsync(h => h.Id == id));
+        return (person, person.HouseholdId is not { } id || await scope.MayReadHouseholdAsync(id));
     }
 
     /// <summary>Whether the person's household address and consents are the user's to read (see <see cref="FindAsync"/>).</summary>

@@ -120,7 +120,7 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
                 calendar.Events.Add(new CalendarEvent
                 {
                     Uid = $"{scheme.FiscalYear}-{scheme.Key}-{window.Id}@{settings.BaseUrl.Host}",
-                    Summary = $"{scheme.Name}{(window.Label is null ? "" : $"（{window.Label}）")}の申込期間",
+                    Summary = $"{window.Title(scheme)}の申込期間",
                     Description = $"{scheme.Summary}\n{new Uri(settings.BaseUrl, PublicPages.SchemePath(scheme))}",
                     Start = new CalDateTime(window.Opens),
                     End = new CalDateTime(window.Closes.AddDays(1)),
@@ -139,7 +139,7 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
             var link = new Uri(settings.BaseUrl, PublicPages.SchemePath(x.Scheme));
             var opens = new DateTimeOffset(x.Window.Opens.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
             var item = new SyndicationItem(
-                $"{x.Scheme.Name}{(x.Window.Label is null ? "" : $"（{x.Window.Label}）")}: {FiscalYears.FormatDate(x.Window.Opens)}から{FiscalYears.FormatDate(x.Window.Closes)}まで受付",
+                $"{x.Window.Title(x.Scheme)}: {FiscalYears.FormatDate(x.Window.Opens)}から{FiscalYears.FormatDate(x.Window.Closes)}まで受付",
                 x.Scheme.Summary, link, $"{link}#window-{x.Window.Id}", x.Scheme.UpdatedAt)
             { PublishDate = opens };
             return item;

@@ -207,7 +207,7 @@ public class ShowModel(TsunaguDb db, RecordScope scope, PersonService people, Co
         Referrals = await (await scope.ReferralsAsync()).AsNoTracking().Include(r => r.FromProgram).Include(r => r.ToProgram)
             .Where(r => r.PersonId == Id).OrderByDescending(r => r.SentAt).ToListAsync();
         Tasks = await tasks.ListAsync(personId: Id);
-        HouseholdReadable = person.HouseholdId is { } ownHousehold && await (await scope.HouseholdsAsync()).AnyAsync(h => h.Id == ownHousehold);
+        HouseholdReadable = person.HouseholdId is { } ownHousehold && await scope.MayReadHouseholdAsync(ownHousehold);
         Attachments = await (await attachments.OfAsync(Id)).AsNoTracking().OrderBy(a => a.UploadedAt).ToListAsync();
         var enrollmentIds = Enrollments.Select(e => e.Id).ToList();
         Plans = (await Tsunagu.Plans.SupportPlanService.WithContents(db.SupportPlans.AsNoTracking()
