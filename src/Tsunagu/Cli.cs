@@ -91,6 +91,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(Places.PlaceCommands.Create(this));
         root.Subcommands.Add(Catalogue.CatalogueCommands.Create(this));
         root.Subcommands.Add(Site.SiteCommands.Create(this));
+        root.Subcommands.Add(Notices.NoticeCommands.Create(this));
         root.Subcommands.Add(new Command("metrics", "実績の数値（indicators parse の旧名）") { Hidden = true, Subcommands = { IndicatorCommands.Parse(this) } });
         return root;
     }

@@ -35,7 +35,10 @@ public static class TsunaguServices
         // or the operator at the command line).
         .AddScoped<RecordScope>()
         .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<AttachmentService>().AddScoped<Catalogue.CatalogueService>().AddScoped<Site.PublicSite>().AddSingleton<AttachmentStore>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
-        .AddScoped<SubsidyService>().AddScoped<PlacementService>();
+        .AddScoped<SubsidyService>().AddScoped<PlacementService>()
+        // Notices: the campaigns (under the user's programs) and the queue (the server's own, no user).
+        .AddScoped<Notices.CampaignService>().AddScoped<Notices.Outbox>()
+        .AddHttpClient("line", client => client.Timeout = TimeSpan.FromSeconds(30)).Services;
 }
 
 /// <summary>The web application behind <c>tsunagu serve</c>.</summary>
@@ -62,6 +65,7 @@ public static class WebApp
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
         builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>();
         builder.Services.AddSingleton<Pages.UploadStore>();
+        builder.Services.AddHostedService<Notices.NoticeScheduler>();
         builder.Services.AddRazorPages(o =>
         {
             // Reports and figures for those who report; people's records only for those who work with them.
@@ -82,6 +86,7 @@ public static class WebApp
             o.Conventions.AuthorizeFolder("/Places");
             // Public information: every member of staff reads it (to tell a family); the service says who edits.
             o.Conventions.AuthorizeFolder("/Catalogue");
+            o.Conventions.AuthorizeFolder("/Notices");
             o.Conventions.AuthorizeFolder("/Activities", Policies.Records);
             foreach (var folder in RecordFolders)
             {

@@ -114,6 +114,9 @@ public static class AuditActions
     public const string PersonContactDetails = "person.contact-details";
     public const string AttachmentAdd = "attachment.add";
     public const string CatalogueSave = "catalogue.save";
+    public const string CampaignSave = "campaign.save";
+    public const string CampaignApprove = "campaign.approve";
+    public const string CampaignQueue = "campaign.queue";
     public const string RestrictedMatch = "person.restricted-match";
     public const string AttachmentWithdraw = "attachment.withdraw";
     public const string HouseholdConsent = "household.consent";
@@ -193,6 +196,9 @@ public static class AuditActions
         PersonContactDetails => "連絡先の変更",
         AttachmentAdd => "書類の添付",
         CatalogueSave => "支援制度の編集",
+        CampaignSave => "お知らせの編集",
+        CampaignApprove => "お知らせの承認",
+        CampaignQueue => "お知らせの送付",
         RestrictedMatch => "閲覧制限の記録と一致した登録の拒否",
         AttachmentWithdraw => "添付書類の取消",
         HouseholdConsent => "連絡方法の同意",

@@ -59,6 +59,7 @@ public class ApplicationWindow
 {
     public int Id { get; set; }
     public int SchemeId { get; set; }
+    public SupportScheme Scheme { get; set; } = null!;
 
     /// <summary>Which round or group: 「中3 模試代」, 「8月の現況届」; empty when the system has one window.</summary>
     public string? Label { get; set; }
@@ -77,7 +78,7 @@ public sealed class SupportSchemeConfiguration : IEntityTypeConfiguration<Suppor
         builder.ToTable("support_schemes");
         builder.HasIndex(s => new { s.FiscalYear, s.Key }).IsUnique();
         builder.Property(s => s.Key).HasMaxLength(60);
-        builder.HasMany(s => s.Windows).WithOne().HasForeignKey(w => w.SchemeId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(s => s.Windows).WithOne(w => w.Scheme).HasForeignKey(w => w.SchemeId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -77,6 +77,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
     public DbSet<ReachConsent> ReachConsents => Set<ReachConsent>();
     public DbSet<Attachments.Attachment> Attachments => Set<Attachments.Attachment>();
     public DbSet<Catalogue.SupportScheme> SupportSchemes => Set<Catalogue.SupportScheme>();
+    public DbSet<Catalogue.ApplicationWindow> ApplicationWindows => Set<Catalogue.ApplicationWindow>();
     public DbSet<Notices.Campaign> Campaigns => Set<Notices.Campaign>();
     public DbSet<Notices.Delivery> Deliveries => Set<Notices.Delivery>();
     public DbSet<Plans.SupportPlan> SupportPlans => Set<Plans.SupportPlan>();

@@ -18,6 +18,7 @@ public enum CampaignStatus
     Draft = 0,    // 下書き
     Approved = 1, // 承認済み（送付日を待つ）
     Queued = 2,   // 送付済み（アウトボックスへ）
+    Lapsed = 3,   // 送付日を過ぎて申込期間も終わった（送らなかった）
 }
 
 /// <summary>
@@ -25,7 +26,7 @@ public enum CampaignStatus
 /// Written by staff, approved by the responsible program's manager, then queued on its day to the households the
 /// window's targeting rule names that agreed to the channel (<see cref="Recipients"/>).
 /// </summary>
-public class Campaign
+public class Campaign : Data.IVersioned
 {
     public int Id { get; set; }
     public int WindowId { get; set; }
@@ -41,15 +42,25 @@ public class Campaign
     public required string Message { get; set; }
     public CampaignStatus Status { get; set; }
     public required string CreatedBy { get; set; }
+
+    /// <summary>The writer's account: whoever approves is someone else.</summary>
+    public string? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string? ApprovedBy { get; set; }
     public DateTimeOffset? ApprovedAt { get; set; }
+    public DateTimeOffset? QueuedAt { get; set; }
 
-    public DateOnly SendOn => Timing switch
+    /// <summary>A second editor or approver gets 409, not an overwrite (<see cref="Data.IVersioned"/>).</summary>
+    public int Version { get; set; }
+
+    /// <summary>The day it is queued (the window loaded).</summary>
+    public DateOnly SendOn => SendOnFor(Window, Timing, Days);
+
+    public static DateOnly SendOnFor(ApplicationWindow window, NoticeTiming timing, int days) => timing switch
     {
-        NoticeTiming.BeforeOpening => Window.Opens.AddDays(-Days),
-        NoticeTiming.OnOpening => Window.Opens,
-        _ => Window.Closes.AddDays(-Days),
+        NoticeTiming.BeforeOpening => window.Opens.AddDays(-days),
+        NoticeTiming.OnOpening => window.Opens,
+        _ => window.Closes.AddDays(-days),
     };
 }
 
@@ -57,8 +68,10 @@ public enum DeliveryStatus
 {
     Queued = 0,   // 送付待ち
     Sent = 1,     // 送付済み
-    Failed = 2,   // 不達
-    OptedOut = 3, // 配信停止
+    Failed = 2,   // 不達（恒久的な失敗: その世帯のその方法は使えない）
+    OptedOut = 3, // 配信停止（送る前に同意が撤回された）
+    Sending = 4,  // 送付中（リレーが引き受けた。リレーが止まれば期限の後に引き受け直す）
+    GaveUp = 5,   // 一時的な失敗が続き、再試行をやめた（住所のせいとは限らないので、方法は無効にしない）
 }
 
 /// <summary>
@@ -75,12 +88,26 @@ public class Delivery
     public int HouseholdId { get; set; }
     public ReachChannel Channel { get; set; }
     public required string Address { get; set; }
+
+    /// <summary>The e-mail's subject (and the letter's title): the window's, the same for every household.</summary>
+    public required string Subject { get; set; }
     public required string Message { get; set; }
+
+    /// <summary>The relay run holding the lease (<see cref="LeasedUntil"/>).</summary>
+    public Guid? LeaseOwner { get; set; }
     public Guid Key { get; set; }
     public DeliveryStatus Status { get; set; }
     public int Attempts { get; set; }
+
+    /// <summary>What the far end answered on a failure (an SMTP reply, a LINE status): never the message or the address.</summary>
     public string? Error { get; set; }
     public DateTimeOffset QueuedAt { get; set; }
+
+    /// <summary>Not before: the back-off after a temporary failure.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>A relay took the delivery until then; past it, the delivery is another relay's to take (the first one stopped).</summary>
+    public DateTimeOffset? LeasedUntil { get; set; }
     public DateTimeOffset? SentAt { get; set; }
 }
 
@@ -101,7 +128,7 @@ public sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.ToTable("deliveries");
         builder.HasIndex(d => new { d.WindowId, d.HouseholdId, d.Channel }).IsUnique();
         builder.HasIndex(d => d.Key).IsUnique();
-        builder.HasIndex(d => new { d.Status, d.Channel });
+        builder.HasIndex(d => new { d.Channel, d.Status, d.Id });
         builder.HasOne<Campaign>().WithMany().HasForeignKey(d => d.CampaignId);
         builder.HasOne<Household>().WithMany().HasForeignKey(d => d.HouseholdId);
     }

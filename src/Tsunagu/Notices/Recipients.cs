@@ -14,13 +14,31 @@ public sealed record Recipient(int HouseholdId, ReachChannel Channel, string Add
 /// </summary>
 public static class Recipients
 {
-    /// <summary>The channels a notice can go by; a LINE user id is not recorded yet, so LINE finds no address.</summary>
-    public static readonly ReachChannel[] NoticeChannels = [ReachChannel.Email, ReachChannel.Line, ReachChannel.Sms, ReachChannel.Paper];
+    /// <summary>
+    /// The channels a notice can go by. SMS is recorded as a consent but sent by nothing yet: the city has no SMS
+    /// gateway contract to send through.
+    /// </summary>
+    public static readonly ReachChannel[] NoticeChannels = [ReachChannel.Email, ReachChannel.Line, ReachChannel.Paper];
+
+    /// <summary>The households' consents to a channel standing on a day: given by then and not withdrawn by then.</summary>
+    public static IQueryable<ReachConsent> Standing(TsunaguDb db, ReachChannel channel, DateOnly day) =>
+        db.ReachConsents.Where(k => k.Channel == channel && k.GivenOn <= day && (k.WithdrawnOn == null || k.WithdrawnOn > day));
+
+    /// <summary>
+    /// The permanent failures (an SMTP 5xx, LINE refusing the user id) since the household's standing consent to the
+    /// channel was recorded: that channel is invalid for the household until a worker records the consent again with
+    /// a corrected address — which is how the worker is told (the 連絡先 page shows them).
+    /// </summary>
+    public static IQueryable<Delivery> Undeliverable(TsunaguDb db) =>
+        db.Deliveries.Where(d => d.Status == DeliveryStatus.Failed
+            && db.ReachConsents.Any(k => k.HouseholdId == d.HouseholdId && k.Channel == d.Channel && k.WithdrawnOn == null && k.RecordedAt < d.QueuedAt));
 
     public static IQueryable<Recipient> Of(TsunaguDb db, int windowId, TargetRule rule, ReachChannel channel, DateOnly day)
     {
+        var consents = Standing(db, channel, day);
         var households = rule.Households(db, day)
-            .Where(h => db.ReachConsents.Any(k => k.HouseholdId == h.Id && k.Channel == channel && k.GivenOn <= day && (k.WithdrawnOn == null || k.WithdrawnOn > day)))
+            .Where(h => consents.Any(k => k.HouseholdId == h.Id))
+            .Where(h => !Undeliverable(db).Any(d => d.HouseholdId == h.Id && d.Channel == channel))
             .Where(h => !db.Persons.Any(p => p.HouseholdId == h.Id && p.Restriction != null))
             .Where(h => !db.Deliveries.Any(d => d.WindowId == windowId && d.HouseholdId == h.Id && d.Channel == channel));
         var members = db.Persons.Where(p => p.MergedIntoId == null);
@@ -41,6 +59,7 @@ public static class Recipients
                     .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault(),
             }),
             ReachChannel.Paper => households.Where(h => h.Address != null).Select(h => new { h.Id, Address = (string?)((h.PostalCode == null ? "" : "〒" + h.PostalCode + " ") + h.Address) }),
+            ReachChannel.Line => households.Select(h => new { h.Id, Address = consents.Where(k => k.HouseholdId == h.Id).Select(k => k.LineUserId).FirstOrDefault() }),
             _ => households.Where(h => false).Select(h => new { h.Id, Address = (string?)null }),
         };
         return addressed.Where(x => x.Address != null).Select(x => new Recipient(x.Id, channel, x.Address!));

@@ -36,6 +36,13 @@ public class ReachConsent
     public DateTimeOffset RecordedAt { get; set; }
     public DateOnly? WithdrawnOn { get; set; }
     public string? WithdrawnBy { get; set; }
+
+    /// <summary>
+    /// For LINE, the user id the city's official account received when the family added it (U and 32 hex digits), as
+    /// its LINE console shows it: the address a push message goes to. Null for the other channels, whose addresses are
+    /// the person's and the household's.
+    /// </summary>
+    public string? LineUserId { get; set; }
 }
 
 public sealed class ReachConsentConfiguration : IEntityTypeConfiguration<ReachConsent>
@@ -128,6 +135,14 @@ public static partial class ContactDetailsRules
         text = Units().Replace(text, "$1-");
         return TrailingUnit().Replace(text, "$1");
     }
+
+    /// <summary>A LINE user id as the Messaging API gives it: U and 32 hexadecimal digits.</summary>
+    public static string? LineUserId(string? id) =>
+        string.IsNullOrWhiteSpace(id) ? "LINEで送るには、市の公式アカウントの管理画面に出るユーザーIDが要ります。"
+            : LineUserIdShape().IsMatch(id) ? null : "U で始まる33文字（U と16進数32桁）です。";
+
+    [GeneratedRegex("^U[0-9a-f]{32}$")]
+    private static partial Regex LineUserIdShape();
 
     [GeneratedRegex(@"^〒?\d{3}-?\d{4}$")]
     private static partial Regex PostalCodeShape();
@@ -225,14 +240,32 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
             : await db.ReachConsents.AsNoTracking().Where(c => c.HouseholdId == householdId).OrderBy(c => c.Channel).ThenBy(c => c.GivenOn).ToListAsync();
     }
 
+    /// <summary>
+    /// The channels a notice could not reach since the consent was recorded (<see cref="Notices.Recipients.Undeliverable"/>):
+    /// the day and what the far end answered, for the worker to check the address with the family.
+    /// </summary>
+    public async Task<List<(ReachChannel Channel, DateTimeOffset QueuedAt, string? Error)>> UndeliverableAsync(int personId)
+    {
+        var (person, readable) = await FindAsync(personId);
+        if (person.HouseholdId is not { } householdId || !readable)
+        {
+            return [];
+        }
+        var failed = await Notices.Recipients.Undeliverable(db).Where(d => d.HouseholdId == householdId)
+            .Select(d => new { d.Channel, d.QueuedAt, d.Error }).ToListAsync();
+        return [.. failed.OrderByDescending(d => d.QueuedAt).DistinctBy(d => d.Channel).Select(d => (d.Channel, d.QueuedAt, d.Error))];
+    }
+
     /// <summary>Records that the household agreed, on a day, to be reached by a channel; one standing consent per channel.</summary>
-    public async Task ConsentAsync(int personId, ReachChannel? channel, DateOnly? givenOn)
+    public async Task ConsentAsync(int personId, ReachChannel? channel, DateOnly? givenOn, string? lineUserId = null)
     {
         var (person, readable) = await FindAsync(personId);
         RequireReadable(readable);
+        lineUserId = channel == ReachChannel.Line ? lineUserId?.Normalize(NormalizationForm.FormKC).Trim() : null;
         RecordRules.Require(
             ("channel", "方法", channel is null ? "選んでください。" : RecordRules.Defined(channel.Value)),
-            ("givenOn", "同意した日", givenOn is not { } day ? "入力してください。" : RecordRules.RecordDate(day, CityClock.Today(time))));
+            ("givenOn", "同意した日", givenOn is not { } day ? "入力してください。" : RecordRules.RecordDate(day, CityClock.Today(time))),
+            ("lineUserId", "LINEのユーザーID", channel != ReachChannel.Line ? null : ContactDetailsRules.LineUserId(lineUserId)));
         if (person.HouseholdId is { } id && await db.ReachConsents.AnyAsync(c => c.HouseholdId == id && c.Channel == channel && c.WithdrawnOn == null))
         {
             throw new RecordConflictException($"{channel!.Value.Japanese()}の同意はすでに記録されています。");
@@ -244,6 +277,7 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
             Household = household,
             Channel = channel!.Value,
             GivenOn = givenOn!.Value,
+            LineUserId = lineUserId,
             RecordedBy = await scope.StaffNameAsync(),
             RecordedAt = time.GetUtcNow(),
         });
@@ -265,6 +299,11 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
         RecordRules.Require(("withdrawnOn", "撤回した日", withdrawnOn is not { } day ? "入力してください。"
             : day < consent.GivenOn ? "同意した日より前です。" : RecordRules.RecordDate(day, CityClock.Today(time))));
         (consent.WithdrawnOn, consent.WithdrawnBy) = (withdrawnOn, await scope.StaffNameAsync());
+        // Notices already in the outbox for this channel are not sent (配信停止), in the same save.
+        foreach (var waiting in await db.Deliveries.Where(d => d.HouseholdId == consent.HouseholdId && d.Channel == consent.Channel && d.Status == Notices.DeliveryStatus.Queued).ToListAsync())
+        {
+            waiting.Status = Notices.DeliveryStatus.OptedOut;
+        }
         scope.Audit(AuditActions.HouseholdConsentWithdraw, null, $"person:{personId}", $"{consent.Channel.Japanese()} 撤回 {withdrawnOn!.Value.ToString("O", CultureInfo.InvariantCulture)}");
         await db.SaveChangesAsync();
     }

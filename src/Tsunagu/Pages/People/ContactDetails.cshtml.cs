@@ -33,6 +33,9 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
     public List<Person> Guardians { get; private set; } = [];
     public List<ReachConsent> Consents { get; private set; } = [];
 
+    /// <summary>Channels a notice could not reach since their consent was recorded: for the worker to check with the family.</summary>
+    public List<(ReachChannel Channel, DateTimeOffset QueuedAt, string? Error)> Undeliverable { get; private set; } = [];
+
     /// <summary>False when another member of the household is restricted and hidden from the user: then its address and consents are not shown.</summary>
     public bool HouseholdReadable { get; private set; }
 
@@ -62,8 +65,8 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
         }, "連絡先を保存しました。", ShowConflict);
     }
 
-    public Task<IActionResult> OnPostConsentAsync(ReachChannel? channel, DateOnly? givenOn) =>
-        WriteAsync("consent", () => details.ConsentAsync(Id, channel, givenOn), "同意を記録しました。");
+    public Task<IActionResult> OnPostConsentAsync(ReachChannel? channel, DateOnly? givenOn, string? lineUserId) =>
+        WriteAsync("consent", () => details.ConsentAsync(Id, channel, givenOn, lineUserId), "同意を記録しました。");
 
     public Task<IActionResult> OnPostWithdrawAsync(int consentId, DateOnly? withdrawnOn) =>
         WriteAsync("withdraw", () => details.WithdrawConsentAsync(Id, consentId, withdrawnOn), "同意の撤回を記録しました。");
@@ -133,6 +136,7 @@ public class ContactDetailsModel(RecordScope scope, ContactDetailsService detail
         }
         HouseholdReadable = await details.HouseholdReadableAsync(Id);
         Consents = await details.ConsentsAsync(Id);
+        Undeliverable = await details.UndeliverableAsync(Id);
         return true;
     }
 }

@@ -1053,6 +1053,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text");
+
                     b.Property<int>("Days")
                         .HasColumnType("integer");
 
@@ -1060,10 +1063,17 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
                     b.Property<int>("Timing")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<int>("WindowId")
@@ -1106,9 +1116,18 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<Guid>("Key")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1118,6 +1137,10 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("WindowId")
                         .HasColumnType("integer");
@@ -1131,7 +1154,7 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Channel");
+                    b.HasIndex("Channel", "Status", "Id");
 
                     b.HasIndex("WindowId", "HouseholdId", "Channel")
                         .IsUnique();
@@ -1381,6 +1404,9 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<int>("HouseholdId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("LineUserId")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2227,11 +2253,13 @@ namespace Tsunagu.Data.Migrations.Postgres
 
             modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
                 {
-                    b.HasOne("Tsunagu.Catalogue.SupportScheme", null)
+                    b.HasOne("Tsunagu.Catalogue.SupportScheme", "Scheme")
                         .WithMany("Windows")
                         .HasForeignKey("SchemeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Scheme");
                 });
 
             modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>

@@ -1012,6 +1012,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Days")
                         .HasColumnType("INTEGER");
 
@@ -1019,10 +1022,17 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Timing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("WindowId")
@@ -1063,9 +1073,18 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<Guid>("Key")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER");
@@ -1075,6 +1094,10 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("WindowId")
                         .HasColumnType("INTEGER");
@@ -1088,7 +1111,7 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Channel");
+                    b.HasIndex("Channel", "Status", "Id");
 
                     b.HasIndex("WindowId", "HouseholdId", "Channel")
                         .IsUnique();
@@ -1326,6 +1349,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<int>("HouseholdId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LineUserId")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER");
@@ -2130,11 +2156,13 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Tsunagu.Catalogue.ApplicationWindow", b =>
                 {
-                    b.HasOne("Tsunagu.Catalogue.SupportScheme", null)
+                    b.HasOne("Tsunagu.Catalogue.SupportScheme", "Scheme")
                         .WithMany("Windows")
                         .HasForeignKey("SchemeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Scheme");
                 });
 
             modelBuilder.Entity("Tsunagu.Catalogue.SupportScheme", b =>

@@ -1,0 +1,138 @@
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Tsunagu.People;
+
+namespace Tsunagu.Notices;
+
+/// <summary>
+/// The city's SMTP relay (`Outreach:Smtp:*`): host and port, STARTTLS (required unless `Security` says `None`, for a
+/// relay on the same machine), the account, the sender address, the address families write to for 配信停止, and
+/// optionally a certificate file to trust when the relay's certificate is the city's own rather than a public CA's.
+/// </summary>
+public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, string? Unsubscribe, string? TrustedCertificate)
+{
+    public static SmtpSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Outreach:Smtp");
+        var host = section["Host"];
+        var from = section["From"];
+        if (string.IsNullOrWhiteSpace(host) || string.IsNullOrWhiteSpace(from) || !MailboxAddress.TryParse(from, out var sender))
+        {
+            throw new RelayStoppedException("メールの中継サーバーが設定されていません（Outreach:Smtp:Host と Outreach:Smtp:From、例 \"仙台市 子供未来局 <kodomo@city.example.jp>\"）。");
+        }
+        var security = section["Security"] switch
+        {
+            null or "" or "StartTls" => SecureSocketOptions.StartTls,
+            "SslOnConnect" => SecureSocketOptions.SslOnConnect,
+            "None" => SecureSocketOptions.None,
+            var other => throw new RelayStoppedException($"Outreach:Smtp:Security「{other}」は StartTls・SslOnConnect・None のどれかです。"),
+        };
+        return new SmtpSettings(host, section.GetValue("Port", security == SecureSocketOptions.SslOnConnect ? 465 : 587), security,
+            section["User"], section["Password"], sender, section["Unsubscribe"], section["TrustedCertificate"]);
+    }
+}
+
+/// <summary>
+/// Sends e-mail deliveries with MailKit over one connection kept open between them. The Message-ID is the delivery's
+/// key, so a delivery sent again after a crash is the same message to the receiving systems. A 5xx answer about the
+/// recipient is permanent (the address does not exist); a 4xx, or a dropped connection, is tried again later.
+/// </summary>
+public sealed class EmailSender(SmtpSettings settings) : INoticeSender
+{
+    readonly SmtpClient client = new();
+
+    public ReachChannel Channel => ReachChannel.Email;
+
+    public async Task<SendResult> SendAsync(Delivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            await ConnectAsync(ct);
+            await client.SendAsync(Message(delivery), ct);
+            return SendResult.Sent;
+        }
+        catch (SmtpCommandException e)
+        {
+            var code = (int)e.StatusCode;
+            var error = $"SMTP {code}";
+            if (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+            {
+                // The relay refuses the city's own sender address: every delivery would fail the same way.
+                throw new RelayStoppedException($"中継サーバーが差出人を受け付けません（{error}）。Outreach:Smtp:From を確かめてください。");
+            }
+            return code >= 500 && e.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? new SendResult(SendOutcome.Permanent, error)
+                : code >= 500 && e.ErrorCode == SmtpErrorCode.MessageNotAccepted ? new SendResult(SendOutcome.Permanent, error)
+                : new SendResult(SendOutcome.Retry, error);
+        }
+        catch (AuthenticationException)
+        {
+            throw new RelayStoppedException("中継サーバーがアカウントを受け付けません。Outreach:Smtp:User と Password を確かめてください。");
+        }
+        catch (Exception e) when (e is IOException or ServiceNotConnectedException or SmtpProtocolException or System.Net.Sockets.SocketException)
+        {
+            // The connection is gone; the next delivery connects again.
+            await client.DisconnectAsync(false, CancellationToken.None).ConfigureAwait(false);
+            return new SendResult(SendOutcome.Retry, "接続が切れました");
+        }
+    }
+
+    async Task ConnectAsync(CancellationToken ct)
+    {
+        if (client.IsConnected)
+        {
+            return;
+        }
+        if (settings.TrustedCertificate is { } path)
+        {
+            // The city's own CA or the relay's self-signed certificate: trusted by its exact bytes, nothing else.
+            var trusted = X509CertificateLoader.LoadCertificateFromFile(path);
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None || certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.RawData);
+        }
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, ct);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or SslHandshakeException or IOException)
+        {
+            throw new RelayStoppedException($"メールの中継サーバー {settings.Host}:{settings.Port} につながりません（{e.GetType().Name}）。");
+        }
+        if (settings.User is { Length: > 0 } user)
+        {
+            await client.AuthenticateAsync(user, settings.Password ?? "", ct);
+        }
+    }
+
+    MimeMessage Message(Delivery delivery)
+    {
+        var message = new MimeMessage
+        {
+            Subject = delivery.Subject,
+            MessageId = $"{delivery.Key:N}@{settings.From.Domain}",
+            Date = delivery.QueuedAt,
+            Body = new TextPart("plain") { Text = delivery.Message },
+        };
+        message.From.Add(settings.From);
+        message.To.Add(MailboxAddress.Parse(delivery.Address));
+        if (settings.Unsubscribe is { Length: > 0 } unsubscribe)
+        {
+            // RFC 2369: mail clients show 配信停止 beside the message; the mailbox is read by the program's staff, who
+            // find the household by the sender's address and record the withdrawal of its consent.
+            message.Headers.Add(HeaderId.ListUnsubscribe, $"<mailto:{unsubscribe}?subject=unsubscribe>");
+        }
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        return message;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        client.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Tsunagu.People;
+
+namespace Tsunagu.Notices;
+
+/// <summary>
+/// The `outreach` verb: `queue` puts the campaigns due today into the outbox (the web application also does it every
+/// few minutes); `relay` sends one channel's deliveries and writes the results back — run on the internet tier with a
+/// database account that may read and write the deliveries table only.
+/// </summary>
+public static class NoticeCommands
+{
+    public static Command Create(Cli cli)
+    {
+        var queue = new Command("queue", "送る日が来た承認済みのお知らせを、送付待ち（アウトボックス）に入れます。");
+        queue.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var summary = await services.GetRequiredService<Outbox>().QueueDueAsync(ct);
+            await cli.Io.Out.WriteLineAsync($"お知らせ{summary.Campaigns}件を送付待ちにしました（{summary.Deliveries}通）。期限切れ{summary.Lapsed}件。");
+            return 0;
+        }));
+
+        var channel = new Option<string>("--channel")
+        {
+            Description = "送る方法: email（メール）か line（LINE）",
+            Required = true,
+        };
+        channel.AcceptOnlyFromAmong("email", "line");
+        var relay = new Command("relay", "送付待ちのお知らせを、メールの中継サーバーや LINE に送り、結果を書き戻します（21時〜8時は送りません）。") { channel };
+        relay.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: false, ct, async (services, db) =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var reach = result.GetValue(channel) == "line" ? ReachChannel.Line : ReachChannel.Email;
+            await using INoticeSender sender = reach == ReachChannel.Line
+                ? new LineSender(services.GetRequiredService<IHttpClientFactory>().CreateClient("line"), LineSettings.From(configuration))
+                : new EmailSender(SmtpSettings.Read(configuration));
+            var summary = await new OutreachRelay(db, services.GetRequiredService<TimeProvider>(), RelaySettings.From(configuration, reach)).RunAsync(sender, ct);
+            await cli.Io.Out.WriteLineAsync($"{reach.Japanese()}: 送付 {summary.Sent}通、再試行待ち {summary.Retried}通、不達 {summary.Failed}通。"
+                + (summary.StoppedForQuietHours ? "送らない時間帯のため、残りは朝に送ります。" : ""));
+            return 0;
+        }));
+        return new Command("outreach", "プッシュ型のお知らせ（送付待ちへの投入と、中継による送付）") { queue, relay };
+    }
+}

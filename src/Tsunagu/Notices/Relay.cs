@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Calendar;
+using Tsunagu.Data;
+using Tsunagu.People;
+
+namespace Tsunagu.Notices;
+
+/// <summary>What the far end made of one delivery.</summary>
+public enum SendOutcome
+{
+    Sent = 0,      // accepted (or accepted before, by its key)
+    Retry = 1,     // a temporary failure: try again later
+    Permanent = 2, // the address will never take it (SMTP 5xx, LINE refusing the user id)
+}
+
+public sealed record SendResult(SendOutcome Outcome, string? Error = null)
+{
+    public static readonly SendResult Sent = new(SendOutcome.Sent);
+}
+
+/// <summary>
+/// The relay's side of one channel: it sends one delivery, and keeps whatever connection it needs between them. A
+/// configuration the far end refuses (a wrong password, a revoked channel token) throws <see cref="RelayStoppedException"/>
+/// rather than failing every delivery.
+/// </summary>
+public interface INoticeSender : IAsyncDisposable
+{
+    ReachChannel Channel { get; }
+    Task<SendResult> SendAsync(Delivery delivery, CancellationToken ct);
+}
+
+/// <summary>The relay cannot go on (the relay's own settings, not a household's address): exit 1 with the reason.</summary>
+public sealed class RelayStoppedException(string message) : RefusalException(RefusalKind.Conflict, message);
+
+/// <summary>The relay's settings (`Outreach:*`).</summary>
+public sealed record RelaySettings(int QuietFrom, int QuietUntil, int PerMinute, TimeSpan Lease, int MaxAttempts, int Batch)
+{
+    public static RelaySettings From(IConfiguration configuration, ReachChannel channel)
+    {
+        var section = configuration.GetSection("Outreach");
+        // 21:00–08:00 Japan time by default; a city may widen it. "0-0" turns it off (a test server, a relay run by hand).
+        var quiet = (section["QuietHours"] ?? "21-8").Split('-');
+        if (quiet.Length != 2 || !int.TryParse(quiet[0], CultureInfo.InvariantCulture, out var from) || !int.TryParse(quiet[1], CultureInfo.InvariantCulture, out var until)
+            || from is < 0 or > 23 || until is < 0 or > 23)
+        {
+            throw new RelayStoppedException($"Outreach:QuietHours「{section["QuietHours"]}」は「21-8」のように、送らない時間帯の始まりと終わり（0〜23時）を書いてください。");
+        }
+        var perMinute = section.GetValue($"{channel}:PerMinute", channel == ReachChannel.Line ? 1_000 : 300);
+        return new RelaySettings(from, until, perMinute < 1 ? 1 : perMinute, TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 300)),
+            section.GetValue("MaxAttempts", 5), section.GetValue("Batch", 200));
+    }
+
+    /// <summary>No sends between <see cref="QuietFrom"/> and <see cref="QuietUntil"/> o'clock, Japan time.</summary>
+    public bool IsQuiet(DateTimeOffset now)
+    {
+        var hour = now.InJapan().Hour;
+        return QuietFrom == QuietUntil ? false : QuietFrom < QuietUntil ? hour >= QuietFrom && hour < QuietUntil : hour >= QuietFrom || hour < QuietUntil;
+    }
+}
+
+/// <summary>What a relay run did.</summary>
+public sealed record RelaySummary(int Sent, int Retried, int Failed, bool StoppedForQuietHours);
+
+/// <summary>
+/// `tsunagu outreach relay`: sends one channel's deliveries from the outbox and writes the result back. It reads and
+/// writes the deliveries table only, so on the internet tier it runs with a database account that may touch nothing
+/// else. Exactly once: a delivery is leased to one run (<see cref="Delivery.LeaseOwner"/>), sent with its key (the
+/// e-mail's Message-ID, LINE's X-Line-Retry-Key), and marked sent the moment the far end accepts it; a run that dies
+/// leaves its leased deliveries to be taken again when the lease ends, and sends them with the same key — a LINE
+/// retry with a key LINE has seen is answered 409 and not delivered twice; an e-mail the server had accepted just
+/// before the crash arrives again with the same Message-ID, which mail systems show once (decision 0016).
+/// </summary>
+public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings settings)
+{
+    public async Task<RelaySummary> RunAsync(INoticeSender sender, CancellationToken ct = default)
+    {
+        var run = Guid.NewGuid();
+        var (sent, retried, failed) = (0, 0, 0);
+        using var limiter = Limiter(settings.PerMinute);
+        while (true)
+        {
+            if (settings.IsQuiet(time.GetUtcNow()))
+            {
+                return new RelaySummary(sent, retried, failed, true);
+            }
+            var batch = await LeaseAsync(sender.Channel, run, ct);
+            if (batch.Count == 0)
+            {
+                return new RelaySummary(sent, retried, failed, false);
+            }
+            foreach (var delivery in batch)
+            {
+                using var lease = await limiter.AcquireAsync(1, ct);
+                if (settings.IsQuiet(time.GetUtcNow()))
+                {
+                    // The rest of the batch waits for the morning: given back now rather than when the lease ends.
+                    await db.Deliveries.Where(d => d.LeaseOwner == run && d.Status == DeliveryStatus.Sending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.LeaseOwner, (Guid?)null).SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), ct);
+                    return new RelaySummary(sent, retried, failed, true);
+                }
+                var result = await sender.SendAsync(delivery, ct);
+                switch (await RecordAsync(delivery, run, result, ct))
+                {
+                    case DeliveryStatus.Sent: sent++; break;
+                    case DeliveryStatus.Failed or DeliveryStatus.GaveUp: failed++; break;
+                    default: retried++; break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the next deliveries of the channel for this run: queued ones whose back-off is over, and ones another run
+    /// leased and left (it stopped) once the lease is over. Two relays running at once take different deliveries: the
+    /// update re-checks the state under the row's lock and only one of them changes a row.
+    /// </summary>
+    async Task<List<Delivery>> LeaseAsync(ReachChannel channel, Guid run, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var ids = await Due(channel, now).OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var until = now + settings.Lease;
+        await Due(channel, now).Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Sending)
+            .SetProperty(d => d.LeaseOwner, run)
+            .SetProperty(d => d.LeasedUntil, until)
+            .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
+        return await db.Deliveries.AsNoTracking().Where(d => d.LeaseOwner == run && d.Status == DeliveryStatus.Sending).OrderBy(d => d.Id).ToListAsync(ct);
+    }
+
+    IQueryable<Delivery> Due(ReachChannel channel, DateTimeOffset now) => db.Deliveries.Where(d => d.Channel == channel
+        && (d.Status == DeliveryStatus.Queued && (d.NextAttemptAt == null || d.NextAttemptAt <= now)
+            || d.Status == DeliveryStatus.Sending && d.LeasedUntil < now));
+
+    /// <summary>The far end's answer, written at once (one statement, committed): the next delivery is sent only after it.</summary>
+    async Task<DeliveryStatus> RecordAsync(Delivery delivery, Guid run, SendResult result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var mine = db.Deliveries.Where(d => d.Id == delivery.Id && d.LeaseOwner == run);
+        var status = result.Outcome switch
+        {
+            SendOutcome.Sent => DeliveryStatus.Sent,
+            SendOutcome.Permanent => DeliveryStatus.Failed,
+            _ when delivery.Attempts >= settings.MaxAttempts => DeliveryStatus.GaveUp,
+            _ => DeliveryStatus.Queued,
+        };
+        // Back-off: 1, 2, 4, 8 … minutes after the attempt.
+        DateTimeOffset? next = status == DeliveryStatus.Queued ? now.AddMinutes(Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))) : null;
+        var error = result.Error is null ? null : result.Error.Length > 300 ? result.Error[..300] : result.Error;
+        await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.SentAt, status == DeliveryStatus.Sent ? now : null)
+            .SetProperty(d => d.Error, error)
+            .SetProperty(d => d.NextAttemptAt, next)
+            .SetProperty(d => d.LeaseOwner, (Guid?)null)
+            .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), ct);
+        return status;
+    }
+
+    /// <summary>The per-channel rate (`Outreach:Email:PerMinute`, …): the framework's token bucket, not a hand-made one.</summary>
+    static TokenBucketRateLimiter Limiter(int perMinute) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = Math.Max(1, perMinute / 60),
+        TokensPerPeriod = Math.Max(1, perMinute / 60),
+        ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60.0 / perMinute),
+        QueueLimit = int.MaxValue,
+        AutoReplenishment = true,
+    });
+}
