@@ -86,7 +86,7 @@ public static class PostgresServer
                 "PostgreSQL server binaries were not found under /usr/lib/postgresql. Run ./test.sh, which installs them.");
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

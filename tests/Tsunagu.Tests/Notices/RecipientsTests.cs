@@ -81,7 +81,7 @@ public class RecipientsTests
             db.Campaigns.Add(campaign);
             await db.SaveChangesAsync();
             var notified = await db.Persons.Where(p => p.Email == "d@example.jp").Select(p => p.HouseholdId!.Value).SingleAsync();
-            db.Deliveries.Add(new Delivery { CampaignId = campaign.Id, WindowId = windowId, HouseholdId = notified, Channel = ReachChannel.Email, Address = "d@example.jp", Message = "お知らせ", Key = Guid.NewGuid() });
+            db.Deliveries.Add(new Delivery { CampaignId = campaign.Id, WindowId = windowId, HouseholdId = notified, Channel = ReachChannel.Email, Address = "d@example.jp", Subject = "件名", Message = "お知らせ", Key = Guid.NewGuid() });
             await db.SaveChangesAsync();
         }
         await using var check = database.NewDb();
