@@ -77,27 +77,35 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
     public async Task<RelaySummary> RunAsync(INoticeSender sender, CancellationToken ct = default)
     {
         var run = Guid.NewGuid();
+        try
+        {
+            return await SendAllAsync(sender, run, ct);
+        }
+        finally
+        {
+            // Whatever this run leased and did not send (the quiet hours began, the relay was stopped or refused) is given
+            // back now rather than when the lease ends. A run killed outright leaves it to the lease.
+            await db.Deliveries.Where(d => d.LeaseOwner == run && d.Status == DeliveryStatus.Sending)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.LeaseOwner, (Guid?)null).SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        }
+    }
+
+    async Task<RelaySummary> SendAllAsync(INoticeSender sender, Guid run, CancellationToken ct)
+    {
         var (sent, retried, failed) = (0, 0, 0);
         using var limiter = Limiter(settings.PerMinute);
         while (true)
         {
-            if (settings.IsQuiet(time.GetUtcNow()))
+            var batch = settings.IsQuiet(time.GetUtcNow()) ? null : await LeaseAsync(sender.Channel, run, ct);
+            if (batch is not { Count: > 0 })
             {
-                return new RelaySummary(sent, retried, failed, true);
-            }
-            var batch = await LeaseAsync(sender.Channel, run, ct);
-            if (batch.Count == 0)
-            {
-                return new RelaySummary(sent, retried, failed, false);
+                return new RelaySummary(sent, retried, failed, batch is null);
             }
             foreach (var delivery in batch)
             {
                 using var lease = await limiter.AcquireAsync(1, ct);
                 if (settings.IsQuiet(time.GetUtcNow()))
                 {
-                    // The rest of the batch waits for the morning: given back now rather than when the lease ends.
-                    await db.Deliveries.Where(d => d.LeaseOwner == run && d.Status == DeliveryStatus.Sending)
-                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.LeaseOwner, (Guid?)null).SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), ct);
                     return new RelaySummary(sent, retried, failed, true);
                 }
                 var result = await sender.SendAsync(delivery, ct);

@@ -10,13 +10,20 @@ public sealed record CliResult(int ExitCode, string Out, string Error, byte[] St
 /// <summary>Runs a tsunagu verb in-process against a test database, capturing what it prints.</summary>
 public static class CliRun
 {
-    public static async Task<CliResult> RunAsync(TestDatabase database, params string[] args)
+    public static Task<CliResult> RunAsync(TestDatabase database, params string[] args) => RunAsync(database, null, args);
+
+    /// <summary>A verb run with settings of its own (`Outreach:Smtp:*` and the like) on top of the database's.</summary>
+    public static async Task<CliResult> RunAsync(TestDatabase database, IDictionary<string, string?>? settings, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         // MemoryStream.ToArray still works after the verb has closed the stream, as it closes standard output.
         var stdout = new MemoryStream();
-        var cli = new Cli(new CliIo(output, error, () => stdout), database.Configure);
+        var cli = new Cli(new CliIo(output, error, () => stdout), c =>
+        {
+            database.Configure(c);
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(c, settings ?? new Dictionary<string, string?>());
+        });
         var exitCode = await cli.InvokeAsync(args);
         return new CliResult(exitCode, output.ToString(), error.ToString(), stdout.ToArray());
     }
