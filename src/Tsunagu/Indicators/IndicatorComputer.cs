@@ -99,6 +99,11 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
             }
         }
 
+        foreach (var d in inForce.Where(d => d.Measure == MeasureKind.NoticedHouseholds))
+        {
+            values[d] = await Notices.Recipients.Reached(db, d.ProgramId, from, to).Select(x => x.HouseholdId).Distinct().CountAsync(ct);
+        }
+
         if (ProgramsOf(MeasureKind.OutcomePersons) is { Count: > 0 } outcomePrograms)
         {
             // One outcome per person, program and year (a unique index), so counting outcomes counts persons.
@@ -204,6 +209,7 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
             MeasureKind.Sessions => await sessions.CountAsync(ct),
             MeasureKind.Attendances => await sessions.SumAsync(s => s.UnregisteredHeadCount + s.Attendances.Count, ct),
             MeasureKind.Distributions => await db.Distributions.CountAsync(x => x.ProgramId == d.ProgramId && x.Date >= from && x.Date <= to, ct),
+            MeasureKind.NoticedHouseholds => await Notices.Recipients.Reached(db, d.ProgramId, from, to).Select(x => x.HouseholdId).Distinct().CountAsync(ct),
             MeasureKind.EnrolledPersons or MeasureKind.ServedPersons or MeasureKind.AttendingPersons => await DistinctPersons(d, filter, from, to).CountAsync(ct),
             _ => null,
         };

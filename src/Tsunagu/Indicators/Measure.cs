@@ -12,6 +12,7 @@ public enum MeasureKind
     Distributions = 7,    // 配布回数
     OutcomePersons = 8,   // 進路・結果の実人数
     Rate = 9,             // 率: numerator ÷ denominator, two other figures of the program
+    NoticedHouseholds = 10, // お知らせが届いた世帯数: households a notice of the program's support systems reached
 }
 
 /// <summary>
@@ -43,6 +44,7 @@ public sealed record Measure(MeasureKind Kind, string Label, CountingBasis Basis
         new(MeasureKind.Distributions, "配布回数", CountingBasis.Times, [], []),
         new(MeasureKind.OutcomePersons, "進路・結果の実人数", CountingBasis.DistinctPersons, [MeasureFilter.OutcomeField], []),
         new(MeasureKind.Rate, "率", CountingBasis.Rate, [], []),
+        new(MeasureKind.NoticedHouseholds, "お知らせが届いた世帯数", CountingBasis.DistinctHouseholds, [], []),
     }.ToDictionary(m => m.Kind);
 
     public static Measure Of(MeasureKind kind) => All[kind];

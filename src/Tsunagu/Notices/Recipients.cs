@@ -64,4 +64,15 @@ public static class Recipients
         };
         return addressed.Where(x => x.Address != null).Select(x => new Recipient(x.Id, channel, x.Address!));
     }
+
+    /// <summary>
+    /// The notices of a program's support systems that reached a household between two days (Japan time): what
+    /// お知らせが届いた世帯数 counts (<see cref="Indicators.MeasureKind.NoticedHouseholds"/>) — sent, not merely queued.
+    /// </summary>
+    public static IQueryable<Delivery> Reached(TsunaguDb db, int programId, DateOnly from, DateOnly to)
+    {
+        var (start, end) = (Calendar.CityClock.StartInJapan(from), Calendar.CityClock.StartInJapan(to.AddDays(1)));
+        return db.Deliveries.Where(d => d.Status == DeliveryStatus.Sent && d.SentAt >= start && d.SentAt < end
+            && db.Campaigns.Any(c => c.Id == d.CampaignId && c.Window.Scheme.ProgramId == programId));
+    }
 }

@@ -45,6 +45,7 @@ public class ScopeTests
         "/programs/P001",
         "/programs/P001/months",
         "/approvals",
+        "/notices",
         "/accesslog",
         "/account/sessions",
     ];

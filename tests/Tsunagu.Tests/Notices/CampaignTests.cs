@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Tsunagu.Catalogue;
 using Tsunagu.Data;
+using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.Notices;
 using Tsunagu.People;
@@ -223,5 +224,64 @@ public class CampaignTests
     {
         await using var db = database.NewDb();
         return await db.ReachConsents.Where(c => c.HouseholdId == household).Select(c => c.Id).SingleAsync();
+    }
+
+    /// <summary>
+    /// 情報提供世帯数 of ひとり親家庭等生活向上支援事業 is counted from the notices that reached households in the fiscal year
+    /// (Japan time): a household reached by e-mail and LINE once, a queued or failed notice not at all, last year's
+    /// in last year; and a program's other systems are its own.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task TheHouseholdsReached_AreProgram8sFigure_CountedOncePerHousehold_InTheFiscalYearTheyWereReached(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var p008Window = await WindowAsync(world.Database, "世帯=ひとり親", "P008");
+        await world.DefineAsync(new DefinitionInput("P008", "noticed", 2023, 0, "情報提供世帯数", "世帯", Tsunagu.Indicators.MeasureKind.NoticedHouseholds));
+        await using (var db = world.Database.NewDb())
+        {
+            var campaign = new Campaign { WindowId = p008Window, Channels = [ReachChannel.Email, ReachChannel.Line], Message = "お知らせ", CreatedBy = "企画", Status = CampaignStatus.Queued };
+            db.Campaigns.Add(campaign);
+            var households = Enumerable.Range(0, 4).Select(_ => new Household()).ToList();
+            db.Households.AddRange(households);
+            await db.SaveChangesAsync();
+            // Sent at 23:30 on 31 March 2025 Japan time (14:30 UTC): still FY2024. Sent at 00:30 on 1 April 2024 (15:30 UTC the day before): FY2024 too.
+            var lastOfYear = new DateTimeOffset(2025, 3, 31, 23, 30, 0, TimeSpan.FromHours(9)).ToUniversalTime();
+            var firstOfYear = new DateTimeOffset(2024, 4, 1, 0, 30, 0, TimeSpan.FromHours(9)).ToUniversalTime();
+            var lastYear = new DateTimeOffset(2024, 3, 31, 23, 30, 0, TimeSpan.FromHours(9)).ToUniversalTime();
+            Delivery Sent(Household h, ReachChannel channel, DateTimeOffset? at, DeliveryStatus status = DeliveryStatus.Sent) => new()
+            {
+                CampaignId = campaign.Id,
+                WindowId = p008Window,
+                HouseholdId = h.Id,
+                Channel = channel,
+                Address = "a",
+                Subject = "【仙台市】夏期講座のお知らせ",
+                Message = "お知らせ",
+                Key = Guid.NewGuid(),
+                Status = status,
+                SentAt = at,
+            };
+            db.Deliveries.AddRange(
+                Sent(households[0], ReachChannel.Email, lastOfYear), Sent(households[0], ReachChannel.Line, lastOfYear),
+                Sent(households[1], ReachChannel.Email, firstOfYear),
+                Sent(households[2], ReachChannel.Email, lastYear),
+                Sent(households[3], ReachChannel.Email, null, DeliveryStatus.Failed), Sent(households[3], ReachChannel.Line, null));
+            await db.SaveChangesAsync();
+        }
+
+        var figures = await world.ComputeAsync(2024);
+        var before = await world.ComputeAsync(2023);
+        var manager = await world.SignInAsync("planner");
+
+        Assert.Equal(2m, figures["P008.noticed"]);
+        Assert.Equal(1m, before["P008.noticed"]);
+        await using var check = world.Database.NewDb();
+        var definitionId = await check.IndicatorDefinitions.Where(d => d.Key == "noticed").Select(d => d.Id).SingleAsync();
+        var drill = await manager.GetDocumentAsync($"/indicators/2024/{definitionId}");
+        var rows = drill.QuerySelectorAll("tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains(rows, r => r.Contains("メール", StringComparison.Ordinal) && r.Contains('2'));
+        Assert.Contains(rows, r => r.Contains("LINE", StringComparison.Ordinal) && r.Contains('1'));
     }
 }

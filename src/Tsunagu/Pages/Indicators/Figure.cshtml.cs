@@ -133,6 +133,16 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                     ? new[] { FiscalYears.FormatDate(x.Date), x.Item, x.Facility, x.Copies.ToString(CultureInfo.InvariantCulture) }
                     : [FiscalYears.FormatDate(x.Date), x.Copies.ToString(CultureInfo.InvariantCulture)])];
                 break;
+            case MeasureKind.NoticedHouseholds:
+                // By notice and channel: the systems and days are public, the households are counted, never named.
+                var reached = Tsunagu.Notices.Recipients.Reached(db, definition.ProgramId, from, to);
+                Found = await reached.Select(x => x.HouseholdId).Distinct().CountAsync(ct);
+                var byNotice = await reached.GroupBy(x => new { x.CampaignId, x.Channel, x.Subject })
+                    .Select(g => new { g.Key.CampaignId, g.Key.Channel, g.Key.Subject, Households = g.Select(x => x.HouseholdId).Distinct().Count() })
+                    .OrderBy(g => g.CampaignId).ThenBy(g => g.Channel).Take(Listed).ToListAsync(ct);
+                Columns = ["お知らせ", "方法", "世帯数"];
+                Records = [.. byNotice.Select(g => new[] { g.Subject, Tsunagu.People.ContactDetailsRules.Japanese(g.Channel), g.Households.ToString(CultureInfo.InvariantCulture) })];
+                break;
             case MeasureKind.Rate:
                 break;
             default:
