@@ -38,6 +38,13 @@ if ! command -v java >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends default-jre-headless
 fi
 
+# Poppler's pdftotext and pdffonts read the paper notices' PDF back: its text, and that its Japanese font is embedded.
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1; then
+  echo "Installing poppler-utils for the PDF checks..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils
+fi
+
 dotnet tool restore >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -39,6 +39,30 @@ public static class NoticeCommands
                 + (summary.StoppedForQuietHours ? "送らない時間帯のため、残りは朝に送ります。" : ""));
             return 0;
         }));
-        return new Command("outreach", "プッシュ型のお知らせ（送付待ちへの投入と、中継による送付）") { queue, relay };
+        var output = new Option<FileInfo>("--out")
+        {
+            Description = "書き出す PDF（A4、1通1ページ、長3窓空き封筒に合わせた宛名）",
+            Required = true,
+        };
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"一度に書き出す通数（1〜{PaperLetters.LimitMax}、既定 1000）",
+            DefaultValueFactory = _ => 1_000,
+        };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > PaperLetters.LimitMax)
+            {
+                r.AddError($"--limit は1から{PaperLetters.LimitMax}までです。");
+            }
+        });
+        var print = new Command("print", "送付待ちの郵送のお知らせを、印刷用の PDF に書き出し、送付済みにします（庁内で印刷します）。") { output, limit };
+        print.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        {
+            var summary = await services.GetRequiredService<PaperLetters>().PrintAsync(result.GetValue(output)!.FullName, result.GetValue(limit), ct);
+            await cli.Io.Out.WriteLineAsync(summary.File is null ? "郵送のお知らせで送付待ちのものはありません。" : $"郵送のお知らせ{summary.Letters}通を {summary.File} に書き出しました。");
+            return 0;
+        }));
+        return new Command("outreach", "プッシュ型のお知らせ（送付待ちへの投入、中継による送付、郵送分の印刷）") { queue, relay, print };
     }
 }

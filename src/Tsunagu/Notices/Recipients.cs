@@ -58,7 +58,15 @@ public static class Recipients
                         && (p.PhoneKey.StartsWith("070") || p.PhoneKey.StartsWith("080") || p.PhoneKey.StartsWith("090")))
                     .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault(),
             }),
-            ReachChannel.Paper => households.Where(h => h.Address != null).Select(h => new { h.Id, Address = (string?)((h.PostalCode == null ? "" : "〒" + h.PostalCode + " ") + h.Address) }),
+            // A letter's address block, printed at the city hall (paper does not cross the tiers): the guardian by name,
+            // or the child's parents when no guardian is registered.
+            ReachChannel.Paper => households.Where(h => h.Address != null).Select(h => new
+            {
+                h.Id,
+                Address = (string?)((h.PostalCode == null ? "" : "〒" + h.PostalCode + "\n") + h.Address + "\n"
+                    + (members.Where(p => p.HouseholdId == h.Id && p.Role == PersonRole.Guardian).OrderBy(p => p.Id).Select(p => p.Name + " 様").FirstOrDefault()
+                        ?? members.Where(p => p.HouseholdId == h.Id).OrderBy(p => p.Id).Select(p => p.Name + " 様 保護者様").FirstOrDefault() ?? "保護者様")),
+            }),
             ReachChannel.Line => households.Select(h => new { h.Id, Address = consents.Where(k => k.HouseholdId == h.Id).Select(k => k.LineUserId).FirstOrDefault() }),
             _ => households.Where(h => false).Select(h => new { h.Id, Address = (string?)null }),
         };

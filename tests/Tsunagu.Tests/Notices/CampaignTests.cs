@@ -48,7 +48,7 @@ public class CampaignTests
         ["Form.Message"] = message,
     };
 
-    static Outbox OutboxOn(TestDatabase database, TsunaguDb db, DateTimeOffset at) =>
+    internal static Outbox OutboxOn(TestDatabase database, TsunaguDb db, DateTimeOffset at) =>
         new(db, new FixedTime(at), new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Public:BaseUrl"] = "https://www.city.example.jp/shien/" }).Build());
 
     static async Task ConsentAsync(TestDatabase database, int householdId, ReachChannel channel, string? lineUserId = null, DateOnly? withdrawn = null)
