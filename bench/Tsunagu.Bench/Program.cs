@@ -30,7 +30,7 @@ if (args.Length > 0 && args[0] == "security")
     return await SecurityMain();
 }
 if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency" or "demo-generate" or "compute-facts"
-        or "compute-records" or "handsql" or "security-writes")
+        or "compute-records" or "handsql" or "security-writes" or "notices-setup" or "notices-queue" or "notices-relay" or "notices-target")
 {
     return await Child.RunAsync(args);
 }
@@ -41,6 +41,10 @@ if (args.Length > 0 && args[0] == "records")
 if (args.Length > 0 && args[0] == "indicators")
 {
     return await IndicatorsMain();
+}
+if (args.Length > 0 && args[0] == "notices")
+{
+    return await NoticesMain();
 }
 
 var rowCounts = Option("--rows", "10000,100000").Split(',').Select(int.Parse).ToList();
@@ -175,6 +179,52 @@ async Task<int> IndicatorsMain()
     return 0;
 }
 
+// Issue 13: notices to 10,000 and 100,000 households queued and sent to a local SMTP server, and targeting at 1,000,000 persons:
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- notices [--counts 10000,100000] [--persons 1000000] [--providers sqlite,postgres]
+async Task<int> NoticesMain()
+{
+    var counts = Option("--counts", "10000,100000").Split(',').Select(int.Parse).ToList();
+    var persons = int.Parse(Option("--persons", "1000000"), CultureInfo.InvariantCulture);
+    var providers = Option("--providers", "sqlite,postgres").Split(',');
+    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+    Console.WriteLine("| provider | households | step | seconds | per second | peak memory (MiB) |");
+    Console.WriteLine("|---|---:|---|---:|---:|---:|");
+    var work = Directory.CreateTempSubdirectory("tsunagu-bench-notices-").FullName;
+    await using var smtp = Tsunagu.Tests.Infrastructure.SmtpTestServer.Start();
+    var targeting = new List<string>();
+    try
+    {
+        foreach (var provider in providers)
+        {
+            foreach (var n in counts)
+            {
+                var connection = provider == "sqlite" ? $"Data Source={Path.Combine(work, $"reach-{n}.db")}" : await Postgres.NewDatabaseAsync();
+                await Measure("notices-setup", provider, connection, "reach", n.ToString(CultureInfo.InvariantCulture));
+                var received = smtp.Received.Count;
+                var queue = await Measure("notices-queue", provider, connection);
+                var relay = await Measure("notices-relay", provider, connection, smtp.Port.ToString(CultureInfo.InvariantCulture), smtp.CertificateFile);
+                var arrived = smtp.Received.Count - received;
+                Console.WriteLine($"| {provider} | {n:N0} | target, render and queue ({queue.Output.Trim()} deliveries) | {queue.Seconds:F1} | {n / queue.Seconds:N0} | {queue.Peak / 1048576.0:F0} |");
+                Console.WriteLine($"| {provider} | {n:N0} | relay to SMTP ({arrived:N0} received) | {relay.Seconds:F1} | {n / relay.Seconds:N0} | {relay.Peak / 1048576.0:F0} |");
+                Console.WriteLine($"| {provider} | {n:N0} | **both** | **{queue.Seconds + relay.Seconds:F1}** | | |");
+            }
+            var big = provider == "sqlite" ? $"Data Source={Path.Combine(work, "persons.db")}" : await Postgres.NewDatabaseAsync();
+            await Measure("notices-setup", provider, big, "persons", persons.ToString(CultureInfo.InvariantCulture));
+            var target = await Measure("notices-target", provider, big);
+            targeting.Add($"| {provider} | {persons:N0} | {target.Output.Trim()} | {target.Peak / 1048576.0:F0} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("| provider | persons | rule = recipients : median ms (listed, of 5 runs after a warm-up) | peak memory (MiB) |");
+        Console.WriteLine("|---|---:|---|---:|");
+        targeting.ForEach(Console.WriteLine);
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    return 0;
+}
+
 string Option(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
@@ -250,18 +300,30 @@ static class Child
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = args[1] == "sqlite" ? "Sqlite" : "Postgres",
             ["ConnectionStrings:Tsunagu"] = args[2],
-        }).Build();
+        };
+        if (args[0] == "notices-relay")
+        {
+            // The parent's SMTP server: its port and its certificate; no rate limit, so the measure is of the relay.
+            settings["Outreach:Smtp:Host"] = "localhost";
+            settings["Outreach:Smtp:Port"] = args[3];
+            settings["Outreach:Smtp:TrustedCertificate"] = args[4];
+            settings["Outreach:Smtp:User"] = Tsunagu.Tests.Infrastructure.SmtpTestServer.User;
+            settings["Outreach:Smtp:Password"] = Tsunagu.Tests.Infrastructure.SmtpTestServer.Password;
+            settings["Outreach:Smtp:From"] = "仙台市 子供未来局 <kodomo@city.example.jp>";
+            settings["Outreach:Email:PerMinute"] = "100000000";
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
             .AddLogging(b => { if (Environment.GetEnvironmentVariable("BENCH_SQL") is not null) { b.AddConsole(); } }).AddTsunagu().AddTsunaguAccounts().BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await db.Database.MigrateAsync();
         long bytes = 0;
-        if (args[0] is "records-import" or "same")
+        if (args[0] is "records-import" or "same" or "notices-setup")
         {
             // The programs come from the sample report; that is set-up, not measured.
             await SampleData.ImportAsync(scope.ServiceProvider.GetRequiredService<ReportImporter>());
@@ -301,6 +363,25 @@ static class Child
         else if (args[0] == "raw")
         {
             await (args[1] == "sqlite" ? RecordsBench.RawInsertAsync(args[2], args[3]) : RecordsBench.RawCopyAsync(args[2], args[3]));
+        }
+        else if (args[0] == "notices-setup")
+        {
+            Console.WriteLine(await NoticesBench.SetUpAsync(db, args[1] == "sqlite", args[3], int.Parse(args[4], CultureInfo.InvariantCulture)));
+        }
+        else if (args[0] == "notices-queue")
+        {
+            clock.Restart();
+            Console.WriteLine(await NoticesBench.QueueAsync(db, configuration));
+        }
+        else if (args[0] == "notices-relay")
+        {
+            clock.Restart();
+            Console.WriteLine(await NoticesBench.RelayAsync(db, configuration));
+        }
+        else if (args[0] == "notices-target")
+        {
+            clock.Restart();
+            Console.WriteLine(await NoticesBench.TargetAsync(db));
         }
         else if (args[0] == "security-writes")
         {

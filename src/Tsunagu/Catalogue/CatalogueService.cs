@@ -102,6 +102,10 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
             windows.Add(new ApplicationWindow { Label = string.IsNullOrWhiteSpace(window.Label) ? null : window.Label.Trim(), Opens = window.Opens!.Value, Closes = window.Closes!.Value, Target = rule?.Text });
         }
         var before = scheme is null ? null : Describe(scheme, programs);
+        if (scheme is not null)
+        {
+            await Notices.CampaignService.FollowCatalogueAsync(db, scheme, windows, input.ProgramId, scope, ct);
+        }
         if (scheme is null)
         {
             scheme = new SupportScheme { Key = key, Name = "", Summary = "", WhoCanApply = "", HowToApply = "", ContactPoint = "" };

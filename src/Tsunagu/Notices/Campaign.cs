@@ -43,8 +43,9 @@ public class Campaign : Data.IVersioned
     public CampaignStatus Status { get; set; }
     public required string CreatedBy { get; set; }
 
-    /// <summary>The writer's account: whoever approves is someone else.</summary>
+    /// <summary>The writer's account, and the last editor's: whoever approves is neither.</summary>
     public string? CreatedByUserId { get; set; }
+    public string? EditedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string? ApprovedBy { get; set; }
     public DateTimeOffset? ApprovedAt { get; set; }
@@ -72,6 +73,7 @@ public enum DeliveryStatus
     OptedOut = 3, // 配信停止（送る前に同意が撤回された）
     Sending = 4,  // 送付中（リレーが引き受けた。リレーが止まれば期限の後に引き受け直す）
     GaveUp = 5,   // 一時的な失敗が続き、再試行をやめた（住所のせいとは限らないので、方法は無効にしない）
+    Stopped = 6,  // 取りやめ（送る前に送付禁止が記録された）
 }
 
 /// <summary>

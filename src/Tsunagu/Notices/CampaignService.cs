@@ -16,7 +16,14 @@ namespace Tsunagu.Notices;
 public sealed record CampaignInput(int WindowId, NoticeTiming? Timing, int? Days, IReadOnlyList<ReachChannel> Channels, string? Message, int? Version = null);
 
 /// <summary>What approving a campaign would send, counted on today's records: households by channel, and the words.</summary>
-public sealed record CampaignPreview(DateOnly Day, IReadOnlyList<(ReachChannel Channel, int Households)> Counts, string Text);
+public sealed record CampaignPreview(DateOnly Day, IReadOnlyList<(ReachChannel Channel, int Households)> Counts, string Text)
+{
+    /// <summary>
+    /// A count as the page shows it: under 5 as 「5未満」, as the published figures suppress small cells — so that a
+    /// narrow rule cannot tell whether one family is there, or was just restricted.
+    /// </summary>
+    public static string Shown(int households) => households < 5 ? "5未満" : households.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// Campaigns (プッシュ型のお知らせ) for the catalogue's windows: written by whoever may edit the system (a planner, the
@@ -28,10 +35,6 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
     public const int MessageMax = 1_000;
     public const int DaysMax = 60;
 
-    public async Task<List<Campaign>> OfSchemeAsync(int schemeId, CancellationToken ct = default) =>
-        await db.Campaigns.AsNoTracking().Include(c => c.Window).ThenInclude(w => w.Scheme)
-            .Where(c => c.Window.SchemeId == schemeId).OrderBy(c => c.Window.Opens).ThenBy(c => c.Id).ToListAsync(ct);
-
     /// <summary>Every campaign of a fiscal year's systems, for the list of notices.</summary>
     public async Task<List<Campaign>> OfYearAsync(int fiscalYear, CancellationToken ct = default) =>
         await db.Campaigns.AsNoTracking().Include(c => c.Window).ThenInclude(w => w.Scheme).ThenInclude(s => s.Program)
@@ -42,9 +45,21 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
 
     public Task<bool> MayEditAsync(Campaign campaign) => catalogue.MayEditAsync(campaign.Window.Scheme.ProgramId);
 
-    /// <summary>A manager of the responsible program who did not write it (the four-eyes rule of plans, here too).</summary>
-    public async Task<bool> MayApproveAsync(Campaign campaign) =>
-        scope.IsInRole(Roles.Manager) && (await scope.ProgramIdsAsync()).Contains(campaign.Window.Scheme.ProgramId) && campaign.CreatedByUserId != scope.UserId;
+    public async Task<bool> MayApproveAsync(Campaign campaign) => await ApprovalRefusalAsync(campaign) is null;
+
+    /// <summary>
+    /// Why the user may not approve the campaign, or null: a manager of the responsible program who neither wrote nor
+    /// last changed it (the four-eyes rule of plans, here too), of a draft still in time, whose window names its households.
+    /// </summary>
+    async Task<RefusalException?> ApprovalRefusalAsync(Campaign campaign) =>
+        !scope.IsInRole(Roles.Manager) || !(await scope.ProgramIdsAsync()).Contains(campaign.Window.Scheme.ProgramId)
+            ? new RecordAccessException("お知らせを承認するのは、担当事業の事業担当（管理者）です。")
+        : campaign.CreatedByUserId == scope.UserId || campaign.EditedByUserId == scope.UserId
+            ? new RecordConflictException("自分で書いた（直した）お知らせは承認できません。ほかの管理者に依頼してください。")
+        : campaign.Status != CampaignStatus.Draft ? new RecordConflictException($"このお知らせは「{campaign.Status.Japanese()}」です。")
+        : campaign.Window.Target is null ? new RecordConflictException("申込期間に「対象」が書かれていないため、承認できません。")
+        : campaign.SendOn < CityClock.Today(time) ? new RecordConflictException($"送る日（{FiscalYears.FormatDate(campaign.SendOn)}）が過ぎています。送る時期を直してから承認してください。")
+        : null;
 
     /// <summary>
     /// Adds a draft (<paramref name="id"/> null) or changes one; changing an approved campaign takes its approval back,
@@ -72,7 +87,7 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
         }
         var today = CityClock.Today(time);
         var days = input.Timing == NoticeTiming.OnOpening ? 0 : input.Days;
-        var sendOn = input.Timing is { } timing && days is { } n ? Campaign.SendOnFor(window, timing, n) : (DateOnly?)null;
+        var sendOn = input.Timing is { } timing && days is (>= 0 and <= DaysMax) and int n ? Campaign.SendOnFor(window, timing, n) : (DateOnly?)null;
         var channels = input.Channels.Distinct().Order().ToList();
         RecordRules.Require(
             ("window", "申込期間", window.Target is null ? "この申込期間にはお知らせの対象が書かれていません。支援制度の編集で「対象」を書いてください。" : null),
@@ -99,7 +114,7 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
             db.Campaigns.Add(campaign);
         }
         (campaign.Timing, campaign.Days, campaign.Channels, campaign.Message) = (input.Timing!.Value, days!.Value, channels, input.Message!.Trim());
-        (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt) = (CampaignStatus.Draft, null, null);
+        (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt, campaign.EditedByUserId) = (CampaignStatus.Draft, null, null, scope.UserId);
         scope.Audit(AuditActions.CampaignSave, await ProgramCodeAsync(window), Subject(window), Describe(campaign), before, window.Scheme.FiscalYear);
         await db.SaveChangesAsync(ct);
         return campaign;
@@ -110,25 +125,13 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
     {
         var campaign = await db.Campaigns.Include(c => c.Window).ThenInclude(w => w.Scheme).SingleOrDefaultAsync(c => c.Id == id, ct)
             ?? throw new RecordNotFoundException("そのお知らせはありません。");
-        if (!scope.IsInRole(Roles.Manager) || !(await scope.ProgramIdsAsync()).Contains(campaign.Window.Scheme.ProgramId))
-        {
-            throw new RecordAccessException("お知らせを承認するのは、担当事業の事業担当（管理者）です。");
-        }
-        if (campaign.CreatedByUserId == scope.UserId)
-        {
-            throw new RecordConflictException("自分で書いたお知らせは承認できません。ほかの管理者に依頼してください。");
-        }
         if (version != campaign.Version)
         {
             throw new StaleRecordException();
         }
-        if (campaign.Status != CampaignStatus.Draft)
+        if (await ApprovalRefusalAsync(campaign) is { } refusal)
         {
-            throw new RecordConflictException($"このお知らせは「{campaign.Status.Japanese()}」です。");
-        }
-        if (campaign.SendOn < CityClock.Today(time))
-        {
-            throw new RecordConflictException($"送る日（{FiscalYears.FormatDate(campaign.SendOn)}）が過ぎています。送る時期を直してから承認してください。");
+            throw refusal;
         }
         (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt) = (CampaignStatus.Approved, await scope.StaffNameAsync(), time.GetUtcNow());
         scope.Audit(AuditActions.CampaignApprove, await ProgramCodeAsync(campaign.Window), Subject(campaign.Window), $"{campaign.Id} 承認 {campaign.SendOn:O}", fiscalYear: campaign.Window.Scheme.FiscalYear);
@@ -159,10 +162,37 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
             .Select(g => new { g.Key.Channel, g.Key.Status, Count = g.Count() }).ToListAsync(ct))
             .OrderBy(x => x.Channel).ThenBy(x => x.Status).Select(x => (x.Channel, x.Status, x.Count))];
 
+    /// <summary>
+    /// A catalogue edit and the campaigns of its windows: a window whose dates or rule change, or a system moved to
+    /// another program, takes its approved campaigns back to 下書き (the manager approved other dates, other households);
+    /// a window with campaigns is not removed (their deliveries are the record of who was told). Called by
+    /// <see cref="CatalogueService"/> before it saves, in the same save.
+    /// </summary>
+    public static async Task FollowCatalogueAsync(TsunaguDb db, SupportScheme scheme, IReadOnlyList<ApplicationWindow> edited, int programId, RecordScope scope, CancellationToken ct)
+    {
+        var existing = scheme.Windows.OrderBy(w => w.Id).ToList();
+        var withCampaigns = await db.Campaigns.Where(c => c.Window.SchemeId == scheme.Id).Select(c => c.WindowId).Distinct().ToListAsync(ct);
+        var removed = existing.Skip(edited.Count).FirstOrDefault(w => withCampaigns.Contains(w.Id));
+        if (removed is not null)
+        {
+            throw new RecordInputException("windows", $"申込期間「{removed.Title(scheme)}」にはお知らせがあるため、消せません。");
+        }
+        var changed = existing.Take(edited.Count).Where((w, i) => scheme.ProgramId != programId
+            || (w.Opens, w.Closes, w.Target) != (edited[i].Opens, edited[i].Closes, edited[i].Target)).Select(w => w.Id).ToList();
+        foreach (var campaign in await db.Campaigns.Where(c => changed.Contains(c.WindowId) && c.Status == CampaignStatus.Approved).ToListAsync(ct))
+        {
+            (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt) = (CampaignStatus.Draft, null, null);
+            scope.Audit(AuditActions.CampaignSave, null, Subject(scheme), $"{campaign.Id} 下書きに戻す（支援制度の申込期間・対象・担当事業が変わったため）", fiscalYear: scheme.FiscalYear);
+        }
+    }
+
     async Task<string> ProgramCodeAsync(ApplicationWindow window) =>
         await db.Programs.Where(p => p.Id == window.Scheme.ProgramId).Select(p => p.Code).SingleAsync();
 
-    static string Subject(ApplicationWindow window) => $"scheme:{window.Scheme.FiscalYear}:{window.Scheme.Key}";
+    static string Subject(ApplicationWindow window) => Subject(window.Scheme);
+
+    /// <summary>The audit's subject for a support system and its campaigns.</summary>
+    public static string Subject(SupportScheme scheme) => $"scheme:{scheme.FiscalYear}:{scheme.Key}";
 
     /// <summary>Every field (the words are public text, as the catalogue's are).</summary>
     static string Describe(Campaign c) => string.Join(" / ",
@@ -179,7 +209,12 @@ public static class NoticeText
         _ => $"締切の{days}日前",
     };
 
-    public static string Japanese(this NoticeTiming timing) => Timing(timing, 0).Replace("0日", "N日", StringComparison.Ordinal);
+    public static string Japanese(this NoticeTiming timing) => timing switch
+    {
+        NoticeTiming.BeforeOpening => "受付開始のN日前",
+        NoticeTiming.OnOpening => "受付開始の日",
+        _ => "締切のN日前",
+    };
 
     public static string Japanese(this CampaignStatus status) => status switch
     {
@@ -198,6 +233,7 @@ public static class NoticeText
         DeliveryStatus.Failed => "届かなかった",
         DeliveryStatus.OptedOut => "配信停止",
         DeliveryStatus.GaveUp => "再試行の上限",
+        DeliveryStatus.Stopped => "取りやめ（送付禁止）",
         _ => status.ToString(),
     };
 

@@ -10,7 +10,7 @@ namespace Tsunagu.Notices;
 /// <summary>
 /// The city's SMTP relay (`Outreach:Smtp:*`): host and port, STARTTLS (required unless `Security` says `None`, for a
 /// relay on the same machine), the account, the sender address, the address families write to for 配信停止, and
-/// optionally a certificate file to trust when the relay's certificate is the city's own rather than a public CA's.
+/// optionally the relay's certificate file, pinned, when it is not signed by a CA the server trusts.
 /// </summary>
 public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, string? Unsubscribe, string? TrustedCertificate)
 {
@@ -30,6 +30,14 @@ public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Sec
             "None" => SecureSocketOptions.None,
             var other => throw new RelayStoppedException($"Outreach:Smtp:Security「{other}」は StartTls・SslOnConnect・None のどれかです。"),
         };
+        if (security == SecureSocketOptions.None && !string.IsNullOrEmpty(section["User"]))
+        {
+            throw new RelayStoppedException("Outreach:Smtp:Security が None のまま、パスワードを平文で送ることはしません。StartTls にするか、User を外してください（同じ機械の中継サーバーなど）。");
+        }
+        if (section["Port"] is { } port && !int.TryParse(port, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            throw new RelayStoppedException($"Outreach:Smtp:Port「{port}」は番号で書いてください。");
+        }
         return new SmtpSettings(host, section.GetValue("Port", security == SecureSocketOptions.SslOnConnect ? 465 : 587), security,
             section["User"], section["Password"], sender, section["Unsubscribe"], section["TrustedCertificate"]);
     }
@@ -48,24 +56,28 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
 
     public async Task<SendResult> SendAsync(Delivery delivery, CancellationToken ct)
     {
+        if (!MailboxAddress.TryParse(delivery.Address, out var to) || to.Address != delivery.Address)
+        {
+            return new SendResult(SendOutcome.Permanent, "メールアドレスとして読めません");
+        }
         try
         {
             await ConnectAsync(ct);
-            await client.SendAsync(Message(delivery), ct);
+            await client.SendAsync(Message(delivery, to), ct);
             return SendResult.Sent;
         }
         catch (SmtpCommandException e)
         {
             var code = (int)e.StatusCode;
             var error = $"SMTP {code}";
-            if (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+            // A refusal of the city's sender, of the message, or by policy (5.7.x: relaying denied, SPF/DMARC) would
+            // refuse every household alike: the relay stops with the reason instead of marking addresses invalid.
+            if (e.ErrorCode == SmtpErrorCode.SenderNotAccepted || code >= 500 && (e.ErrorCode == SmtpErrorCode.MessageNotAccepted || e.Message.Contains("5.7.", StringComparison.Ordinal)))
             {
-                // The relay refuses the city's own sender address: every delivery would fail the same way.
-                throw new RelayStoppedException($"中継サーバーが差出人を受け付けません（{error}）。Outreach:Smtp:From を確かめてください。");
+                throw new RelayStoppedException($"中継サーバーがお知らせを受け付けません（{error}）。中継サーバーの認証・差出人（Outreach:Smtp:From）・送信の方針を確かめてください。");
             }
-            return code >= 500 && e.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? new SendResult(SendOutcome.Permanent, error)
-                : code >= 500 && e.ErrorCode == SmtpErrorCode.MessageNotAccepted ? new SendResult(SendOutcome.Permanent, error)
-                : new SendResult(SendOutcome.Retry, error);
+            // Only a refused mailbox is the household's address: it is not used again until its consent is recorded anew.
+            return code >= 500 && e.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? new SendResult(SendOutcome.Permanent, error) : new SendResult(SendOutcome.Retry, error);
         }
         catch (AuthenticationException)
         {
@@ -87,14 +99,25 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
         }
         if (settings.TrustedCertificate is { } path)
         {
-            // The city's own CA or the relay's self-signed certificate: trusted by its exact bytes, nothing else.
+            // The relay's own certificate (self-signed, or from the city's own CA), pinned: trusted by its exact bytes, nothing else.
             var trusted = X509CertificateLoader.LoadCertificateFromFile(path);
             client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
                 errors == System.Net.Security.SslPolicyErrors.None || certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.RawData);
         }
         try
         {
-            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, ct);
+            // Our own socket, to turn Nagle's algorithm off on our side too (a message is several small writes).
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(settings.Host, settings.Port, ct);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, settings.Host, settings.Port, settings.Security, ct);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or SslHandshakeException or IOException)
         {
@@ -104,9 +127,13 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
         {
             await client.AuthenticateAsync(user, settings.Password ?? "", ct);
         }
+        // One command at a time: a pipelined MAIL/RCPT/DATA is answered by replies a server may write one by one, and
+        // with Nagle's algorithm on its side and delayed ACKs on ours each message then waited ~40 ms (22 a second,
+        // measured against the SmtpServer library). Unpipelined, each reply is alone on the wire.
+        client.Capabilities &= ~SmtpCapabilities.Pipelining;
     }
 
-    MimeMessage Message(Delivery delivery)
+    MimeMessage Message(Delivery delivery, MailboxAddress to)
     {
         var message = new MimeMessage
         {
@@ -116,7 +143,7 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
             Body = new TextPart("plain") { Text = delivery.Message },
         };
         message.From.Add(settings.From);
-        message.To.Add(MailboxAddress.Parse(delivery.Address));
+        message.To.Add(to);
         if (settings.Unsubscribe is { Length: > 0 } unsubscribe)
         {
             // RFC 2369: mail clients show 配信停止 beside the message; the mailbox is read by the program's staff, who

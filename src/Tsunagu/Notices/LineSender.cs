@@ -57,11 +57,14 @@ public sealed class LineSender(HttpClient http, LineSettings settings) : INotice
         using (response)
         {
             var code = (int)response.StatusCode;
+            // A 400 about the `to` property is the household's user id; any other 400 is the request, the same for all.
+            var refusedUser = response.StatusCode == HttpStatusCode.BadRequest && (await response.Content.ReadAsStringAsync(ct)).Contains("'to'", StringComparison.Ordinal);
             return response.StatusCode switch
             {
                 HttpStatusCode.OK => SendResult.Sent,
                 HttpStatusCode.Conflict => SendResult.Sent, // accepted before, by this key
-                HttpStatusCode.BadRequest => new SendResult(SendOutcome.Permanent, $"LINE {code}"),
+                HttpStatusCode.BadRequest when refusedUser => new SendResult(SendOutcome.Permanent, $"LINE {code}"),
+                HttpStatusCode.BadRequest => throw new RelayStoppedException($"LINE がお知らせを受け付けません（{code}）。"),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     throw new RelayStoppedException($"LINE がチャネルアクセストークンを受け付けません（{code}）。Outreach:Line:ChannelToken を確かめてください。"),
                 _ => new SendResult(SendOutcome.Retry, $"LINE {code}"),

@@ -31,10 +31,23 @@ public static class NoticeCommands
         {
             var configuration = services.GetRequiredService<IConfiguration>();
             var reach = result.GetValue(channel) == "line" ? ReachChannel.Line : ReachChannel.Email;
-            await using INoticeSender sender = reach == ReachChannel.Line
-                ? new LineSender(services.GetRequiredService<IHttpClientFactory>().CreateClient("line"), LineSettings.From(configuration))
-                : new EmailSender(SmtpSettings.Read(configuration));
-            var summary = await new OutreachRelay(db, services.GetRequiredService<TimeProvider>(), RelaySettings.From(configuration, reach)).RunAsync(sender, ct);
+            var settings = RelaySettings.From(configuration, reach);
+            // One SMTP connection per sender; LINE's sender is one HTTP client, shared.
+            List<INoticeSender> senders = reach == ReachChannel.Line
+                ? [.. Enumerable.Repeat<INoticeSender>(new LineSender(services.GetRequiredService<IHttpClientFactory>().CreateClient("line"), LineSettings.From(configuration)), settings.Connections)]
+                : [.. Enumerable.Range(0, settings.Connections).Select(_ => new EmailSender(SmtpSettings.Read(configuration)))];
+            RelaySummary summary;
+            try
+            {
+                summary = await new OutreachRelay(db, services.GetRequiredService<TimeProvider>(), settings).RunAsync(senders, ct);
+            }
+            finally
+            {
+                foreach (var sender in senders.Distinct())
+                {
+                    await sender.DisposeAsync();
+                }
+            }
             await cli.Io.Out.WriteLineAsync($"{reach.Japanese()}: 送付 {summary.Sent}通、再試行待ち {summary.Retried}通、不達 {summary.Failed}通。"
                 + (summary.StoppedForQuietHours ? "送らない時間帯のため、残りは朝に送ります。" : ""));
             return 0;

@@ -9,7 +9,7 @@ using Tsunagu.Site;
 namespace Tsunagu.Notices;
 
 /// <summary>What one pass of the queue did.</summary>
-public sealed record QueueSummary(int Campaigns, int Deliveries, int Lapsed);
+public sealed record QueueSummary(int Campaigns, int Deliveries, int Lapsed, int Failed = 0);
 
 /// <summary>
 /// Puts the approved campaigns whose day has come into the outbox: one delivery per recipient household and channel,
@@ -18,7 +18,7 @@ public sealed record QueueSummary(int Campaigns, int Deliveries, int Lapsed);
 /// transaction — so that a crash of Tsunagu while queueing neither loses nor doubles it. Run by the web application
 /// every few minutes and by `tsunagu outreach queue`.
 /// </summary>
-public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration configuration)
+public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration configuration, ILogger<Outbox>? log = null)
 {
     const int Chunk = 2_000;
     public const string Actor = "system:notices";
@@ -28,26 +28,47 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
         var today = CityClock.Today(time);
         var approved = await db.Campaigns.AsNoTracking().Include(c => c.Window).ThenInclude(w => w.Scheme).ThenInclude(s => s.Program)
             .Where(c => c.Status == CampaignStatus.Approved).ToListAsync(ct);
-        var (campaigns, deliveries, lapsed) = (0, 0, 0);
+        var (campaigns, deliveries, lapsed, failed) = (0, 0, 0, 0);
         foreach (var campaign in approved.Where(c => c.SendOn <= today).OrderBy(c => c.Id))
         {
-            if (campaign.Window.Closes < today)
+            try
             {
-                // Approved but never queued until its window had closed (the server was down for days): telling families
-                // about a closed window helps no one.
-                lapsed += await ClaimAsync(campaign, CampaignStatus.Lapsed, ct);
-                db.Audit(time, Actor, AuditActions.CampaignQueue, campaign.Window.Scheme.FiscalYear, campaign.Window.Scheme.Program.Code,
-                    $"scheme:{campaign.Window.Scheme.FiscalYear}:{campaign.Window.Scheme.Key}", before: null, after: $"{campaign.Id} 期限切れ（申込期間が終わっていたため送らず）");
-                await db.SaveChangesAsync(ct);
-                continue;
+                if (campaign.Window.Closes < today || campaign.Window.Target is null)
+                {
+                    // Approved but never queued until its window had closed (the server was down for days): telling
+                    // families about a closed window helps no one. A window without a rule names no one (never "all").
+                    lapsed += await LapseAsync(campaign, ct);
+                    continue;
+                }
+                if (await QueueAsync(campaign, today, ct) is { } count)
+                {
+                    (campaigns, deliveries) = (campaigns + 1, deliveries + count);
+                }
             }
-            var queued = await QueueAsync(campaign, today, ct);
-            if (queued is { } count)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                (campaigns, deliveries) = (campaigns + 1, deliveries + count);
+                // One campaign that cannot be queued (its rule names a program renamed since) does not hold up the others;
+                // it stays approved, and the log says which.
+                db.ChangeTracker.Clear();
+                failed++;
+                log?.LogError(e, "Campaign {Campaign} could not be queued", campaign.Id);
             }
         }
-        return new QueueSummary(campaigns, deliveries, lapsed);
+        return new QueueSummary(campaigns, deliveries, lapsed, failed);
+    }
+
+    async Task<int> LapseAsync(Campaign campaign, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await ClaimAsync(campaign, CampaignStatus.Lapsed, ct) == 0)
+        {
+            return 0;
+        }
+        db.Audit(time, Actor, AuditActions.CampaignQueue, campaign.Window.Scheme.FiscalYear, campaign.Window.Scheme.Program.Code,
+            CampaignService.Subject(campaign.Window.Scheme), before: null, after: $"{campaign.Id} 期限切れ（申込期間が終わっていたか対象がないため送らず）");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return 1;
     }
 
     /// <returns>The deliveries written; null when another process had claimed the campaign first.</returns>
@@ -89,16 +110,19 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
             counts.Add($"{channel.Japanese()} {recipients.Count}件");
             total += recipients.Count;
         }
-        db.Audit(time, Actor, AuditActions.CampaignQueue, scheme.FiscalYear, scheme.Program.Code, $"scheme:{scheme.FiscalYear}:{scheme.Key}",
+        db.Audit(time, Actor, AuditActions.CampaignQueue, scheme.FiscalYear, scheme.Program.Code, CampaignService.Subject(scheme),
             before: null, after: $"{campaign.Id} 送付 {string.Join("・", counts)}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return total;
     }
 
-    /// <summary>Moves an approved campaign on, if it still is approved: the one row two processes cannot both change.</summary>
+    /// <summary>
+    /// Moves an approved campaign on, if it still is approved and as it was read (not edited and approved again since):
+    /// the one row two processes cannot both change.
+    /// </summary>
     async Task<int> ClaimAsync(Campaign campaign, CampaignStatus to, CancellationToken ct) =>
-        await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Approved)
+        await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Approved && c.Version == campaign.Version)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.QueuedAt, time.GetUtcNow()).SetProperty(c => c.Version, c => c.Version + 1), ct);
 }
 

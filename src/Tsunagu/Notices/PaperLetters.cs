@@ -37,17 +37,25 @@ public sealed class PaperLetters(TsunaguDb db, TimeProvider time, IConfiguration
         {
             throw new RefusalException(RefusalKind.Conflict, $"{path} はすでにあります。印刷済みの束を上書きしないよう、別の名前を指定してください。");
         }
+        if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+        {
+            throw new RefusalException(RefusalKind.Invalid, $"{Path.GetDirectoryName(Path.GetFullPath(path))} というフォルダーはありません。");
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var letters = await db.Deliveries.Where(d => d.Channel == ReachChannel.Paper && d.Status == DeliveryStatus.Queued)
-            .OrderBy(d => d.Id).Take(Math.Clamp(limit, 1, LimitMax)).AsNoTracking().ToListAsync(ct);
+        var ids = await db.Deliveries.Where(d => d.Channel == ReachChannel.Paper && d.Status == DeliveryStatus.Queued)
+            .OrderBy(d => d.Id).Take(Math.Clamp(limit, 1, LimitMax)).Select(d => d.Id).ToListAsync(ct);
+        // Marked as this batch's, re-checking each is still waiting under its row lock: a second print run at the same
+        // moment, or a withdrawal committed in between, takes the letter out of this batch, which prints only its own.
+        var batch = Guid.NewGuid();
+        var now = time.GetUtcNow();
+        await db.Deliveries.Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Queued).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.SentAt, now).SetProperty(d => d.LeaseOwner, batch)
+            .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
+        var letters = await db.Deliveries.AsNoTracking().Where(d => d.LeaseOwner == batch).OrderBy(d => d.Id).ToListAsync(ct);
         if (letters.Count == 0)
         {
             return new PrintSummary(0, null);
         }
-        var now = time.GetUtcNow();
-        var ids = letters.Select(d => d.Id).ToList();
-        await db.Deliveries.Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Queued).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.SentAt, now).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
         var partial = path + ".partial";
         try
         {
@@ -59,7 +67,10 @@ public sealed class PaperLetters(TsunaguDb db, TimeProvider time, IConfiguration
         }
         catch
         {
-            File.Delete(partial);
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
             throw;
         }
         await transaction.CommitAsync(ct);

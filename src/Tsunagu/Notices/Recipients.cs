@@ -20,6 +20,10 @@ public static class Recipients
     /// </summary>
     public static readonly ReachChannel[] NoticeChannels = [ReachChannel.Email, ReachChannel.Line, ReachChannel.Paper];
 
+    /// <summary>Deliveries not sent yet: waiting in the outbox, or leased by a relay that has not sent them.</summary>
+    public static IQueryable<Delivery> Waiting(TsunaguDb db) =>
+        db.Deliveries.Where(d => d.Status == DeliveryStatus.Queued || d.Status == DeliveryStatus.Sending);
+
     /// <summary>The households' consents to a channel standing on a day: given by then and not withdrawn by then.</summary>
     public static IQueryable<ReachConsent> Standing(TsunaguDb db, ReachChannel channel, DateOnly day) =>
         db.ReachConsents.Where(k => k.Channel == channel && k.GivenOn <= day && (k.WithdrawnOn == null || k.WithdrawnOn > day));

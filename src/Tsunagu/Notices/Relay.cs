@@ -35,7 +35,7 @@ public interface INoticeSender : IAsyncDisposable
 public sealed class RelayStoppedException(string message) : RefusalException(RefusalKind.Conflict, message);
 
 /// <summary>The relay's settings (`Outreach:*`).</summary>
-public sealed record RelaySettings(int QuietFrom, int QuietUntil, int PerMinute, TimeSpan Lease, int MaxAttempts, int Batch)
+public sealed record RelaySettings(int QuietFrom, int QuietUntil, int PerMinute, TimeSpan Lease, int MaxAttempts, int Batch, int Connections)
 {
     public static RelaySettings From(IConfiguration configuration, ReachChannel channel)
     {
@@ -47,9 +47,17 @@ public sealed record RelaySettings(int QuietFrom, int QuietUntil, int PerMinute,
         {
             throw new RelayStoppedException($"Outreach:QuietHours「{section["QuietHours"]}」は「21-8」のように、送らない時間帯の始まりと終わり（0〜23時）を書いてください。");
         }
-        var perMinute = section.GetValue($"{channel}:PerMinute", channel == ReachChannel.Line ? 1_000 : 300);
-        return new RelaySettings(from, until, perMinute < 1 ? 1 : perMinute, TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 300)),
-            section.GetValue("MaxAttempts", 5), section.GetValue("Batch", 200));
+        // A typo in a setting is an error with its name, never a default taken silently.
+        int Number(string key, int fallback, int min, int max) =>
+            section[key] is not { } text ? fallback
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+            : throw new RelayStoppedException($"Outreach:{key}「{text}」は{min}から{max}までの整数で書いてください。");
+        return new RelaySettings(from, until,
+            Number($"{channel}:PerMinute", channel == ReachChannel.Line ? 1_000 : 300, 1, 100_000_000),
+            TimeSpan.FromSeconds(Number("LeaseSeconds", 300, 2, 86_400)),
+            Number("MaxAttempts", 5, 1, 20),
+            Number("Batch", 200, 1, 5_000),
+            Number($"{channel}:Connections", 4, 1, 32));
     }
 
     /// <summary>No sends between <see cref="QuietFrom"/> and <see cref="QuietUntil"/> o'clock, Japan time.</summary>
@@ -74,12 +82,15 @@ public sealed record RelaySummary(int Sent, int Retried, int Failed, bool Stoppe
 /// </summary>
 public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings settings)
 {
-    public async Task<RelaySummary> RunAsync(INoticeSender sender, CancellationToken ct = default)
+    public Task<RelaySummary> RunAsync(INoticeSender sender, CancellationToken ct = default) => RunAsync([sender], ct);
+
+    /// <summary>Sends through several connections at once (`Outreach:{Channel}:Connections`), one delivery on each at a time.</summary>
+    public async Task<RelaySummary> RunAsync(IReadOnlyList<INoticeSender> senders, CancellationToken ct = default)
     {
         var run = Guid.NewGuid();
         try
         {
-            return await SendAllAsync(sender, run, ct);
+            return await SendAllAsync(senders, run, ct);
         }
         finally
         {
@@ -90,34 +101,77 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
         }
     }
 
-    async Task<RelaySummary> SendAllAsync(INoticeSender sender, Guid run, CancellationToken ct)
+    async Task<RelaySummary> SendAllAsync(IReadOnlyList<INoticeSender> senders, Guid run, CancellationToken ct)
     {
-        var (sent, retried, failed) = (0, 0, 0);
+        var (sent, retried, failed, quiet) = (0, 0, 0, false);
+        var channel = senders[0].Channel;
         using var limiter = Limiter(settings.PerMinute);
+        // The connections send at once; the database context is one connection, so its statements take turns.
+        using var turn = new SemaphoreSlim(1);
+        async Task<T> InTurn<T>(Func<Task<T>> statement)
+        {
+            await turn.WaitAsync(CancellationToken.None);
+            try
+            {
+                return await statement();
+            }
+            finally
+            {
+                turn.Release();
+            }
+        }
+        var idle = System.Threading.Channels.Channel.CreateUnbounded<INoticeSender>();
+        foreach (var sender in senders)
+        {
+            idle.Writer.TryWrite(sender);
+        }
         while (true)
         {
-            var batch = settings.IsQuiet(time.GetUtcNow()) ? null : await LeaseAsync(sender.Channel, run, ct);
+            var batch = settings.IsQuiet(time.GetUtcNow()) ? null : await LeaseAsync(channel, run, ct);
             if (batch is not { Count: > 0 })
             {
                 return new RelaySummary(sent, retried, failed, batch is null);
             }
-            foreach (var delivery in batch)
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = senders.Count, CancellationToken = ct }, async (delivery, token) =>
             {
-                using var lease = await limiter.AcquireAsync(1, ct);
-                if (settings.IsQuiet(time.GetUtcNow()))
+                using var permit = await limiter.AcquireAsync(1, token);
+                if (Volatile.Read(ref quiet) || settings.IsQuiet(time.GetUtcNow()))
                 {
-                    return new RelaySummary(sent, retried, failed, true);
+                    Volatile.Write(ref quiet, true);
+                    return;
                 }
-                var result = await sender.SendAsync(delivery, ct);
-                switch (await RecordAsync(delivery, run, result, ct))
+                var sender = await idle.Reader.ReadAsync(token);
+                try
                 {
-                    case DeliveryStatus.Sent: sent++; break;
-                    case DeliveryStatus.Failed or DeliveryStatus.GaveUp: failed++; break;
-                    default: retried++; break;
+                    // Still ours, and not stopped since it was leased (a 送付禁止 recorded, a consent withdrawn): the lease
+                    // runs on from now, so a slow batch never lets another relay take what this one is sending.
+                    if (!await InTurn(() => ClaimAsync(delivery.Id, run)))
+                    {
+                        return;
+                    }
+                    var result = await sender.SendAsync(delivery, token);
+                    switch (await InTurn(() => RecordAsync(delivery, run, result)))
+                    {
+                        case DeliveryStatus.Sent: Interlocked.Increment(ref sent); break;
+                        case DeliveryStatus.Failed or DeliveryStatus.GaveUp: Interlocked.Increment(ref failed); break;
+                        default: Interlocked.Increment(ref retried); break;
+                    }
                 }
+                finally
+                {
+                    idle.Writer.TryWrite(sender);
+                }
+            });
+            if (quiet)
+            {
+                return new RelaySummary(sent, retried, failed, true);
             }
         }
     }
+
+    async Task<bool> ClaimAsync(long id, Guid run) =>
+        await db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == run && d.Status == DeliveryStatus.Sending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, time.GetUtcNow() + settings.Lease), CancellationToken.None) == 1;
 
     /// <summary>
     /// Takes the next deliveries of the channel for this run: queued ones whose back-off is over, and ones another run
@@ -145,8 +199,11 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
         && (d.Status == DeliveryStatus.Queued && (d.NextAttemptAt == null || d.NextAttemptAt <= now)
             || d.Status == DeliveryStatus.Sending && d.LeasedUntil < now));
 
-    /// <summary>The far end's answer, written at once (one statement, committed): the next delivery is sent only after it.</summary>
-    async Task<DeliveryStatus> RecordAsync(Delivery delivery, Guid run, SendResult result, CancellationToken ct)
+    /// <summary>
+    /// The far end's answer, written at once (one statement, committed), whatever is being cancelled: the connection's
+    /// next delivery is sent only after it. A crash leaves at most one delivery per connection sent and not written down.
+    /// </summary>
+    async Task<DeliveryStatus> RecordAsync(Delivery delivery, Guid run, SendResult result)
     {
         var now = time.GetUtcNow();
         var mine = db.Deliveries.Where(d => d.Id == delivery.Id && d.LeaseOwner == run);
@@ -166,7 +223,7 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
             .SetProperty(d => d.Error, error)
             .SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.LeaseOwner, (Guid?)null)
-            .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), ct);
+            .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), CancellationToken.None);
         return status;
     }
 

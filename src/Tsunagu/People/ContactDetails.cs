@@ -300,7 +300,7 @@ public sealed class ContactDetailsService(TsunaguDb db, RecordScope scope, TimeP
             : day < consent.GivenOn ? "同意した日より前です。" : RecordRules.RecordDate(day, CityClock.Today(time))));
         (consent.WithdrawnOn, consent.WithdrawnBy) = (withdrawnOn, await scope.StaffNameAsync());
         // Notices already in the outbox for this channel are not sent (配信停止), in the same save.
-        foreach (var waiting in await db.Deliveries.Where(d => d.HouseholdId == consent.HouseholdId && d.Channel == consent.Channel && d.Status == Notices.DeliveryStatus.Queued).ToListAsync())
+        foreach (var waiting in await Notices.Recipients.Waiting(db).Where(d => d.HouseholdId == consent.HouseholdId && d.Channel == consent.Channel).ToListAsync())
         {
             waiting.Status = Notices.DeliveryStatus.OptedOut;
         }

@@ -92,6 +92,15 @@ public sealed class RestrictionService(TsunaguDb db, RecordScope scope, PersonSe
             }
         }
         scope.Audit(AuditActions.PersonRestrict, null, $"person:{personId}", kind!.Value.Japanese(), before);
+        // 送付禁止: notices already waiting for the household are not sent, in the same save (a relay holding one checks
+        // before it sends).
+        if (person.HouseholdId is { } household)
+        {
+            foreach (var waiting in await Notices.Recipients.Waiting(db).Where(d => d.HouseholdId == household).ToListAsync())
+            {
+                (waiting.Status, waiting.Error) = (Notices.DeliveryStatus.Stopped, "送付禁止");
+            }
+        }
         await db.SaveChangesAsync();
     }
 

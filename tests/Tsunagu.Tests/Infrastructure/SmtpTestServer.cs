@@ -17,7 +17,8 @@ public sealed record ReceivedMail(string To, string MessageId, string Subject, s
 /// <summary>
 /// A real SMTP server on 127.0.0.1 (the SmtpServer library): STARTTLS with a self-signed certificate (written to a file
 /// the relay is told to trust), AUTH required, and mailboxes that answer as a city's relay would — an address starting
-/// with "bounce" is refused for good (550), one starting with "busy" for now (451).
+/// with "bounce" is refused for good (550), one starting with "busy" for now (450), one starting with "policy" by the
+/// relay's policy (550 5.7.1, as when relaying is denied).
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
@@ -121,6 +122,8 @@ public sealed class SmtpTestServer : IAsyncDisposable
         public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
             to.User.StartsWith("busy", StringComparison.Ordinal)
                 ? throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable - 100, "mailbox busy, try later"))
+                : to.User.StartsWith("policy", StringComparison.Ordinal)
+                ? throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.7.1 Relaying denied"))
                 : Task.FromResult(!to.User.StartsWith("bounce", StringComparison.Ordinal));
     }
 

@@ -91,13 +91,15 @@ public class CampaignTests
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var page = saved.Headers.Location!.OriginalString;
         var preview = await planner.GetDocumentAsync(page);
+        var byViewer = await (await world.SignInAsync("viewer")).GetDocumentAsync(page);
         var approve = await manager.SubmitAsync(page, "form[action*='approve']", []);
         var approved = await manager.GetDocumentAsync(page);
 
-        // The preview counts households by channel and names no one.
+        // The preview counts households by channel, small counts suppressed, and names no one; the counts are for who
+        // writes or approves, not for every member of staff.
         var counts = preview.QuerySelectorAll("tbody tr").Select(r => r.TextContent.Replace("\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)).ToList();
-        Assert.Contains("メール1", counts);
-        Assert.Contains("LINE1", counts);
+        Assert.Equal(["メール5未満", "LINE5未満"], counts);
+        Assert.Empty(byViewer.QuerySelectorAll("tbody tr"));
         Assert.DoesNotContain(RecordsWorld.AliceName, preview.Body!.TextContent);
         Assert.Contains("https://www.city.example.jp/kosodate-shien/schemes/2024/summer-school.html", preview.Body.TextContent);
         Assert.Null(preview.QuerySelector("form[action*='approve']"));
@@ -151,7 +153,7 @@ public class CampaignTests
         Assert.Contains("お知らせを書けるのは", (await WebClient.ParseAsync(byCaseworker)).QuerySelector(".errors")!.TextContent);
         Assert.Null(shown.QuerySelector("form[action*='approve']"));
         Assert.Equal(HttpStatusCode.Conflict, selfApproval.StatusCode);
-        Assert.Contains("自分で書いたお知らせは承認できません", await selfApproval.Content.ReadAsStringAsync());
+        Assert.Contains("自分で書いた（直した）お知らせは承認できません", await selfApproval.Content.ReadAsStringAsync());
         Assert.Null(plannerPage.QuerySelector("form[action*='approve']"));
         await using var db = world.Database.NewDb();
         var campaign = await db.Campaigns.SingleAsync(c => c.Id == int.Parse(id, CultureInfo.InvariantCulture));
@@ -193,21 +195,25 @@ public class CampaignTests
         {
             (await db.Persons.SingleAsync(p => p.Id == world.Mother)).Email = "hanako@example.jp";
             db.Campaigns.AddRange(
-                new Campaign { WindowId = window, Timing = NoticeTiming.OnOpening, Channels = [ReachChannel.Email], Message = "始まりました", CreatedBy = "企画", Status = CampaignStatus.Approved },
+                new Campaign { WindowId = window, Timing = NoticeTiming.OnOpening, Channels = [ReachChannel.Email, ReachChannel.Line], Message = "始まりました", CreatedBy = "企画", Status = CampaignStatus.Approved },
                 new Campaign { WindowId = window, Timing = NoticeTiming.BeforeClosing, Days = 3, Channels = [ReachChannel.Email], Message = "締切が近づいています", CreatedBy = "企画", Status = CampaignStatus.Approved });
             await db.SaveChangesAsync();
         }
         await ConsentAsync(world.Database, world.AliceHousehold, ReachChannel.Email);
+        await ConsentAsync(world.Database, world.AliceHousehold, ReachChannel.Line, "U" + new string('b', 32));
         await using (var db = world.Database.NewDb())
         {
             // On 1 July the first goes; the household is notified of the window once, so the second finds no one new.
             var opening = await OutboxOn(world.Database, db, new DateTimeOffset(2024, 7, 1, 9, 0, 0, TimeSpan.FromHours(9))).QueueDueAsync();
-            Assert.Equal(new QueueSummary(1, 1, 0), opening);
+            Assert.Equal(new QueueSummary(1, 2, 0), opening);
         }
         var caseworker = await world.SignInAsync("caseworkerA");
         var consentId = await ConsentIdAsync(world.Database, world.AliceHousehold);
         var withdraw = await caseworker.SubmitAsync($"/people/{world.Alice}/contact-details", "form[action*='withdraw']", new() { ["withdrawnOn"] = "2024-06-20" });
         Assert.Equal(HttpStatusCode.Redirect, withdraw.StatusCode);
+        // A restriction recorded on the mother (DV): the LINE notice waiting for the household is not sent either.
+        var restrict = await caseworker.SubmitAsync($"/people/{world.Mother}/restriction", "form[action*='restrict']", new() { ["kind"] = "DomesticViolence" });
+        Assert.Equal(HttpStatusCode.Redirect, restrict.StatusCode);
         await using (var db = world.Database.NewDb())
         {
             // The server was down from 28 July until 2 August: the closing reminder's window has closed.
@@ -215,7 +221,8 @@ public class CampaignTests
             Assert.Equal(new QueueSummary(0, 0, 1), late);
         }
         await using var check = world.Database.NewDb();
-        Assert.Equal(DeliveryStatus.OptedOut, (await check.Deliveries.SingleAsync()).Status);
+        Assert.Equal([(ReachChannel.Email, DeliveryStatus.OptedOut), (ReachChannel.Line, DeliveryStatus.Stopped)],
+            await check.Deliveries.OrderBy(d => d.Channel).Select(d => new ValueTuple<ReachChannel, DeliveryStatus>(d.Channel, d.Status)).ToListAsync());
         Assert.Equal([CampaignStatus.Queued, CampaignStatus.Lapsed], await check.Campaigns.OrderBy(c => c.Id).Select(c => c.Status).ToListAsync());
         Assert.True(await check.ReachConsents.AnyAsync(c => c.Id == consentId && c.WithdrawnOn != null));
     }
@@ -223,7 +230,7 @@ public class CampaignTests
     static async Task<int> ConsentIdAsync(TestDatabase database, int household)
     {
         await using var db = database.NewDb();
-        return await db.ReachConsents.Where(c => c.HouseholdId == household).Select(c => c.Id).SingleAsync();
+        return await db.ReachConsents.Where(c => c.HouseholdId == household && c.Channel == ReachChannel.Email).Select(c => c.Id).SingleAsync();
     }
 
     /// <summary>
@@ -283,5 +290,46 @@ public class CampaignTests
         Assert.Equal(2, rows.Count);
         Assert.Contains(rows, r => r.Contains("メール", StringComparison.Ordinal) && r.Contains('2'));
         Assert.Contains(rows, r => r.Contains("LINE", StringComparison.Ordinal) && r.Contains('1'));
+    }
+
+    [Fact]
+    public async Task TheManagerWhoChangedAPlannersNotice_CannotApproveIt_AndACatalogueChangeTakesAnApprovalBack()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var window = await WindowAsync(world.Database);
+        var planner = await world.SignInAsync("planner");
+        var manager = await world.SignInAsync("managerA");
+        var page = (await planner.SubmitAsync($"/notices/edit?window={window}", "main form", Words())).Headers.Location!.OriginalString;
+        var id = page.Split('/')[^1];
+
+        var edited = await manager.SubmitAsync($"/notices/edit/{id}", "main form", Words("申し込みは7月1日からです。"));
+        var afterEdit = await manager.GetDocumentAsync(page);
+        // The planner puts the words back; now the manager only approves.
+        await planner.SubmitAsync($"/notices/edit/{id}", "main form", Words());
+        var approve = await manager.SubmitAsync(page, "form[action*='approve']", []);
+        await using (var db = world.Database.NewDb())
+        {
+            Assert.Equal(CampaignStatus.Approved, (await db.Campaigns.SingleAsync()).Status);
+        }
+        var schemeId = await SchemeIdAsync(world.Database);
+        var moved = await planner.SubmitAsync($"/catalogue/edit/{schemeId}", "main form", new() { ["Form.Windows[0].Opens"] = "2024-07-05" });
+        var removal = await planner.SubmitAsync($"/catalogue/edit/{schemeId}", "main form", new() { ["Form.Windows[0].Opens"] = "", ["Form.Windows[0].Closes"] = "", ["Form.Windows[0].Target"] = "" });
+
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Null(afterEdit.QuerySelector("form[action*='approve']"));
+        Assert.Equal(HttpStatusCode.Redirect, approve.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, removal.StatusCode);
+        Assert.Contains("お知らせがあるため、消せません", await removal.Content.ReadAsStringAsync());
+        await using var check = world.Database.NewDb();
+        var campaign = await check.Campaigns.Include(c => c.Window).SingleAsync();
+        Assert.Equal((CampaignStatus.Draft, new DateOnly(2024, 7, 5)), (campaign.Status, campaign.Window.Opens));
+        Assert.Contains("下書きに戻す", await check.AuditEntries.Where(a => a.Action == "campaign.save").OrderBy(a => a.Id).Select(a => a.After).LastAsync());
+    }
+
+    static async Task<int> SchemeIdAsync(TestDatabase database)
+    {
+        await using var db = database.NewDb();
+        return await db.SupportSchemes.Select(s => s.Id).SingleAsync();
     }
 }

@@ -43,7 +43,8 @@ public class ShowModel(CampaignService campaigns) : TsunaguPageModel
         Campaign = campaign;
         MayEdit = campaign.Status is CampaignStatus.Draft or CampaignStatus.Approved && await campaigns.MayEditAsync(campaign);
         MayApprove = campaign.Status == CampaignStatus.Draft && await campaigns.MayApproveAsync(campaign);
-        if (campaign.Status is CampaignStatus.Draft or CampaignStatus.Approved)
+        // The counts are of the whole register: for who writes or approves the notice, not for every member of staff.
+        if (campaign.Status is CampaignStatus.Draft or CampaignStatus.Approved && (MayEdit || MayApprove))
         {
             Preview = await campaigns.PreviewAsync(campaign, ct);
         }

@@ -1059,6 +1059,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<int>("Days")
                         .HasColumnType("integer");
 
+                    b.Property<string>("EditedByUserId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("text");

@@ -1018,6 +1018,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<int>("Days")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EditedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("TEXT");
