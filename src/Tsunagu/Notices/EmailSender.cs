@@ -63,7 +63,9 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
         try
         {
             await ConnectAsync(ct);
-            await client.SendAsync(Message(delivery, to), ct);
+            // Disposed: a message's parts hold pooled buffers that only go back to the pool when it is disposed.
+            using var message = Message(delivery, to);
+            await client.SendAsync(message, ct);
             return SendResult.Sent;
         }
         catch (SmtpCommandException e)

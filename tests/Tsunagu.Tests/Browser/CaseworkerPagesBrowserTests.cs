@@ -155,6 +155,51 @@ public class CaseworkerPagesBrowserTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(manager, "monthly-figures");
     }
 
+    [Fact]
+    public async Task APlanner_WritesANoticeForAWindow_AndTheManagerApprovesIt_OnAccessiblePages()
+    {
+        int window;
+        await using (var db = fixture.Database.NewDb())
+        {
+            var program = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Programs, p => p.Code == "P001");
+            var scheme = new Tsunagu.Catalogue.SupportScheme
+            {
+                FiscalYear = 2027,
+                Key = "browser-summer-school",
+                Name = "夏期講座（ブラウザー）",
+                Summary = "夏休みの講座です。",
+                WhoCanApply = "中学3年生",
+                HowToApply = "窓口で",
+                ContactPoint = "子供家庭支援課",
+                ProgramId = program.Id,
+                Windows = [new Tsunagu.Catalogue.ApplicationWindow { Opens = new DateOnly(2027, 7, 1), Closes = new DateOnly(2027, 7, 31), Target = "学年=中3" }],
+            };
+            db.SupportSchemes.Add(scheme);
+            await db.SaveChangesAsync();
+            window = scheme.Windows[0].Id;
+        }
+        var planner = await fixture.SignInAsync(fixture.PlannerEmail);
+        await planner.GotoAsync($"/notices/edit?window={window}");
+        await Axe.AssertNoSeriousViolationsAsync(planner);
+        await planner.GetByLabel("N（日数）").FillAsync("10");
+        await planner.GetByLabel("文面").FillAsync("夏期講座の申し込みが7月1日から始まります。");
+        await planner.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+        await Assertions.Expect(planner.Locator(".status").First).ToHaveTextAsync("下書き");
+        await Assertions.Expect(planner.GetByRole(AriaRole.Button, new() { Name = "承認する" })).ToHaveCountAsync(0);
+        var notice = new Uri(planner.Url).AbsolutePath;
+
+        var manager = await fixture.SignInAsync(fixture.ManagerEmail);
+        await manager.GotoAsync(notice);
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await manager.GetByRole(AriaRole.Button, new() { Name = "承認する" }).ClickAsync();
+        await Assertions.Expect(manager.Locator(".status").First).ToContainTextAsync("承認済み");
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+        await BrowserFixture.ScreenshotAsync(manager, "notice-approved");
+        await manager.GotoAsync("/notices?year=2027");
+        await Assertions.Expect(manager.Locator("tbody tr")).ToContainTextAsync("受付開始の10日前");
+        await Axe.AssertNoSeriousViolationsAsync(manager);
+    }
+
     /// <summary>Three figures of the program, defined as a planner would (once for the run): the months count them.</summary>
     async Task DefineFiguresAsync()
     {

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Tsunagu.Catalogue;
 using Tsunagu.Notices;
 using Tsunagu.People;
 using Tsunagu.Tests.Infrastructure;
@@ -34,23 +33,12 @@ public class RelayTests
         {
             await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "seed.tsv", Seed.Bytes()));
         }
+        var window = await CampaignTests.WindowAsync(database);
         await using var db = database.NewDb();
-        var scheme = new SupportScheme
-        {
-            FiscalYear = 2024,
-            Key = "summer-school",
-            Name = "夏期講座",
-            Summary = "夏休みの講座です。",
-            WhoCanApply = "中学3年生",
-            HowToApply = "窓口で",
-            ContactPoint = "子供家庭支援課",
-            ProgramId = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync(),
-            Windows = [new ApplicationWindow { Opens = new DateOnly(2024, 7, 1), Closes = new DateOnly(2024, 7, 31), Target = "学年=中3" }],
-        };
-        var campaign = new Campaign { Window = scheme.Windows[0], Channels = [channel], Message = "お知らせ", CreatedBy = "企画", Status = CampaignStatus.Queued };
+        var campaign = new Campaign { WindowId = window, Channels = [channel], Message = "お知らせ", CreatedBy = "企画", Status = CampaignStatus.Queued };
         var queuedAt = Morning.AddHours(-10).ToUniversalTime();
         var households = addresses.Select(_ => new Household()).ToList();
-        db.AddRange(scheme, campaign);
+        db.Add(campaign);
         db.Households.AddRange(households);
         db.ReachConsents.AddRange(households.Select(h => new ReachConsent { Household = h, Channel = channel, GivenOn = new DateOnly(2024, 6, 1), RecordedBy = "職員", RecordedAt = queuedAt.AddDays(-20) }));
         await db.SaveChangesAsync();
