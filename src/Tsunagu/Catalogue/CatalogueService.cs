@@ -106,7 +106,7 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
         {
             await Notices.CampaignService.FollowCatalogueAsync(db, scheme, windows, input.ProgramId, scope, ct);
         }
-        if (scheme is null)
+        else
         {
             scheme = new SupportScheme { Key = key, Name = "", Summary = "", WhoCanApply = "", HowToApply = "", ContactPoint = "" };
             db.Add(scheme);
@@ -140,7 +140,7 @@ public sealed partial class CatalogueService(TsunaguDb db, RecordScope scope, Ti
             scheme.Windows.Remove(surplus);
             db.Remove(surplus);
         }
-        scope.Audit(AuditActions.CatalogueSave, programs.Single(p => p.Id == input.ProgramId).Code, $"scheme:{input.FiscalYear}:{key}", Describe(scheme, programs), before, input.FiscalYear);
+        scope.Audit(AuditActions.CatalogueSave, programs.Single(p => p.Id == input.ProgramId).Code, scheme.AuditSubject(), Describe(scheme, programs), before, input.FiscalYear);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -93,6 +93,9 @@ public sealed class ApplicationWindowConfiguration : IEntityTypeConfiguration<Ap
 
 public static class CatalogueText
 {
+    /// <summary>A system as the audit names it, for its own edits and its notices': the year and the key.</summary>
+    public static string AuditSubject(this SupportScheme scheme) => $"scheme:{scheme.FiscalYear}:{scheme.Key}";
+
     public static IEnumerable<LifeSituation> Each(this LifeSituation situations) =>
         Enum.GetValues<LifeSituation>().Where(s => s != LifeSituation.None && situations.HasFlag(s));
 

@@ -115,7 +115,7 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
         }
         (campaign.Timing, campaign.Days, campaign.Channels, campaign.Message) = (input.Timing!.Value, days!.Value, channels, input.Message!.Trim());
         (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt, campaign.EditedByUserId) = (CampaignStatus.Draft, null, null, scope.UserId);
-        scope.Audit(AuditActions.CampaignSave, await ProgramCodeAsync(window), Subject(window), Describe(campaign), before, window.Scheme.FiscalYear);
+        scope.Audit(AuditActions.CampaignSave, await ProgramCodeAsync(window), window.Scheme.AuditSubject(), Describe(campaign), before, window.Scheme.FiscalYear);
         await db.SaveChangesAsync(ct);
         return campaign;
     }
@@ -134,7 +134,7 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
             throw refusal;
         }
         (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt) = (CampaignStatus.Approved, await scope.StaffNameAsync(), time.GetUtcNow());
-        scope.Audit(AuditActions.CampaignApprove, await ProgramCodeAsync(campaign.Window), Subject(campaign.Window), $"{campaign.Id} 承認 {campaign.SendOn:O}", fiscalYear: campaign.Window.Scheme.FiscalYear);
+        scope.Audit(AuditActions.CampaignApprove, await ProgramCodeAsync(campaign.Window), campaign.Window.Scheme.AuditSubject(), $"{campaign.Id} 承認 {campaign.SendOn:O}", fiscalYear: campaign.Window.Scheme.FiscalYear);
         await db.SaveChangesAsync(ct);
     }
 
@@ -182,17 +182,13 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
         foreach (var campaign in await db.Campaigns.Where(c => changed.Contains(c.WindowId) && c.Status == CampaignStatus.Approved).ToListAsync(ct))
         {
             (campaign.Status, campaign.ApprovedBy, campaign.ApprovedAt) = (CampaignStatus.Draft, null, null);
-            scope.Audit(AuditActions.CampaignSave, null, Subject(scheme), $"{campaign.Id} 下書きに戻す（支援制度の申込期間・対象・担当事業が変わったため）", fiscalYear: scheme.FiscalYear);
+            scope.Audit(AuditActions.CampaignSave, null, scheme.AuditSubject(), $"{campaign.Id} 下書きに戻す（支援制度の申込期間・対象・担当事業が変わったため）", fiscalYear: scheme.FiscalYear);
         }
     }
 
     async Task<string> ProgramCodeAsync(ApplicationWindow window) =>
         await db.Programs.Where(p => p.Id == window.Scheme.ProgramId).Select(p => p.Code).SingleAsync();
 
-    static string Subject(ApplicationWindow window) => Subject(window.Scheme);
-
-    /// <summary>The audit's subject for a support system and its campaigns.</summary>
-    public static string Subject(SupportScheme scheme) => $"scheme:{scheme.FiscalYear}:{scheme.Key}";
 
     /// <summary>Every field (the words are public text, as the catalogue's are).</summary>
     static string Describe(Campaign c) => string.Join(" / ",
@@ -202,18 +198,16 @@ public sealed class CampaignService(TsunaguDb db, RecordScope scope, CatalogueSe
 /// <summary>The words of a notice, in one place: the campaign's text and the system's page, the same for every household.</summary>
 public static class NoticeText
 {
-    public static string Timing(NoticeTiming timing, int days) => timing switch
+    public static string Timing(NoticeTiming timing, int days) => Timing(timing, days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The choice on the form, N for the days.</summary>
+    public static string Japanese(this NoticeTiming timing) => Timing(timing, "N");
+
+    static string Timing(NoticeTiming timing, string days) => timing switch
     {
         NoticeTiming.BeforeOpening => $"受付開始の{days}日前",
         NoticeTiming.OnOpening => "受付開始の日",
         _ => $"締切の{days}日前",
-    };
-
-    public static string Japanese(this NoticeTiming timing) => timing switch
-    {
-        NoticeTiming.BeforeOpening => "受付開始のN日前",
-        NoticeTiming.OnOpening => "受付開始の日",
-        _ => "締切のN日前",
     };
 
     public static string Japanese(this CampaignStatus status) => status switch

@@ -65,7 +65,7 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
             return 0;
         }
         db.Audit(time, Actor, AuditActions.CampaignQueue, campaign.Window.Scheme.FiscalYear, campaign.Window.Scheme.Program.Code,
-            CampaignService.Subject(campaign.Window.Scheme), before: null, after: $"{campaign.Id} 期限切れ（申込期間が終わっていたか対象がないため送らず）");
+            campaign.Window.Scheme.AuditSubject(), before: null, after: $"{campaign.Id} 期限切れ（申込期間が終わっていたか対象がないため送らず）");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return 1;
@@ -110,7 +110,7 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
             counts.Add($"{channel.Japanese()} {recipients.Count}件");
             total += recipients.Count;
         }
-        db.Audit(time, Actor, AuditActions.CampaignQueue, scheme.FiscalYear, scheme.Program.Code, CampaignService.Subject(scheme),
+        db.Audit(time, Actor, AuditActions.CampaignQueue, scheme.FiscalYear, scheme.Program.Code, scheme.AuditSubject(),
             before: null, after: $"{campaign.Id} 送付 {string.Join("・", counts)}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -12,7 +12,7 @@ public enum SendOutcome
 {
     Sent = 0,      // accepted (or accepted before, by its key)
     Retry = 1,     // a temporary failure: try again later
-    Permanent = 2, // the address will never take it (SMTP 5xx, LINE refusing the user id)
+    Permanent = 2, // the address will never take it (a mailbox refused with 5xx, LINE refusing the user id)
 }
 
 public sealed record SendResult(SendOutcome Outcome, string? Error = null)

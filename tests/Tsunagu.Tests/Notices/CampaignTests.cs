@@ -169,6 +169,8 @@ public class CampaignTests
 
         // 40 days before 1 July is 22 May: past on 20 June.
         var past = await planner.SubmitAsync($"/notices/edit?window={window}", "main form", new(Words()) { ["Form.Days"] = "40" });
+        // A day count past any calendar is the field's error, not a fault.
+        var huge = await planner.SubmitAsync($"/notices/edit?window={window}", "main form", new(Words()) { ["Form.Days"] = "2147483647" });
         var noChannel = await planner.Http.PostAsync($"/notices/edit?window={window}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Window"] = window.ToString(CultureInfo.InvariantCulture),
@@ -179,6 +181,8 @@ public class CampaignTests
 
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
         Assert.Contains("令和6年5月22日", (await WebClient.ParseAsync(past)).QuerySelector("#days-error")!.TextContent);
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("1から60までの日数", (await WebClient.ParseAsync(huge)).QuerySelector("#days-error")!.TextContent);
         Assert.Equal(HttpStatusCode.BadRequest, noChannel.StatusCode);
         Assert.Contains("一つ以上選んでください", (await WebClient.ParseAsync(noChannel)).QuerySelector("#channels-error")!.TextContent);
         await using var db = world.Database.NewDb();
