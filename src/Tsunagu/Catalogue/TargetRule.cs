@@ -96,7 +96,8 @@ public sealed class TargetRule
     /// The households the rule names on a day: one query, nothing read per person. A household counts once, however
     /// many of its members match. Merged-away records are not members.
     /// </summary>
-    public IQueryable<Household> Households(TsunaguDb db, DateOnly on)
+    /// <param name="among">Only these households (those that agreed to a channel), matched as a list like the members.</param>
+    public IQueryable<Household> Households(TsunaguDb db, DateOnly on, IQueryable<int>? among = null)
     {
         var members = db.Persons.Where(p => p.MergedIntoId == null);
         if (ProgramIds is { } programs)
@@ -116,7 +117,10 @@ public sealed class TargetRule
         }
         // Driven from the members (IN, not EXISTS per household): a rule that names few persons reads few households.
         // SQLite otherwise walked every household (2.2 s at 1,000,000 persons, measured; PostgreSQL plans both alike).
-        var households = db.Households.Where(h => members.Where(p => p.HouseholdId != null).Select(p => p.HouseholdId!.Value).Contains(h.Id));
+        // Households given to choose among are a list too, matched first: the database then starts from the smaller of
+        // the two (a broad rule's 123,383 households at 1,000,000 persons: 2.3–2.8 s as a look-up per household, ~1.1 s).
+        var named = members.Where(p => p.HouseholdId != null).Select(p => p.HouseholdId!.Value);
+        var households = among is null ? db.Households.Where(h => named.Contains(h.Id)) : db.Households.Where(h => named.Contains(h.Id) && among.Contains(h.Id));
         if (Circumstances != HouseholdCircumstances.None)
         {
             var mask = Circumstances;

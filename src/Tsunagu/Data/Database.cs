@@ -47,8 +47,31 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         }
         else
         {
-            options.UseNpgsql(ConnectionString);
+            options.UseNpgsql(PostgresConnectionString(ConnectionString));
         }
+    }
+
+    /// <summary>
+    /// Two defaults for Tsunagu's sessions unless the city's connection string says otherwise (decision 0016):
+    /// statements prepared on the server after a few uses (Npgsql's auto-prepare: EF sends the same SQL again and again,
+    /// and the relay's write-back per message was half parse and plan), and PostgreSQL's JIT compiler off (a query
+    /// with per-household look-ups over a large table is estimated costly enough to be compiled, and compiling took
+    /// 1.5 of its 2.8 s; no query of Tsunagu runs long enough to win it back).
+    /// </summary>
+    public static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        // Npgsql's builder answers "contains" for every key it knows; a plain one holds only what was written.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.Options = $"{builder.Options} -c jit=off".Trim();
+        }
+        return builder.ConnectionString;
     }
 
     /// <summary>Creates the folder of a SQLite file (./data by default) so the first run needs no set-up.</summary>

@@ -12,7 +12,7 @@ namespace Tsunagu.Notices;
 /// relay on the same machine), the account, the sender address, the address families write to for 配信停止, and
 /// optionally the relay's certificate file, pinned, when it is not signed by a CA the server trusts.
 /// </summary>
-public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, string? Unsubscribe, string? TrustedCertificate)
+public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, string? Unsubscribe, string? TrustedCertificate, bool Pipelining = true)
 {
     public static SmtpSettings Read(IConfiguration configuration)
     {
@@ -38,8 +38,17 @@ public sealed record SmtpSettings(string Host, int Port, SecureSocketOptions Sec
         {
             throw new RelayStoppedException($"Outreach:Smtp:Port「{port}」は番号で書いてください。");
         }
+        // MAIL, RCPT and DATA sent together where the relay offers PIPELINING (RFC 2920): one round trip instead of three
+        // per message (1,427 → 1,629 a second, bench notices). A relay that writes each reply on its own with Nagle's
+        // algorithm on makes every message wait for a delayed ACK (~40 ms): "false" sends one command at a time.
+        var pipelining = section["Pipelining"] switch
+        {
+            null or "" or "true" => true,
+            "false" => false,
+            var other => throw new RelayStoppedException($"Outreach:Smtp:Pipelining「{other}」は true か false です。"),
+        };
         return new SmtpSettings(host, section.GetValue("Port", security == SecureSocketOptions.SslOnConnect ? 465 : 587), security,
-            section["User"], section["Password"], sender, section["Unsubscribe"], section["TrustedCertificate"]);
+            section["User"], section["Password"], sender, section["Unsubscribe"], section["TrustedCertificate"], pipelining);
     }
 }
 
@@ -129,10 +138,10 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
         {
             await client.AuthenticateAsync(user, settings.Password ?? "", ct);
         }
-        // One command at a time: a pipelined MAIL/RCPT/DATA is answered by replies a server may write one by one, and
-        // with Nagle's algorithm on its side and delayed ACKs on ours each message then waited ~40 ms (22 a second,
-        // measured against the SmtpServer library). Unpipelined, each reply is alone on the wire.
-        client.Capabilities &= ~SmtpCapabilities.Pipelining;
+        if (!settings.Pipelining)
+        {
+            client.Capabilities &= ~SmtpCapabilities.Pipelining;
+        }
     }
 
     MimeMessage Message(Delivery delivery, MailboxAddress to)
@@ -144,7 +153,9 @@ public sealed class EmailSender(SmtpSettings settings) : INoticeSender
             Date = delivery.QueuedAt,
             Body = new TextPart("plain") { Text = delivery.Message },
         };
-        message.From.Add(settings.From);
+        // A new address each time: a message's address list subscribes to its addresses' Changed events, so one shared
+        // MailboxAddress kept every message sent alive (~8 KB a message, 1 GiB at 100,000; found with dotnet-dump gcroot).
+        message.From.Add(new MailboxAddress(settings.From.Name, settings.From.Address));
         message.To.Add(to);
         if (settings.Unsubscribe is { Length: > 0 } unsubscribe)
         {

@@ -40,27 +40,30 @@ public static class Recipients
     public static IQueryable<Recipient> Of(TsunaguDb db, int windowId, TargetRule rule, ReachChannel channel, DateOnly day)
     {
         var consents = Standing(db, channel, day);
-        var households = rule.Households(db, day)
-            .Where(h => consents.Any(k => k.HouseholdId == h.Id))
+        var households = rule.Households(db, day, among: consents.Select(k => k.HouseholdId))
             .Where(h => !Undeliverable(db).Any(d => d.HouseholdId == h.Id && d.Channel == channel))
             .Where(h => !db.Persons.Any(p => p.HouseholdId == h.Id && p.Restriction != null))
             .Where(h => !db.Deliveries.Any(d => d.WindowId == windowId && d.HouseholdId == h.Id && d.Channel == channel));
         var members = db.Persons.Where(p => p.MergedIntoId == null);
-        // A guardian's address before a child's; among equals the earliest registered.
+        // A guardian's address before a child's; among equals the earliest registered. Asked as "the first guardian's,
+        // else the first member's" (each read in the order of the household index, no sort) for households known to
+        // have one (an EXISTS, not the pick a second time): the pick sorted per household and ran twice, 2.8 s of a
+        // broad rule's 123,383 households at 1,000,000 persons (bench notices).
+        var emails = members.Where(p => p.Email != null);
+        var mobiles = members.Where(p => p.PhoneKey != null && (p.PhoneKey.StartsWith("070") || p.PhoneKey.StartsWith("080") || p.PhoneKey.StartsWith("090")));
         var addressed = channel switch
         {
-            ReachChannel.Email => households.Select(h => new
+            ReachChannel.Email => households.Where(h => emails.Any(p => p.HouseholdId == h.Id)).Select(h => new
             {
                 h.Id,
-                Address = members.Where(p => p.HouseholdId == h.Id && p.Email != null)
-                    .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.Email).FirstOrDefault(),
+                Address = emails.Where(p => p.HouseholdId == h.Id && p.Role == PersonRole.Guardian).OrderBy(p => p.Id).Select(p => p.Email).FirstOrDefault()
+                    ?? emails.Where(p => p.HouseholdId == h.Id).OrderBy(p => p.Id).Select(p => p.Email).FirstOrDefault(),
             }),
-            ReachChannel.Sms => households.Select(h => new
+            ReachChannel.Sms => households.Where(h => mobiles.Any(p => p.HouseholdId == h.Id)).Select(h => new
             {
                 h.Id,
-                Address = members.Where(p => p.HouseholdId == h.Id && p.PhoneKey != null
-                        && (p.PhoneKey.StartsWith("070") || p.PhoneKey.StartsWith("080") || p.PhoneKey.StartsWith("090")))
-                    .OrderBy(p => p.Role == PersonRole.Guardian ? 0 : 1).ThenBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault(),
+                Address = mobiles.Where(p => p.HouseholdId == h.Id && p.Role == PersonRole.Guardian).OrderBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault()
+                    ?? mobiles.Where(p => p.HouseholdId == h.Id).OrderBy(p => p.Id).Select(p => p.PhoneKey).FirstOrDefault(),
             }),
             // A letter's address block, printed at the city hall (paper does not cross the tiers): the guardian by name,
             // or the child's parents when no guardian is registered.
@@ -71,10 +74,12 @@ public static class Recipients
                     + (members.Where(p => p.HouseholdId == h.Id && p.Role == PersonRole.Guardian).OrderBy(p => p.Id).Select(p => p.Name + " 様").FirstOrDefault()
                         ?? members.Where(p => p.HouseholdId == h.Id).OrderBy(p => p.Id).Select(p => p.Name + " 様 保護者様").FirstOrDefault() ?? "保護者様")),
             }),
-            ReachChannel.Line => households.Select(h => new { h.Id, Address = consents.Where(k => k.HouseholdId == h.Id).Select(k => k.LineUserId).FirstOrDefault() }),
+            ReachChannel.Line => households.Where(h => consents.Any(k => k.HouseholdId == h.Id && k.LineUserId != null))
+                .Select(h => new { h.Id, Address = consents.Where(k => k.HouseholdId == h.Id && k.LineUserId != null).Select(k => k.LineUserId).FirstOrDefault() }),
             _ => households.Where(h => false).Select(h => new { h.Id, Address = (string?)null }),
         };
-        return addressed.Where(x => x.Address != null).Select(x => new Recipient(x.Id, channel, x.Address!));
+        // Each channel above keeps only households that have an address for it.
+        return addressed.Select(x => new Recipient(x.Id, channel, x.Address!));
     }
 
     /// <summary>

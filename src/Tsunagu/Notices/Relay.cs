@@ -121,6 +121,7 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
                 turn.Release();
             }
         }
+        var results = new Results(db, time, run, turn, StatusAfter);
         var idle = System.Threading.Channels.Channel.CreateUnbounded<INoticeSender>();
         foreach (var sender in senders)
         {
@@ -150,7 +151,7 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
                             return;
                         }
                         var result = await sender.SendAsync(delivery, token);
-                        switch (await InTurn(() => RecordAsync(delivery, run, result)))
+                        switch (await results.RecordAsync(delivery, result))
                         {
                             case DeliveryStatus.Sent: Interlocked.Increment(ref sent); break;
                             case DeliveryStatus.Failed or DeliveryStatus.GaveUp: Interlocked.Increment(ref failed); break;
@@ -190,8 +191,10 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
         var ids = chunk.Select(d => d.Id).ToList();
         DateTimeOffset? until = time.GetUtcNow() + settings.Lease;
         var ours = db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == run && d.Status == DeliveryStatus.Sending);
-        await ours.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, until), CancellationToken.None);
-        return [.. await ours.Select(d => d.Id).ToListAsync(CancellationToken.None)];
+        // All of them, as a rule: then there is nothing to ask which.
+        return await ours.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, until), CancellationToken.None) == ids.Count
+            ? [.. ids]
+            : [.. await ours.Select(d => d.Id).ToListAsync(CancellationToken.None)];
     }
 
     /// <summary>
@@ -202,7 +205,13 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
     async Task<List<Delivery>> LeaseAsync(ReachChannel channel, Guid run, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var ids = await Due(channel, now).OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
+        // Each state read in the order of its index (channel, status, id), so a lease reads its own rows and not the
+        // channel's whole history: one query with "queued or expired" walked every sent row before it (quadratic).
+        var queued = await db.Deliveries.Where(d => d.Channel == channel && d.Status == DeliveryStatus.Queued && (d.NextAttemptAt == null || d.NextAttemptAt <= now))
+            .OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
+        var abandoned = await db.Deliveries.Where(d => d.Channel == channel && d.Status == DeliveryStatus.Sending && d.LeasedUntil < now)
+            .OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
+        var ids = queued.Concat(abandoned).Order().Take(settings.Batch).ToList();
         if (ids.Count == 0)
         {
             return [];
@@ -213,42 +222,114 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
             .SetProperty(d => d.LeaseOwner, run)
             .SetProperty(d => d.LeasedUntil, until)
             .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
-        return await db.Deliveries.AsNoTracking().Where(d => d.LeaseOwner == run && d.Status == DeliveryStatus.Sending).OrderBy(d => d.Id).ToListAsync(ct);
+        return await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id) && d.LeaseOwner == run && d.Status == DeliveryStatus.Sending).OrderBy(d => d.Id).ToListAsync(ct);
     }
 
+    /// <summary>Due now: queued and past its back-off, or leased by a run whose lease is over.</summary>
     IQueryable<Delivery> Due(ReachChannel channel, DateTimeOffset now) => db.Deliveries.Where(d => d.Channel == channel
         && (d.Status == DeliveryStatus.Queued && (d.NextAttemptAt == null || d.NextAttemptAt <= now)
             || d.Status == DeliveryStatus.Sending && d.LeasedUntil < now));
 
     /// <summary>
-    /// The far end's answer, written at once (one statement, committed), whatever is being cancelled: the connection's
-    /// next delivery is sent only after it. A crash leaves at most one delivery per connection sent and not written down.
+    /// The far end's answers, written at once: a connection sends its next delivery only after its last answer is
+    /// committed, whatever is being cancelled, so a crash leaves at most one delivery per connection sent and not written
+    /// down. The connections' answers that arrive while a write is under way are written together, in one transaction,
+    /// the sent ones by one statement (group commit): the database's cost per message falls as the connections wait on it.
     /// </summary>
-    async Task<DeliveryStatus> RecordAsync(Delivery delivery, Guid run, SendResult result)
+    sealed class Results(TsunaguDb db, TimeProvider time, Guid run, SemaphoreSlim turn, Func<Delivery, SendResult, DeliveryStatus> statusAfter)
     {
-        var now = time.GetUtcNow();
-        var id = delivery.Id;
-        var mine = db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == run);
-        var status = result.Outcome switch
+        readonly Lock gate = new();
+        List<(Delivery Delivery, SendResult Result, TaskCompletionSource<DeliveryStatus> Written)> waiting = [];
+
+        public async Task<DeliveryStatus> RecordAsync(Delivery delivery, SendResult result)
         {
-            SendOutcome.Sent => DeliveryStatus.Sent,
-            SendOutcome.Permanent => DeliveryStatus.Failed,
-            _ when delivery.Attempts >= settings.MaxAttempts => DeliveryStatus.GaveUp,
-            _ => DeliveryStatus.Queued,
-        };
-        // Back-off: 1, 2, 4, 8 … minutes after the attempt.
-        DateTimeOffset? next = status == DeliveryStatus.Queued ? now.AddMinutes(Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))) : null;
-        var error = result.Error is null ? null : result.Error.Length > 300 ? result.Error[..300] : result.Error;
-        DateTimeOffset? sentAt = status == DeliveryStatus.Sent ? now : null;
-        await mine.ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, status)
-            .SetProperty(d => d.SentAt, sentAt)
-            .SetProperty(d => d.Error, error)
-            .SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.LeaseOwner, (Guid?)null)
-            .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), CancellationToken.None);
-        return status;
+            var written = new TaskCompletionSource<DeliveryStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (gate)
+            {
+                waiting.Add((delivery, result, written));
+            }
+            await turn.WaitAsync(CancellationToken.None);
+            try
+            {
+                // Whoever has the turn writes every answer waiting, its own and those that came while it waited.
+                if (!written.Task.IsCompleted)
+                {
+                    List<(Delivery Delivery, SendResult Result, TaskCompletionSource<DeliveryStatus> Written)> group;
+                    lock (gate)
+                    {
+                        (group, waiting) = (waiting, []);
+                    }
+                    await WriteAsync(group);
+                }
+            }
+            finally
+            {
+                turn.Release();
+            }
+            return await written.Task;
+        }
+
+        async Task WriteAsync(List<(Delivery Delivery, SendResult Result, TaskCompletionSource<DeliveryStatus> Written)> group)
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var outcomes = group.Select(g => (g.Delivery, g.Result, Status: statusAfter(g.Delivery, g.Result))).ToList();
+                var sent = outcomes.Where(o => o.Status == DeliveryStatus.Sent).Select(o => o.Delivery.Id).ToList();
+                // The sent ones in one statement, each other one in its own; one statement commits alone, more in one transaction.
+                var statements = (sent.Count > 0 ? 1 : 0) + outcomes.Count - sent.Count;
+                await using var transaction = statements > 1 ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
+                if (sent.Count > 0)
+                {
+                    DateTimeOffset? at = now;
+                    await db.Deliveries.Where(d => sent.Contains(d.Id) && d.LeaseOwner == run).ExecuteUpdateAsync(s => s
+                        .SetProperty(d => d.Status, DeliveryStatus.Sent)
+                        .SetProperty(d => d.SentAt, at)
+                        .SetProperty(d => d.Error, (string?)null)
+                        .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+                        .SetProperty(d => d.LeaseOwner, (Guid?)null)
+                        .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), CancellationToken.None);
+                }
+                foreach (var (delivery, result, status) in outcomes.Where(o => o.Status != DeliveryStatus.Sent))
+                {
+                    // Back-off: 1, 2, 4, 8 … minutes after the attempt.
+                    DateTimeOffset? next = status == DeliveryStatus.Queued ? now.AddMinutes(Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))) : null;
+                    var error = result.Error is null ? null : result.Error.Length > 300 ? result.Error[..300] : result.Error;
+                    var id = delivery.Id;
+                    await db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == run).ExecuteUpdateAsync(s => s
+                        .SetProperty(d => d.Status, status)
+                        .SetProperty(d => d.SentAt, (DateTimeOffset?)null)
+                        .SetProperty(d => d.Error, error)
+                        .SetProperty(d => d.NextAttemptAt, next)
+                        .SetProperty(d => d.LeaseOwner, (Guid?)null)
+                        .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null), CancellationToken.None);
+                }
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(CancellationToken.None);
+                }
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Written.SetResult(outcomes[i].Status);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var waiter in group)
+                {
+                    waiter.Written.TrySetException(e);
+                }
+            }
+        }
     }
+
+    DeliveryStatus StatusAfter(Delivery delivery, SendResult result) => result.Outcome switch
+    {
+        SendOutcome.Sent => DeliveryStatus.Sent,
+        SendOutcome.Permanent => DeliveryStatus.Failed,
+        _ when delivery.Attempts >= settings.MaxAttempts => DeliveryStatus.GaveUp,
+        _ => DeliveryStatus.Queued,
+    };
 
     /// <summary>The per-channel rate (`Outreach:Email:PerMinute`, …): the framework's token bucket, not a hand-made one.</summary>
     static TokenBucketRateLimiter Limiter(int perMinute) => new(new TokenBucketRateLimiterOptions

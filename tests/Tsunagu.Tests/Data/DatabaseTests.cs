@@ -18,6 +18,34 @@ public class DatabaseTests
         Assert.False(db.Database.HasPendingModelChanges());
     }
 
+    /// <summary>
+    /// Tsunagu's sessions on PostgreSQL run with the JIT compiler off and statements prepared after a few uses, unless
+    /// the city's connection string says otherwise (decision 0016): what the server reports, not what was asked for.
+    /// </summary>
+    [Fact]
+    public async Task Postgres_Sessions_RunWithoutJit_AndPrepareStatements_UnlessTheCitySaysOtherwise()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        async Task<string> Jit(string connectionString)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SHOW jit", connection);
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal("on", await Jit(database.Settings.ConnectionString));
+        Assert.Equal("off", await Jit(Tsunagu.Data.DatabaseSettings.PostgresConnectionString(database.Settings.ConnectionString)));
+        Assert.Equal("on", await Jit(Tsunagu.Data.DatabaseSettings.PostgresConnectionString(database.Settings.ConnectionString + ";Options=-c jit=on")));
+        await using (var db = database.NewDb())
+        {
+            Assert.Equal("off", await db.Database.SqlQueryRaw<string>("SELECT current_setting('jit') AS \"Value\"").SingleAsync());
+        }
+
+        Assert.Equal(64, new Npgsql.NpgsqlConnectionStringBuilder(Tsunagu.Data.DatabaseSettings.PostgresConnectionString("Host=h")).MaxAutoPrepare);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(Tsunagu.Data.DatabaseSettings.PostgresConnectionString("Host=h;Max Auto Prepare=0")).MaxAutoPrepare);
+    }
+
     [Fact]
     public async Task Postgres_WithPendingMigrations_EveryVerbRefusesAndNamesTheCommand()
     {

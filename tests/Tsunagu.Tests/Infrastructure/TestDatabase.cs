@@ -70,7 +70,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             return new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(Settings.ConnectionString).Options);
         }
-        return new PostgresTsunaguDb(new DbContextOptionsBuilder<PostgresTsunaguDb>().UseNpgsql(Settings.ConnectionString).Options);
+        return new PostgresTsunaguDb(new DbContextOptionsBuilder<PostgresTsunaguDb>().UseNpgsql(DatabaseSettings.PostgresConnectionString(Settings.ConnectionString)).Options);
     }
 
     /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>

@@ -125,6 +125,7 @@ public class RelayTests
     [InlineData("Outreach:Batch", "0")]
     [InlineData("Outreach:LeaseSeconds", "five")]
     [InlineData("Outreach:Email:Connections", "100")]
+    [InlineData("Outreach:Smtp:Pipelining", "yes")]
     public async Task ARelaySettingOutOfRange_IsAnErrorWithItsName_NotADefault(string key, string value)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
