@@ -52,11 +52,12 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     }
 
     /// <summary>
-    /// Two defaults for Tsunagu's sessions unless the city's connection string says otherwise (decision 0016):
-    /// statements prepared on the server after a few uses (Npgsql's auto-prepare: EF sends the same SQL again and again,
-    /// and the relay's write-back per message was half parse and plan), and PostgreSQL's JIT compiler off (a query
-    /// with per-household look-ups over a large table is estimated costly enough to be compiled, and compiling took
-    /// 1.5 of its 2.8 s; no query of Tsunagu runs long enough to win it back).
+    /// Two defaults for Tsunagu's sessions, each unless the city's connection string writes the key itself (decision
+    /// 0016): statements prepared on the server after a few uses (Npgsql's auto-prepare: EF sends the same SQL again and
+    /// again, as the relay's write-backs do), and PostgreSQL's JIT compiler off (a query with per-household look-ups over
+    /// a large table is estimated costly enough to be compiled, and compiling took 1.5 of its 2.8 s; no query of Tsunagu
+    /// runs long enough to win it back). Behind a transaction pooler such as PgBouncer: `Max Auto Prepare=0`, and
+    /// `options` in its ignore_startup_parameters (with `ALTER ROLE … SET jit = off` once).
     /// </summary>
     public static string PostgresConnectionString(string connectionString)
     {
@@ -67,9 +68,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             builder.MaxAutoPrepare = 64;
         }
-        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        if (!written.ContainsKey("Options"))
         {
-            builder.Options = $"{builder.Options} -c jit=off".Trim();
+            builder.Options = "-c jit=off";
         }
         return builder.ConnectionString;
     }

@@ -114,8 +114,8 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
 
     /// <summary>
     /// One channel's deliveries, written in bulk in the queue's transaction: EF's inserts one entity at a time took 10 of
-    /// the 12.6 s of queueing 100,000 (bench notices). PostgreSQL takes them as arrays, unnested by one statement per
-    /// 10,000; SQLite, in-process, by one statement prepared once. Every value goes through EF's own type mapping of its
+    /// the 12.6 s of queueing 100,000 (bench notices). PostgreSQL takes them as two arrays, unnested by one statement;
+    /// SQLite, in-process, by one statement prepared once. Every value goes through EF's own type mapping of its
     /// property, so it is stored exactly as EF stores it (SQLite keeps times as binary numbers, keys as text).
     /// </summary>
     async Task InsertAsync(IReadOnlyList<Recipient> recipients, (string Property, object Value)[] shared, CancellationToken ct)
@@ -132,13 +132,13 @@ public sealed class Outbox(TsunaguDb db, TimeProvider time, IConfiguration confi
         command.Parameters.AddRange(shared.Select(s => Parameter(s.Property, s.Value)).ToArray());
         if (db.Database.IsNpgsql())
         {
-            command.CommandText = $"INSERT INTO deliveries ({columns}) SELECT {values}, r.h, r.a, gen_random_uuid() FROM unnest(@h, @a) AS r(h, a)";
+            command.CommandText = $"INSERT INTO \"{entity.GetTableName()}\" ({columns}) SELECT {values}, r.h, r.a, gen_random_uuid() FROM unnest(@h, @a) AS r(h, a)";
             command.Parameters.Add(new NpgsqlParameter("h", recipients.Select(r => r.HouseholdId).ToArray()));
             command.Parameters.Add(new NpgsqlParameter("a", recipients.Select(r => r.Address).ToArray()));
             await command.ExecuteNonQueryAsync(ct);
             return;
         }
-        command.CommandText = $"INSERT INTO deliveries ({columns}) VALUES ({values}, {string.Join(", ", each.Select(p => "@" + p))})";
+        command.CommandText = $"INSERT INTO \"{entity.GetTableName()}\" ({columns}) VALUES ({values}, {string.Join(", ", each.Select(p => "@" + p))})";
         var (household, address, key) = (Parameter(each[0], 0), Parameter(each[1], ""), Parameter(each[2], Guid.Empty));
         command.Parameters.AddRange(new[] { household, address, key });
         foreach (var recipient in recipients)

@@ -296,7 +296,9 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
                     DateTimeOffset? next = status == DeliveryStatus.Queued ? now.AddMinutes(Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))) : null;
                     var error = result.Error is null ? null : result.Error.Length > 300 ? result.Error[..300] : result.Error;
                     var id = delivery.Id;
-                    await db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == run).ExecuteUpdateAsync(s => s
+                    // Still being sent: a 送付禁止 or a withdrawal recorded meanwhile stopped the row (keeping the lease
+                    // owner), and a retry must not put it back in the queue. A message that went is recorded as sent.
+                    await db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == run && d.Status == DeliveryStatus.Sending).ExecuteUpdateAsync(s => s
                         .SetProperty(d => d.Status, status)
                         .SetProperty(d => d.SentAt, (DateTimeOffset?)null)
                         .SetProperty(d => d.Error, error)

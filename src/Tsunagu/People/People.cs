@@ -133,7 +133,10 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         // (same reading and birth date), which on the reading alone walked every same-named person.
         builder.HasIndex(p => new { p.KanaKey, p.BirthDate });
         builder.HasIndex(p => new { p.Name, p.BirthDate });
-        builder.HasIndex(p => p.BirthDate);
+        // Birth date first (an age or a school grade is a span of birth dates), carrying what a notice's targeting rule
+        // asks next, so its list of a span's children is read from the index alone (SQLite, a broad rule at 1,000,000
+        // persons: 1.1 → 0.88 s; bench notices).
+        builder.HasIndex(p => new { p.BirthDate, p.Role, p.HouseholdId, p.MergedIntoId });
         // The scope asks whether any restricted record exists before it adds the per-person test.
         builder.HasIndex(p => p.Restriction);
         builder.HasIndex(p => p.PhoneKey);

@@ -11,7 +11,6 @@ using SmtpServer.Storage;
 
 namespace Tsunagu.Tests.Infrastructure;
 
-/// <summary>A message as the SMTP server received it over TCP, parsed back with MimeKit.</summary>
 /// <summary>A message as the server stored it: its envelope recipient and its bytes, read as MIME when a test looks.</summary>
 public sealed class ReceivedMail(string to, byte[] data)
 {

@@ -121,6 +121,61 @@ public class RelayTests
         Assert.Empty(await Recipients.Undeliverable(db).ToListAsync());
     }
 
+    /// <summary>
+    /// 送付禁止 recorded while the relay is sending to the household (the restriction marks the waiting rows as the
+    /// person page does): the far end answers "try later", and the notice is not put back in the queue for a later run.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task ANoticeStoppedWhileBeingSent_AndAnsweredTryLater_IsNeverQueuedAgain(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var deliveries = await OutboxAsync(database, ReachChannel.Email, "hanako@example.jp", "taro@example.jp");
+        var stopped = deliveries[0].Id;
+        var settings = new Dictionary<string, string?>();
+        var sender = new StoppingSender(database, stopped);
+
+        await using (var db = database.NewDb())
+        {
+            var summary = await new OutreachRelay(db, new FixedTime(Morning), Settings(settings, ReachChannel.Email)).RunAsync(sender);
+            Assert.Equal(1, summary.Sent);
+            // An hour later, past every back-off: nothing is left to send.
+            var later = await new OutreachRelay(db, new FixedTime(Morning.AddHours(1)), Settings(settings, ReachChannel.Email)).RunAsync(sender);
+            Assert.Equal(new RelaySummary(0, 0, 0, false), later);
+        }
+        await using var check = database.NewDb();
+        var rows = await check.Deliveries.OrderBy(d => d.Id).Select(d => new { d.Status, d.Error }).ToListAsync();
+        Assert.Equal((DeliveryStatus.Stopped, "送付禁止"), (rows[0].Status, rows[0].Error));
+        Assert.Equal(DeliveryStatus.Sent, rows[1].Status);
+        Assert.Equal([stopped, deliveries[1].Id], sender.Attempted);
+    }
+
+    /// <summary>Records the stop of one delivery as the restriction does, in another session, then answers 4xx for it.</summary>
+    sealed class StoppingSender(TestDatabase database, long stop) : INoticeSender
+    {
+        public List<long> Attempted { get; } = [];
+
+        public ReachChannel Channel => ReachChannel.Email;
+
+        public async Task<SendResult> SendAsync(Delivery delivery, CancellationToken ct)
+        {
+            Attempted.Add(delivery.Id);
+            if (delivery.Id != stop)
+            {
+                return SendResult.Sent;
+            }
+            await using var db = database.NewDb();
+            foreach (var waiting in await Recipients.Waiting(db).Where(d => d.Id == stop).ToListAsync(ct))
+            {
+                (waiting.Status, waiting.Error) = (DeliveryStatus.Stopped, "送付禁止");
+            }
+            await db.SaveChangesAsync(ct);
+            return new SendResult(SendOutcome.Retry, "SMTP 451");
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     [Theory]
     [InlineData("Outreach:Batch", "0")]
     [InlineData("Outreach:LeaseSeconds", "five")]

@@ -1376,8 +1376,6 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BirthDate");
-
                     b.HasIndex("HouseholdId");
 
                     b.HasIndex("PhoneKey");
@@ -1387,6 +1385,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
+
+                    b.HasIndex("BirthDate", "Role", "HouseholdId", "MergedIntoId");
 
                     b.ToTable("persons", (string)null);
                 });

@@ -1323,8 +1323,6 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BirthDate");
-
                     b.HasIndex("HouseholdId");
 
                     b.HasIndex("PhoneKey");
@@ -1334,6 +1332,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.HasIndex("KanaKey", "BirthDate");
 
                     b.HasIndex("Name", "BirthDate");
+
+                    b.HasIndex("BirthDate", "Role", "HouseholdId", "MergedIntoId");
 
                     b.ToTable("persons", (string)null);
                 });
