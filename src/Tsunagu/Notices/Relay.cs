@@ -205,13 +205,11 @@ public sealed class OutreachRelay(TsunaguDb db, TimeProvider time, RelaySettings
     async Task<List<Delivery>> LeaseAsync(ReachChannel channel, Guid run, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        // Each state read in the order of its index (channel, status, id), so a lease reads its own rows and not the
-        // channel's whole history: one query with "queued or expired" walked every sent row before it (quadratic).
-        var queued = await db.Deliveries.Where(d => d.Channel == channel && d.Status == DeliveryStatus.Queued && (d.NextAttemptAt == null || d.NextAttemptAt <= now))
-            .OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
-        var abandoned = await db.Deliveries.Where(d => d.Channel == channel && d.Status == DeliveryStatus.Sending && d.LeasedUntil < now)
-            .OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
-        var ids = queued.Concat(abandoned).Order().Take(settings.Batch).ToList();
+        // Each state asked for on its own, so that the index (channel, status, id) gives its rows in order: "due" alone
+        // walked the channel's whole history, every sent row included, on each lease (quadratic).
+        async Task<List<long>> DueIn(DeliveryStatus status) =>
+            await Due(channel, now).Where(d => d.Status == status).OrderBy(d => d.Id).Select(d => d.Id).Take(settings.Batch).ToListAsync(ct);
+        var ids = (await DueIn(DeliveryStatus.Queued)).Concat(await DueIn(DeliveryStatus.Sending)).Order().Take(settings.Batch).ToList();
         if (ids.Count == 0)
         {
             return [];
