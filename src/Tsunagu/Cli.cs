@@ -126,11 +126,11 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         .AddJsonFile(Path.Combine(folder, $"appsettings.{environment}.json"), optional: true);
 
     /// <summary>
-    /// Runs a verb's body on the configured database (prepared unless <paramref name="prepare"/> is false); a refusal
+    /// Runs a verb's body on the configured database, opened and readied for its <paramref name="use"/>; a refusal
     /// the user can act on is its message and exit code 1.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The verb's body reads last, as a block.")]
-    public async Task<int> WithDatabaseAsync(bool prepare, CancellationToken ct, Func<IServiceProvider, TsunaguDb, Task<int>> body)
+    public async Task<int> WithDatabaseAsync(DatabaseUse use, CancellationToken ct, Func<IServiceProvider, TsunaguDb, Task<int>> body)
     {
         try
         {
@@ -141,19 +141,33 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 .AddTsunagu()
                 .AddTsunaguAccounts()
                 .AddSingleton<ICurrentUser>(new OperatorUser(Actor));
-            await using var provider = services.BuildServiceProvider();
-            await using var scope = provider.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
-            if (prepare)
+            var settings = DatabaseSettings.From(configuration);
+            await using (var setup = services.BuildServiceProvider())
             {
-                await DatabaseServices.PrepareAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseSettings>(), ct);
+                var logger = setup.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Database");
+                if (use == DatabaseUse.Reads)
+                {
+                    settings = await DatabaseServices.ForReadingAsync(settings, logger, ct);
+                }
+                if (use != DatabaseUse.AsItIs)
+                {
+                    await using var db = settings.NewContext();
+                    await DatabaseServices.PrepareAsync(db, settings, logger, ct);
+                }
             }
-            return await body(scope.ServiceProvider, db);
+            await using var provider = services.AddSingleton(settings).BuildServiceProvider();
+            await using var scope = provider.CreateAsyncScope();
+            return await body(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<TsunaguDb>());
         }
         catch (RefusalException e)
         {
             // What the operator can act on; anything else is a fault and keeps its stack trace.
             await io.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (DatabaseFault.Describe(e) is { } message)
+        {
+            await io.Error.WriteLineAsync(message);
             return 1;
         }
     }
@@ -193,6 +207,11 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         catch (PendingMigrationsException e)
         {
             await io.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (DatabaseFault.Describe(e) is { } message)
+        {
+            await io.Error.WriteLineAsync(message);
             return 1;
         }
         await app.RunAsync(ct);

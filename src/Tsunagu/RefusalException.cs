@@ -40,7 +40,17 @@ public sealed class RefusalHandler : Microsoft.AspNetCore.Diagnostics.IException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not RefusalException refusal || !httpContext.Request.IsApi())
+        if (!httpContext.Request.IsApi())
+        {
+            return false;
+        }
+        if (Data.DatabaseFault.Describe(exception) is { } fault)
+        {
+            // Not a refusal, but the caller's answer all the same: try again later, and why.
+            await TypedResults.Problem(fault, statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(httpContext);
+            return true;
+        }
+        if (exception is not RefusalException refusal)
         {
             return false;
         }

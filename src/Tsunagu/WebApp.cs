@@ -129,8 +129,11 @@ public static class WebApp
         // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
         // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500. A refusal
         // (not found, not yours, invalid, conflict) is answered by RefusalHandler, for every API endpoint alike.
-        // A request the server refuses to read (a body over its limit is 413) keeps its status on either.
-        static int StatusOf(Exception e) => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        // A request the server refuses to read (a body over its limit is 413) keeps its status on either; a database that
+        // cannot be reached or written (down, full, read-only) is 503 with what happened, on either.
+        static int StatusOf(Exception e) => e is BadHttpRequestException bad ? bad.StatusCode
+            : DatabaseFault.Describe(e) is not null ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status500InternalServerError;
         app.UseWhen(c => !c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = StatusOf }));
         app.UseWhen(c => c.Request.IsApi(), a => a.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf }));
         // Pages get a Japanese page for 404 and the like; the API gets problem details (RFC 9457).
@@ -171,7 +174,7 @@ public static class WebApp
         await using var scope = services.CreateAsyncScope();
         var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
-        await DatabaseServices.PrepareAsync(db, settings, ct);
+        await DatabaseServices.PrepareAsync(db, settings, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Database"), ct);
         if (settings.Provider != DatabaseProvider.Sqlite || await db.Reports.AnyAsync(ct) || await db.Programs.AnyAsync(ct))
         {
             return;

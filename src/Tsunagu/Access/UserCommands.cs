@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Data;
 
 namespace Tsunagu.Access;
 
@@ -12,7 +13,7 @@ public static class UserCommands
         role.AcceptOnlyFromAmong(Roles.All);
         var name = new Option<string?>("--name") { Description = "氏名（支援記録や画面に表示されます。省略するとメールアドレス）" };
         var add = new Command("add", "アカウントを作り、一時パスワードを表示します（初回サインインで変更が必要です）。") { email, role, name };
-        add.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        add.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var password = await services.GetRequiredService<AccountAdmin>().AddAsync(result.GetValue(email)!, result.GetValue(role)!, Cli.Actor, result.GetValue(name));
             await cli.Io.Out.WriteLineAsync($"{result.GetValue(email)} を作成しました（{Roles.Japanese(result.GetValue(role)!)}）。");
@@ -23,7 +24,7 @@ public static class UserCommands
 
         var resetEmail = new Argument<string>("EMAIL");
         var reset = new Command("reset-password", "一時パスワードを再発行し、ロックを解除します。") { resetEmail };
-        reset.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        reset.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var password = await services.GetRequiredService<AccountAdmin>().ResetPasswordAsync(result.GetValue(resetEmail)!, Cli.Actor);
             await cli.Io.Out.WriteLineAsync($"一時パスワード: {password}");
@@ -33,7 +34,7 @@ public static class UserCommands
         var mfaEmail = new Argument<string>("EMAIL") { Description = "アカウントのメールアドレス" };
         var resetMfa = new Command("reset-mfa",
             "スマートフォンを紛失した人の二要素認証を消します（認証アプリ・回復コード・セッション）。次のサインインで登録し直します。監査記録に残ります。") { mfaEmail };
-        resetMfa.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        resetMfa.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var email = result.GetValue(mfaEmail)!;
             await services.GetRequiredService<AccountAdmin>().ResetSecondFactorAsync(email, Cli.Actor);
@@ -44,7 +45,7 @@ public static class UserCommands
         var nameEmail = new Argument<string>("EMAIL") { Description = "アカウントのメールアドレス" };
         var newName = new Argument<string>("NAME") { Description = "氏名（例: 山田 花子）" };
         var setName = new Command("set-name", "職員の氏名を設定します。これからの支援記録に記録者として表示されます。") { nameEmail, newName };
-        setName.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        setName.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             await services.GetRequiredService<AccountAdmin>().SetNameAsync(result.GetValue(nameEmail)!, result.GetValue(newName)!, Cli.Actor);
             await cli.Io.Out.WriteLineAsync($"{result.GetValue(nameEmail)} の氏名を設定しました。");
@@ -52,7 +53,7 @@ public static class UserCommands
         }));
 
         var list = new Command("list", "アカウントを一覧します（メールアドレス・権限・状態・氏名）。");
-        list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        list.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, _) =>
         {
             foreach (var account in await services.GetRequiredService<AccountAdmin>().ListAsync())
             {
@@ -63,7 +64,7 @@ public static class UserCommands
         var assignEmail = new Argument<string>("EMAIL");
         var programCode = new Option<string>("--program") { Description = "事業コード（例: P001）", Required = true };
         var assign = new Command("assign", "相談員・事業担当を事業に割り当てます（その事業の記録だけが見られます）。") { assignEmail, programCode };
-        assign.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        assign.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, db) =>
         {
             var email = result.GetValue(assignEmail)!;
             var program = await ProgramAssignments.AssignAsync(db, email, result.GetValue(programCode)!, Cli.Actor, TimeProvider.System);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tsunagu.Calendar;
+using Tsunagu.Data;
 
 namespace Tsunagu.Catalogue;
 
@@ -10,7 +11,7 @@ public static class CatalogueCommands
     {
         var demoYear = Cli.FiscalYearOption(required: true);
         var demo = new Command("demo", "架空の街の支援制度（進学チャレンジ応援補助金など5制度、申込期間つき）をその年度に登録します。") { demoYear };
-        demo.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        demo.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var fiscalYear = result.GetValue(demoYear);
             var count = await services.GetRequiredService<CatalogueService>().LoadDemoAsync(fiscalYear, ct);
@@ -20,7 +21,7 @@ public static class CatalogueCommands
 
         var listYear = Cli.FiscalYearOption(required: true);
         var list = new Command("list", "その年度の支援制度と申込期間を一覧します（タブ区切り）。") { listYear };
-        list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        list.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, _) =>
         {
             foreach (var scheme in await services.GetRequiredService<CatalogueService>().ListAsync(result.GetValue(listYear), ct))
             {

@@ -9,6 +9,19 @@ namespace Tsunagu.Data;
 
 public enum DatabaseProvider { Sqlite, Postgres }
 
+/// <summary>What a verb does with the database, which decides how it is opened.</summary>
+public enum DatabaseUse
+{
+    /// <summary>It writes: the schema is readied first (SQLite migrates itself; PostgreSQL refuses while a migration is pending).</summary>
+    Writes,
+
+    /// <summary>It only reads: read-only connections, no migration lock, nothing written (<see cref="DatabaseSettings.ReadOnly"/>).</summary>
+    Reads,
+
+    /// <summary>Opened as configured, nothing checked: `db migrate`, which readies it itself, and the relay, whose account may read the deliveries only.</summary>
+    AsItIs,
+}
+
 /// <summary>
 /// Which database Tsunagu uses: <c>Database:Provider</c> (Sqlite | Postgres) and <c>ConnectionStrings:Tsunagu</c>,
 /// so <c>Database__Provider</c> and <c>ConnectionStrings__Tsunagu</c> select them from the environment.
@@ -39,16 +52,67 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         return new DatabaseSettings(provider, connectionString);
     }
 
+    /// <summary>
+    /// Connections that only read (a verb that exports or lists): nothing they run can write. SQLite: every connection
+    /// says <c>PRAGMA query_only</c>, and a file Tsunagu may not write (a restored backup on a read-only volume) is opened
+    /// as immutable, since SQLite would otherwise need to create its -shm beside it. PostgreSQL: every transaction is
+    /// read-only.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>The SQLite file as a full path (null for PostgreSQL and for an in-memory database).</summary>
+    public string? SqliteFile => Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(ConnectionString).DataSource is { } source
+        && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal) && source.Length > 0
+        ? Path.GetFullPath(source)
+        : null;
+
     public void Configure(DbContextOptionsBuilder options)
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
-            options.UseSqlite(ConnectionString);
+            if (!ReadOnly)
+            {
+                options.UseSqlite(ConnectionString);
+            }
+            else if (SqliteFile is { } file && !SqliteStorage.CanWrite(file))
+            {
+                var builder = new SqliteConnectionStringBuilder(ConnectionString)
+                {
+                    DataSource = $"{new Uri(file).AbsoluteUri}?immutable=1",
+                    Mode = SqliteOpenMode.ReadOnly,
+                };
+                options.UseSqlite(builder.ConnectionString);
+            }
+            else
+            {
+                options.UseSqlite(ConnectionString).AddInterceptors(SqliteStorage.QueryOnly);
+            }
         }
         else
         {
-            options.UseNpgsql(PostgresConnectionString(ConnectionString));
+            var connectionString = PostgresConnectionString(ConnectionString);
+            if (ReadOnly)
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                builder.Options = $"{builder.Options} -c default_transaction_read_only=on".Trim();
+                connectionString = builder.ConnectionString;
+            }
+            options.UseNpgsql(connectionString);
         }
+    }
+
+    /// <summary>A context of its own on this database, for work outside a verb's or a request's services.</summary>
+    public TsunaguDb NewContext()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var sqlite = new DbContextOptionsBuilder<SqliteTsunaguDb>();
+            Configure(sqlite);
+            return new SqliteTsunaguDb(sqlite.Options);
+        }
+        var postgres = new DbContextOptionsBuilder<PostgresTsunaguDb>();
+        Configure(postgres);
+        return new PostgresTsunaguDb(postgres.Options);
     }
 
     /// <summary>
@@ -75,20 +139,6 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         return builder.ConnectionString;
     }
 
-    /// <summary>Creates the folder of a SQLite file (./data by default) so the first run needs no set-up.</summary>
-    public void EnsureSqliteFolder()
-    {
-        if (Provider != DatabaseProvider.Sqlite)
-        {
-            return;
-        }
-        var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (file != ":memory:" && !string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-    }
 }
 
 public static class DatabaseServices
@@ -109,22 +159,30 @@ public static class DatabaseServices
     }
 
     /// <summary>
-    /// SQLite is Tsunagu's own file and migrates itself. PostgreSQL is a shared server whose schema changes are
-    /// an operator's decision, so a pending migration stops every verb until <c>tsunagu db migrate</c> is run.
+    /// Applies the pending migrations and says which; with none pending it takes no lock and writes nothing. On a new
+    /// PostgreSQL database EF first reads the history table that is not there yet and logs that as an error
+    /// (dotnet/efcore#37328), which alarms whoever runs `db migrate`: the table is made first.
     /// </summary>
-    /// <summary>
-    /// Applies the migrations and says which. On a new PostgreSQL database EF first reads the history table that is
-    /// not there yet and logs that as an error (dotnet/efcore#37328), which alarms whoever runs `db migrate`: the
-    /// table is made first.
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(TsunaguDb db, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<string>> MigrateAsync(TsunaguDb db, DatabaseSettings settings, ILogger logger, CancellationToken ct = default)
     {
+        if (settings.SqliteFile is { } file)
+        {
+            SqliteStorage.MakePrivate(file, logger);
+        }
         if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(ct))
         {
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         }
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        await db.Database.MigrateAsync(ct);
+        if (pending.Count == 0)
+        {
+            return pending;
+        }
+        // PostgreSQL's own lock (LOCK TABLE in the migration's transaction) ends with its session; SQLite's does not.
+        await using (settings.SqliteFile is { } sqlite ? await SqliteStorage.EnterMigrationAsync(db, sqlite, logger, ct) : null)
+        {
+            await db.Database.MigrateAsync(ct);
+        }
         return pending;
     }
 
@@ -132,9 +190,8 @@ public static class DatabaseServices
     /// A records preview's snapshot of the database is deleted when the preview ends; one left by a killed process
     /// (it holds every person) goes at the next start of any verb.
     /// </summary>
-    static void RemoveLeftoverSnapshots(DatabaseSettings settings)
+    static void RemoveLeftoverSnapshots(string file)
     {
-        var file = Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource);
         if (Path.GetDirectoryName(file) is { } folder && Directory.Exists(folder))
         {
             // An hour old at least: a preview of another process running now is left alone.
@@ -146,26 +203,57 @@ public static class DatabaseServices
         }
     }
 
-    public static async Task PrepareAsync(TsunaguDb db, DatabaseSettings settings, CancellationToken ct = default)
+    /// <summary>
+    /// Readies the database for a verb or the server. SQLite is Tsunagu's own file and migrates itself. PostgreSQL is a
+    /// shared server whose schema changes are an operator's decision, so a pending migration stops every verb until
+    /// <c>tsunagu db migrate</c> is run. A reading connection (<see cref="DatabaseSettings.ReadOnly"/>) only checks that
+    /// nothing is pending.
+    /// </summary>
+    public static async Task PrepareAsync(TsunaguDb db, DatabaseSettings settings, ILogger logger, CancellationToken ct = default)
     {
-        if (settings.Provider == DatabaseProvider.Sqlite)
+        if (settings.ReadOnly || settings.Provider == DatabaseProvider.Postgres)
         {
-            settings.EnsureSqliteFolder();
-            RemoveLeftoverSnapshots(settings);
-            await MigrateAsync(db, ct);
-            // SQLite plans without statistics until ANALYZE has run once: with a million contacts it then walks a
-            // program's date index for one person's timeline (60 ms instead of 2). This analyses what lacks them.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002", ct);
-            // Write-ahead logging (kept in the file once set): readers and the one writer no longer wait for each other,
-            // so a long import or a preview's snapshot never takes the pages away from everyone else.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", ct);
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0)
+            {
+                throw new PendingMigrationsException(pending);
+            }
             return;
         }
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        if (pending.Count > 0)
+        if (settings.SqliteFile is { } file)
         {
-            throw new PendingMigrationsException(pending);
+            if (File.Exists(file) && !SqliteStorage.CanWrite(file))
+            {
+                throw new RefusalException(RefusalKind.Conflict,
+                    $"データベースのファイル {file} に書き込めないため、この操作はできません（読み取りだけの操作、たとえば report export はできます）。" +
+                    "ファイルとフォルダーの所有者・権限、読み取り専用のボリュームを確かめてください。");
+            }
+            RemoveLeftoverSnapshots(file);
         }
+        await MigrateAsync(db, settings, logger, ct);
+        // SQLite plans without statistics until ANALYZE has run once: with a million contacts it then walks a
+        // program's date index for one person's timeline (60 ms instead of 2). This analyses what lacks them.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002", ct);
+        // Write-ahead logging (kept in the file once set): readers and the one writer no longer wait for each other,
+        // so a long import or a preview's snapshot never takes the pages away from everyone else.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", ct);
+    }
+
+    /// <summary>
+    /// The settings a verb that only reads uses: read-only connections (<see cref="DatabaseSettings.ReadOnly"/>), unless
+    /// the SQLite file is new or has a migration pending — then it is readied as for any first use, and read after.
+    /// </summary>
+    public static async Task<DatabaseSettings> ForReadingAsync(DatabaseSettings settings, ILogger logger, CancellationToken ct)
+    {
+        if (settings.SqliteFile is { } file && (!File.Exists(file) || SqliteStorage.CanWrite(file)))
+        {
+            await using var db = settings.NewContext();
+            if (!File.Exists(file) || (await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            {
+                await PrepareAsync(db, settings, logger, ct);
+            }
+        }
+        return settings with { ReadOnly = true };
     }
 }
 

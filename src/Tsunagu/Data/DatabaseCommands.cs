@@ -8,10 +8,10 @@ public static class DatabaseCommands
     public static Command Create(Cli cli)
     {
         var migrate = new Command("migrate", "データベースにマイグレーションを適用します。");
-        migrate.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: false, ct, async (services, db) =>
+        migrate.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.AsItIs, ct, async (services, db) =>
         {
-            services.GetRequiredService<DatabaseSettings>().EnsureSqliteFolder();
-            var pending = await DatabaseServices.MigrateAsync(db, ct);
+            var pending = await DatabaseServices.MigrateAsync(db, services.GetRequiredService<DatabaseSettings>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Database"), ct);
             await cli.Io.Out.WriteLineAsync(pending.Count == 0
                 ? "データベースは最新です。"
                 : $"{pending.Count} 件のマイグレーションを適用しました: {string.Join(", ", pending)}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tsunagu.Calendar;
+using Tsunagu.Data;
 
 namespace Tsunagu.Demo;
 
@@ -16,7 +17,7 @@ public static class DemoCommands
         {
             year, seed, scale,
         };
-        generate.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        generate.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var fiscalYear = result.GetValue(year);
             var city = await services.GetRequiredService<Demo.DemoCity>().GenerateAsync(fiscalYear, result.GetValue(seed), result.GetValue(scale), Cli.Actor, ct);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Tsunagu.Calendar;
+using Tsunagu.Data;
 
 namespace Tsunagu.Indicators;
 
@@ -14,7 +15,7 @@ public static class IndicatorCommands
         {
             computeYear,
         };
-        compute.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        compute.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var computed = await services.GetRequiredService<FigureComputation>().RunAsync(result.GetValue(computeYear), Cli.Actor, ct);
             foreach (var f in computed.Figures)
@@ -30,7 +31,7 @@ public static class IndicatorCommands
         }));
         var listYear = Cli.FiscalYearOption(required: true);
         var list = new Command("list", "その年度に使う指標の定義を一覧します。") { listYear };
-        list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        list.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, _) =>
         {
             foreach (var d in await services.GetRequiredService<IndicatorDefinitions>().InForceAsync(result.GetValue(listYear), ct: ct))
             {
@@ -48,7 +49,7 @@ public static class IndicatorCommands
         {
             breakdownYear, program, by, keys, rowTotals, unsuppressed,
         };
-        breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, db) =>
         {
             var year = result.GetValue(breakdownYear);
             var dimension = BreakdownText.Parse(result.GetValue(by)!) ?? throw new RefusalException(RefusalKind.Invalid, "--by は 区・事業所・学校種・分類 のどれかです。");
@@ -75,7 +76,7 @@ public static class IndicatorCommands
         var loadFile = new Argument<FileInfo>("FILE") { Description = "指標の定義の表（.csv / .xlsx、見出し: 事業名・キー・指標名・単位・数え方 ほか）" };
         var loadYear = Cli.FiscalYearOption(required: true);
         var load = new Command("load", "指標の定義を表から読み込み、その年度から使います（すでに定義のある事業はそのままにします）。") { loadFile, loadYear };
-        load.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        load.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var year = result.GetValue(loadYear);
             var loaded = await services.GetRequiredService<DefinitionFile>().LoadAsync(result.GetValue(loadFile)!.FullName, year, Cli.Actor, ct);

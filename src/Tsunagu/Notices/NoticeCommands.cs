@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Data;
 using Tsunagu.People;
 
 namespace Tsunagu.Notices;
@@ -13,7 +14,7 @@ public static class NoticeCommands
     public static Command Create(Cli cli)
     {
         var queue = new Command("queue", "送る日が来た承認済みのお知らせを、送付待ち（アウトボックス）に入れます。");
-        queue.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        queue.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var summary = await services.GetRequiredService<Outbox>().QueueDueAsync(ct);
             await cli.Io.Out.WriteLineAsync($"お知らせ{summary.Campaigns}件を送付待ちにしました（{summary.Deliveries}通）。期限切れ{summary.Lapsed}件。");
@@ -27,7 +28,7 @@ public static class NoticeCommands
         };
         channel.AcceptOnlyFromAmong("email", "line");
         var relay = new Command("relay", "送付待ちのお知らせを、メールの中継サーバーや LINE に送り、結果を書き戻します（21時〜8時は送りません）。") { channel };
-        relay.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: false, ct, async (services, db) =>
+        relay.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.AsItIs, ct, async (services, db) =>
         {
             var configuration = services.GetRequiredService<IConfiguration>();
             var reach = result.GetValue(channel) == "line" ? ReachChannel.Line : ReachChannel.Email;
@@ -70,7 +71,7 @@ public static class NoticeCommands
             }
         });
         var print = new Command("print", "送付待ちの郵送のお知らせを、印刷用の PDF に書き出し、送付済みにします（庁内で印刷します）。") { output, limit };
-        print.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        print.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var summary = await services.GetRequiredService<PaperLetters>().PrintAsync(result.GetValue(output)!.FullName, result.GetValue(limit), ct);
             await cli.Io.Out.WriteLineAsync(summary.File is null ? "郵送のお知らせで送付待ちのものはありません。" : $"郵送のお知らせ{summary.Letters}通を {summary.File} に書き出しました。");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Data;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Places;
@@ -10,7 +11,7 @@ public static class PlaceCommands
     {
         var officesFile = new Argument<FileInfo>("FILE") { Description = "事業所の一覧（.csv / .xlsx、見出し: 名称・種類・区コード）" };
         var offices = new Command("offices", "事業所（区役所・総合支所・センター）の一覧を読み込みます。名称で照合し、追加・更新します。") { officesFile };
-        offices.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        offices.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var loaded = await services.GetRequiredService<OfficeList>().LoadAsync(result.GetValue(officesFile)!.FullName, Cli.Actor, TimeProvider.System, ct);
             return await ReportAsync(cli, loaded.Errors, $"事業所: 追加 {loaded.Added} か所、更新 {loaded.Updated} か所");
@@ -18,7 +19,7 @@ public static class PlaceCommands
 
         var schoolsFile = new Argument<FileInfo>("FILE") { Description = "文部科学省の学校コード一覧（.csv / .xlsx、見出し: 学校コード・学校名・課程）" };
         var schools = new Command("schools", "学校コードの一覧を読み込みます（画面の「学校・事業所」と同じ）。") { schoolsFile };
-        schools.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        schools.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var loaded = await services.GetRequiredService<SchoolList>().LoadAsync(result.GetValue(schoolsFile)!.FullName, Cli.Actor, TimeProvider.System, ct);
             return await ReportAsync(cli, loaded.Errors, $"学校: 追加 {loaded.Added} 校、更新 {loaded.Updated} 校（対象外の学校種 {loaded.OtherTypes} 校）");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Calendar;
+using Tsunagu.Data;
 
 namespace Tsunagu.Reports;
 
@@ -19,7 +20,7 @@ public static class ReportCommands
             Description = "登録されていない事業名を新しい事業として作ります（指定しないと、一覧して何も書き込みません。誤字が新しい事業にならないように）",
         };
         var import = new Command("import", "実績表を取り込みます。同じ年度の下書きは置き換えます。") { file, importYear, reportDryRun, newPrograms };
-        import.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        import.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, db) =>
         {
             var fiscalYear = result.GetValue(importYear);
             var dryRun = result.GetValue(reportDryRun);
@@ -59,7 +60,7 @@ public static class ReportCommands
         encoding.AcceptOnlyFromAmong("utf-8", "utf8", "cp932", "shift_jis", "sjis");
         var version = new Option<int?>("--published-version") { Description = "公表版の版番号（省略すると現在の内容）" };
         var export = new Command("export", "実績表を書き出します。") { exportYear, format, output, encoding, version };
-        export.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        export.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, db) =>
         {
             var reader = services.GetRequiredService<ReportReader>();
             var year = result.GetValue(exportYear);
@@ -104,7 +105,7 @@ public static class ReportCommands
         {
             checkYear, maxChange,
         };
-        check.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (_, db) =>
+        check.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (_, db) =>
         {
             var findings = await ReportChecks.RunAsync(db, result.GetValue(checkYear), result.GetValue(maxChange), ct);
             foreach (var finding in findings)
@@ -116,7 +117,7 @@ public static class ReportCommands
         }));
 
         var list = new Command("list", "取り込んだ年度と状態を一覧します。");
-        list.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (_, db) =>
+        list.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (_, db) =>
         {
             var reports = await db.Reports.AsNoTracking().OrderBy(r => r.FiscalYear)
                 .Select(r => new { r.FiscalYear, r.Status, r.Title, Rows = r.Rows.Count })
@@ -132,7 +133,7 @@ public static class ReportCommands
         var to = new Option<string?>("--to") { Description = "移す状態: 下書き・局確認・取りまとめ・会議資料確定・公表（英名も可）" };
         var reason = new Option<string?>("--reason") { Description = "差し戻しや訂正の理由" };
         var status = new Command("status", "報告の状態を表示し、--to で次の段階へ進めます。") { statusYear, to, reason };
-        status.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        status.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, db) =>
         {
             var year = result.GetValue(statusYear);
             if (result.GetValue(to) is { } target)
@@ -164,7 +165,7 @@ public static class ReportCommands
         {
             correctYear, program, column, text, correctionReason,
         };
-        correct.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, db) =>
+        correct.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, db) =>
         {
             var newVersion = await services.GetRequiredService<ReportWorkflow>().CorrectCellAsync(
                 result.GetValue(correctYear), result.GetValue(program)!, result.GetValue(column), result.GetValue(text)!,

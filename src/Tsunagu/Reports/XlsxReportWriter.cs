@@ -26,6 +26,9 @@ static class XlsxReportWriter
         _ => 16,
     };
 
+    /// <summary>The earliest time a zip can hold (1980-01-01, MS-DOS's epoch), given to every entry.</summary>
+    static readonly DateTimeOffset ReproducibleTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static async Task WriteAsync(ReportTable table, Stream output, CancellationToken ct)
     {
         var head = table.Head;
@@ -40,11 +43,13 @@ static class XlsxReportWriter
         string sheetEntry;
         using (var document = SpreadsheetDocument.Create(skeleton, SpreadsheetDocumentType.Workbook))
         {
+            // Relationship ids named here: the SDK's own are random, and an export must be the same bytes each time.
             var workbookPart = document.AddWorkbookPart();
-            var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
+            document.ChangeIdOfPart(workbookPart, "rId1");
+            var sheetPart = workbookPart.AddNewPart<WorksheetPart>("rId1");
             sheetPart.Worksheet = new Worksheet(new SheetData());
             sheetEntry = sheetPart.Uri.OriginalString.TrimStart('/');
-            workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = Stylesheet();
+            workbookPart.AddNewPart<WorkbookStylesPart>("rId2").Stylesheet = Stylesheet();
             workbookPart.Workbook = new Workbook(
                 new Sheets(new Sheet { Name = sheetName, SheetId = 1, Id = workbookPart.GetIdOfPart(sheetPart) }),
                 new DefinedNames(new DefinedName($"'{sheetName}'!${headerRow}:${headerRow}") { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
@@ -55,7 +60,11 @@ static class XlsxReportWriter
         using var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var entry in source.Entries)
         {
-            await using var to = target.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+            // The zip's clock reads the same for every export, so the same report is the same file (a second export,
+            // or one from a restored backup, compares byte for byte with the first).
+            copy.LastWriteTime = ReproducibleTime;
+            await using var to = copy.Open();
             if (entry.FullName == sheetEntry)
             {
                 await WriteSheetAsync(table, headerRow, to, ct);

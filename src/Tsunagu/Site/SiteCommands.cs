@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Data;
 
 namespace Tsunagu.Site;
 
@@ -13,7 +14,7 @@ public static class SiteCommands
         {
             output,
         };
-        build.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        build.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var folder = result.GetValue(output)!.FullName;
             var built = await services.GetRequiredService<PublicSite>().BuildAsync(folder, ct);

@@ -234,7 +234,7 @@ public class ScopeTests
         }
         string? who = null;
 
-        var exit = await cli.WithDatabaseAsync(prepare: false, CancellationToken.None, async (services, _) =>
+        var exit = await cli.WithDatabaseAsync(Tsunagu.Data.DatabaseUse.AsItIs, CancellationToken.None, async (services, _) =>
         {
             var scope = services.GetRequiredService<RecordScope>();
             who = scope.UserName;

@@ -425,20 +425,7 @@ public class RelayTests
         Assert.All(await db.Deliveries.Where(d => d.Channel == ReachChannel.Paper).ToListAsync(), d => Assert.Equal(DeliveryStatus.Queued, d.Status));
     }
 
-    static Process StartRelay(Dictionary<string, string?> settings)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "tsunagu.dll"), "outreach", "relay", "--channel", "email"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-        return Process.Start(start)!;
-    }
+    static Process StartRelay(Dictionary<string, string?> settings) => TsunaguProcess.Start(settings, "outreach", "relay", "--channel", "email");
 
     /// <summary>
     /// The internet tier's account, made by docs/relay-account.sql as an operator would run it: the e-mail and LINE

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tsunagu.Data;
 
 namespace Tsunagu.Records.Import;
 
@@ -11,7 +12,7 @@ public static class RecordCommands
         var program = new Option<string>("--program") { Description = "事業コード（例: P001）", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "書き込まずに結果だけを表示します" };
         var import = new Command("import", "事業が Excel で付けてきた登録・支援記録を取り込みます。") { file, program, dryRun };
-        import.SetAction((result, ct) => cli.WithDatabaseAsync(prepare: true, ct, async (services, _) =>
+        import.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, _) =>
         {
             var outcome = await services.GetRequiredService<Records.Import.RecordImporter>()
                 .ImportAsync(result.GetValue(file)!.FullName, result.GetValue(program)!, Cli.Actor, visiblePrograms: [], result.GetValue(dryRun), ct);

@@ -1,0 +1,41 @@
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Tsunagu.Data;
+
+/// <summary>
+/// The database failing in a way that is nobody's mistake in the request: unreachable, full, read-only. The command
+/// line says so in one line (exit code 1); the web answers 503 with that page, not an unexplained 500. What a line
+/// says comes from the database's error code and the driver's own message, which names the server, never a person.
+/// </summary>
+public static class DatabaseFault
+{
+    /// <summary>The message for the operator or the user, or null when the failure is some other fault.</summary>
+    public static string? Describe(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var message = e switch
+            {
+                SqliteException { SqliteErrorCode: 13 } => "ディスクに空きがないため、データベースに書き込めません。",
+                SqliteException { SqliteErrorCode: 8 } => "データベースのファイルが読み取り専用のため書き込めません（ファイルとフォルダーの所有者・権限、読み取り専用のボリュームを確かめてください）。",
+                SqliteException { SqliteErrorCode: 14 } => "データベースのファイルを開けません（場所と、フォルダーの所有者・権限を確かめてください）。",
+                SqliteException { SqliteErrorCode: 10 } => "データベースのファイルを読み書きできませんでした（ディスクの状態を確かめてください）。",
+                SqliteException { SqliteErrorCode: 26 or 11 } => "データベースのファイルが壊れているか、SQLite のデータベースではありません。",
+                PostgresException { SqlState: "53100" } => "データベースサーバーのディスクに空きがありません。",
+                PostgresException { SqlState: "25006" } => "データベースが読み取り専用です（待機系のサーバーにつながっているか、読み取り専用の設定です）。",
+                PostgresException { SqlState: "3D000" } => "接続文字列のデータベースがサーバーにありません（CREATE DATABASE してから tsunagu db migrate を実行してください）。",
+                PostgresException { SqlState: "28P01" or "28000" } => "データベースサーバーにサインインできません（接続文字列の Username と Password を確かめてください）。",
+                PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => "データベースサーバーが停止中か起動中です。",
+                NpgsqlException { InnerException: SocketException or TimeoutException } => $"データベースサーバーに接続できません（{e.Message}）。",
+                _ => null,
+            };
+            if (message is not null)
+            {
+                return message;
+            }
+        }
+        return null;
+    }
+}
