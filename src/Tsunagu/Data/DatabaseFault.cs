@@ -18,6 +18,7 @@ public static class DatabaseFault
         {
             var message = e switch
             {
+                SqliteException { SqliteErrorCode: 5 or 6 } => "ほかの書き込みが終わらないため、待ちきれずに中止しました（待つのは接続文字列の Default Timeout 秒まで、既定 30 秒）。しばらくしてからもう一度お試しください。",
                 SqliteException { SqliteErrorCode: 13 } => "ディスクに空きがないため、データベースに書き込めません。",
                 SqliteException { SqliteErrorCode: 8 } => "データベースのファイルが読み取り専用のため書き込めません（ファイルとフォルダーの所有者・権限、読み取り専用のボリュームを確かめてください）。",
                 SqliteException { SqliteErrorCode: 14 } => "データベースのファイルを開けません（場所と、フォルダーの所有者・権限を確かめてください）。",

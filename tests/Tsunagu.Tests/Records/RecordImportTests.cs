@@ -69,6 +69,43 @@ public class RecordImportTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
+    public async Task TwoImportsOfOneFileAtOnce_RegisterEachPersonOnce_TheSecondRefusedWhileTheFirstRuns(DatabaseKind kind)
+    {
+        using var files = new TempFolder();
+        await using var database = await ProgramsOnlyAsync(kind, files);
+        var rows = Enumerable.Range(0, 3000).Select(i =>
+            $"生徒 {i:D4},せいと {i:D4},{new DateOnly(2008, 4, 2).AddDays(i % 700):yyyy-MM-dd},児童・生徒,041017,,学校,2024-06-01,15:00,学習支援,,来所,60,,,相談員A");
+        var path = files.Write("learners.csv", Csv([.. rows]), new UTF8Encoding(true));
+        int programId;
+        await using (var db = database.NewDb())
+        {
+            programId = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
+        }
+
+        // Held as a running import holds it: the import waits for nobody and says why it stopped.
+        CliResult refused;
+        await using (var db = database.NewDb())
+        await using (await Tsunagu.Records.Import.ImportGate.TryEnterAsync(db, programId, default))
+        {
+            refused = await CliRun.RunAsync(database, "records", "import", path, "--program", "P001").WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        var together = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => CliRun.RunAsync(database, "records", "import", path, "--program", "P001")));
+        var again = await CliRun.RunAsync(database, "records", "import", path, "--program", "P001");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("事業 P001 への記録の取り込みが、ほかで実行中です。", refused.Error);
+        Assert.Contains(0, together.Select(r => r.ExitCode));
+        Assert.All(together.Where(r => r.ExitCode != 0), r => Assert.Contains("ほかで実行中です", r.Error));
+        Assert.Equal(0, again.ExitCode);
+        await using (var db = database.NewDb())
+        {
+            Assert.Equal(3000, await db.Persons.CountAsync());
+            Assert.Equal(3000, await db.Contacts.CountAsync());
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
     public async Task Import_RowTwiceInFile_IsOneContact_AndTheEnrolmentStartsAtTheEarliestRow(DatabaseKind kind)
     {
         using var files = new TempFolder();

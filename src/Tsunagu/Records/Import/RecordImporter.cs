@@ -128,6 +128,13 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         var errors = new List<FileError>();
         var now = time.GetUtcNow();
         var today = CityClock.Today(time);
+        // A preview writes nothing that stays, so only an import waits its turn.
+        await using var gate = dryRun ? null : await ImportGate.TryEnterAsync(db, program.Id, ct);
+        if (!dryRun && gate is null)
+        {
+            return RecordImportResult.Failed(new FileError(Path.GetFileName(path), null, null,
+                $"事業 {program.Code} への記録の取り込みが、ほかで実行中です。同じ人を二重に登録しないよう一度に一つずつ取り込みます。終わってからもう一度取り込んでください。"));
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var rows = CheckedRows(file, layout, errors);
