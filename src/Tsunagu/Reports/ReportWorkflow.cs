@@ -19,6 +19,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     public async Task<AnnualReport> MoveAsync(int fiscalYear, ReportStatus to, string actor, string? reason, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockYearAsync(fiscalYear, ct);
         var report = await LoadAsync(fiscalYear, ct);
         var now = time.GetUtcNow();
         var from = report.Status;
@@ -81,6 +82,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             throw new ReportRuleException("事業名はここでは変えられません。");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockYearAsync(fiscalYear, ct);
         var report = await LoadAsync(fiscalYear, ct);
         if (report.IsPublished && string.IsNullOrWhiteSpace(reason))
         {
@@ -120,6 +122,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     public async Task<ComputedYear> ApplyComputedAsync(int fiscalYear, IReadOnlyList<ComputedFigure> figures, string actor, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockYearAsync(fiscalYear, ct);
         var report = await db.Reports.Include(r => r.Rows).Include(r => r.Columns).AsSplitQuery().SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct);
         var notes = new List<(string ProgramCode, string Note)>();
         if (report is not null && report.Status != ReportStatus.Draft)
@@ -265,6 +268,24 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             }
             db.IndicatorValues.Add(value);
             position++;
+        }
+    }
+
+    /// <summary>The advisory lock's first key for a year's report ("TSRP"); the second is the year.</summary>
+    const int PostgresLockSpace = 0x54535250;
+
+    /// <summary>
+    /// One change to a year's table at a time. Each change reads the table, changes it and writes it back: two at once
+    /// would both read the same text, and the second's write would undo the first's figure, or both would number the
+    /// same published version. The second now waits for the first's commit and reads what it wrote. On PostgreSQL an
+    /// advisory lock of the transaction (there may be no row yet to lock: computing a year creates its draft); SQLite's
+    /// write transaction already holds the whole database.
+    /// </summary>
+    async Task LockYearAsync(int fiscalYear, CancellationToken ct)
+    {
+        if (db is PostgresTsunaguDb)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresLockSpace}, {fiscalYear})", ct);
         }
     }
 

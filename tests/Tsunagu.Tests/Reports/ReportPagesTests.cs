@@ -289,6 +289,34 @@ public class ReportPagesTests
         Assert.Contains("「𠮷」(U+20BB7) P001 実績に対する評価", (await WebClient.ParseAsync(refused)).QuerySelector(".errors")!.TextContent);
     }
 
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task TwoPlannersSettingFiguresOfOneCellAtOnce_AreBothAnswered_AndBothFiguresAreKept(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        using var files = new TempFolder();
+        await CliRun.RunOkAsync(database, "report", "import", Seed.Write(files.Path, "r6-main-8-programs.tsv", Seed.Bytes()));
+        await using var factory = await TsunaguFactory.StartAsync(database);
+        var first = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
+        var second = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
+
+        var answers = new List<HttpStatusCode>();
+        var kept = new List<(decimal, decimal)>();
+        for (var round = 1; round <= 30; round++)
+        {
+            var both = await Task.WhenAll(
+                first.Http.PutAsJsonAsync("/api/v1/reports/2024/programs/P003/figures/0", new { value = 100 + round }),
+                second.Http.PutAsJsonAsync("/api/v1/reports/2024/programs/P003/figures/1", new { value = 70_000 + round }));
+            answers.AddRange(both.Select(a => a.StatusCode));
+            using var program = JsonDocument.Parse(await first.Http.GetStringAsync("/api/v1/programs/P003"));
+            var figures = program.RootElement.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("value").GetDecimal()).ToList();
+            kept.Add((figures[0] - 100, figures[1] - 70_000));
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a));
+        Assert.Equal(Enumerable.Range(1, 30).Select(r => ((decimal)r, (decimal)r)), kept);
+    }
+
     [Fact]
     public async Task Api_ReadsAndWritesWithTheSameRules_AndDescribesItself()
     {
