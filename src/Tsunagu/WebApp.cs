@@ -3,6 +3,7 @@ using Tsunagu.Access;
 using Tsunagu.Attachments;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
+using Tsunagu.Idempotency;
 using Tsunagu.People;
 using Tsunagu.Placements;
 using Tsunagu.Programs;
@@ -64,6 +65,7 @@ public static class WebApp
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
         builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>();
+        builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, Idempotency.IdempotencyInterceptor>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddHostedService<Notices.NoticeScheduler>();
         builder.Services.AddRazorPages(o =>
@@ -147,6 +149,8 @@ public static class WebApp
         app.UseAccountGates();
         app.UseAuthorization();
         app.UseRateLimiter();
+        // An API write sent again with the same Idempotency-Key gets the first answer instead of being done twice.
+        app.UseIdempotencyKeys();
 
         // For a load balancer or monitoring on the city network: one word, no data.
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -150,8 +150,9 @@ public static class DatabaseServices
     public static IServiceCollection AddTsunaguDatabase(this IServiceCollection services)
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContext<SqliteTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o));
-        services.AddDbContext<PostgresTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o));
+        // Interceptors a host registers (the web's Idempotency-Key) join every context it makes.
+        services.AddDbContext<SqliteTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())));
+        services.AddDbContext<PostgresTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())));
         services.AddScoped<TsunaguDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite
             ? sp.GetRequiredService<SqliteTsunaguDb>()
             : sp.GetRequiredService<PostgresTsunaguDb>());
