@@ -92,6 +92,10 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(Catalogue.CatalogueCommands.Create(this));
         root.Subcommands.Add(Site.SiteCommands.Create(this));
         root.Subcommands.Add(Notices.NoticeCommands.Create(this));
+        foreach (var command in Backup.BackupCommands.Create(this))
+        {
+            root.Subcommands.Add(command);
+        }
         root.Subcommands.Add(new Command("metrics", "実績の数値（indicators parse の旧名）") { Hidden = true, Subcommands = { IndicatorCommands.Parse(this) } });
         return root;
     }

@@ -37,6 +37,7 @@ public static class TsunaguServices
         .AddScoped<RecordScope>()
         .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<AttachmentService>().AddScoped<Catalogue.CatalogueService>().AddScoped<Site.PublicSite>().AddSingleton<AttachmentStore>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
         .AddScoped<SubsidyService>().AddScoped<PlacementService>()
+        .AddScoped<Backup.Backups>()
         // Notices: the campaigns (under the user's programs) and the queue (the server's own, no user).
         .AddScoped<Notices.CampaignService>().AddScoped<Notices.Outbox>().AddScoped<Notices.PaperLetters>()
         .AddHttpClient("line", client => client.Timeout = TimeSpan.FromSeconds(30)).Services;

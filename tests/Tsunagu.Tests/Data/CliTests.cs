@@ -56,4 +56,14 @@ public class CliTests
         Assert.Equal(("Postgres", "60"), (staging["Database:Provider"], staging["Limits:PersonReadsPerMinute"]));
         Assert.Equal("Sqlite", production["Database:Provider"]);
     }
+
+    [Fact]
+    public async Task Version_SaysTheReleaseAndTheCommitItWasBuiltFrom()
+    {
+        var (exitCode, output, _) = await TsunaguProcess.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromSeconds(60), "--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+\+[0-9a-f]{40}$", output.Trim());
+        Assert.StartsWith(typeof(Cli).Assembly.GetName().Version!.ToString(3) + "+", output.Trim());
+    }
 }
