@@ -141,14 +141,14 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             var configuration = BuildConfiguration();
             var services = new ServiceCollection()
                 .AddSingleton(configuration)
-                .AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+                .AddLogging(logging => ConfigureLogging(logging, configuration))
                 .AddTsunagu()
                 .AddTsunaguAccounts()
                 .AddSingleton<ICurrentUser>(new OperatorUser(Actor));
             var settings = DatabaseSettings.From(configuration);
-            await using (var setup = services.BuildServiceProvider())
+            using (var logging = LoggerFactory.Create(l => ConfigureLogging(l, configuration)))
             {
-                var logger = setup.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Database");
+                var logger = logging.CreateLogger("Tsunagu.Database");
                 if (use == DatabaseUse.Reads)
                 {
                     settings = await DatabaseServices.ForReadingAsync(settings, logger, ct);
@@ -169,12 +169,16 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             await io.Error.WriteLineAsync(e.Message);
             return 1;
         }
-        catch (Exception e) when (DatabaseFault.Describe(e) is { } message)
+        catch (Exception e) when (DatabaseFault.Describe(e, forOperator: true) is { } message)
         {
             await io.Error.WriteLineAsync(message);
             return 1;
         }
     }
+
+    /// <summary>A verb's log: the settings' levels, everything on standard error (standard output is the verb's result).</summary>
+    static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration) =>
+        logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
     /// <summary>A file refused: every error by file, line and column on standard error, and exit code 1.</summary>
     public async Task<int> RefuseFileAsync(IEnumerable<FileError> errors)
@@ -213,7 +217,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
             await io.Error.WriteLineAsync(e.Message);
             return 1;
         }
-        catch (Exception e) when (DatabaseFault.Describe(e) is { } message)
+        catch (Exception e) when (DatabaseFault.Describe(e, forOperator: true) is { } message)
         {
             await io.Error.WriteLineAsync(message);
             return 1;

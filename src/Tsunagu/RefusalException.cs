@@ -36,7 +36,7 @@ public class RefusalException(RefusalKind kind, string message, string? field = 
 }
 
 /// <summary>The API's answer to a <see cref="RefusalException"/>: problem details (RFC 9457), a 400 naming the field.</summary>
-public sealed class RefusalHandler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+public sealed class RefusalHandler(ILogger<RefusalHandler> logger) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -46,7 +46,9 @@ public sealed class RefusalHandler : Microsoft.AspNetCore.Diagnostics.IException
         }
         if (Data.DatabaseFault.Describe(exception) is { } fault)
         {
-            // Not a refusal, but the caller's answer all the same: try again later, and why.
+            // Not a refusal, but the caller's answer all the same: try again later, and why. Handled here, the fault
+            // would go unlogged: the operators need it with its stack trace.
+            logger.LogError(exception, "The database failed an API request: {Fault}", fault);
             await TypedResults.Problem(fault, statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(httpContext);
             return true;
         }

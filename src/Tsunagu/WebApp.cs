@@ -60,6 +60,10 @@ public static class WebApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder.Configuration);
+        // Under systemd (Type=notify: ready once listening, journald's log levels) or as a Windows service (the
+        // service control manager, the Event Log); neither does anything when started from a terminal.
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "Tsunagu");
         customize?.Invoke(builder);
 
         var transport = Transport.Settings(builder.Configuration);

@@ -36,6 +36,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
 {
     const string SqliteEntry = "database.sqlite";
     const string PostgresEntry = "database.pgdump";
+    static readonly string[] SqliteCompanions = ["-wal", "-shm", "-journal"];
 
     public async Task<BackupManifest> BackupAsync(string output, CancellationToken ct)
     {
@@ -54,7 +55,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
             if (settings.Provider == DatabaseProvider.Sqlite)
             {
                 PrivateFiles.Create(data).Dispose();
-                await using (var source = new SqliteConnection(settings.ConnectionString))
+                await using (var source = new SqliteConnection(settings.SqliteConnectionString))
                 await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data, Pooling = false }.ConnectionString))
                 {
                     await source.OpenAsync(ct);
@@ -100,7 +101,8 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
 
     /// <summary>
     /// Restores a backup into an empty database (a new SQLite file, or a PostgreSQL database with no tables), then
-    /// checks every table's count against the manifest. Anything else is refused before a row is written.
+    /// checks every table's count against the manifest. Anything else is refused before a row is written; a restore
+    /// that does not match is removed again (SQLite: never moved into place; PostgreSQL: its tables dropped).
     /// </summary>
     public async Task<BackupManifest> RestoreAsync(string input, CancellationToken ct)
     {
@@ -119,11 +121,17 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
         var payload = zip.GetEntry(settings.Provider == DatabaseProvider.Sqlite ? SqliteEntry : PostgresEntry)
             ?? throw new RefusalException(RefusalKind.Invalid, $"{input}: バックアップのデータがありません。");
 
-        if (settings.SqliteFile is { } file)
+        if (settings.Provider == DatabaseProvider.Sqlite)
         {
+            var file = settings.SqliteFile ?? throw new RefusalException(RefusalKind.Invalid, "戻す先の SQLite のファイルを接続文字列の Data Source にパスで指定してください。");
             if (File.Exists(file) && new FileInfo(file).Length > 0)
             {
                 throw new RefusalException(RefusalKind.Conflict, $"{file} がすでにあります。空のデータベースにだけ戻せます（今のファイルを移してから実行してください）。");
+            }
+            // SQLite would apply an old -wal beside the file to the restored one: old pages, and old persons, in it.
+            if (SqliteCompanions.Select(s => file + s).FirstOrDefault(File.Exists) is { } leftover)
+            {
+                throw new RefusalException(RefusalKind.Conflict, $"{leftover} が残っています。前のデータベースのファイルと一緒に移してから実行してください。");
             }
             SqliteStorage.MakePrivate(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var temp = $"{file}.restore-{Guid.NewGuid():N}";
@@ -167,7 +175,16 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
         {
             File.Delete(dump);
         }
-        await CheckAsync(db, manifest, input, ct);
+        try
+        {
+            await CheckAsync(db, manifest, input, ct);
+        }
+        catch (RefusalException)
+        {
+            // The database was empty before (checked above): what does not match the manifest is removed, so it is empty again.
+            await db.Database.ExecuteSqlRawAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", CancellationToken.None);
+            throw;
+        }
         return manifest;
     }
 
@@ -283,12 +300,24 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
         }
         using (process)
         {
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.StandardOutput.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
+            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            try
+            {
+                await process.WaitForExitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+            await output;
             if (process.ExitCode != 0)
             {
-                throw new RefusalException(RefusalKind.Conflict, $"{tool} が失敗しました（終了コード {process.ExitCode}）: {(await error).Trim()}");
+                // Its first line only: what follows (DETAIL: Failing row contains …) can quote a row, a person's.
+                var first = (await error).Split('\n', 2)[0].Trim();
+                throw new RefusalException(RefusalKind.Conflict,
+                    $"{tool} が失敗しました（終了コード {process.ExitCode}）: {(first.Length > 300 ? first[..300] + "…" : first)}（続きは {tool} を直接実行して確かめてください）");
             }
         }
     }

@@ -70,22 +70,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
-            if (!ReadOnly)
+            options.UseSqlite(SqliteConnectionString);
+            if (ReadOnly)
             {
-                options.UseSqlite(ConnectionString);
-            }
-            else if (SqliteFile is { } file && !SqliteStorage.CanWrite(file))
-            {
-                var builder = new SqliteConnectionStringBuilder(ConnectionString)
-                {
-                    DataSource = $"{new Uri(file).AbsoluteUri}?immutable=1",
-                    Mode = SqliteOpenMode.ReadOnly,
-                };
-                options.UseSqlite(builder.ConnectionString);
-            }
-            else
-            {
-                options.UseSqlite(ConnectionString).AddInterceptors(SqliteStorage.QueryOnly);
+                options.AddInterceptors(SqliteStorage.QueryOnly);
             }
         }
         else
@@ -98,6 +86,29 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 connectionString = builder.ConnectionString;
             }
             options.UseNpgsql(connectionString);
+        }
+    }
+
+    /// <summary>
+    /// How SQLite is opened. Read-only settings on a file Tsunagu may not write: read-only, and if no server has it
+    /// open (no -wal beside it), immutable — SQLite then needs no -shm, which it could not create on a read-only
+    /// volume, and takes no locks, which is safe since nobody is writing it. A file with a -wal is live: it is read
+    /// through the WAL, read-only.
+    /// </summary>
+    public string SqliteConnectionString
+    {
+        get
+        {
+            if (!ReadOnly || SqliteFile is not { } file || SqliteStorage.CanWrite(file))
+            {
+                return ConnectionString;
+            }
+            var builder = new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly };
+            if (!File.Exists(file + "-wal"))
+            {
+                builder.DataSource = $"{new Uri(file).AbsoluteUri}?immutable=1";
+            }
+            return builder.ConnectionString;
         }
     }
 

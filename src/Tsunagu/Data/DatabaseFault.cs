@@ -11,8 +11,11 @@ namespace Tsunagu.Data;
 /// </summary>
 public static class DatabaseFault
 {
-    /// <summary>The message for the operator or the user, or null when the failure is some other fault.</summary>
-    public static string? Describe(Exception exception)
+    /// <summary>
+    /// The message, or null when the failure is some other fault. <paramref name="forOperator"/> adds what the driver
+    /// said (the server's address): for the command line, not for a page anyone may be shown.
+    /// </summary>
+    public static string? Describe(Exception exception, bool forOperator = false)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
@@ -29,7 +32,9 @@ public static class DatabaseFault
                 PostgresException { SqlState: "3D000" } => "接続文字列のデータベースがサーバーにありません（CREATE DATABASE してから tsunagu db migrate を実行してください）。",
                 PostgresException { SqlState: "28P01" or "28000" } => "データベースサーバーにサインインできません（接続文字列の Username と Password を確かめてください）。",
                 PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => "データベースサーバーが停止中か起動中です。",
-                NpgsqlException { InnerException: SocketException or TimeoutException } => $"データベースサーバーに接続できません（{e.Message}）。",
+                NpgsqlException { InnerException: SocketException or TimeoutException } => forOperator
+                    ? $"データベースサーバーに接続できません（{e.Message}）。"
+                    : "データベースサーバーに接続できません。",
                 _ => null,
             };
             if (message is not null)

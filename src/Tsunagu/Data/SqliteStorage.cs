@@ -41,7 +41,14 @@ public static class SqliteStorage
         }
         if (!File.Exists(file))
         {
-            PrivateFiles.Create(file).Dispose();
+            try
+            {
+                PrivateFiles.Create(file).Dispose();
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Another process starting at the same moment made it.
+            }
         }
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
         {
@@ -54,27 +61,23 @@ public static class SqliteStorage
     }
 
     /// <summary>
-    /// Whether Tsunagu may write the file and create files beside it (SQLite's -wal and -shm). Asked of the file
-    /// system itself, since permissions are not the only reason (a read-only mount, an immutable attribute).
+    /// Whether Tsunagu may write the file and create files beside it (SQLite's -wal and -shm). Asked of the kernel
+    /// (access(2)), which also says no on a read-only mount; the file is not opened, since closing any descriptor of a
+    /// SQLite file drops the locks the process's connections hold on it.
     /// </summary>
     public static bool CanWrite(string file)
     {
-        try
+        if (OperatingSystem.IsWindows())
         {
-            using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
-            {
-            }
-            var probe = Path.Combine(Path.GetDirectoryName(file)!, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.probe");
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
-            {
-            }
-            return true;
+            return !new FileInfo(file).IsReadOnly;
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
+        const int W_OK = 2;
+        return access(file, W_OK) == 0 && access(Path.GetDirectoryName(file)!, W_OK) == 0;
     }
+
+    // CharSet.Ansi is UTF-8 on Unix, which file names are.
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    static extern int access(string path, int mode);
 
     /// <summary>Makes every connection of a reading verb refuse to write (SQLite's query_only).</summary>
     public static readonly IInterceptor QueryOnly = new QueryOnlyInterceptor();
@@ -125,26 +128,40 @@ public static class SqliteStorage
 
     static async Task<FileStream> WaitForGateAsync(string path, ILogger logger, CancellationToken ct)
     {
+        for (var waited = false; ; waited = true)
+        {
+            // Held by another process that is migrating now: it ends when that process ends, killed or not.
+            if (TryLock(path) is { } gate)
+            {
+                return gate;
+            }
+            if (!waited)
+            {
+                logger.LogWarning("Another process is migrating the database; waiting for it to finish.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    /// <summary>
+    /// A lock of the operating system on <paramref name="path"/> (made 0600 if new), or null while another process or
+    /// another open of it holds it: FileShare.None is flock on Linux, released when the stream is disposed or the
+    /// process ends. The file itself stays (removing a lock file races with the next one to open it).
+    /// </summary>
+    public static FileStream? TryLock(string path)
+    {
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnlyFile;
         }
-        for (var waited = false; ; waited = true)
+        try
         {
-            try
-            {
-                return new FileStream(path, options);
-            }
-            catch (IOException) when (!ct.IsCancellationRequested)
-            {
-                // Held by another process that is migrating now: it ends when that process ends, killed or not.
-                if (!waited)
-                {
-                    logger.LogWarning("Another process is migrating the database; waiting for it to finish.");
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-            }
+            return new FileStream(path, options);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 }

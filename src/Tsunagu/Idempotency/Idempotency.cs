@@ -20,9 +20,6 @@ public static class IdempotencyRules
     /// <summary>How long a key is remembered: far longer than any client retries.</summary>
     public static readonly TimeSpan Kept = TimeSpan.FromHours(24);
 
-    /// <summary>The largest answer stored for a replay; the API's answers to writes are a few hundred bytes.</summary>
-    public const int MaxStoredBody = 64 * 1024;
-
     public static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= '!' and <= '~');
 
     public static byte[] Hash(string method, string pathAndQuery, byte[] body)
@@ -35,8 +32,11 @@ public static class IdempotencyRules
 }
 
 /// <summary>The request's key while it runs: what the first change saved carries with it.</summary>
-public sealed class IdempotencyFeature(string userId, string key, byte[] hash)
+public sealed class IdempotencyFeature(TsunaguDb db, string userId, string key, byte[] hash)
 {
+    /// <summary>The request's own context: saves made elsewhere during the request (a session's renewal) are not its change.</summary>
+    public TsunaguDb Db { get; } = db;
+
     public string UserId { get; } = userId;
     public string Key { get; } = key;
     public byte[] Hash { get; } = hash;
@@ -58,7 +58,7 @@ public sealed class IdempotencyInterceptor(IHttpContextAccessor http, TimeProvid
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         if (http.HttpContext?.Features.Get<IdempotencyFeature>() is { Saved: false, Pending: null } feature && eventData.Context is { } db
-            && db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AccessLogEntry))
+            && ReferenceEquals(db, feature.Db) && db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AccessLogEntry))
         {
             feature.Pending = new IdempotentRequest { UserId = feature.UserId, Key = feature.Key, RequestHash = feature.Hash, At = time.GetUtcNow() };
             db.Add(feature.Pending);
@@ -118,53 +118,44 @@ public static class IdempotencyMiddleware
         var hash = IdempotencyRules.Hash(context.Request.Method, context.Request.Path + context.Request.QueryString, copy.ToArray());
 
         var db = context.RequestServices.GetRequiredService<TsunaguDb>();
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        var since = time.GetUtcNow() - IdempotencyRules.Kept;
-        var earlier = await db.Set<IdempotentRequest>().AsNoTracking()
-            .SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key && r.At > since, context.RequestAborted);
+        var requests = db.Set<IdempotentRequest>();
+        // Keys past their day go first, everyone's: a key is forgotten on time even if its account sends no more.
+        var since = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - IdempotencyRules.Kept;
+        await requests.Where(r => r.At <= since).ExecuteDeleteAsync(context.RequestAborted);
+        var earlier = await requests.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, context.RequestAborted);
         if (earlier is not null)
         {
             await ReplayAsync(context, earlier, hash);
             return;
         }
 
-        var feature = new IdempotencyFeature(userId, key, hash);
+        var feature = new IdempotencyFeature(db, userId, key, hash);
         context.Features.Set(feature);
-        var original = context.Response.Body;
-        using var answer = new MemoryStream();
-        context.Response.Body = answer;
+        // The answer is stored as it starts, before the client can have it and retry: status and Location only. Its
+        // body (a contact with its notes) is not kept: a replay says what happened and where, and the client reads it
+        // there, through the scope, as it is now.
+        context.Response.OnStarting(async () =>
+        {
+            if (feature.Saved)
+            {
+                var status = context.Response.StatusCode;
+                string? location = context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
+                await requests.Where(r => r.UserId == userId && r.Key == key)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.Location, location), CancellationToken.None);
+            }
+        });
         try
         {
             await next(context);
         }
-        catch (DbUpdateException) when (!feature.Saved)
+        catch (DbUpdateException) when (!feature.Saved && !context.Response.HasStarted)
         {
-            context.Response.Body = original;
-            if (!await db.Set<IdempotentRequest>().AsNoTracking().AnyAsync(r => r.UserId == userId && r.Key == key))
+            if (!await requests.AsNoTracking().AnyAsync(r => r.UserId == userId && r.Key == key))
             {
                 throw;
             }
             // Two sends of one key at once: the other committed first, and this one's change was rolled back with its key.
             await Problem(context, StatusCodes.Status409Conflict, "同じ Idempotency-Key の要求がほかで処理されました。結果を確かめてください。");
-            return;
-        }
-        finally
-        {
-            context.Response.Body = original;
-        }
-        answer.Position = 0;
-        await answer.CopyToAsync(original, context.RequestAborted);
-        if (feature.Saved)
-        {
-            var body = answer.Length <= IdempotencyRules.MaxStoredBody ? answer.ToArray() : null;
-            string? contentType = context.Response.ContentType;
-            string? location = context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
-            var status = context.Response.StatusCode;
-            await db.Set<IdempotentRequest>().Where(r => r.UserId == userId && r.Key == key).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.StatusCode, status).SetProperty(r => r.ContentType, contentType)
-                .SetProperty(r => r.Location, location).SetProperty(r => r.Body, body), CancellationToken.None);
-            // A day's keys are enough; older ones of this account go as new ones come.
-            await db.Set<IdempotentRequest>().Where(r => r.UserId == userId && r.At <= since).ExecuteDeleteAsync(CancellationToken.None);
         }
     }
 
@@ -187,14 +178,6 @@ public static class IdempotencyMiddleware
         if (earlier.Location is { } location)
         {
             context.Response.Headers.Location = location;
-        }
-        if (earlier.ContentType is { } contentType)
-        {
-            context.Response.ContentType = contentType;
-        }
-        if (earlier.Body is { } body)
-        {
-            await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
     }
 

@@ -6,8 +6,8 @@ namespace Tsunagu.Idempotency;
 /// <summary>
 /// An API write sent with an <c>Idempotency-Key</c> whose change was committed: written in the same transaction as the
 /// change itself, so a retry of a request whose answer was lost finds it and gets the first answer again instead of
-/// recording the contact twice. The answer (status, Location, body) is filled in once it is known, and the row is
-/// forgotten after <see cref="IdempotencyRules.Kept"/>.
+/// recording the contact twice. The answer's status and Location are filled in as it starts — never its body, which
+/// would be a second copy of what the record says — and the row is forgotten after <see cref="IdempotencyRules.Kept"/>.
 /// </summary>
 public class IdempotentRequest
 {
@@ -24,11 +24,7 @@ public class IdempotentRequest
     /// <summary>Null until the answer is stored: the change committed and the process stopped before it answered.</summary>
     public int? StatusCode { get; set; }
 
-    public string? ContentType { get; set; }
-
     public string? Location { get; set; }
-
-    public byte[]? Body { get; set; }
 }
 
 public sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<IdempotentRequest>
@@ -38,7 +34,6 @@ public sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<Id
         builder.ToTable("idempotent_requests");
         builder.HasKey(r => new { r.UserId, r.Key });
         builder.Property(r => r.Key).HasMaxLength(IdempotencyRules.MaxKeyLength);
-        builder.Property(r => r.ContentType).HasMaxLength(200);
         builder.Property(r => r.Location).HasMaxLength(2000);
         builder.HasIndex(r => r.At);
     }

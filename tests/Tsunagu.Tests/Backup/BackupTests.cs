@@ -60,18 +60,20 @@ public class BackupTests
         {
             manifest = (await JsonSerializer.DeserializeAsync<BackupManifest>(stream, BackupManifest.Json))!;
         }
-        await using (var db = empty.NewDb())
+        // The manifest describes the database at one moment: the original's chain had reached exactly its head then
+        // (and went on after), and the restored chain ends there.
+        await using (var original = world.Database.NewDb())
+        await using (var copy = empty.NewDb())
         {
-            Assert.Equal(manifest.Rows["contacts"], await db.Contacts.LongCountAsync());
-            Assert.Equal(manifest.Rows["persons"], await db.Persons.LongCountAsync());
-            Assert.Equal(manifest.Rows["audit_entries"], await db.AuditEntries.LongCountAsync());
-            Assert.Equal(manifest.Audit!.Sequence, await db.AuditEntries.MaxAsync(e => e.Sequence));
-            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        }
-        // The chain went on after the backup in the original; the restored one ends where the manifest says.
-        await using (var db = world.Database.NewDb())
-        {
-            Assert.True(await db.AuditEntries.MaxAsync(e => e.Sequence) > manifest.Audit!.Sequence);
+            var sequence = manifest.Audit!.Sequence;
+            Assert.Equal(manifest.Audit.Hash, await original.AuditEntries.Where(e => e.Sequence == sequence).Select(e => e.Hash).SingleAsync());
+            Assert.True(await original.AuditEntries.MaxAsync(e => e.Sequence) > sequence);
+            var last = await copy.AuditEntries.OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstAsync();
+            Assert.Equal((sequence, manifest.Audit.Hash), (last.Sequence, last.Hash));
+            Assert.Equal(manifest.AccessLog!.Hash, await original.AccessLog.Where(e => e.Sequence == manifest.AccessLog.Sequence).Select(e => e.Hash).SingleAsync());
+            Assert.Equal(manifest.Rows["contacts"], await original.Contacts.LongCountAsync());
+            Assert.Equal(manifest.Rows["contacts"], await copy.Contacts.LongCountAsync());
+            Assert.Empty(await copy.Database.GetPendingMigrationsAsync());
         }
         foreach (var format in new[] { "xlsx", "csv", "json" })
         {
@@ -103,5 +105,23 @@ public class BackupTests
         Assert.Contains("ファイルがありません", missing.Error);
         await using var db = postgres.NewDb();
         Assert.Empty(await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task ARestoreBesideALeftoverWal_IsRefused_SoOldPagesNeverMixIn()
+    {
+        using var files = new TempFolder();
+        await using var source = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var backup = files.File("b.zip");
+        await CliRun.RunOkAsync(source, "backup", "--out", backup);
+        await using var empty = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        var file = empty.Settings.SqliteFile!;
+        await File.WriteAllBytesAsync(file + "-wal", [1, 2, 3]);
+
+        var restored = await CliRun.RunAsync(empty, "restore", backup);
+
+        Assert.Equal(1, restored.ExitCode);
+        Assert.Contains($"{file}-wal が残っています", restored.Error);
+        Assert.False(File.Exists(file));
     }
 }

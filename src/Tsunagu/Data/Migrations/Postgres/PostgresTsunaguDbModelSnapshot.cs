@@ -807,13 +807,6 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("Body")
-                        .HasColumnType("bytea");
-
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
                     b.Property<string>("Location")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");

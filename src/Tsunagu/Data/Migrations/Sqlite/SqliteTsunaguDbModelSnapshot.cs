@@ -776,13 +776,6 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte[]>("Body")
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Location")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");

@@ -11,7 +11,7 @@ using Tsunagu.Data;
 namespace Tsunagu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTsunaguDb))]
-    [Migration("20261205012155_IdempotencyKeys")]
+    [Migration("20261205020001_IdempotencyKeys")]
     partial class IdempotencyKeys
     {
         /// <inheritdoc />
@@ -778,13 +778,6 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("Body")
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Location")
                         .HasMaxLength(2000)

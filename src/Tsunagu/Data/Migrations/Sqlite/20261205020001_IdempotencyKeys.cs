@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Tsunagu.Data.Migrations.Postgres
+namespace Tsunagu.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IdempotencyKeys : Migration
@@ -15,14 +14,12 @@ namespace Tsunagu.Data.Migrations.Postgres
                 name: "idempotent_requests",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    RequestHash = table.Column<byte[]>(type: "bytea", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    StatusCode = table.Column<int>(type: "integer", nullable: true),
-                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Location = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    Body = table.Column<byte[]>(type: "bytea", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    Location = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Tsunagu.Data.Migrations.Sqlite
+namespace Tsunagu.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class IdempotencyKeys : Migration
@@ -14,14 +15,12 @@ namespace Tsunagu.Data.Migrations.Sqlite
                 name: "idempotent_requests",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    RequestHash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
-                    ContentType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Location = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    Body = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: true),
+                    Location = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {

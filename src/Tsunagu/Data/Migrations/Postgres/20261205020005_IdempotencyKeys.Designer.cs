@@ -12,7 +12,7 @@ using Tsunagu.Data;
 namespace Tsunagu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTsunaguDb))]
-    [Migration("20261205012159_IdempotencyKeys")]
+    [Migration("20261205020005_IdempotencyKeys")]
     partial class IdempotencyKeys
     {
         /// <inheritdoc />
@@ -809,13 +809,6 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<byte[]>("Body")
-                        .HasColumnType("bytea");
-
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Location")
                         .HasMaxLength(2000)
