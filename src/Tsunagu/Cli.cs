@@ -10,10 +10,13 @@ using Tsunagu.Reports.Files;
 
 namespace Tsunagu;
 
-/// <summary>Where a command writes: text for people, and the raw stream for exports to standard output.</summary>
-public sealed record CliIo(TextWriter Out, TextWriter Error, Func<Stream> OpenStandardOutput)
+/// <summary>
+/// Where a command writes: text for people, the raw stream for exports to standard output, and whether standard error
+/// is a terminal (progress lines are written only there).
+/// </summary>
+public sealed record CliIo(TextWriter Out, TextWriter Error, Func<Stream> OpenStandardOutput, bool ErrorIsTerminal = false)
 {
-    public static CliIo Console => new(System.Console.Out, System.Console.Error, System.Console.OpenStandardOutput);
+    public static CliIo Console => new(System.Console.Out, System.Console.Error, System.Console.OpenStandardOutput, !System.Console.IsErrorRedirected);
 }
 
 /// <summary>
@@ -159,9 +162,17 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                     await DatabaseServices.PrepareAsync(db, settings, logger, ct);
                 }
             }
-            await using var provider = services.AddSingleton(settings).BuildServiceProvider();
+            var progress = new WorkProgress(io.Error, io.ErrorIsTerminal);
+            await using var provider = services.AddSingleton(settings).AddSingleton(progress).BuildServiceProvider();
             await using var scope = provider.CreateAsyncScope();
-            return await body(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<TsunaguDb>());
+            try
+            {
+                return await body(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<TsunaguDb>());
+            }
+            finally
+            {
+                progress.Done();
+            }
         }
         catch (RefusalException e)
         {

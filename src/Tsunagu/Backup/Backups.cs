@@ -32,7 +32,7 @@ public sealed record ChainHead(long Sequence, string? Hash);
 /// same exported snapshot. The file holds every person: it is created 0600, and the key ring is not in it (decision
 /// 0017 — whoever holds both holds everything).
 /// </summary>
-public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfiguration configuration, TimeProvider time)
+public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfiguration configuration, TimeProvider time, WorkProgress? progress = null)
 {
     const string SqliteEntry = "database.sqlite";
     const string PostgresEntry = "database.pgdump";
@@ -60,6 +60,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 {
                     await source.OpenAsync(ct);
                     await copy.OpenAsync(ct);
+                    progress?.Report("データベースを複写しています");
                     source.BackupDatabase(copy);
                 }
                 await using var copied = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = data, Pooling = false }.ConnectionString).NewContext();
@@ -73,6 +74,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 var id = await db.Database.SqlQueryRaw<string>("SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(ct);
                 manifest = await DescribeAsync(db, ct);
                 PrivateFiles.Create(data).Dispose();
+                progress?.Report("pg_dump で書き出しています");
                 await RunPostgresToolAsync("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", $"--snapshot={id}", $"--file={data}"], ct);
                 await snapshot.CommitAsync(ct);
             }
@@ -87,7 +89,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 // Already compressed (pg_dump) or mostly pages of text (SQLite): fast compression is enough.
                 await using var payload = zip.CreateEntry(settings.Provider == DatabaseProvider.Sqlite ? SqliteEntry : PostgresEntry, CompressionLevel.Fastest).Open();
                 await using var from = File.OpenRead(data);
-                await from.CopyToAsync(payload, ct);
+                await CopyAsync(from, payload, "圧縮しています", ct);
             }
             File.Move(temp, target, overwrite: true);
             return manifest;
@@ -140,7 +142,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 await using (var to = PrivateFiles.Create(temp))
                 await using (var from = payload.Open())
                 {
-                    await from.CopyToAsync(to, ct);
+                    await CopyAsync(from, to, "展開しています", ct);
                 }
                 await using (var restored = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ConnectionString).NewContext())
                 {
@@ -166,8 +168,9 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
             await using (var to = PrivateFiles.Create(dump))
             await using (var from = payload.Open())
             {
-                await from.CopyToAsync(to, ct);
+                await CopyAsync(from, to, "展開しています", ct);
             }
+            progress?.Report("pg_restore で戻しています");
             // One transaction: a restore that fails leaves the database empty, as it was.
             await RunPostgresToolAsync("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", $"--dbname={Connection().Database}", dump], ct);
         }
@@ -238,8 +241,23 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
     static IEnumerable<string> Tables(TsunaguDb source) => source.Model.GetEntityTypes()
         .Select(t => t.GetTableName()).OfType<string>().Append("__EFMigrationsHistory").Distinct().Order(StringComparer.Ordinal);
 
+    /// <summary>A copy that says how many megabytes it has done.</summary>
+    async Task CopyAsync(Stream from, Stream to, string doing, CancellationToken ct)
+    {
+        var buffer = new byte[1 << 20];
+        long done = 0;
+        int read;
+        while ((read = await from.ReadAsync(buffer, ct)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, read), ct);
+            done += read;
+            progress?.Report($"{doing}: {done / (1 << 20):N0} MB");
+        }
+    }
+
     async Task CheckAsync(TsunaguDb restored, BackupManifest manifest, string input, CancellationToken ct)
     {
+        progress?.Report("行数をマニフェストと照合しています");
         var found = await DescribeAsync(restored, ct);
         var differences = manifest.Rows.Where(r => !found.Rows.TryGetValue(r.Key, out var n) || n != r.Value)
             .Select(r => $"{r.Key}: バックアップ {r.Value} 行、戻した結果 {(found.Rows.TryGetValue(r.Key, out var n) ? n : 0)} 行").ToList();

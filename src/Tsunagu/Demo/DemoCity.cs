@@ -30,7 +30,7 @@ public sealed record DemoSummary(int Persons, int Contacts, int Sessions, int At
 /// a little from them (the same for the same seed), and the scale multiplies them all. The same seed on the same
 /// database gives the same city.
 /// </summary>
-public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, OfficeList offices, RecordImporter importer, TimeProvider time)
+public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, OfficeList offices, RecordImporter importer, TimeProvider time, WorkProgress? progress = null)
 {
     /// <summary>The year of the published table the city is made to reproduce.</summary>
     public const int PublishedYear = 2024;
@@ -229,6 +229,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
             folder.Delete(recursive: true);
         }
 
+        progress?.Report("開催・紹介・補助・進路などを作っています");
         await WriteActivitiesAsync(fiscalYear, programs, Target, Scaled, summary, actor, ct);
         if (yearIsOver)
         {
@@ -377,6 +378,7 @@ public sealed class DemoCity(TsunaguDb db, DefinitionFile definitionFile, Office
 
     async Task ImportAsync(DirectoryInfo folder, string code, IEnumerable<(DemoPerson Person, List<DemoContact> Contacts)> people, Summary summary, string actor, CancellationToken ct)
     {
+        progress?.Report($"{code} の登録と支援記録を作っています");
         var path = Path.Combine(folder.FullName, $"{code}.csv");
         await using (var writer = new StreamWriter(path, false, new UTF8Encoding(true), 1 << 16))
         await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }))

@@ -12,14 +12,20 @@ public static class CliRun
 {
     public static Task<CliResult> RunAsync(TestDatabase database, params string[] args) => RunAsync(database, null, args);
 
+    /// <summary>A verb run as from a terminal: its progress lines are written to standard error.</summary>
+    public static Task<CliResult> RunOnTerminalAsync(TestDatabase database, params string[] args) => RunAsync(database, null, args, terminal: true);
+
     /// <summary>A verb run with settings of its own (`Outreach:Smtp:*` and the like) on top of the database's.</summary>
-    public static async Task<CliResult> RunAsync(TestDatabase database, IDictionary<string, string?>? settings, params string[] args)
+    public static Task<CliResult> RunAsync(TestDatabase database, IDictionary<string, string?>? settings, params string[] args) =>
+        RunAsync(database, settings, args, terminal: false);
+
+    static async Task<CliResult> RunAsync(TestDatabase database, IDictionary<string, string?>? settings, string[] args, bool terminal)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         // MemoryStream.ToArray still works after the verb has closed the stream, as it closes standard output.
         var stdout = new MemoryStream();
-        var cli = new Cli(new CliIo(output, error, () => stdout), c =>
+        var cli = new Cli(new CliIo(output, error, () => stdout, terminal), c =>
         {
             database.Configure(c);
             Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(c, settings ?? new Dictionary<string, string?>());

@@ -101,6 +101,26 @@ public class RecordImportTests
         }
     }
 
+    [Fact]
+    public async Task ALongImport_OnATerminal_SaysHowFarItHasGot_AndSaysNothingOfItWhenRedirected()
+    {
+        using var files = new TempFolder();
+        await using var database = await ProgramsOnlyAsync(DatabaseKind.Sqlite, files);
+        var rows = Enumerable.Range(0, 3000).Select(i =>
+            $"生徒 {i:D4},せいと {i:D4},{new DateOnly(2008, 4, 2).AddDays(i % 700):yyyy-MM-dd},児童・生徒,041017,,学校,2024-06-01,15:00,学習支援,,来所,60,,,相談員A");
+        var path = files.Write("learners.csv", Csv([.. rows]), new UTF8Encoding(true));
+
+        var onTerminal = await CliRun.RunOnTerminalAsync(database, "records", "import", path, "--program", "P001", "--dry-run");
+        var redirected = await CliRun.RunAsync(database, "records", "import", path, "--program", "P001", "--dry-run");
+
+        Assert.Equal((0, 0), (onTerminal.ExitCode, redirected.ExitCode));
+        // One line rewritten in place, and cleared before the verb's own output.
+        Assert.Contains("\rlearners.csv: 1,000 行を読みました\u001b[K", onTerminal.Error);
+        Assert.EndsWith("\r\u001b[K", onTerminal.Error);
+        Assert.Equal("", redirected.Error);
+        Assert.Equal(redirected.Out, onTerminal.Out);
+    }
+
     [Theory]
     [ClassData(typeof(AllDatabases))]
     public async Task Import_RowTwiceInFile_IsOneContact_AndTheEnrolmentStartsAtTheEarliestRow(DatabaseKind kind)

@@ -55,7 +55,7 @@ public sealed class WriteCounts
 /// Matching sees only persons enrolled in the importer's programs: anyone else is, for this import, a new person,
 /// so a spreadsheet can neither pull a person of another program in nor tell whether one exists.
 /// </summary>
-public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSettings settings)
+public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSettings settings, WorkProgress? progress = null)
 {
     const int MaxErrors = 100;
 
@@ -92,7 +92,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
                 source.BackupDatabase(target);
             }
             await using var copyDb = new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(snapshot).Options);
-            return await new RecordImporter(copyDb, time, settings).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
+            return await new RecordImporter(copyDb, time, settings, progress).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
         }
         finally
         {
@@ -138,7 +138,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
                 "記録の取り込みが、ほかで実行中です。同じ人を二重に登録しないよう一度に一つずつ取り込みます。終わってからもう一度取り込んでください。"));
         }
         var connection = db.Database.GetDbConnection();
-        var rows = CheckedRows(file, layout, errors);
+        var rows = Counted(CheckedRows(file, layout, errors), file.Name);
         int[] scope = [.. visiblePrograms.Append(program.Id).Distinct()];
         WriteCounts counts;
         try
@@ -186,6 +186,19 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
         db.ChangeTracker.Clear();
         return new RecordImportResult(counts.Rows, counts.NewPersons, counts.MatchedPersons, counts.NewEnrollments, counts.NewContacts,
             counts.SkippedContacts, counts.Doubtful, counts.DoubtfulTotal, []);
+    }
+
+    IEnumerable<RecordRow> Counted(IEnumerable<RecordRow> rows, string name)
+    {
+        var count = 0;
+        foreach (var row in rows)
+        {
+            if (++count % 1000 == 0)
+            {
+                progress?.Report($"{name}: {count:N0} 行を読みました");
+            }
+            yield return row;
+        }
     }
 
     static RecordLayout ReadLayout(TableFile file, DateOnly today, IReadOnlyDictionary<string, int> offices)
