@@ -156,7 +156,11 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 {
                     settings = await DatabaseServices.ForReadingAsync(settings, logger, ct);
                 }
-                if (use != DatabaseUse.AsItIs)
+                else if (use == DatabaseUse.ReadsAsItIs)
+                {
+                    settings = settings with { ReadOnly = true };
+                }
+                if (use is DatabaseUse.Writes or DatabaseUse.Reads)
                 {
                     await using var db = settings.NewContext();
                     await DatabaseServices.PrepareAsync(db, settings, logger, ct);

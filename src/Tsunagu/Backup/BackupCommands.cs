@@ -10,7 +10,8 @@ public static class BackupCommands
     {
         var output = new Option<FileInfo>("--out") { Description = "書き出すバックアップのファイル（.zip）", Required = true };
         var backup = new Command("backup", "データベースのバックアップを一つのファイル（データとマニフェスト）に書き出します。使用中でも一貫した内容です。鍵束は含みません。") { output };
-        backup.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, _) =>
+        // As it is: the backup before an upgrade is of the old schema, which no verb may migrate first.
+        backup.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.ReadsAsItIs, ct, async (services, _) =>
         {
             var target = result.GetValue(output)!;
             var manifest = await services.GetRequiredService<Backups>().BackupAsync(target.FullName, ct);

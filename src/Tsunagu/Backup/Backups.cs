@@ -223,7 +223,11 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
     async Task<BackupManifest> DescribeAsync(TsunaguDb source, CancellationToken ct)
     {
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in Tables(source))
+        // The tables the database has: a backup taken before an upgrade lacks what the new version adds.
+        var present = (await source.Database.SqlQueryRaw<string>(settings.Provider == DatabaseProvider.Sqlite
+            ? "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'"
+            : "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema()").ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var table in Tables(source).Where(present.Contains))
         {
             // The table names come from the model, not from input.
             var count = $"SELECT count(*) AS \"Value\" FROM \"{table}\"";

@@ -18,6 +18,9 @@ public enum DatabaseUse
     /// <summary>It only reads: read-only connections, no migration lock, nothing written (<see cref="DatabaseSettings.ReadOnly"/>).</summary>
     Reads,
 
+    /// <summary>It only reads, and readies nothing: `backup`, which must copy the schema as it is, before an upgrade migrates it.</summary>
+    ReadsAsItIs,
+
     /// <summary>Opened as configured, nothing checked: `db migrate`, which readies it itself, and the relay, whose account may read the deliveries only.</summary>
     AsItIs,
 }
