@@ -55,15 +55,16 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
             if (settings.Provider == DatabaseProvider.Sqlite)
             {
                 PrivateFiles.Create(data).Dispose();
+                var copySettings = DatabaseSettings.ForSqliteFile(data);
                 await using (var source = new SqliteConnection(settings.SqliteConnectionString))
-                await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data, Pooling = false }.ConnectionString))
+                await using (var copy = new SqliteConnection(copySettings.ConnectionString))
                 {
                     await source.OpenAsync(ct);
                     await copy.OpenAsync(ct);
                     progress?.Report("データベースを複写しています");
                     source.BackupDatabase(copy);
                 }
-                await using var copied = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = data, Pooling = false }.ConnectionString).NewContext();
+                await using var copied = copySettings.NewContext();
                 manifest = await DescribeAsync(copied, ct);
             }
             else
@@ -144,7 +145,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 {
                     await CopyAsync(from, to, "展開しています", ct);
                 }
-                await using (var restored = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ConnectionString).NewContext())
+                await using (var restored = DatabaseSettings.ForSqliteFile(temp).NewContext())
                 {
                     await CheckAsync(restored, manifest, input, ct);
                 }

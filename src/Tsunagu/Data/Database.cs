@@ -115,6 +115,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         }
     }
 
+    /// <summary>A SQLite file of Tsunagu's own making (a backup's copy, a preview's snapshot), unpooled so it can be deleted.</summary>
+    public static DatabaseSettings ForSqliteFile(string path) =>
+        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+
     /// <summary>A context of its own on this database, for work outside a verb's or a request's services.</summary>
     public TsunaguDb NewContext()
     {

@@ -6,13 +6,31 @@ namespace Tsunagu.Data;
 /// </summary>
 public static class PrivateFiles
 {
-    const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>A new file, open for writing; it must not exist yet.</summary>
-    public static FileStream Create(string path)
+    public static FileStream Create(string path) => Open(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write });
+
+    /// <summary>
+    /// A lock of the operating system on <paramref name="path"/> (made 0600 if new), or null while another process or
+    /// another open of it holds it: FileShare.None is flock on Linux, released when the stream is disposed or the
+    /// process ends. The file itself stays (removing a lock file races with the next one to open it).
+    /// </summary>
+    public static FileStream? TryLock(string path)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        try
+        {
+            return Open(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None });
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    static FileStream Open(string path, FileStreamOptions options)
+    {
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = File;

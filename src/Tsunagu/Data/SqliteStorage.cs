@@ -10,8 +10,6 @@ namespace Tsunagu.Data;
 /// </summary>
 public static class SqliteStorage
 {
-    const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
@@ -33,7 +31,7 @@ public static class SqliteStorage
         }
         if (!Directory.Exists(folder))
         {
-            Directory.CreateDirectory(folder, OwnerOnlyFolder);
+            Directory.CreateDirectory(folder, PrivateFiles.Folder);
         }
         else if ((File.GetUnixFileMode(folder) & Others) != 0)
         {
@@ -131,7 +129,7 @@ public static class SqliteStorage
         for (var waited = false; ; waited = true)
         {
             // Held by another process that is migrating now: it ends when that process ends, killed or not.
-            if (TryLock(path) is { } gate)
+            if (PrivateFiles.TryLock(path) is { } gate)
             {
                 return gate;
             }
@@ -140,28 +138,6 @@ public static class SqliteStorage
                 logger.LogWarning("Another process is migrating the database; waiting for it to finish.");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-        }
-    }
-
-    /// <summary>
-    /// A lock of the operating system on <paramref name="path"/> (made 0600 if new), or null while another process or
-    /// another open of it holds it: FileShare.None is flock on Linux, released when the stream is disposed or the
-    /// process ends. The file itself stays (removing a lock file races with the next one to open it).
-    /// </summary>
-    public static FileStream? TryLock(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-        try
-        {
-            return new FileStream(path, options);
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 }

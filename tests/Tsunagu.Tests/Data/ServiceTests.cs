@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Tsunagu.Tests.Infrastructure;
@@ -53,7 +52,7 @@ public class ServiceTests
         var socketPath = files.File("notify");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var port = FreePort();
+        var port = PostgresServer.FreePort();
         var pidFile = files.File("pid");
 
         var start = new ProcessStartInfo(systemd, ["-c", $"dotnet '{Path.Combine(AppContext.BaseDirectory, "tsunagu.dll")}' serve --urls http://127.0.0.1:{port} & echo $! > '{pidFile}'; wait $!"])
@@ -92,10 +91,4 @@ public class ServiceTests
         Assert.Equal(0, service.ExitCode);
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -132,13 +132,13 @@ public class StorageTests
     [Fact]
     public async Task Postgres_ServerDown_EveryVerbAndServeSayItInOneLine()
     {
-        var nobody = $"Host=127.0.0.1;Port={FreePort()};Database=tsunagu;Username=tsunagu;Timeout=3";
+        var nobody = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Database=tsunagu;Username=tsunagu;Timeout=3";
         var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Tsunagu"] = nobody };
         var limit = TimeSpan.FromSeconds(60);
 
         var list = await TsunaguProcess.RunAsync(settings, limit, "report", "list");
         var import = await TsunaguProcess.RunAsync(settings, limit, "report", "import", "any.tsv");
-        var serve = await TsunaguProcess.RunAsync(settings, limit, "serve", "--urls", $"http://127.0.0.1:{FreePort()}");
+        var serve = await TsunaguProcess.RunAsync(settings, limit, "serve", "--urls", $"http://127.0.0.1:{PostgresServer.FreePort()}");
 
         foreach (var result in new[] { list, import, serve })
         {
@@ -183,12 +183,6 @@ public class StorageTests
         NpgsqlConnection.ClearAllPools();
     }
 
-    static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A SQLite database the test did not create, by its connection string, for verbs run in this process.</summary>
     sealed class TestDatabaseOn(string connectionString)

@@ -64,14 +64,7 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public TsunaguDb NewDb()
-    {
-        if (Settings.Provider == DatabaseProvider.Sqlite)
-        {
-            return new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(Settings.ConnectionString).Options);
-        }
-        return new PostgresTsunaguDb(new DbContextOptionsBuilder<PostgresTsunaguDb>().UseNpgsql(DatabaseSettings.PostgresConnectionString(Settings.ConnectionString)).Options);
-    }
+    public TsunaguDb NewDb() => Settings.NewContext();
 
     /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>
     public void Configure(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -23,7 +23,7 @@ public static class ImportGate
             var held = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({PostgresLockKey}) AS \"Value\"").SingleAsync(ct);
             return held ? NoRelease.Instance : null;
         }
-        return settings.SqliteFile is { } file ? SqliteStorage.TryLock(file + ".import.lock") : NoRelease.Instance;
+        return settings.SqliteFile is { } file ? PrivateFiles.TryLock(file + ".import.lock") : NoRelease.Instance;
     }
 
     /// <summary>The transaction's end releases PostgreSQL's lock.</summary>

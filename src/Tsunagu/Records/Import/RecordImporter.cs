@@ -80,18 +80,18 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
     {
         var live = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
         var copy = $"{Path.GetFullPath(live.DataSource)}{SnapshotSuffix}{Guid.NewGuid():N}";
-        var snapshot = new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ConnectionString;
+        var snapshot = DatabaseSettings.ForSqliteFile(copy);
         try
         {
             PrivateFiles.Create(copy).Dispose();
             await using (var source = new SqliteConnection(live.ConnectionString))
-            await using (var target = new SqliteConnection(snapshot))
+            await using (var target = new SqliteConnection(snapshot.ConnectionString))
             {
                 await source.OpenAsync(ct);
                 await target.OpenAsync(ct);
                 source.BackupDatabase(target);
             }
-            await using var copyDb = new SqliteTsunaguDb(new DbContextOptionsBuilder<SqliteTsunaguDb>().UseSqlite(snapshot).Options);
+            await using var copyDb = snapshot.NewContext();
             return await new RecordImporter(copyDb, time, settings, progress).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
         }
         finally
