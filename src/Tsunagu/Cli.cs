@@ -95,6 +95,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(Catalogue.CatalogueCommands.Create(this));
         root.Subcommands.Add(Site.SiteCommands.Create(this));
         root.Subcommands.Add(Notices.NoticeCommands.Create(this));
+        root.Subcommands.Add(Keys.KeyCommands.Create(this));
         foreach (var command in Backup.BackupCommands.Create(this))
         {
             root.Subcommands.Add(command);

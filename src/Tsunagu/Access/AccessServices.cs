@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tsunagu.Data;
@@ -37,8 +38,17 @@ public static class AccessServices
             .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<TsunaguClaimsFactory>();
         services.AddOptions<SecuritySettings>().BindConfiguration("Security");
-        // One key ring for the server and the command line (authenticator keys are encrypted with it; see TsunaguUserStore).
-        services.AddDataProtection().SetApplicationName("Tsunagu");
+        // One key ring for the server and the command line, the configured one (Keys.KeyRing): it protects cookies and
+        // authenticator keys (TsunaguUserStore) and seals the records' free text.
+        // ASP.NET Core's own Data Protection services are added (by this and by the web's parts) but not used: their
+        // start-up reading of the default ring in the account's profile is removed, and their store is the ring's.
+        services.AddDataProtection();
+        foreach (var preload in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(KeyManagementOptions).Assembly).ToList())
+        {
+            services.Remove(preload);
+        }
+        services.AddSingleton<IDataProtectionProvider>(sp => sp.GetRequiredService<Keys.KeyRing>().Protection);
+        services.AddOptions<KeyManagementOptions>().Configure<Keys.KeyRing>((o, ring) => ring.Share(o));
         services.AddScoped<AccountAdmin>().AddScoped<PasswordSignIn>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Contacts;
+using Tsunagu.Keys;
 using Tsunagu.People;
 
 namespace Tsunagu.Attachments;
@@ -66,6 +67,9 @@ public sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachmen
         builder.HasOne<Programs.SupportProgram>().WithMany().HasForeignKey(a => a.ProgramId);
         builder.Property(a => a.Sha256).HasMaxLength(64);
         builder.Property(a => a.StoredName).HasMaxLength(32);
+        // What the worker called it and the name it came under often name the person or what happened (同意書_山田.pdf).
+        builder.Property(a => a.Title).IsSealed();
+        builder.Property(a => a.FileName).IsSealed();
     }
 }
 
@@ -111,7 +115,6 @@ public static class AttachmentRules
         ? $"{bytes / (1024.0 * 1024):0.#} MB"
         : $"{Math.Max(1, (bytes + 1023) / 1024)} KB";
 
-    public static string Hash(byte[] hash) => Convert.ToHexStringLower(hash);
-
-    internal static IncrementalHash NewHash() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    /// <summary>The content's SHA-256, as the row keeps it.</summary>
+    public static string Hash(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

@@ -14,7 +14,7 @@ public sealed record StoredFile(string Name, long Size, string Sha256);
 /// The attachments folder (<c>Attachments:Folder</c>, default data/attachments): private to Tsunagu's account (0700,
 /// files 0600), files under random names only. Nothing in it is named after a person or a document.
 /// </summary>
-public sealed class AttachmentStore(IConfiguration configuration)
+public sealed class AttachmentStore(IConfiguration configuration, Keys.KeyRing keys)
 {
     readonly string root = Path.GetFullPath(configuration["Attachments:Folder"] ?? Path.Combine("data", "attachments"));
 
@@ -22,46 +22,76 @@ public sealed class AttachmentStore(IConfiguration configuration)
     public long MaxBytes { get; } = configuration.GetValue<long?>("Attachments:MaxBytes") ?? AttachmentRules.DefaultMaxBytes;
 
     /// <summary>
-    /// Copies <paramref name="head"/> and the rest of <paramref name="content"/> into a new private file, counting as it
-    /// goes: past <see cref="MaxBytes"/> the file is removed and the upload refused, whatever the request claimed.
+    /// Reads <paramref name="head"/> and the rest of <paramref name="content"/>, counting as it goes (past
+    /// <see cref="MaxBytes"/> the upload is refused, whatever the request claimed), and writes it sealed with the key
+    /// ring (Keys.SealedText) into a new private file: the file's words never touch the disk in clear. A file is sealed
+    /// whole, so it is held in memory once, bounded by <see cref="MaxBytes"/>.
     /// </summary>
     public async Task<StoredFile> SaveAsync(ReadOnlyMemory<byte> head, Stream content, CancellationToken ct)
     {
+        using var buffer = new MemoryStream();
+        void Take(ReadOnlySpan<byte> bytes)
+        {
+            if (buffer.Length + bytes.Length > MaxBytes)
+            {
+                throw new RecordInputException("file", $"ファイル: 大きすぎます（上限 {AttachmentRules.SizeText(MaxBytes)}）。ページを分けるか、解像度を下げてください。");
+            }
+            buffer.Write(bytes);
+        }
+        Take(head.Span);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, ct)) > 0)
+        {
+            Take(chunk.AsSpan(0, read));
+        }
+        var bytes = buffer.ToArray();
         PrivateFiles.CreateFolder(root, root);
         var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var path = Path.Combine(root, name);
-        using var hash = AttachmentRules.NewHash();
-        long size = 0;
+        await WriteAsync(Path.Combine(root, name), Keys.SealedText.Seal(keys, bytes), ct);
+        return new StoredFile(name, bytes.Length, AttachmentRules.Hash(bytes));
+    }
+
+    static async Task WriteAsync(string path, byte[] content, CancellationToken ct)
+    {
         try
         {
             await using var file = PrivateFiles.Create(path);
-            async Task WriteAsync(ReadOnlyMemory<byte> bytes)
-            {
-                size += bytes.Length;
-                if (size > MaxBytes)
-                {
-                    throw new RecordInputException("file", $"ファイル: 大きすぎます（上限 {AttachmentRules.SizeText(MaxBytes)}）。ページを分けるか、解像度を下げてください。");
-                }
-                hash.AppendData(bytes.Span);
-                await file.WriteAsync(bytes, ct);
-            }
-            await WriteAsync(head);
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
-            {
-                await WriteAsync(buffer.AsMemory(0, read));
-            }
+            await file.WriteAsync(content, ct);
         }
         catch
         {
             File.Delete(path);
             throw;
         }
-        return new StoredFile(name, size, AttachmentRules.Hash(hash.GetHashAndReset()));
     }
 
-    public Stream Open(string name) => new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    /// <summary>The file's content as it was uploaded (one stored before sealing began is read as it lies).</summary>
+    public async Task<Stream> OpenAsync(string name, CancellationToken ct) =>
+        new MemoryStream(Keys.SealedText.Open(keys, await File.ReadAllBytesAsync(PathOf(name), ct)), writable: false);
+
+    /// <summary>
+    /// Seals the file again under the ring's current key (or, with <paramref name="clearOnly"/>, only if it lies in clear):
+    /// written beside it and renamed over it, so a crash leaves the old file or the new one. False when it was left.
+    /// </summary>
+    public async Task<bool> ResealAsync(string name, bool clearOnly, CancellationToken ct)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        var stored = await File.ReadAllBytesAsync(path, ct);
+        if (clearOnly && Keys.SealedText.IsSealed(stored))
+        {
+            return false;
+        }
+        var next = path + ".reseal";
+        File.Delete(next);
+        await WriteAsync(next, Keys.SealedText.Seal(keys, Keys.SealedText.Open(keys, stored)), ct);
+        File.Move(next, path, overwrite: true);
+        return true;
+    }
 
     public void Delete(string name) => File.Delete(PathOf(name));
 
@@ -164,7 +194,7 @@ public sealed class AttachmentService(TsunaguDb db, RecordScope scope, Attachmen
         Stream content;
         try
         {
-            content = store.Open(attachment.StoredName);
+            content = await store.OpenAsync(attachment.StoredName, CancellationToken.None);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -132,6 +132,8 @@ public static class AuditActions
     public const string SchoolsLoad = "schools.load";
     public const string OfficeAdd = "office.add";
     public const string OfficesLoad = "offices.load";
+    public const string KeysRotate = "keys.rotate";
+    public const string KeysReseal = "keys.reseal";
 
     /// <summary>
     /// What happened to reports and figures: the only events a program's page shows to everyone who reads reports.
@@ -197,6 +199,8 @@ public static class AuditActions
         AttachmentAdd => "書類の添付",
         CatalogueSave => "支援制度の編集",
         CampaignSave => "お知らせの編集",
+        KeysRotate => "鍵の更新",
+        KeysReseal => "記録の封じ直し",
         CampaignApprove => "お知らせの承認",
         CampaignQueue => "お知らせの送付",
         RestrictedMatch => "閲覧制限の記録と一致した登録の拒否",

@@ -55,7 +55,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
             if (settings.Provider == DatabaseProvider.Sqlite)
             {
                 PrivateFiles.Create(data).Dispose();
-                var copySettings = DatabaseSettings.ForSqliteFile(data);
+                var copySettings = settings.ForSqliteFile(data);
                 await using (var source = new SqliteConnection(settings.SqliteConnectionString))
                 await using (var copy = new SqliteConnection(copySettings.ConnectionString))
                 {
@@ -145,7 +145,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                 {
                     await CopyAsync(from, to, "展開しています", ct);
                 }
-                await using (var restored = DatabaseSettings.ForSqliteFile(temp).NewContext())
+                await using (var restored = settings.ForSqliteFile(temp).NewContext())
                 {
                     await CheckAsync(restored, manifest, input, ct);
                 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tsunagu.Japanese;
+using Tsunagu.Keys;
 using Tsunagu.People;
 using Tsunagu.Programs;
 
@@ -162,13 +163,18 @@ public sealed class ContactNoteConfiguration : IEntityTypeConfiguration<ContactN
     public void Configure(EntityTypeBuilder<ContactNote> builder)
     {
         builder.ToTable("contact_notes");
+        builder.Property(n => n.Text).IsSealed();
         builder.HasMany(n => n.Revisions).WithOne().HasForeignKey(r => r.NoteId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
 public sealed class ContactNoteRevisionConfiguration : IEntityTypeConfiguration<ContactNoteRevision>
 {
-    public void Configure(EntityTypeBuilder<ContactNoteRevision> builder) => builder.ToTable("contact_note_revisions");
+    public void Configure(EntityTypeBuilder<ContactNoteRevision> builder)
+    {
+        builder.ToTable("contact_note_revisions");
+        builder.Property(r => r.Text).IsSealed();
+    }
 }
 
 /// <summary>The words staff read for a contact.</summary>

@@ -50,10 +50,14 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 throw new RefusalException(RefusalKind.Invalid,
                     "PostgreSQL を使うには ConnectionStrings:Tsunagu（環境変数 ConnectionStrings__Tsunagu）を設定してください。");
             }
-            return new DatabaseSettings(provider, DefaultSqlite);
+            connectionString = DefaultSqlite;
         }
-        return new DatabaseSettings(provider, connectionString);
+        var settings = new DatabaseSettings(provider, connectionString);
+        return settings with { Keys = Tsunagu.Keys.KeyRing.Open(configuration, settings) };
     }
+
+    /// <summary>The key ring that seals the records' free text in this database (null: a context that can neither seal nor open it).</summary>
+    public Tsunagu.Keys.KeyRing? Keys { get; init; }
 
     /// <summary>
     /// Connections that only read (a verb that exports or lists): nothing they run can write. SQLite: every connection
@@ -71,6 +75,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
     public void Configure(DbContextOptionsBuilder options)
     {
+        ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new Tsunagu.Keys.KeyRingOptionsExtension(Keys));
+        options.ReplaceService<IModelCacheKeyFactory, Tsunagu.Keys.KeyRingModelCacheKeyFactory>();
         if (Provider == DatabaseProvider.Sqlite)
         {
             options.UseSqlite(SqliteConnectionString);
@@ -116,8 +122,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     }
 
     /// <summary>A SQLite file of Tsunagu's own making (a backup's copy, a preview's snapshot), unpooled so it can be deleted.</summary>
-    public static DatabaseSettings ForSqliteFile(string path) =>
-        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+    public DatabaseSettings ForSqliteFile(string path) =>
+        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString) { Keys = Keys };
 
     /// <summary>A context of its own on this database, for work outside a verb's or a request's services.</summary>
     public TsunaguDb NewContext()
@@ -168,6 +174,8 @@ public static class DatabaseServices
     public static IServiceCollection AddTsunaguDatabase(this IServiceCollection services)
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => sp.GetRequiredService<DatabaseSettings>().Keys
+            ?? throw new InvalidOperationException("The database settings came without their key ring."));
         // Interceptors a host registers (the web's Idempotency-Key) join every context it makes.
         services.AddDbContext<SqliteTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())));
         services.AddDbContext<PostgresTsunaguDb>((sp, o) => sp.GetRequiredService<DatabaseSettings>().Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())));
@@ -201,6 +209,11 @@ public static class DatabaseServices
         await using (settings.SqliteFile is { } sqlite ? await SqliteStorage.EnterMigrationAsync(db, sqlite, logger, ct) : null)
         {
             await db.Database.MigrateAsync(ct);
+        }
+        // Text written before sealing began (0.14) is sealed at the upgrade; `tsunagu keys reseal` does the attachments.
+        foreach (var (table, column, count) in (await Keys.SealedText.ResealAsync(db, clearOnly: true, ct)).Where(c => c.Count > 0))
+        {
+            logger.LogInformation("Sealed {Count} values of {Table}.{Column} written before 0.14", count, table, column);
         }
         return pending;
     }

@@ -27,6 +27,9 @@ public static class DatabaseFault
                 SqliteException { SqliteErrorCode: 14 } => "データベースのファイルを開けません（場所と、フォルダーの所有者・権限を確かめてください）。",
                 SqliteException { SqliteErrorCode: 10 } => "データベースのファイルを読み書きできませんでした（ディスクの状態を確かめてください）。",
                 SqliteException { SqliteErrorCode: 26 or 11 } => "データベースのファイルが壊れているか、SQLite のデータベースではありません。",
+                Keys.KeyRingException ring => forOperator
+                    ? $"記録の本文を開く鍵が鍵リング（{ring.Where}）にありません。鍵リングの場所（KeyRing:Folder または KeyRing:Store）と証明書の設定、鍵リングを戻したかを確かめてください。"
+                    : "記録の本文を開く鍵が鍵リングにありません（システムの管理者に連絡してください）。",
                 PostgresException { SqlState: "53100" } => "データベースサーバーのディスクに空きがありません。",
                 PostgresException { SqlState: "25006" } => "データベースが読み取り専用です（待機系のサーバーにつながっているか、読み取り専用の設定です）。",
                 PostgresException { SqlState: "3D000" } => "接続文字列のデータベースがサーバーにありません（CREATE DATABASE してから tsunagu db migrate を実行してください）。",

@@ -21,8 +21,15 @@ namespace Tsunagu.Data;
 /// The one model. Each provider has a subclass only so that its migrations live apart
 /// (Data/Migrations/Sqlite, Data/Migrations/Postgres); code everywhere else takes TsunaguDb.
 /// </summary>
-public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options)
+public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options),
+    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    /// <summary>The key ring this context seals and opens the records' free text with (<see cref="Keys.SealedText"/>).</summary>
+    public Keys.KeyRing? Keys { get; } = options.FindExtension<Keys.KeyRingOptionsExtension>()?.Keys;
+
+    /// <summary>The key ring's keys, when the city keeps them in the database (KeyRing:Store=Database, for several servers).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
     public DbSet<SupportProgram> Programs => Set<SupportProgram>();
     public DbSet<Bureau> Bureaus => Set<Bureau>();
     public DbSet<ProgramBureau> ProgramBureaus => Set<ProgramBureau>();
@@ -102,6 +109,7 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
         // Each entity's mapping is beside the entity, in its feature's folder (an IEntityTypeConfiguration).
         builder.ApplyConfigurationsFromAssembly(typeof(TsunaguDb).Assembly);
         Versions.Map(builder);
+        Tsunagu.Keys.SealedText.Apply(builder, Keys);
     }
 }
 

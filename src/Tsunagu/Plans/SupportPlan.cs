@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Keys;
 using Tsunagu.People;
 using Tsunagu.Records;
 
@@ -99,7 +100,9 @@ public sealed class SupportPlanConfiguration : IEntityTypeConfiguration<SupportP
         builder.HasIndex(p => new { p.EnrollmentId, p.Version }).IsUnique();
         // The caseload's and the manager's questions: reviews due, versions waiting for approval.
         builder.HasIndex(p => new { p.Status, p.ReviewOn });
-        builder.Property(p => p.Assessment).HasMaxLength(RecordRules.NoteMax);
+        // Sealed (Keys.SealedText): a sealed text is longer than its words, so its length is the form's rule alone.
+        builder.Property(p => p.Assessment).IsSealed();
+        builder.Property(p => p.DecisionNote).IsSealed();
         builder.Property(p => p.WrittenBy).HasMaxLength(RecordRules.NameMax);
         builder.Property(p => p.DecidedBy).HasMaxLength(RecordRules.NameMax);
         builder.HasMany(p => p.Goals).WithOne().HasForeignKey(g => g.PlanId);
@@ -110,12 +113,22 @@ public sealed class SupportPlanConfiguration : IEntityTypeConfiguration<SupportP
 
 public sealed class PlanGoalConfiguration : IEntityTypeConfiguration<PlanGoal>
 {
-    public void Configure(EntityTypeBuilder<PlanGoal> builder) => builder.ToTable("plan_goals");
+    public void Configure(EntityTypeBuilder<PlanGoal> builder)
+    {
+        builder.ToTable("plan_goals");
+        builder.Property(g => g.Text).IsSealed();
+    }
 }
 
 public sealed class PlannedServiceConfiguration : IEntityTypeConfiguration<PlannedService>
 {
-    public void Configure(EntityTypeBuilder<PlannedService> builder) => builder.ToTable("planned_services");
+    public void Configure(EntityTypeBuilder<PlannedService> builder)
+    {
+        builder.ToTable("planned_services");
+        builder.Property(s => s.What).IsSealed();
+        builder.Property(s => s.Frequency).IsSealed();
+        builder.Property(s => s.Who).IsSealed();
+    }
 }
 
 public sealed class PlanReviewConfiguration : IEntityTypeConfiguration<PlanReview>
@@ -123,6 +136,7 @@ public sealed class PlanReviewConfiguration : IEntityTypeConfiguration<PlanRevie
     public void Configure(EntityTypeBuilder<PlanReview> builder)
     {
         builder.ToTable("plan_reviews");
+        builder.Property(r => r.Summary).IsSealed();
         builder.HasMany(r => r.Goals).WithOne().HasForeignKey(g => g.ReviewId);
     }
 }

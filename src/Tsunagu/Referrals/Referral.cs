@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tsunagu.Keys;
 using Tsunagu.People;
 using Tsunagu.Programs;
 
@@ -39,6 +40,8 @@ public sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         builder.HasOne(r => r.FromProgram).WithMany().HasForeignKey(r => r.FromProgramId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.ToProgram).WithMany().HasForeignKey(r => r.ToProgramId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.ToProgramId, r.Status });
+        builder.Property(r => r.Reason).IsSealed();
+        builder.Property(r => r.DecisionNote).IsSealed();
     }
 }
 

@@ -98,7 +98,9 @@ public sealed class ReferralService(TsunaguDb db, RecordScope scope, TimeProvide
                 OfficeId = await scope.OfficeInAsync(toProgramId),
             });
         }
-        scope.Audit(accept ? AuditActions.ReferralAccept : AuditActions.ReferralDecline, referral.ToProgram!.Code, $"person:{referral.PersonId}", note);
+        // The memo is the receiving worker's words about the person: it stays with the referral (sealed), out of what auditors read.
+        scope.Audit(accept ? AuditActions.ReferralAccept : AuditActions.ReferralDecline, referral.ToProgram!.Code, $"person:{referral.PersonId}",
+            string.IsNullOrWhiteSpace(note) ? null : "メモあり");
         await db.SaveChangesAsync();
         return referral;
     }

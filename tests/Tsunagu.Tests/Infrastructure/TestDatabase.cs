@@ -29,7 +29,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     TestDatabase(DatabaseSettings settings, string? folder)
     {
-        Settings = settings;
+        // The key ring a command-line or web run of the tests opens too: the default folder under the working directory.
+        Settings = settings with { Keys = Tsunagu.Keys.KeyRing.Open(new ConfigurationBuilder().Build(), settings) };
         this.folder = folder;
     }
 

@@ -12,7 +12,7 @@ static class PostgresRecordWriter
 {
     public static async Task<WriteCounts> WriteAsync(
         NpgsqlConnection connection, IEnumerable<RecordRow> rows, int programId, int[] scope, DateTimeOffset now, DateOnly today,
-        CancellationToken ct)
+        Keys.KeyRing? keys, CancellationToken ct)
     {
         async Task<int> ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
         {
@@ -42,6 +42,8 @@ static class PostgresRecordWriter
         // Sorts and hash joins over millions of staged rows spill to disk at the default 4 MB; for this transaction only.
         await ExecuteAsync("SET LOCAL work_mem = '256MB'");
         var counts = new WriteCounts();
+        // The notes are sealed before they leave the process, as the model seals them (Keys.SealedText).
+        string? Seal(string? text) => text is null ? null : Keys.SealedText.Seal(keys, text);
         await using (var copy = await connection.BeginBinaryImportAsync("""
             COPY staging (line, name, kana, kana_key, birth, role, school, ward, household_key, enrolled_on, source,
                           date, time, kind, category, channel, duration, n_person, n_third, n_agency, n_staff, staff, import_key, office_id)
@@ -69,10 +71,10 @@ static class PostgresRecordWriter
                 await WriteNullableAsync(copy, row.Category, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync((int)row.Channel, NpgsqlDbType.Integer, ct);
                 await WriteNullableAsync(copy, row.Duration, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(copy, row.PersonSaid, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, row.ThirdPartySaid, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, row.AgencySaid, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, row.Assessment, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(copy, Seal(row.PersonSaid), NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(copy, Seal(row.ThirdPartySaid), NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(copy, Seal(row.AgencySaid), NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(copy, Seal(row.Assessment), NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, row.StaffName, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, row.HasContact ? row.ImportKey() : null, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, row.OfficeId, NpgsqlDbType.Integer, ct);

@@ -80,7 +80,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
     {
         var live = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
         var copy = $"{Path.GetFullPath(live.DataSource)}{SnapshotSuffix}{Guid.NewGuid():N}";
-        var snapshot = DatabaseSettings.ForSqliteFile(copy);
+        var snapshot = settings.ForSqliteFile(copy);
         try
         {
             PrivateFiles.Create(copy).Dispose();
@@ -144,9 +144,9 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
         try
         {
             counts = db is PostgresTsunaguDb
-                ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, scope, now, today, ct)
+                ? await PostgresRecordWriter.WriteAsync((Npgsql.NpgsqlConnection)connection, rows, program.Id, scope, now, today, db.Keys, ct)
                 : await SqliteRecordWriter.WriteAsync((Microsoft.Data.Sqlite.SqliteConnection)connection,
-                    (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, scope, now, today, ct);
+                    (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction(), rows, program.Id, scope, now, today, db.Keys, ct);
         }
         catch (FileErrorException e)
         {

@@ -22,6 +22,25 @@ namespace Tsunagu.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -403,7 +422,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("PersonId")
                         .HasColumnType("integer");
@@ -426,7 +446,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("Type")
                         .HasColumnType("integer");
@@ -739,7 +760,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -768,7 +790,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1645,7 +1668,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1676,7 +1700,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasColumnType("date");
 
                     b.Property<string>("Summary")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1694,7 +1719,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("Frequency")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("PlanId")
                         .HasColumnType("integer");
@@ -1704,10 +1730,12 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("What")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<string>("Who")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1726,8 +1754,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Assessment")
                         .IsRequired()
-                        .HasMaxLength(20000)
-                        .HasColumnType("character varying(20000)");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1737,7 +1765,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)");
 
                     b.Property<string>("DecisionNote")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("EnrollmentId")
                         .HasColumnType("integer");
@@ -1885,7 +1914,8 @@ namespace Tsunagu.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("DecisionNote")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("FromProgramId")
                         .HasColumnType("integer");
@@ -1895,7 +1925,8 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<DateTimeOffset>("SentAt")
                         .HasColumnType("timestamp with time zone");

@@ -17,6 +17,23 @@ namespace Tsunagu.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -386,7 +403,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
@@ -409,7 +427,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("Type")
                         .HasColumnType("INTEGER");
@@ -710,7 +729,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -737,7 +757,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1576,7 +1597,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1605,7 +1627,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Summary")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1621,7 +1644,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Frequency")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("PlanId")
                         .HasColumnType("INTEGER");
@@ -1631,10 +1655,12 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("What")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<string>("Who")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.HasKey("Id");
 
@@ -1651,8 +1677,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Assessment")
                         .IsRequired()
-                        .HasMaxLength(20000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<long?>("DecidedAt")
                         .HasColumnType("INTEGER");
@@ -1662,7 +1688,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecisionNote")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("EnrollmentId")
                         .HasColumnType("INTEGER");
@@ -1802,7 +1829,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecisionNote")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<int>("FromProgramId")
                         .HasColumnType("INTEGER");
@@ -1812,7 +1840,8 @@ namespace Tsunagu.Data.Migrations.Sqlite
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Tsunagu:Sealed", true);
 
                     b.Property<long>("SentAt")
                         .HasColumnType("INTEGER");
