@@ -184,6 +184,12 @@ public static class WebApp
         var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
         var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
         await DatabaseServices.PrepareAsync(db, settings, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Database"), ct);
+        // In development a ring without a certificate is the norm; at the city it is a finding.
+        if (settings.Keys is { KeysProtected: false } ring && services.GetService<IHostEnvironment>()?.IsProduction() == true)
+        {
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Keys").LogWarning(
+                "The key ring's keys in {Where} are not encrypted: set KeyRing:Certificate:Path (docs/operations.md, 5a)", ring.Where);
+        }
         if (settings.Provider != DatabaseProvider.Sqlite || await db.Reports.AnyAsync(ct) || await db.Programs.AnyAsync(ct))
         {
             return;

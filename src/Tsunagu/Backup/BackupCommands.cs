@@ -9,7 +9,7 @@ public static class BackupCommands
     public static IEnumerable<Command> Create(Cli cli)
     {
         var output = new Option<FileInfo>("--out") { Description = "書き出すバックアップのファイル（.zip）", Required = true };
-        var backup = new Command("backup", "データベースのバックアップを一つのファイル（データとマニフェスト）に書き出します。使用中でも一貫した内容です。鍵束は含みません。") { output };
+        var backup = new Command("backup", "データベースのバックアップを一つのファイル（データとマニフェスト）に書き出します。使用中でも一貫した内容です。鍵リングは含みません（別に保管します）。") { output };
         // As it is: the backup before an upgrade is of the old schema, which no verb may migrate first.
         backup.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.ReadsAsItIs, ct, async (services, _) =>
         {

@@ -129,7 +129,8 @@ public sealed class SupportPlanService(TsunaguDb db, RecordScope scope, TimeProv
         var (plan, enrollment) = await PendingForManagerAsync(planId);
         RecordRules.Require(("reason", "差し戻しの理由", RecordRules.Note(reason, RecordRules.ReasonMax, required: true)));
         (plan.Status, plan.DecidedBy, plan.DecidedAt, plan.DecisionNote) = (PlanStatus.Returned, await scope.StaffNameAsync(), time.GetUtcNow(), reason!.Trim());
-        scope.Audit(AuditActions.PlanReturn, enrollment.Program.Code, $"person:{enrollment.PersonId}", $"第{plan.Version}版 差し戻し", reason: reason);
+        // The reason speaks of the plan's content: it stays with the plan (sealed), out of what auditors read.
+        scope.Audit(AuditActions.PlanReturn, enrollment.Program.Code, $"person:{enrollment.PersonId}", $"第{plan.Version}版 差し戻し");
         await db.SaveChangesAsync();
     }
 
