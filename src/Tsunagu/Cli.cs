@@ -96,6 +96,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
         root.Subcommands.Add(Site.SiteCommands.Create(this));
         root.Subcommands.Add(Notices.NoticeCommands.Create(this));
         root.Subcommands.Add(Keys.KeyCommands.Create(this));
+        root.Subcommands.Add(Retention.RetentionCommands.Create(this));
         foreach (var command in Backup.BackupCommands.Create(this))
         {
             root.Subcommands.Add(command);

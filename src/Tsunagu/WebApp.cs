@@ -38,6 +38,7 @@ public static class TsunaguServices
         .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<AttachmentService>().AddScoped<Catalogue.CatalogueService>().AddScoped<Site.PublicSite>().AddSingleton<AttachmentStore>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
         .AddScoped<SubsidyService>().AddScoped<PlacementService>()
         .AddScoped<Backup.Backups>()
+        .AddSingleton(sp => Retention.RetentionRules.From(sp.GetRequiredService<IConfiguration>())).AddScoped<Retention.RecordRetention>()
         // Notices: the campaigns (under the user's programs) and the queue (the server's own, no user).
         .AddScoped<Notices.CampaignService>().AddScoped<Notices.Outbox>().AddScoped<Notices.PaperLetters>()
         .AddHttpClient("line", client => client.Timeout = TimeSpan.FromSeconds(30)).Services;
@@ -190,6 +191,8 @@ public static class WebApp
             scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Keys").LogWarning(
                 "The key ring's keys in {Where} are not encrypted: set KeyRing:Certificate:Path (docs/operations.md, 5a)", ring.Where);
         }
+        // An upload left waiting by a server that stopped goes after a day, without waiting for the next upload.
+        scope.ServiceProvider.GetService<Pages.UploadStore>()?.Sweep();
         if (settings.Provider != DatabaseProvider.Sqlite || await db.Reports.AnyAsync(ct) || await db.Programs.AnyAsync(ct))
         {
             return;

@@ -134,6 +134,7 @@ public static class AuditActions
     public const string OfficesLoad = "offices.load";
     public const string KeysRotate = "keys.rotate";
     public const string KeysReseal = "keys.reseal";
+    public const string RetentionDelete = "retention.delete";
 
     /// <summary>
     /// What happened to reports and figures: the only events a program's page shows to everyone who reads reports.
@@ -201,6 +202,7 @@ public static class AuditActions
         CampaignSave => "お知らせの編集",
         KeysRotate => "鍵の更新",
         KeysReseal => "記録の封じ直し",
+        RetentionDelete => "保存年限による削除",
         CampaignApprove => "お知らせの承認",
         CampaignQueue => "お知らせの送付",
         RestrictedMatch => "閲覧制限の記録と一致した登録の拒否",

@@ -7,8 +7,10 @@ namespace Tsunagu.Pages;
 /// Uploaded files between the preview and the confirmation: each in a folder of its own under a random token, in
 /// the private folder <c>Uploads:Folder</c> (default data/uploads; 0700, files 0600 — never a shared temp folder),
 /// bound to the account and the purpose it was uploaded for, and removed when applied, cancelled, or after a day.
+/// A file of records holds what people said: it waits sealed with the key ring (Keys.SealedText), and is opened into a
+/// private file only while a preview or an import reads it (<see cref="UseAsync{T}"/>).
 /// </summary>
-public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
+public sealed class UploadStore(TimeProvider time, IConfiguration configuration, Keys.KeyRing keys)
 {
     const string OwnerFile = ".owner";
 
@@ -28,9 +30,33 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
         // The name as uploaded (errors name the file, the format is read from its extension), never a path.
         var name = Path.GetFileName(file.FileName.Replace('\\', '/'));
         var path = Path.Combine(folder, string.IsNullOrWhiteSpace(name) || name.StartsWith('.') ? "upload" : name);
+        // Bounded by the upload limit (FileLimits.MaxUploadBytes), as the request itself is.
+        using var content = new MemoryStream();
+        await file.CopyToAsync(content, ct);
         await using var stored = Data.PrivateFiles.Create(path);
-        await file.CopyToAsync(stored, ct);
+        await stored.WriteAsync(Keys.SealedText.Seal(keys, content.ToArray()), ct);
         return (token, path);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on the upload opened into a private file under its own name (errors name the file as
+    /// the user knows it), removed as soon as <paramref name="use"/> ends.
+    /// </summary>
+    public async Task<T> UseAsync<T>(string path, Func<string, Task<T>> use)
+    {
+        var opened = Path.Combine(Data.PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!, Path.Combine(Path.GetDirectoryName(path)!, "open")), Path.GetFileName(path));
+        await using (var clear = Data.PrivateFiles.Create(opened))
+        {
+            await clear.WriteAsync(Keys.SealedText.Open(keys, await File.ReadAllBytesAsync(path)));
+        }
+        try
+        {
+            return await use(opened);
+        }
+        finally
+        {
+            File.Delete(opened);
+        }
     }
 
     /// <summary>
@@ -44,7 +70,7 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
         var (token, path) = await SaveAsync(file, owner, ct);
         try
         {
-            var result = await dryRun(path);
+            var result = await UseAsync(path, dryRun);
             if (succeeded(result))
             {
                 return (token, Path.GetFileName(path), result);
@@ -68,7 +94,7 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
         var (_, path) = await SaveAsync(file, owner, ct);
         try
         {
-            return await use(path);
+            return await UseAsync(path, use);
         }
         finally
         {
@@ -107,7 +133,8 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration)
 
     public static void Remove(string path) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
 
-    void Sweep()
+    /// <summary>Removes uploads older than a day: at each upload and when the server starts.</summary>
+    public void Sweep()
     {
         if (!Directory.Exists(root))
         {

@@ -29,8 +29,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     TestDatabase(DatabaseSettings settings, string? folder)
     {
-        // The key ring a command-line or web run of the tests opens too: the default folder under the working directory.
-        Settings = settings with { Keys = Tsunagu.Keys.KeyRing.Open(new ConfigurationBuilder().Build(), settings) };
+        Settings = settings with { Keys = Keys };
         this.folder = folder;
     }
 
@@ -66,6 +65,10 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     public TsunaguDb NewDb() => Settings.NewContext();
+
+    /// <summary>The key ring a command-line or web run of the tests opens too: the default folder under the working directory.</summary>
+    public static Tsunagu.Keys.KeyRing Keys =>
+        Tsunagu.Keys.KeyRing.Open(new ConfigurationBuilder().Build(), new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.DefaultSqlite));
 
     /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>
     public void Configure(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -65,12 +65,17 @@ public class HostileUploadTests
         using var files = new TempFolder();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Uploads:Folder"] = Path.Combine(files.Path, "uploads") }).Build();
-        var store = new Tsunagu.Pages.UploadStore(TimeProvider.System, configuration);
-        var bytes = Encoding.UTF8.GetBytes("氏名,ふりがな,生年月日\r\n");
+        var store = new Tsunagu.Pages.UploadStore(TimeProvider.System, configuration, TestDatabase.Keys);
+        var bytes = Encoding.UTF8.GetBytes("氏名,ふりがな,生年月日\r\n髙橋 𠮷子,たかはし よしこ,2009-06-15\r\n");
         var upload = new Microsoft.AspNetCore.Http.FormFile(new MemoryStream(bytes), 0, bytes.Length, "file", "../../records.csv");
 
-        var (token, name, _) = await store.PreviewAsync(upload, "user-1|records:P001", _ => Task.FromResult(true), ok => ok, default);
+        var (token, name, previewed) = await store.PreviewAsync(upload, "user-1|records:P001",
+            path => Task.FromResult((Path.GetFileName(path), File.ReadAllBytes(path))), _ => true, default);
         var own = store.Find(token, "user-1|records:P001");
+        // While it waits for the confirmation the file is sealed; the preview read it as it was uploaded, under its name.
+        var waiting = File.ReadAllBytes(own!);
+        var applied = await store.UseAsync(own!, path => Task.FromResult(File.ReadAllBytes(path)));
+        var openCopies = Directory.GetFiles(Path.GetDirectoryName(own!)!, "*", SearchOption.AllDirectories).Length;
         var modes = (File.GetUnixFileMode(own!), File.GetUnixFileMode(Path.GetDirectoryName(own)!));
         var otherAccount = store.Find(token, "user-2|records:P001");
         var otherProgram = store.Find(token, "user-1|records:P003");
@@ -80,6 +85,11 @@ public class HostileUploadTests
         store.Cancel(token, "user-1|records:P001");
 
         Assert.Equal("records.csv", name);
+        Assert.Equal("records.csv", previewed.Item1);
+        Assert.Equal(bytes, previewed.Item2);
+        Assert.Equal(bytes, applied);
+        Assert.Equal(-1, waiting.AsSpan().IndexOf(Encoding.UTF8.GetBytes("髙橋")));
+        Assert.Equal(2, openCopies);
         Assert.NotNull(own);
         Assert.Equal(Path.Combine(files.Path, "uploads", token!, "records.csv"), own);
         Assert.Equal((UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), modes);

@@ -58,8 +58,15 @@ public class ImportModel(TsunaguDb db, RecordScope scope, RecordImporter importe
             Errors.Add("アップロードしたファイルが見つかりません。もう一度アップロードしてください。");
             return Page();
         }
-        Result = await importer.ImportAsync(path, program.Code, Actor, await scope.ProgramIdsAsync(), dryRun: false, ct);
-        UploadStore.Remove(path);
+        var visible = await scope.ProgramIdsAsync();
+        try
+        {
+            Result = await uploads.UseAsync(path, file => importer.ImportAsync(file, program.Code, Actor, visible, dryRun: false, ct));
+        }
+        finally
+        {
+            UploadStore.Remove(path);
+        }
         Applied = Result.Succeeded;
         await LogShownAsync("POST /people/import (apply)");
         return Page();

@@ -53,8 +53,15 @@ public class UploadModel(ReportImporter importer, UploadStore uploads) : Tsunagu
             Errors.Add("アップロードしたファイルが見つかりません（時間が経ちすぎたか、すでに取り込み済みです）。もう一度アップロードしてください。");
             return Page();
         }
-        var result = await importer.ImportAsync(path, FiscalYear, Actor, newPrograms: NewPrograms, ct: ct);
-        UploadStore.Remove(path);
+        ImportResult result;
+        try
+        {
+            result = await uploads.UseAsync(path, file => importer.ImportAsync(file, FiscalYear, Actor, newPrograms: NewPrograms, ct: ct));
+        }
+        finally
+        {
+            UploadStore.Remove(path);
+        }
         if (!result.Succeeded)
         {
             Result = result;
