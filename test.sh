@@ -20,6 +20,13 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fontconfig
 fi
 
+# HAProxy for the test of two servers behind a load balancer, as a city would put them.
+if [ ! -x /usr/sbin/haproxy ]; then
+  echo "Installing HAProxy for the two-server test..."
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy
+fi
+
 # axe-core for the browser tests' accessibility checks and the Nu HTML checker, from the npm registry at the versions
 # locked in tests/tools.
 if ! command -v npm >/dev/null 2>&1; then

@@ -4,6 +4,7 @@ using Tsunagu.Attachments;
 using Tsunagu.Contacts;
 using Tsunagu.Data;
 using Tsunagu.Idempotency;
+using Tsunagu.Monitoring;
 using Tsunagu.People;
 using Tsunagu.Placements;
 using Tsunagu.Programs;
@@ -66,6 +67,7 @@ public static class WebApp
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "Tsunagu");
         customize?.Invoke(builder);
+        builder.AddTsunaguMonitoring();
 
         var transport = Transport.Settings(builder.Configuration);
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
@@ -133,6 +135,8 @@ public static class WebApp
         builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>();
 
         var app = builder.Build();
+        // The monitoring port first: neither HTTPS redirection nor sign-in applies to it.
+        app.UseTsunaguMetrics();
         app.UseTsunaguTransport(transport);
         // A page's failure shows the Japanese error page; an API call's gets problem details, and a body that cannot
         // be read (an unknown enum name, a malformed date) is the caller's 400, not the server's 500. A refusal

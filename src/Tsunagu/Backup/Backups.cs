@@ -62,7 +62,21 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                     await source.OpenAsync(ct);
                     await copy.OpenAsync(ct);
                     progress?.Report("データベースを複写しています");
-                    source.BackupDatabase(copy);
+                    // SQLite's backup does not wait for a lock as a statement does: another process's checkpoint at
+                    // that moment (its last connection closing) answers BUSY at once. Tried again, as a statement
+                    // would wait, for up to 30 s.
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            source.BackupDatabase(copy);
+                            break;
+                        }
+                        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 60)
+                        {
+                            await Task.Delay(500, ct);
+                        }
+                    }
                 }
                 await using var copied = copySettings.NewContext();
                 manifest = await DescribeAsync(copied, ct);

@@ -13,9 +13,13 @@ public sealed class WebClient(HttpClient http)
     public HttpClient Http { get; } = http;
 
     /// <summary>Signs in with the password and, where the account has an authenticator, the code it shows now.</summary>
-    public static async Task<WebClient> SignInAsync(TsunaguFactory factory, string email, string password = TsunaguFactory.Password)
+    public static Task<WebClient> SignInAsync(TsunaguFactory factory, string email, string password = TsunaguFactory.Password) =>
+        SignInAsync(factory.CreateClient(new() { AllowAutoRedirect = false }), email, password);
+
+    /// <summary>The same through any client: a real server or a load balancer in front of several.</summary>
+    public static async Task<WebClient> SignInAsync(HttpClient http, string email, string password = TsunaguFactory.Password)
     {
-        var client = new WebClient(factory.CreateClient(new() { AllowAutoRedirect = false }));
+        var client = new WebClient(http);
         var response = await client.SubmitAsync("/account/login", "form", new() { ["Email"] = email, ["Password"] = password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         if (response.Headers.Location!.OriginalString.StartsWith("/account/mfa?", StringComparison.Ordinal))

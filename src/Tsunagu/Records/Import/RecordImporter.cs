@@ -55,7 +55,8 @@ public sealed class WriteCounts
 /// Matching sees only persons enrolled in the importer's programs: anyone else is, for this import, a new person,
 /// so a spreadsheet can neither pull a person of another program in nor tell whether one exists.
 /// </summary>
-public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSettings settings, WorkProgress? progress = null)
+public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSettings settings, WorkProgress? progress = null,
+    Monitoring.TsunaguMetrics? metrics = null)
 {
     const int MaxErrors = 100;
 
@@ -92,7 +93,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
                 source.BackupDatabase(target);
             }
             await using var copyDb = snapshot.NewContext();
-            return await new RecordImporter(copyDb, time, settings, progress).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
+            return await new RecordImporter(copyDb, time, settings, progress, metrics).ImportHereAsync(path, programCode, actor, visiblePrograms, dryRun: true, ct);
         }
         finally
         {
@@ -138,6 +139,7 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
                 "記録の取り込みが、ほかで実行中です。同じ人を二重に登録しないよう一度に一つずつ取り込みます。終わってからもう一度取り込んでください。"));
         }
         var connection = db.Database.GetDbConnection();
+        using var running = metrics?.ImportStarted();
         var rows = Counted(CheckedRows(file, layout, errors), file.Name);
         int[] scope = [.. visiblePrograms.Append(program.Id).Distinct()];
         WriteCounts counts;
@@ -196,9 +198,11 @@ public sealed class RecordImporter(TsunaguDb db, TimeProvider time, DatabaseSett
             if (++count % 1000 == 0)
             {
                 progress?.Report($"{name}: {count:N0} 行を読みました");
+                metrics?.RowsRead(1000);
             }
             yield return row;
         }
+        metrics?.RowsRead(count % 1000);
     }
 
     static RecordLayout ReadLayout(TableFile file, DateOnly today, IReadOnlyDictionary<string, int> offices)
