@@ -29,7 +29,7 @@ if (args.Length > 0 && args[0] == "security")
 {
     return await SecurityMain();
 }
-if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency" or "demo-generate" or "compute-facts"
+if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "raw" or "same" or "latency" or "sealing" or "demo-generate" or "compute-facts"
         or "compute-records" or "handsql" or "security-writes" or "notices-setup" or "notices-queue" or "notices-relay" or "notices-target")
 {
     return await Child.RunAsync(args);
@@ -103,6 +103,7 @@ async Task<int> RecordsMain(string[] args)
         Line("| provider | step | rows | seconds | rows/s | peak memory (MiB) |");
         Line("|---|---|---:|---:|---:|---:|");
         var latency = new List<string>();
+        var sealing = new List<string>();
         foreach (var provider in Option("--providers", "sqlite,postgres").Split(','))
         {
             string Connection(string name) => provider == "sqlite"
@@ -121,11 +122,20 @@ async Task<int> RecordsMain(string[] args)
             var ms = output.Trim().Split(' ');
             latency.Add($"| {provider} | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} |");
             Console.WriteLine($"latency {latency[^1]}");
+            var (_, _, sealingOutput) = await Measure("sealing", provider, tsunagu, file);
+            var s = sealingOutput.Trim().Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            sealing.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {provider} | {s[0]:N0} notes sealed in {s[1]:F2} s ({s[1] / seconds:P1} of the import's {seconds:F1} s) | {s[6]:F1} | {s[2]:F2} / {s[3]:F2} | {s[4]:F2} / {s[5]:F2} |"));
+            Console.WriteLine($"sealing {sealing[^1]}");
         }
         Line("");
         Line("| provider | search median (ms) | search p95 (ms) | person page median (ms) | person page p95 (ms) |");
         Line("|---|---:|---:|---:|---:|");
         latency.ForEach(Line);
+        Line("");
+        Line("| provider | sealing on import | notes per person | a person's notes opened: median / p95 (ms) | the same notes as stored: median / p95 (ms) |");
+        Line("|---|---|---:|---:|---:|");
+        sealing.ForEach(Line);
     }
     finally
     {
@@ -341,6 +351,10 @@ static class Child
         else if (args[0] == "records-import")
         {
             await RecordsBench.ImportAsync(scope.ServiceProvider, args[3]);
+        }
+        else if (args[0] == "sealing")
+        {
+            Console.WriteLine(await RecordsBench.SealingAsync(db, args[3], 500));
         }
         else if (args[0] == "same")
         {

@@ -150,4 +150,40 @@ static class RecordsBench
         static double P(List<double> values, double q) => values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Floor(q * values.Count)));
         return string.Create(CultureInfo.InvariantCulture, $"{P(search, 0.5):F1} {P(search, 0.95):F1} {P(page, 0.5):F1} {P(page, 0.95):F1}");
     }
+
+    /// <summary>
+    /// What sealing costs, beside the work it is part of (decision 0018): sealing every note of the file, against the
+    /// import's whole time; and a person's notes read as the pages read them (opened) and as stored (sealed, the same
+    /// SQL), for the same persons in turn. Seconds, then milliseconds: median and p95 of each read, and notes per person.
+    /// </summary>
+    public static async Task<string> SealingAsync(TsunaguDb db, string path, int samples)
+    {
+        var notes = Rows(path).SelectMany(r => r.Notes()).Select(n => n.Text).ToList();
+        var clock = Stopwatch.StartNew();
+        foreach (var text in notes)
+        {
+            Tsunagu.Keys.SealedText.Seal(db.Keys, text);
+        }
+        var sealSeconds = clock.Elapsed.TotalSeconds;
+        var random = new Random(11);
+        var persons = await db.ContactPersons.Select(p => p.PersonId).Distinct().OrderBy(id => id).ToListAsync();
+        var (opened, stored, counts) = (new List<double>(), new List<double>(), new List<int>());
+        for (var i = 0; i < samples; i++)
+        {
+            var id = persons[random.Next(persons.Count)];
+            clock.Restart();
+            var texts = await db.ContactNotes.AsNoTracking().Where(n => db.ContactPersons.Any(p => p.PersonId == id && p.ContactId == n.ContactId))
+                .Select(n => n.Text).ToListAsync();
+            opened.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var sealedTexts = await db.Database.SqlQueryRaw<string>(
+                """SELECT n."Text" AS "Value" FROM contact_notes n WHERE EXISTS (SELECT 1 FROM contact_persons p WHERE p."PersonId" = {0} AND p."ContactId" = n."ContactId")""", id)
+                .ToListAsync();
+            stored.Add(clock.Elapsed.TotalMilliseconds);
+            counts.Add(texts.Count == sealedTexts.Count ? texts.Count : throw new InvalidOperationException("The two reads disagree."));
+        }
+        static double P(List<double> values, double q) => values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Floor(q * values.Count)));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{notes.Count} {sealSeconds:F2} {P(opened, 0.5):F2} {P(opened, 0.95):F2} {P(stored, 0.5):F2} {P(stored, 0.95):F2} {counts.Average():F1}");
+    }
 }

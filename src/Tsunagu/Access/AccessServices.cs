@@ -40,15 +40,12 @@ public static class AccessServices
         services.AddOptions<SecuritySettings>().BindConfiguration("Security");
         // One key ring for the server and the command line, the configured one (Keys.KeyRing): it protects cookies and
         // authenticator keys (TsunaguUserStore) and seals the records' free text.
-        // ASP.NET Core's own Data Protection services are added (by this and by the web's parts) but not used: their
-        // start-up reading of the default ring in the account's profile is removed, and their store is the ring's.
+        // ASP.NET Core adds its own Data Protection services (here and again for antiforgery); they are pointed at the
+        // ring's: its protector, and its key manager, which the host's start-up reading of the keys then uses —
+        // instead of reading, or making, a ring in the account's profile.
         services.AddDataProtection();
-        foreach (var preload in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(KeyManagementOptions).Assembly).ToList())
-        {
-            services.Remove(preload);
-        }
         services.AddSingleton<IDataProtectionProvider>(sp => sp.GetRequiredService<Keys.KeyRing>().Protection);
-        services.AddOptions<KeyManagementOptions>().Configure<Keys.KeyRing>((o, ring) => ring.Share(o));
+        services.AddSingleton<IKeyManager>(sp => sp.GetRequiredService<Keys.KeyRing>().Manager);
         services.AddScoped<AccountAdmin>().AddScoped<PasswordSignIn>();
         return services;
     }

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Options;
 using Tsunagu.Data;
 
 namespace Tsunagu.Keys;
@@ -34,7 +33,7 @@ public sealed class KeyRing
     public const int KeyLifetimeDays = 90;
 
     /// <summary>One ring per place per process: the server, every verb and every test on the same keys share one.</summary>
-    static readonly ConcurrentDictionary<string, Lazy<KeyRing>> Open_ = new();
+    static readonly ConcurrentDictionary<string, Lazy<KeyRing>> Rings = new();
 
     KeyRing(string identity, string where, IServiceProvider services, bool keysProtected)
     {
@@ -42,22 +41,8 @@ public sealed class KeyRing
         Where = where;
         Protection = services.GetRequiredService<IDataProtectionProvider>();
         Manager = services.GetRequiredService<IKeyManager>();
-        management = services.GetRequiredService<IOptions<KeyManagementOptions>>().Value;
         KeysProtected = keysProtected;
         Sealer = Protection.CreateProtector("Tsunagu.SealedText");
-    }
-
-    readonly KeyManagementOptions management;
-
-    /// <summary>
-    /// Points a host's own Data Protection services at this ring's store, making no key of their own: ASP.NET Core adds
-    /// them, and left as they are they would make an unprotected key in the account's profile.
-    /// </summary>
-    public void Share(KeyManagementOptions host)
-    {
-        host.XmlRepository = management.XmlRepository;
-        host.XmlEncryptor = management.XmlEncryptor;
-        host.AutoGenerateKeys = false;
     }
 
     /// <summary>What distinguishes this ring from another in the process (the store and the certificate).</summary>
@@ -99,7 +84,7 @@ public sealed class KeyRing
         var where = store == KeyStore.Folder ? folder : "データベース（DataProtectionKeys 表）";
         var placeKey = store == KeyStore.Folder ? folder : Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database.ConnectionString)));
         var identity = $"{store}|{placeKey}|{string.Join(",", certificates.Select(c => c.Path))}";
-        return Open_.GetOrAdd(identity, _ => new Lazy<KeyRing>(() => Build(identity, store, folder, where, certificates, database))).Value;
+        return Rings.GetOrAdd(identity, _ => new Lazy<KeyRing>(() => Build(identity, store, folder, where, certificates, database))).Value;
     }
 
     static KeyRing Build(string identity, KeyStore store, string folder, string where, List<CertificateFile> files, DatabaseSettings database)

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Tsunagu.Data;
 using Tsunagu.Reports;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Web;
@@ -13,13 +12,6 @@ public class UpgradeTests
 {
     /// <summary>The last migration of the previous release (0.13): 0.14.0 adds IdempotencyKeys after it.</summary>
     const string PreviousRelease = "_TargetingIndex";
-
-    static async Task<byte[]> ExportAsync(TsunaguDb db)
-    {
-        using var output = new MemoryStream();
-        await ReportExporter.WriteAsync(await new ReportReader(db).ReadAsync(2024), ExportFormat.Xlsx, TextEncoding.Utf8, output);
-        return output.ToArray();
-    }
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
@@ -34,7 +26,7 @@ public class UpgradeTests
             await db.GetService<IMigrator>().MigrateAsync(previous);
             var imported = await new ReportImporter(db, TimeProvider.System).ImportAsync(Seed.Write(files.Path, "seed.tsv", Seed.Bytes()), null, "cli:operator");
             Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
-            before = await ExportAsync(db);
+            before = await Seed.ExportAsync(db);
         }
         var backup = files.File("before-upgrade.zip");
 
@@ -59,7 +51,7 @@ public class UpgradeTests
         await using var upgraded = database.NewDb();
         await using var fromBackup = restoredDatabase.NewDb();
         Assert.Empty(await upgraded.Database.GetPendingMigrationsAsync());
-        Assert.Equal(before, await ExportAsync(upgraded));
-        Assert.Equal(before, await ExportAsync(fromBackup));
+        Assert.Equal(before, await Seed.ExportAsync(upgraded));
+        Assert.Equal(before, await Seed.ExportAsync(fromBackup));
     }
 }

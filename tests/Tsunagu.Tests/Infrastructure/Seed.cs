@@ -21,6 +21,15 @@ public static class Seed
     /// <summary>The cells of the program rows only.</summary>
     public static string[][] ProgramRows() => Rows()[3..];
 
+    /// <summary>The FY2024 table as the database holds it now, exported to xlsx: compared byte for byte before and after.</summary>
+    public static async Task<byte[]> ExportAsync(Tsunagu.Data.TsunaguDb db)
+    {
+        using var output = new MemoryStream();
+        await Tsunagu.Reports.ReportExporter.WriteAsync(await new Tsunagu.Reports.ReportReader(db).ReadAsync(2024),
+            Tsunagu.Reports.ExportFormat.Xlsx, Tsunagu.Reports.TextEncoding.Utf8, output);
+        return output.ToArray();
+    }
+
     public static string Write(string folder, string name, byte[] bytes)
     {
         var path = Path.Combine(folder, name);

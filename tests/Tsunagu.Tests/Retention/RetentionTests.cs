@@ -10,7 +10,6 @@ using Tsunagu.Japanese;
 using Tsunagu.People;
 using Tsunagu.Plans;
 using Tsunagu.Referrals;
-using Tsunagu.Reports;
 using Tsunagu.Retention;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Records;
@@ -118,13 +117,6 @@ public sealed class RetentionTests : IDisposable
         await db.Attachments.CountAsync(), await db.SupportPlans.CountAsync(), await db.Outcomes.IgnoreQueryFilters().CountAsync(),
         await db.Referrals.IgnoreQueryFilters().CountAsync(), await db.AccessLog.CountAsync());
 
-    static async Task<byte[]> ExportAsync(TsunaguDb db)
-    {
-        using var output = new MemoryStream();
-        await ReportExporter.WriteAsync(await new ReportReader(db).ReadAsync(2024), ExportFormat.Xlsx, TextEncoding.Utf8, output);
-        return output.ToArray();
-    }
-
     [Theory]
     [ClassData(typeof(AllDatabases))]
     public async Task APeriodThatEnded31March_IsDueOn1AprilOfTheSixthYear_OneThatEnded1April_AYearLater_AndOnlyTheDueGo(DatabaseKind kind)
@@ -133,7 +125,7 @@ public sealed class RetentionTests : IDisposable
         var (gone, later, kept, mother, shared) = await SeedAsync(database);
         await using var db = database.NewDb();
         var before = await RowsAsync(db);
-        var published = await ExportAsync(db);
+        var published = await Seed.ExportAsync(db);
 
         var dayBefore = await Retention(db, Japan(2025, 3, 31)).RunAsync(dryRun: true, "cli:operator", CancellationToken.None);
         var firstDay = await Retention(db, Japan(2025, 4, 1)).RunAsync(dryRun: true, "cli:operator", CancellationToken.None);
@@ -168,7 +160,7 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal("保存年限 5 年（終了した年度の翌年度の4月1日から起算）: 令和2年3月31日 までに終了", audit.Reason);
         Assert.DoesNotContain(Ended31March, string.Join("|", audit.Content()));
         // Published tables are their own snapshots.
-        Assert.Equal(published, await ExportAsync(check));
+        Assert.Equal(published, await Seed.ExportAsync(check));
     }
 
     [Theory]
