@@ -84,7 +84,16 @@ public sealed class KeyRing
         var where = store == KeyStore.Folder ? folder : "データベース（DataProtectionKeys 表）";
         var placeKey = store == KeyStore.Folder ? folder : Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database.ConnectionString)));
         var identity = $"{store}|{placeKey}|{string.Join(",", certificates.Select(c => c.Path))}";
-        return Rings.GetOrAdd(identity, _ => new Lazy<KeyRing>(() => Build(identity, store, folder, where, certificates, database))).Value;
+        try
+        {
+            return Rings.GetOrAdd(identity, _ => new Lazy<KeyRing>(() => Build(identity, store, folder, where, certificates, database))).Value;
+        }
+        catch
+        {
+            // A refused ring is not remembered: the next attempt, after the settings or the files are put right, reads them again.
+            Rings.TryRemove(identity, out _);
+            throw;
+        }
     }
 
     static KeyRing Build(string identity, KeyStore store, string folder, string where, List<CertificateFile> files, DatabaseSettings database)
