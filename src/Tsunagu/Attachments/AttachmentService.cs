@@ -24,7 +24,7 @@ public sealed class AttachmentStore(IConfiguration configuration, Keys.KeyRing k
     /// <summary>
     /// Reads <paramref name="head"/> and the rest of <paramref name="content"/>, counting as it goes (past
     /// <see cref="MaxBytes"/> the upload is refused, whatever the request claimed), and writes it sealed with the key
-    /// ring (Keys.SealedText) into a new private file: the file's words never touch the disk in clear. A file is sealed
+    /// ring into a new private file (Keys.SealedText.WriteFileAsync). A file is sealed
     /// whole, so it is held in memory once, bounded by <see cref="MaxBytes"/>.
     /// </summary>
     public async Task<StoredFile> SaveAsync(ReadOnlyMemory<byte> head, Stream content, CancellationToken ct)
@@ -48,27 +48,13 @@ public sealed class AttachmentStore(IConfiguration configuration, Keys.KeyRing k
         var bytes = buffer.ToArray();
         PrivateFiles.CreateFolder(root, root);
         var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await WriteAsync(Path.Combine(root, name), Keys.SealedText.Seal(keys, bytes), ct);
+        await Keys.SealedText.WriteFileAsync(keys, Path.Combine(root, name), bytes, ct);
         return new StoredFile(name, bytes.Length, AttachmentRules.Hash(bytes));
-    }
-
-    static async Task WriteAsync(string path, byte[] content, CancellationToken ct)
-    {
-        try
-        {
-            await using var file = PrivateFiles.Create(path);
-            await file.WriteAsync(content, ct);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
     }
 
     /// <summary>The file's content as it was uploaded (one stored before sealing began is read as it lies).</summary>
     public async Task<Stream> OpenAsync(string name, CancellationToken ct) =>
-        new MemoryStream(Keys.SealedText.Open(keys, await File.ReadAllBytesAsync(PathOf(name), ct)), writable: false);
+        new MemoryStream(await Keys.SealedText.ReadFileAsync(keys, PathOf(name), ct), writable: false);
 
     /// <summary>
     /// Seals the file again under the ring's current key (or, with <paramref name="clearOnly"/>, only if it lies in clear):
@@ -88,7 +74,7 @@ public sealed class AttachmentStore(IConfiguration configuration, Keys.KeyRing k
         }
         var next = path + ".reseal";
         File.Delete(next);
-        await WriteAsync(next, Keys.SealedText.Seal(keys, Keys.SealedText.Open(keys, stored)), ct);
+        await Keys.SealedText.WriteFileAsync(keys, next, Keys.SealedText.Open(keys, stored), ct);
         File.Move(next, path, overwrite: true);
         return true;
     }

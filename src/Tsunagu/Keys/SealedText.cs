@@ -83,6 +83,30 @@ public static class SealedText
         }
     }
 
+    /// <summary>
+    /// A new private file (0600, <see cref="PrivateFiles"/>) holding <paramref name="content"/> sealed: the words never
+    /// touch the disk in clear. Removed again if writing it fails.
+    /// </summary>
+    public static async Task WriteFileAsync(KeyRing keys, string path, byte[] content, CancellationToken ct)
+    {
+        var sealedContent = Seal(keys, content);
+        await using var file = PrivateFiles.Create(path);
+        try
+        {
+            await file.WriteAsync(sealedContent, ct);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>A file's content as it was written (<see cref="WriteFileAsync"/>); one written before sealing began, as it lies.</summary>
+    public static async Task<byte[]> ReadFileAsync(KeyRing keys, string path, CancellationToken ct) =>
+        Open(keys, await File.ReadAllBytesAsync(path, ct));
+
     static KeyRing Ring(KeyRing? keys) =>
         keys ?? throw new InvalidOperationException("This context was made without a key ring; sealed text can be neither written nor read through it.");
 

@@ -33,8 +33,7 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration,
         // Bounded by the upload limit (FileLimits.MaxUploadBytes), as the request itself is.
         using var content = new MemoryStream();
         await file.CopyToAsync(content, ct);
-        await using var stored = Data.PrivateFiles.Create(path);
-        await stored.WriteAsync(Keys.SealedText.Seal(keys, content.ToArray()), ct);
+        await Keys.SealedText.WriteFileAsync(keys, path, content.ToArray(), ct);
         return (token, path);
     }
 
@@ -47,7 +46,7 @@ public sealed class UploadStore(TimeProvider time, IConfiguration configuration,
         var opened = Path.Combine(Data.PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!, Path.Combine(Path.GetDirectoryName(path)!, "open")), Path.GetFileName(path));
         await using (var clear = Data.PrivateFiles.Create(opened))
         {
-            await clear.WriteAsync(Keys.SealedText.Open(keys, await File.ReadAllBytesAsync(path)));
+            await clear.WriteAsync(await Keys.SealedText.ReadFileAsync(keys, path, CancellationToken.None));
         }
         try
         {
