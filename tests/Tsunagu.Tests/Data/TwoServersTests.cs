@@ -14,32 +14,7 @@ namespace Tsunagu.Tests.Data;
 /// </summary>
 public sealed class TwoServersTests
 {
-    static async Task WaitForAsync(HttpClient http, string url, Process process)
-    {
-        var until = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync(url)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until && !process.HasExited)
-            {
-            }
-            Assert.True(DateTime.UtcNow < until && !process.HasExited, $"{url} did not answer");
-            await Task.Delay(200);
-        }
-    }
-
-    static Process Server(TestDatabase database, int port) => TsunaguProcess.Start(new Dictionary<string, string?>
-    {
-        ["Database:Provider"] = database.Settings.Provider.ToString(),
-        ["ConnectionStrings:Tsunagu"] = database.Settings.ConnectionString,
-        ["Logging:LogLevel:Default"] = "Warning",
-    }, "serve", "--urls", $"http://127.0.0.1:{port}");
+    static Process Server(TestDatabase database, int port) => TsunaguProcess.Start(database.With(), "serve", "--urls", $"http://127.0.0.1:{port}");
 
     /// <summary>Round robin over both, each checked every 300 ms on /health; a request that cannot connect goes to the other.</summary>
     static Process Balancer(TempFolder files, int port, params int[] servers)
@@ -74,13 +49,12 @@ public sealed class TwoServersTests
         var (a, b, balancer) = (PostgresServer.FreePort(), PostgresServer.FreePort(), PostgresServer.FreePort());
         using var first = Server(world.Database, a);
         using var second = Server(world.Database, b);
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitForAsync(probe, $"http://127.0.0.1:{a}/health", first);
-        await WaitForAsync(probe, $"http://127.0.0.1:{b}/health", second);
+        await TsunaguProcess.WaitUntilAnsweringAsync(first, $"http://127.0.0.1:{a}/health");
+        await TsunaguProcess.WaitUntilAnsweringAsync(second, $"http://127.0.0.1:{b}/health");
         using var haproxy = Balancer(files, balancer, a, b);
         try
         {
-            await WaitForAsync(probe, $"http://127.0.0.1:{balancer}/health", haproxy);
+            await TsunaguProcess.WaitUntilAnsweringAsync(haproxy, $"http://127.0.0.1:{balancer}/health");
             var cookies = new CookieContainer();
             // The sign-in's four requests alternate between the servers: each checks the other's antiforgery token.
             var worker = await WebClient.SignInAsync(Client(balancer, cookies), world.Users["caseworkerA"]);

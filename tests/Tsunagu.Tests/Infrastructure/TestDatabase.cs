@@ -70,13 +70,24 @@ public sealed class TestDatabase : IAsyncDisposable
     public static Tsunagu.Keys.KeyRing Keys =>
         Tsunagu.Keys.KeyRing.Open(new ConfigurationBuilder().Build(), new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.DefaultSqlite));
 
-    /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>
-    public void Configure(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>The settings that point a run at this database, with <paramref name="more"/> added or replacing them.</summary>
+    public Dictionary<string, string?> With(IEnumerable<KeyValuePair<string, string?>>? more = null)
     {
-        ["Database:Provider"] = Settings.Provider.ToString(),
-        ["ConnectionStrings:Tsunagu"] = Settings.ConnectionString,
-        ["Logging:LogLevel:Default"] = "Warning",
-    });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Settings.Provider.ToString(),
+            ["ConnectionStrings:Tsunagu"] = Settings.ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    /// <summary>Points a command-line or web run at this database, as the environment variables would.</summary>
+    public void Configure(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(With());
 
     public ValueTask DisposeAsync()
     {

@@ -21,6 +21,28 @@ public static class TsunaguProcess
         return Process.Start(start)!;
     }
 
+    /// <summary>Waits until the started server answers <paramref name="url"/> (at most a minute, and not once it has exited).</summary>
+    public static async Task WaitUntilAnsweringAsync(Process process, string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var until = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until && !process.HasExited)
+            {
+            }
+            Assert.True(DateTime.UtcNow < until && !process.HasExited, $"{url} did not answer");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Runs it to its end (at most <paramref name="limit"/>), with what it wrote on each stream.</summary>
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan limit, params string[] args)
     {

@@ -149,12 +149,7 @@ public sealed class SealedTextTests : IDisposable
 
     /// <summary>A verb in a process of its own, as an operator runs it: its ring is read from the keys' store afresh.</summary>
     static Task<(int ExitCode, string Out, string Error)> RunAsync(TestDatabase database, IReadOnlyDictionary<string, string?> ring, params string[] args) =>
-        TsunaguProcess.RunAsync(new Dictionary<string, string?>(ring)
-        {
-            ["Database:Provider"] = database.Settings.Provider.ToString(),
-            ["ConnectionStrings:Tsunagu"] = database.Settings.ConnectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, TimeSpan.FromMinutes(1), args);
+        TsunaguProcess.RunAsync(database.With(ring), TimeSpan.FromMinutes(1), args);
 
     static DatabaseSettings WithRing(TestDatabase database, IReadOnlyDictionary<string, string?> ring) =>
         database.Settings with { Keys = KeyRing.Open(new ConfigurationBuilder().AddInMemoryCollection(ring).Build(), database.Settings) };

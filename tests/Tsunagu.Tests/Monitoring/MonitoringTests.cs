@@ -22,32 +22,16 @@ public sealed partial class MonitoringTests
         await using var database = await TestDatabase.CreateAsync(kind);
         Assert.Equal(0, (await CliRun.RunAsync(database, "audit", "verify")).ExitCode);
         var (web, monitor) = (PostgresServer.FreePort(), PostgresServer.FreePort());
-        using var server = TsunaguProcess.Start(new Dictionary<string, string?>
+        using var server = TsunaguProcess.Start(database.With(new Dictionary<string, string?>
         {
-            ["Database:Provider"] = database.Settings.Provider.ToString(),
-            ["ConnectionStrings:Tsunagu"] = database.Settings.ConnectionString,
             ["Metrics:Port"] = monitor.ToString(CultureInfo.InvariantCulture),
             ["Logging:File:Path"] = files.File("logs/tsunagu-.log"),
             ["Logging:LogLevel:Default"] = "Information",
-        }, "serve", "--urls", $"http://127.0.0.1:{web};http://127.0.0.1:{monitor}");
+        }), "serve", "--urls", $"http://127.0.0.1:{web};http://127.0.0.1:{monitor}");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            var ready = DateTime.UtcNow.AddMinutes(1);
-            while (true)
-            {
-                try
-                {
-                    if ((await http.GetAsync($"http://127.0.0.1:{web}/health")).IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < ready && !server.HasExited)
-                {
-                }
-                await Task.Delay(200);
-            }
+            await TsunaguProcess.WaitUntilAnsweringAsync(server, $"http://127.0.0.1:{web}/health");
             for (var i = 0; i < 5; i++)
             {
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{web}/health")).StatusCode);
