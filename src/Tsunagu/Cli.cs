@@ -180,18 +180,19 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 progress.Done();
             }
         }
-        catch (RefusalException e)
-        {
-            // What the operator can act on; anything else is a fault and keeps its stack trace.
-            await io.Error.WriteLineAsync(e.Message);
-            return 1;
-        }
-        catch (Exception e) when (DatabaseFault.Describe(e, forOperator: true) is { } message)
+        catch (Exception e) when (Refusal(e) is { } message)
         {
             await io.Error.WriteLineAsync(message);
             return 1;
         }
     }
+
+    /// <summary>
+    /// What the operator can act on — a refusal, or the database failing (<see cref="DatabaseFault"/>) — as its one line;
+    /// anything else is a fault and keeps its stack trace.
+    /// </summary>
+    static string? Refusal(Exception e) => e is RefusalException refusal ? refusal.Message : DatabaseFault.Describe(e, forOperator: true);
+
 
     /// <summary>A verb's log: the settings' levels, everything on standard error (standard output is the verb's result).</summary>
     static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration) =>
@@ -216,9 +217,11 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
 
     async Task<int> ServeAsync(string[] args, CancellationToken ct, bool demo = false)
     {
-        var app = WebApp.Build(args, configure);
+        WebApplication app;
         try
         {
+            // A setting the server refuses (Metrics:Port, KeyRing:*) or a pending migration is one line, as for a verb.
+            app = WebApp.Build(args, configure);
             await WebApp.PrepareAsync(app.Services, ct);
             if (demo)
             {
@@ -229,12 +232,7 @@ public sealed class Cli(CliIo io, Action<IConfigurationBuilder>? configure = nul
                 }
             }
         }
-        catch (PendingMigrationsException e)
-        {
-            await io.Error.WriteLineAsync(e.Message);
-            return 1;
-        }
-        catch (Exception e) when (DatabaseFault.Describe(e, forOperator: true) is { } message)
+        catch (Exception e) when (Refusal(e) is { } message)
         {
             await io.Error.WriteLineAsync(message);
             return 1;

@@ -69,4 +69,15 @@ public sealed partial class MonitoringTests
         Assert.Matches(@"tsunagu-\d{8}\.log$", log);
         Assert.Contains("Now listening on: http://127.0.0.1:" + web, await File.ReadAllTextAsync(log));
     }
+
+    [Fact]
+    public async Task AMonitoringPortThatIsNotAPort_StopsServeWithOneLine_BeforeAnythingListens()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+
+        var result = await CliRun.RunAsync(database, new Dictionary<string, string?> { ["Metrics:Port"] = "９４６４番" }, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Metrics:Port はポート番号（1〜65535）で指定してください（指定値: ９４６４番）。", result.Error.Trim());
+    }
 }
