@@ -63,8 +63,8 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                     await copy.OpenAsync(ct);
                     progress?.Report("データベースを複写しています");
                     // SQLite's backup does not wait for a lock as a statement does: another process's checkpoint at
-                    // that moment (its last connection closing) answers BUSY at once. Tried again, as a statement
-                    // would wait, for up to 30 s.
+                    // that moment (its last connection closing) answers BUSY at once, or BUSY_RECOVERY (261) while a
+                    // connection rebuilds the WAL index. Tried again, as a statement would wait, for up to 30 s.
                     for (var attempt = 1; ; attempt++)
                     {
                         try
@@ -72,7 +72,7 @@ public sealed class Backups(TsunaguDb db, DatabaseSettings settings, IConfigurat
                             source.BackupDatabase(copy);
                             break;
                         }
-                        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 60)
+                        catch (SqliteException e) when (DatabaseFault.PrimaryCode(e) is 5 or 6 && attempt < 60)
                         {
                             await Task.Delay(500, ct);
                         }

@@ -21,12 +21,12 @@ public static class DatabaseFault
         {
             var message = e switch
             {
-                SqliteException { SqliteErrorCode: 5 or 6 } => "ほかの書き込みが終わらないため、待ちきれずに中止しました（待つのは接続文字列の Default Timeout 秒まで、既定 30 秒）。しばらくしてからもう一度お試しください。",
-                SqliteException { SqliteErrorCode: 13 } => "ディスクに空きがないため、データベースに書き込めません。",
-                SqliteException { SqliteErrorCode: 8 } => "データベースのファイルが読み取り専用のため書き込めません（ファイルとフォルダーの所有者・権限、読み取り専用のボリュームを確かめてください）。",
-                SqliteException { SqliteErrorCode: 14 } => "データベースのファイルを開けません（場所と、フォルダーの所有者・権限を確かめてください）。",
-                SqliteException { SqliteErrorCode: 10 } => "データベースのファイルを読み書きできませんでした（ディスクの状態を確かめてください）。",
-                SqliteException { SqliteErrorCode: 26 or 11 } => "データベースのファイルが壊れているか、SQLite のデータベースではありません。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 5 or 6 => "ほかの書き込みが終わらないため、待ちきれずに中止しました（待つのは接続文字列の Default Timeout 秒まで、既定 30 秒）。しばらくしてからもう一度お試しください。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 13 => "ディスクに空きがないため、データベースに書き込めません。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 8 => "データベースのファイルが読み取り専用のため書き込めません（ファイルとフォルダーの所有者・権限、読み取り専用のボリュームを確かめてください）。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 14 => "データベースのファイルを開けません（場所と、フォルダーの所有者・権限を確かめてください）。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 10 => "データベースのファイルを読み書きできませんでした（ディスクの状態を確かめてください）。",
+                SqliteException sqlite when PrimaryCode(sqlite) is 26 or 11 => "データベースのファイルが壊れているか、SQLite のデータベースではありません。",
                 Keys.KeyRingException ring => forOperator
                     ? $"記録の本文を開く鍵が鍵リング（{ring.Where}）にありません。鍵リングの場所（KeyRing:Folder または KeyRing:Store）と証明書の設定、鍵リングを戻したかを確かめてください。"
                     : "記録の本文を開く鍵が鍵リングにありません（システムの管理者に連絡してください）。",
@@ -47,4 +47,10 @@ public static class DatabaseFault
         }
         return null;
     }
+
+    /// <summary>
+    /// SQLite's primary result code. Some calls (a backup step, a statement meeting a recovering WAL) answer an
+    /// extended code, such as 261 for BUSY_RECOVERY, whose low byte is the primary one.
+    /// </summary>
+    public static int PrimaryCode(SqliteException e) => e.SqliteErrorCode & 0xFF;
 }

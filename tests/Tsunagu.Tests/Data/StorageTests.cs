@@ -129,6 +129,19 @@ public class StorageTests
         }
     }
 
+    [Theory]
+    [InlineData(5, "ほかの書き込みが終わらない")]
+    [InlineData(261, "ほかの書き込みが終わらない")] // BUSY_RECOVERY, as a backup step met it under writes
+    [InlineData(517, "ほかの書き込みが終わらない")] // BUSY_SNAPSHOT
+    [InlineData(13, "ディスクに空きがない")]
+    [InlineData(1032, "読み取り専用")] // READONLY_DBMOVED
+    public void Sqlite_AnExtendedResultCode_IsReadByItsPrimaryCode(int code, string said)
+    {
+        var fault = new SqliteException("SQLite Error", code, code);
+
+        Assert.Contains(said, Tsunagu.Data.DatabaseFault.Describe(new InvalidOperationException("wrapped", fault)));
+    }
+
     [Fact]
     public async Task Postgres_ServerDown_EveryVerbAndServeSayItInOneLine()
     {
