@@ -27,7 +27,8 @@ public enum DatabaseUse
 
 /// <summary>
 /// Which database Tsunagu uses: <c>Database:Provider</c> (Sqlite | Postgres) and <c>ConnectionStrings:Tsunagu</c>,
-/// so <c>Database__Provider</c> and <c>ConnectionStrings__Tsunagu</c> select them from the environment.
+/// so <c>Database__Provider</c> and <c>ConnectionStrings__Tsunagu</c> select them from the environment; on PostgreSQL
+/// also <c>ConnectionStrings:TsunaguReadOnly</c>, a hot standby for the planners' heavy reading (decision 0021).
 /// </summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
@@ -52,9 +53,26 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             }
             connectionString = DefaultSqlite;
         }
-        var settings = new DatabaseSettings(provider, connectionString);
+        var reading = configuration.GetConnectionString("TsunaguReadOnly");
+        if (!string.IsNullOrWhiteSpace(reading) && provider == DatabaseProvider.Sqlite)
+        {
+            throw new RefusalException(RefusalKind.Invalid,
+                "ConnectionStrings:TsunaguReadOnly（読み取り用の待機系）は PostgreSQL でだけ使えます。SQLite では設定しないでください。");
+        }
+        var settings = new DatabaseSettings(provider, connectionString) { ReadingConnectionString = string.IsNullOrWhiteSpace(reading) ? null : reading };
         return settings with { Keys = Tsunagu.Keys.KeyRing.Open(configuration, settings) };
     }
+
+    /// <summary>
+    /// <c>ConnectionStrings:TsunaguReadOnly</c>: a hot standby of this PostgreSQL (streaming replication) that reports,
+    /// exports, breakdowns and the public site read from (<see cref="TsunaguDb.Reading"/>). Null: they read here.
+    /// </summary>
+    public string? ReadingConnectionString { get; init; }
+
+    /// <summary>The reading server's settings (read-only connections, the same key ring), or null when there is none.</summary>
+    public DatabaseSettings? Reading => ReadingConnectionString is { } reading
+        ? new DatabaseSettings(Provider, reading) { Keys = Keys, ReadOnly = true }
+        : null;
 
     /// <summary>The key ring that seals the records' free text in this database (null: a context that can neither seal nor open it).</summary>
     public Tsunagu.Keys.KeyRing? Keys { get; init; }
@@ -90,9 +108,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             var connectionString = PostgresConnectionString(ConnectionString);
             if (ReadOnly)
             {
-                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-                builder.Options = $"{builder.Options} -c default_transaction_read_only=on".Trim();
-                connectionString = builder.ConnectionString;
+                connectionString = WithSetting(connectionString, "default_transaction_read_only", "on");
+            }
+            else if (ReadingConnectionString is not null)
+            {
+                // A commit is answered once the synchronous standby has applied it, so whatever a user wrote, the
+                // reports read there show at once (reads after writes). Without a synchronous standby it waits for nothing.
+                connectionString = WithSetting(connectionString, "synchronous_commit", "remote_apply");
             }
             options.UseNpgsql(connectionString);
         }
@@ -163,6 +185,16 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         return builder.ConnectionString;
     }
 
+    /// <summary>A session setting added to a PostgreSQL connection string's Options, unless the city's string sets it already.</summary>
+    static string WithSetting(string connectionString, string name, string value)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains(name, StringComparison.Ordinal) != true)
+        {
+            builder.Options = $"{builder.Options} -c {name}={value}".Trim();
+        }
+        return builder.ConnectionString;
+    }
 }
 
 public static class DatabaseServices
@@ -182,6 +214,10 @@ public static class DatabaseServices
         services.AddScoped<TsunaguDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite
             ? sp.GetRequiredService<SqliteTsunaguDb>()
             : sp.GetRequiredService<PostgresTsunaguDb>());
+        // Without a reading server, the reading context is the request's own.
+        services.AddKeyedScoped<TsunaguDb>(TsunaguDb.Reading, (sp, _) => sp.GetRequiredService<DatabaseSettings>().Reading is { } reading
+            ? reading.NewContext()
+            : sp.GetRequiredService<TsunaguDb>());
         return services;
     }
 

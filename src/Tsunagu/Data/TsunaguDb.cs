@@ -24,6 +24,13 @@ namespace Tsunagu.Data;
 public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbContext<TsunaguUser, IdentityRole, string>(options),
     Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The key of the context that reads what planners read in bulk — reports, exports, breakdowns, the public site —
+    /// from the hot standby when <c>ConnectionStrings:TsunaguReadOnly</c> names one, so that their work does not slow
+    /// the case workers on the primary; without one it is the request's own context.
+    /// </summary>
+    public const string Reading = "reading";
+
     /// <summary>The key ring this context seals and opens the records' free text with (<see cref="Keys.SealedText"/>).</summary>
     public Keys.KeyRing? Keys { get; } = options.FindExtension<Keys.KeyRingOptionsExtension>()?.Keys;
 

@@ -28,9 +28,15 @@ public sealed record Breakdown(
     public string Legend => $"{Suppression.Mark}: 1〜{Threshold}の値、及びその値が合計などから分からないよう秘匿した値";
 }
 
-/// <summary>Counts a program's figures by ward, office, school type or category.</summary>
-public sealed class Breakdowns(TsunaguDb db, IndicatorComputer computer, IConfiguration configuration)
+/// <summary>
+/// Counts a program's figures by ward, office, school type or category: a planner's heavy reading, done on the
+/// reading server when there is one (<see cref="TsunaguDb.Reading"/>).
+/// </summary>
+public sealed class Breakdowns(
+    [FromKeyedServices(TsunaguDb.Reading)] TsunaguDb db, IndicatorDefinitions definitions, IConfiguration configuration)
 {
+    readonly IndicatorComputer computer = new(db, definitions);
+
     public const string Unknown = "不明";
 
     public async Task<Breakdown> ComputeAsync(

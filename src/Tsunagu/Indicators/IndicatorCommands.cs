@@ -49,8 +49,7 @@ public static class IndicatorCommands
         {
             breakdownYear, program, by, keys, rowTotals, unsuppressed,
         };
-        // Writes: on PostgreSQL counting folds the year's new contacts into their facts first (IndicatorComputer).
-        breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Writes, ct, async (services, db) =>
+        breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, db) =>
         {
             var year = result.GetValue(breakdownYear);
             var dimension = BreakdownText.Parse(result.GetValue(by)!) ?? throw new RefusalException(RefusalKind.Invalid, "--by は 区・事業所・学校種・分類 のどれかです。");

@@ -268,11 +268,23 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
             return [.. rows.Select(r => new ContactCell(r.Key.ProgramId, r.Key.Kind, r.Key.Category, r.Key.Channel, r.Key.OfficeId, r.Key.DayOfWeek,
                 r.Key.Evening, r.Key.Early, r.Key.WithGuardian, r.Count))];
         }
+        IQueryable<ContactFact> facts = db.ContactFacts;
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync(SqlFiles.Read("Postgres", "contact_facts_fold.v1"), [new Npgsql.NpgsqlParameter("fiscal_year", fiscalYear)], ct);
+            // A standby (ConnectionStrings:TsunaguReadOnly) or a read-only verb cannot fold; it adds the changes instead.
+            var canFold = await db.Database.SqlQueryRaw<bool>(
+                "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS \"Value\"").SingleAsync(ct);
+            var year = new Npgsql.NpgsqlParameter("fiscal_year", fiscalYear);
+            if (canFold)
+            {
+                await db.Database.ExecuteSqlRawAsync(SqlFiles.Read("Postgres", "contact_facts_fold.v1"), [year], ct);
+            }
+            else
+            {
+                facts = db.ContactFacts.FromSqlRaw(SqlFiles.Read("Postgres", "contact_facts_unfolded.v1"), year);
+            }
         }
-        var cells = await db.ContactFacts.AsNoTracking()
+        var cells = await facts.AsNoTracking()
             .Where(f => f.FiscalYear == fiscalYear && programIds.Contains(f.ProgramId) && f.Contacts != 0)
             .ToListAsync(ct);
         return [.. cells.Select(f => new ContactCell(f.ProgramId, f.Kind, f.Category, f.Channel, f.OfficeId, f.DayOfWeek, f.Evening, f.Early, f.WithGuardian, f.Contacts))];

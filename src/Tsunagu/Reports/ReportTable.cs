@@ -55,8 +55,12 @@ public sealed class ReportNotFoundException(int fiscalYear, int? version = null)
     ? $"{FiscalYears.LabelWithWestern(fiscalYear)}の報告はまだありません。`tsunagu report import` で取り込んでください。"
     : $"{FiscalYears.LabelWithWestern(fiscalYear)}の公表版 第{version}版はありません。");
 
-/// <summary>Reads a report from the database, in batches so that memory stays flat however long the table is.</summary>
-public sealed class ReportReader(TsunaguDb db)
+/// <summary>
+/// Reads a report from the database, in batches so that memory stays flat however long the table is. As a service
+/// (the report page, every export, the public site) it reads from the reading server when there is one
+/// (<see cref="TsunaguDb.Reading"/>); the workflow's checks construct it on the context they write with.
+/// </summary>
+public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguDb db)
 {
     const int BatchSize = 1000;
 

@@ -38,10 +38,11 @@ public sealed class RecordsWorld : IAsyncDisposable
     public long AliceContact { get; private set; }
 
     /// <param name="time">The application's clock; by default <see cref="Today"/>, 20 June 2024.</param>
+    /// <param name="database">An empty database of the test's making (on a cluster of its own); by default a new one of <paramref name="kind"/>.</param>
     public static async Task<RecordsWorld> CreateAsync(DatabaseKind kind, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, TestDatabase? database = null)
     {
-        var database = await TestDatabase.CreateAsync(kind, migrate: false);
+        database ??= await TestDatabase.CreateAsync(kind, migrate: false);
         var factory = await TsunaguFactory.StartAsync(database, time ?? Today, settings, services);
         var users = new Dictionary<string, string>();
         foreach (var (name, role, program) in new[]

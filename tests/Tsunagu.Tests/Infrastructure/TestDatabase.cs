@@ -33,7 +33,8 @@ public sealed class TestDatabase : IAsyncDisposable
         this.folder = folder;
     }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind, bool migrate = true)
+    /// <param name="server">PostgreSQL: the administrative connection string of another cluster than the run's (a primary with a standby).</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind, bool migrate = true, string? server = null)
     {
         TestDatabase database;
         if (kind == DatabaseKind.Sqlite)
@@ -45,7 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         else
         {
-            var admin = await PostgresServer.AdminConnectionStringAsync();
+            var admin = server ?? await PostgresServer.AdminConnectionStringAsync();
             var name = $"test_{Guid.NewGuid():N}";
             await using (var connection = new NpgsqlConnection(admin))
             {
