@@ -35,6 +35,12 @@ public static class DatabaseFault
                 PostgresException { SqlState: "3D000" } => "接続文字列のデータベースがサーバーにありません（CREATE DATABASE してから tsunagu db migrate を実行してください）。",
                 PostgresException { SqlState: "28P01" or "28000" } => "データベースサーバーにサインインできません（接続文字列の Username と Password を確かめてください）。",
                 PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => "データベースサーバーが停止中か起動中です。",
+                // Npgsql's word when, of several hosts (Target Session Attributes), none is what is asked for: the
+                // primary gone and the standby not yet promoted. Its only mark is the message (no inner exception).
+                NpgsqlException { InnerException: null, Message: "No suitable host was found." } and not PostgresException =>
+                    "書き込みのできるデータベースサーバーが見つかりません（主系が停止し、待機系への切り替えが終わっていない状態です）。しばらくしてからもう一度お試しください。",
+                // The server went away under an open connection (killed, or its machine failed).
+                NpgsqlException { InnerException: IOException } => "データベースサーバーとの接続が切れました。しばらくしてからもう一度お試しください。",
                 NpgsqlException { InnerException: SocketException or TimeoutException } => forOperator
                     ? $"データベースサーバーに接続できません（{e.Message}）。"
                     : "データベースサーバーに接続できません。",

@@ -140,8 +140,18 @@ public static class IdempotencyMiddleware
             {
                 var status = context.Response.StatusCode;
                 string? location = context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
-                await requests.Where(r => r.UserId == userId && r.Key == key)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.Location, location), CancellationToken.None);
+                try
+                {
+                    await requests.Where(r => r.UserId == userId && r.Key == key)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.Location, location), CancellationToken.None);
+                }
+                catch (Exception e) when (DatabaseFault.Describe(e) is not null)
+                {
+                    // The change committed and the database went away just after (a failover): the client still gets
+                    // its answer; a retry with the key is told that it was processed (409), never done twice.
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Idempotency")
+                        .LogWarning("The answer to an Idempotency-Key was not stored: {Fault}", DatabaseFault.Describe(e));
+                }
             }
         });
         try

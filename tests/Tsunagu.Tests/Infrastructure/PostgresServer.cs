@@ -115,13 +115,16 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         var postmaster = (await File.ReadAllLinesAsync(Path.Combine(Data, "postmaster.pid")))[0].Trim();
         await RunAsync("/bin/sh", "-c", $"kill -9 {postmaster} $(pgrep -P {postmaster}) 2>/dev/null; true");
+        killed = true;
     }
+
+    bool killed;
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (File.Exists(Path.Combine(Data, "postmaster.pid")))
+            if (!killed && File.Exists(Path.Combine(Data, "postmaster.pid")))
             {
                 await RunAsPostgresAsync($"{bin}/pg_ctl -D {Data} -m immediate -w stop");
             }
