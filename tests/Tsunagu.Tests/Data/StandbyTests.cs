@@ -66,7 +66,7 @@ public sealed class StandbyTests
         using (var after = JsonDocument.Parse(await planner.Http.GetStringAsync("/api/v1/reports/2024")))
         {
             var p003 = after.RootElement.GetProperty("programs").EnumerateArray().Single(p => p.GetProperty("code").GetString() == "P003");
-Assert.Contains("1,234名", p003.GetProperty("cells").GetProperty("results").GetString());
+            Assert.Contains("1,234名", p003.GetProperty("cells").GetProperty("results").GetString());
         }
 
         // A breakdown on the standby cannot fold the contacts' new facts; it adds them, with the primary's answer.
