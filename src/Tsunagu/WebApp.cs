@@ -35,7 +35,7 @@ public static class TsunaguServices
         .AddScoped<Indicators.DefinitionFile>()
         // Case work: each service checks the scope of the current user (ICurrentUser: the web's signed-in account,
         // or the operator at the command line).
-        .AddScoped<RecordScope>()
+        .AddScoped<RecordScope>().AddSingleton<AccessLogWriter>()
         .AddScoped<PersonService>().AddScoped<PersonMergeService>().AddScoped<RestrictionService>().AddScoped<ContactDetailsService>().AddScoped<AttachmentService>().AddScoped<Catalogue.CatalogueService>().AddScoped<Site.PublicSite>().AddSingleton<AttachmentStore>().AddScoped<Tsunagu.Plans.SupportPlanService>().AddScoped<Tsunagu.Tasks.CaseTaskService>().AddScoped<ContactService>().AddScoped<ReferralService>().AddScoped<SessionService>()
         .AddScoped<SubsidyService>().AddScoped<PlacementService>()
         .AddScoped<Backup.Backups>()

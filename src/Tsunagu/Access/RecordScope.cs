@@ -15,7 +15,7 @@ namespace Tsunagu.Access;
 /// the programs the signed-in case worker or manager is assigned to; anyone else (planners, auditors, admins) gets
 /// nothing. Every read of a person is written to the access log.
 /// </summary>
-public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider time)
+public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider time, AccessLogWriter log)
 {
     IReadOnlyList<int>? programIds;
 
@@ -222,15 +222,28 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
         return person;
     }
 
-    /// <summary>Writes one access-log entry per person shown.</summary>
+    /// <summary>
+    /// Writes one access-log entry per person shown, and returns once they are committed: with other requests' entries
+    /// (<see cref="AccessLogWriter"/>), or inside the request's own transaction when one is open (its write lock held,
+    /// another connection could not write).
+    /// </summary>
     public async Task LogAsync(IEnumerable<int> personIds, string source)
     {
         var now = time.GetUtcNow();
-        foreach (var personId in personIds.Distinct())
+        var entries = personIds.Distinct()
+            .Select(personId => new AccessLogEntry { At = now, UserId = UserId, UserName = UserName, PersonId = personId, Source = source })
+            .ToList();
+        if (entries.Count == 0)
         {
-            db.AccessLog.Add(new AccessLogEntry { At = now, UserId = UserId, UserName = UserName, PersonId = personId, Source = source });
+            return;
         }
-        await db.SaveChangesAsync();
+        if (db.Database.CurrentTransaction is not null)
+        {
+            db.AccessLog.AddRange(entries);
+            await db.SaveChangesAsync();
+            return;
+        }
+        await log.WriteAsync(entries);
     }
 
     /// <summary>An audit entry for what the user did to a record (never a name or a note in it: ids and codes).</summary>
