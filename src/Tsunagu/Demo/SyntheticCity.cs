@@ -25,6 +25,10 @@ public sealed class SyntheticCity(int seed)
 
     readonly Random random = new(seed);
 
+    // The import matches a person by name and birth date: two households drawing the same person would be one person
+    // in two wards (it first happened at the 47,006th row of a 100,000-person city), so a person is drawn once.
+    readonly HashSet<(string Name, DateOnly Birth)> drawn = [];
+
     public sealed record Options(int FiscalYear, int Persons, int Contacts);
 
     /// <summary>Writes persons and their contacts (one row each; persons with no contact get a registration row).</summary>
@@ -56,7 +60,7 @@ public sealed class SyntheticCity(int seed)
             {
                 members.Add(Member(surname, start.AddYears(-18), 12 * 365, PersonRole.Child));
             }
-            foreach (var member in members.DistinctBy(m => (m.Name, m.Birth)).Take(personsLeft))
+            foreach (var member in members.Where(m => drawn.Add((m.Name, m.Birth))).Take(personsLeft))
             {
                 personsLeft--;
                 // Contacts are shared out so that the total comes out exactly at the end.

@@ -27,4 +27,29 @@ public class SyntheticCityTests
         Assert.Equal(2000, await db.Contacts.CountAsync());
         Assert.All(await db.Contacts.Select(c => c.Date).ToListAsync(), d => Assert.Equal(2024, FiscalYears.Of(d)));
     }
+
+    [Fact]
+    public void ALargeCity_DrawsEachPersonOnce_SoNoPersonIsInTwoHouseholds()
+    {
+        // The records import matches a person by name and birth date: one drawn twice is one person in two wards,
+        // which it refuses. At 100,000 persons the first such draw came at the 47,006th row.
+        using var text = new StringWriter();
+        new Tsunagu.Demo.SyntheticCity(1).WriteCsv(text, new(2024, 100_000, 100_000));
+        using var csv = new CsvHelper.CsvReader(new StringReader(text.ToString()), System.Globalization.CultureInfo.InvariantCulture);
+        csv.Read();
+        csv.ReadHeader();
+        var households = new Dictionary<(string, string), string>();
+        var inTwo = new List<string>();
+        while (csv.Read())
+        {
+            var (name, birth, household) = (csv.GetField(0)!, csv.GetField(2)!, csv.GetField(6)!);
+            if (households.TryAdd((name, birth), household) is false && households[(name, birth)] != household)
+            {
+                inTwo.Add($"line {csv.Parser.RawRow}");
+            }
+        }
+
+        Assert.Equal(100_000, households.Count);
+        Assert.Empty(inTwo);
+    }
 }
