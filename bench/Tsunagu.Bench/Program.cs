@@ -34,6 +34,14 @@ if (args.Length > 0 && args[0] is "import" or "export" or "records-import" or "r
 {
     return await Child.RunAsync(args);
 }
+if (args.Length > 0 && args[0] == "load-serve")
+{
+    return await LoadBench.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), accessLog: !args.Contains("--no-access-log"));
+}
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadMain();
+}
 if (args.Length > 0 && args[0] == "records")
 {
     return await RecordsMain(args);
@@ -233,6 +241,144 @@ async Task<int> NoticesMain()
         Directory.Delete(work, recursive: true);
     }
     return 0;
+}
+
+// Case workers' mixed traffic on PostgreSQL at a city's size, through one server, one without the access log, and two
+// behind HAProxy; then backup and restore at that size:
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- load [--persons 1000000] [--contacts 10000000] [--clients 1,2,4,8,16] [--seconds 20]
+async Task<int> LoadMain()
+{
+    var persons = int.Parse(Option("--persons", "1000000"), CultureInfo.InvariantCulture);
+    var contacts = int.Parse(Option("--contacts", "10000000"), CultureInfo.InvariantCulture);
+    var levels = Option("--clients", "1,2,4,8,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+    var seconds = double.Parse(Option("--seconds", "20"), CultureInfo.InvariantCulture);
+    static void Line(string line) => Console.WriteLine(line);
+    Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}; persons {persons:N0}, contacts {contacts:N0}");
+    var work = Directory.CreateTempSubdirectory("tsunagu-bench-load-").FullName;
+    // A cluster of its own, durable as a city runs it (fsync and synchronous commit on), unlike the tests' cluster.
+    await using var cluster = await Tsunagu.Tests.Infrastructure.PostgresCluster.StartAsync("-c max_connections=300 -c shared_buffers=2GB -c max_wal_size=8GB");
+    var processes = new List<Process>();
+    try
+    {
+        await using (var admin = new Npgsql.NpgsqlConnection(cluster.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE tsunagu; CREATE DATABASE restored", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connection = cluster.ConnectionString("tsunagu");
+        var file = Path.Combine(work, "city.csv");
+        var clock = Stopwatch.StartNew();
+        Tsunagu.Demo.SyntheticCity.Write(file, 1, new(2024, persons, contacts));
+        Line($"generated in {clock.Elapsed.TotalSeconds:F0} s ({new FileInfo(file).Length / 1048576.0:F0} MiB)");
+        var (importSeconds, importPeak, _) = await Measure("records-import", "postgres", connection, file);
+        Line($"imported in {importSeconds:F0} s ({contacts / importSeconds:N0} contacts/s, peak {importPeak / 1048576.0:F0} MiB)");
+        File.Delete(file);
+        int first, last;
+        await using (var db = new Npgsql.NpgsqlConnection(connection))
+        {
+            await db.OpenAsync();
+            // The settled database, not its catch-up after a bulk load.
+            foreach (var step in new[] { "CHECKPOINT", "VACUUM ANALYZE" })
+            {
+                await using var settle = new Npgsql.NpgsqlCommand(step, db) { CommandTimeout = 0 };
+                await settle.ExecuteNonQueryAsync();
+            }
+            await using var range = new Npgsql.NpgsqlCommand("SELECT min(\"Id\"), max(\"Id\") FROM persons", db);
+            await using var reader = await range.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            (first, last) = (reader.GetInt32(0), reader.GetInt32(1));
+        }
+        var accounts = await LoadBench.AccountsAsync(connection, levels.Max());
+
+        Process Serve(int port, bool accessLog = true)
+        {
+            var host = Environment.ProcessPath!;
+            string[] prefix = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(Child).Assembly.Location] : [];
+            var process = Process.Start(new ProcessStartInfo(host, [.. prefix, "load-serve", connection, port.ToString(CultureInfo.InvariantCulture), .. accessLog ? Array.Empty<string>() : ["--no-access-log"]])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            processes.Add(process);
+            return process;
+        }
+        void StopAll()
+        {
+            foreach (var p in processes.Where(p => !p.HasExited))
+            {
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit();
+            }
+            processes.Clear();
+        }
+        int a = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort(), b = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort(),
+            balancer = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort();
+        Serve(a);
+        await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
+        var workers = await LoadBench.SignInAsync($"http://127.0.0.1:{a}", accounts);
+        Line(LoadBench.Header);
+        foreach (var (setup, start, address) in new (string, Func<Task>, string)[]
+        {
+            ("1 server", () => Task.CompletedTask, $"http://127.0.0.1:{a}"),
+            ("1 server, access log not written", async () =>
+            {
+                StopAll();
+                Serve(a, accessLog: false);
+                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
+            }, $"http://127.0.0.1:{a}"),
+            ("2 servers behind HAProxy", async () =>
+            {
+                StopAll();
+                Serve(a);
+                Serve(b);
+                processes.Add(LoadBench.Balancer(work, balancer, [a, b]));
+                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
+                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{b}/health");
+                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{balancer}/health");
+            }, $"http://127.0.0.1:{balancer}"),
+        })
+        {
+            await start();
+            foreach (var clients in levels)
+            {
+                Line(LoadBench.Row(setup, await LoadBench.RunAsync(address, workers, clients, seconds, first, last)));
+            }
+        }
+        StopAll();
+
+        // Backup and restore at this size, with the same command a city runs.
+        var backup = Path.Combine(work, "backup.zip");
+        var tsunagu = Path.Combine(AppContext.BaseDirectory, "tsunagu.dll");
+        async Task<double> TsunaguAsync(string database, params string[] verb)
+        {
+            var start = new ProcessStartInfo("dotnet", [tsunagu, .. verb]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.Environment["Database__Provider"] = "Postgres";
+            start.Environment["ConnectionStrings__Tsunagu"] = cluster.ConnectionString(database);
+            start.Environment["Backup__PostgresBin"] = Path.GetDirectoryName(Directory.GetFiles("/usr/lib/postgresql", "pg_dump", SearchOption.AllDirectories)[0]);
+            var timer = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0 ? timer.Elapsed.TotalSeconds : throw new InvalidOperationException($"{string.Join(' ', verb)}: {error}{await output}");
+        }
+        var backupSeconds = await TsunaguAsync("tsunagu", "backup", "--out", backup);
+        Line($"backup: {backupSeconds:F0} s, {new FileInfo(backup).Length / 1048576.0:F0} MiB");
+        var restoreSeconds = await TsunaguAsync("restored", "restore", backup);
+        Line($"restore: {restoreSeconds:F0} s");
+        return 0;
+    }
+    finally
+    {
+        foreach (var p in processes.Where(p => !p.HasExited))
+        {
+            p.Kill(entireProcessTree: true);
+        }
+        Directory.Delete(work, recursive: true);
+    }
 }
 
 string Option(string name, string fallback)
