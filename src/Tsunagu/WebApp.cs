@@ -132,7 +132,9 @@ public static class WebApp
             document.Info.Description = "年次実績報告の API。画面と同じサインイン（Cookie）と権限で使います。";
             return Task.CompletedTask;
         }));
-        builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>();
+        // The reading server down leaves case workers working: Degraded (still 200 for a load balancer), not Unhealthy.
+        builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>()
+            .AddCheck<ReadingServerCheck>("reading", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
 
         var app = builder.Build();
         // The monitoring port first: neither HTTPS redirection nor sign-in applies to it.

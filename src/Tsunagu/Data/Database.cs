@@ -325,6 +325,23 @@ public static class DatabaseServices
     }
 }
 
+/// <summary>/health's look at the reading server (<see cref="DatabaseSettings.Reading"/>): healthy when there is none.</summary>
+public sealed class ReadingServerCheck(DatabaseSettings settings) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (settings.Reading is not { } reading)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
+        }
+        await using var db = reading.NewContext();
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+            : new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult(context.Registration.FailureStatus, "読み取り用の待機系に接続できません。");
+    }
+}
+
 public sealed class PendingMigrationsException(IReadOnlyList<string> pending) : RefusalException(RefusalKind.Conflict,
     $"データベースに未適用のマイグレーションが {pending.Count} 件あります（{string.Join(", ", pending)}）。" +
     "先に `tsunagu db migrate` を実行してください。")

@@ -35,9 +35,9 @@ public sealed record Breakdown(
 public sealed class Breakdowns(
     [FromKeyedServices(TsunaguDb.Reading)] TsunaguDb db, IndicatorDefinitions definitions, IConfiguration configuration)
 {
-    readonly IndicatorComputer computer = new(db, definitions);
-
     public const string Unknown = "不明";
+
+    readonly IndicatorComputer computer = new(db, definitions);
 
     public async Task<Breakdown> ComputeAsync(
         int fiscalYear, IReadOnlyList<IndicatorDefinition> figures, BreakdownDimension dimension, bool rowTotals, CancellationToken ct = default)

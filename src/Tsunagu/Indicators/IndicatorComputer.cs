@@ -240,7 +240,8 @@ public sealed class IndicatorComputer(TsunaguDb db, IndicatorDefinitions definit
 
     /// <summary>
     /// The year's contacts of the programs, grouped by every attribute a contact filter can ask about: from the facts
-    /// the database keeps (folding a year's appended changes together first), or — to check them, and in the
+    /// the database keeps (folding a year's appended changes into them first, or adding them where the session cannot
+    /// write), or — to check them, and in the
     /// benchmark — from the contacts themselves.
     /// </summary>
     public async Task<List<ContactCell>> ContactCellsAsync(IReadOnlyCollection<int> programIds, int fiscalYear, bool fromRecords = false, CancellationToken ct = default)

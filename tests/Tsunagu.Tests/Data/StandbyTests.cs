@@ -81,6 +81,13 @@ public sealed class StandbyTests
         var page = await planner.Http.GetAsync("/indicators/2024?program=P001&by=Ward");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("不明", await page.Content.ReadAsStringAsync());
+
+        // The standby gone: /health says Degraded (a load balancer keeps the server, the monitoring sees it).
+        var healthy = await (await world.Factory.CreateClient().GetAsync("/health")).Content.ReadAsStringAsync();
+        await standby.DisposeAsync();
+        var withoutStandby = await world.Factory.CreateClient().GetAsync("/health");
+        Assert.Equal("Healthy", healthy);
+        Assert.Equal((HttpStatusCode.OK, "Degraded"), (withoutStandby.StatusCode, await withoutStandby.Content.ReadAsStringAsync()));
     }
 
     /// <summary>
@@ -126,37 +133,21 @@ public sealed class StandbyTests
                     var until = DateTime.UtcNow.AddSeconds(60);
                     while (DateTime.UtcNow < until)
                     {
-                        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/people/{world.Alice}/contacts")
+                        var answer = await KeyedContact.SendAsync(worker.Http, world.Alice, key, $"切替 {key}");
+                        if (answer == HttpStatusCode.Created)
                         {
-                            Content = JsonContent.Create(new
-                            {
-                                ProgramCode = "P001",
-                                Date = "2024-06-19",
-                                Kind = "StudySession",
-                                Channel = "Visit",
-                                Notes = new Dictionary<string, string> { ["PersonSaid"] = $"切替 {key}" },
-                            }),
-                        };
-                        request.Headers.Add("Idempotency-Key", key);
-                        try
-                        {
-                            var response = await worker.Http.SendAsync(request);
-                            if (response.StatusCode == HttpStatusCode.Created)
-                            {
-                                acknowledged.Enqueue((key, DateTime.UtcNow));
-                                break;
-                            }
-                            if (response.StatusCode == HttpStatusCode.Conflict)
-                            {
-                                // Done by a send whose answer was lost as the primary died: processed, never twice.
-                                processed.Add(key);
-                                break;
-                            }
-                            failedAnswers.Add(response.StatusCode);
+                            acknowledged.Enqueue((key, DateTime.UtcNow));
+                            break;
                         }
-                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        if (answer == HttpStatusCode.Conflict)
                         {
-                            // No answer: not acknowledged, so sent again with the same key.
+                            // Done by a send whose answer was lost as the primary died: processed, never twice.
+                            processed.Add(key);
+                            break;
+                        }
+                        if (answer is { } refused)
+                        {
+                            failedAnswers.Add(refused);
                         }
                         await Task.Delay(100);
                     }

@@ -120,8 +120,13 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     bool killed;
 
+    /// <summary>Stops the server (at once, as a power cut would) and removes its folder; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
         try
         {
             if (!killed && File.Exists(Path.Combine(Data, "postmaster.pid")))
