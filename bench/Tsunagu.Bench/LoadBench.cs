@@ -3,11 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 using Tsunagu.Access;
 using Tsunagu.Data;
 
@@ -55,10 +53,11 @@ static partial class LoadBench
         public override Task WriteAsync(IReadOnlyList<AccessLogEntry> entries) => Task.CompletedTask;
     }
 
-    public sealed record Account(string Email, string Password, string AuthenticatorKey);
-
-    /// <summary>Case workers of P001 (where the synthetic city is imported), each with a password and an authenticator.</summary>
-    public static async Task<List<Account>> AccountsAsync(string connection, int count)
+    /// <summary>
+    /// Case workers of P001 (where the synthetic city is imported), made as the tests make accounts
+    /// (<see cref="Tests.Infrastructure.TestAccounts"/>: a known password and an authenticator); their e-mail addresses.
+    /// </summary>
+    public static async Task<List<string>> AccountsAsync(string connection, int count)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -67,27 +66,17 @@ static partial class LoadBench
         }).Build();
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
             .AddTsunagu().AddTsunaguAccounts().AddSingleton<ICurrentUser>(new OperatorUser("bench")).BuildServiceProvider();
-        var accounts = new List<Account>();
+        var accounts = new List<string>();
         for (var i = 0; i < count; i++)
         {
+            var email = await Tests.Infrastructure.TestAccounts.AddAsync(services, Roles.Caseworker);
             await using var scope = services.CreateAsyncScope();
-            var email = $"caseworker{i}@city.example.jp";
-            const string password = "Bench-Password-123";
-            await scope.ServiceProvider.GetRequiredService<AccountAdmin>().AddAsync(email, Roles.Caseworker, "bench");
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<TsunaguUser>>();
-            var user = (await users.FindByEmailAsync(email))!;
-            await users.RemovePasswordAsync(user);
-            await users.AddPasswordAsync(user, password);
-            user.MustChangePassword = false;
-            await users.UpdateAsync(user);
-            await users.ResetAuthenticatorKeyAsync(user);
-            var key = (await users.GetAuthenticatorKeyAsync(user))!;
-            await users.SetTwoFactorEnabledAsync(user, true);
             var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
+            var user = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
             var program = await db.Programs.Where(p => p.Code == "P001").Select(p => p.Id).SingleAsync();
-            db.ProgramAssignments.Add(new ProgramAssignment { UserId = user.Id, ProgramId = program });
+            db.ProgramAssignments.Add(new ProgramAssignment { UserId = user, ProgramId = program });
             await db.SaveChangesAsync();
-            accounts.Add(new Account(email, password, key));
+            accounts.Add(email);
         }
         return accounts;
     }
@@ -115,7 +104,7 @@ static partial class LoadBench
     /// Signs each account in once, as a person does: the form, then the authenticator's code (each code is good once, so
     /// the sessions are kept for every run rather than signed in again).
     /// </summary>
-    public static async Task<List<SignedIn>> SignInAsync(string baseAddress, IEnumerable<Account> accounts)
+    public static async Task<List<SignedIn>> SignInAsync(string baseAddress, IEnumerable<string> accounts)
     {
         var signedIn = new List<SignedIn>();
         foreach (var account in accounts)
@@ -127,16 +116,16 @@ static partial class LoadBench
         return signedIn;
     }
 
-    static async Task<HttpClient> SignInAsync(HttpClient http, Account account)
+    static async Task<HttpClient> SignInAsync(HttpClient http, string account)
     {
         var login = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = account.Email,
-            ["Password"] = account.Password,
+            ["Email"] = account,
+            ["Password"] = Tests.Infrastructure.TestAccounts.Password,
             ["__RequestVerificationToken"] = await TokenAsync(http, "/account/login"),
         }));
         var mfa = login.Headers.Location?.OriginalString ?? throw new InvalidOperationException($"sign-in: {login.StatusCode}");
-        var code = new Totp(Base32Encoding.ToBytes(account.AuthenticatorKey)).ComputeTotp();
+        var code = Tests.Infrastructure.TestAccounts.Code(account);
         var done = await http.PostAsync(mfa, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Code"] = code,

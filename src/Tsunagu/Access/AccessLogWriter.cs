@@ -37,7 +37,12 @@ public class AccessLogWriter(DatabaseSettings settings, ILogger<AccessLogWriter>
         }
         if (lead)
         {
-            _ = Task.Run(CommitQueuedAsync);
+            // The loop serves other requests' entries after this one has ended: it carries none of its context
+            // (HttpContext, logging scopes, the trace).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(CommitQueuedAsync);
+            }
         }
         return waiting.Done.Task;
     }

@@ -145,12 +145,12 @@ public static class IdempotencyMiddleware
                     await requests.Where(r => r.UserId == userId && r.Key == key)
                         .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.Location, location), CancellationToken.None);
                 }
-                catch (Exception e) when (DatabaseFault.Describe(e) is not null)
+                catch (Exception e) when (DatabaseFault.Describe(e) is { } fault)
                 {
                     // The change committed and the database went away just after (a failover): the client still gets
                     // its answer; a retry with the key is told that it was processed (409), never done twice.
                     context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tsunagu.Idempotency")
-                        .LogWarning("The answer to an Idempotency-Key was not stored: {Fault}", DatabaseFault.Describe(e));
+                        .LogWarning("The answer to an Idempotency-Key was not stored: {Fault}", fault);
                 }
             }
         });
