@@ -246,6 +246,8 @@ async Task<int> NoticesMain()
 // Case workers' mixed traffic on PostgreSQL at a city's size, through one server, one without the access log, and two
 // behind HAProxy; then backup and restore at that size:
 //   dotnet run -c Release --project bench/Tsunagu.Bench -- load [--persons 1000000] [--contacts 10000000] [--clients 1,2,4,8,16] [--seconds 20]
+// With --database CONNECTION the traffic is measured on a city loaded before (no import, no backup): a change measured
+// in minutes instead of the import's twenty.
 async Task<int> LoadMain()
 {
     var persons = int.Parse(Option("--persons", "1000000"), CultureInfo.InvariantCulture);
@@ -253,44 +255,21 @@ async Task<int> LoadMain()
     var levels = Option("--clients", "1,2,4,8,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
     var seconds = double.Parse(Option("--seconds", "20"), CultureInfo.InvariantCulture);
     static void Line(string line) => Console.WriteLine(line);
-    Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}; persons {persons:N0}, contacts {contacts:N0}");
+    Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
     var work = Directory.CreateTempSubdirectory("tsunagu-bench-load-").FullName;
+    var existing = Option("--database", "");
     // A cluster of its own, durable as a city runs it (fsync and synchronous commit on), unlike the tests' cluster.
-    await using var cluster = await Tsunagu.Tests.Infrastructure.PostgresCluster.StartAsync("-c max_connections=300 -c shared_buffers=2GB -c max_wal_size=8GB");
+    await using var cluster = existing.Length > 0 ? null
+        : await Tsunagu.Tests.Infrastructure.PostgresCluster.StartAsync("-c max_connections=300 -c shared_buffers=2GB -c max_wal_size=8GB");
+    var connection = cluster?.ConnectionString("tsunagu") ?? existing;
     var processes = new List<Process>();
     try
     {
-        await using (var admin = new Npgsql.NpgsqlConnection(cluster.AdminConnectionString))
+        if (cluster is not null)
         {
-            await admin.OpenAsync();
-            await using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE tsunagu; CREATE DATABASE restored", admin);
-            await create.ExecuteNonQueryAsync();
+            await ImportCityAsync(cluster);
         }
-        var connection = cluster.ConnectionString("tsunagu");
-        var file = Path.Combine(work, "city.csv");
-        var clock = Stopwatch.StartNew();
-        Tsunagu.Demo.SyntheticCity.Write(file, 1, new(2024, persons, contacts));
-        Line($"generated in {clock.Elapsed.TotalSeconds:F0} s ({new FileInfo(file).Length / 1048576.0:F0} MiB)");
-        // A records file holds at most Excel's 1,048,576 rows (the import refuses more): the city goes in as the files
-        // of a million rows each that a program would send, a person's rows sometimes split across two of them.
-        var lines = File.ReadLines(file);
-        var header = lines.First();
-        var parts = lines.Skip(1).Chunk(1_000_000).Select((rows, i) =>
-        {
-            var part = Path.Combine(work, $"city-{i + 1}.csv");
-            File.WriteAllLines(part, [header, .. rows], new UTF8Encoding(true));
-            return part;
-        }).ToList();
-        File.Delete(file);
-        double importSeconds = 0;
-        long importPeak = 0;
-        foreach (var part in parts)
-        {
-            var (partSeconds, partPeak, _) = await Measure("records-import", "postgres", connection, part);
-            (importSeconds, importPeak) = (importSeconds + partSeconds, Math.Max(importPeak, partPeak));
-            File.Delete(part);
-        }
-        Line($"imported in {parts.Count} files, {importSeconds:F0} s ({contacts / importSeconds:N0} contacts/s, peak {importPeak / 1048576.0:F0} MiB)");
+
         int first, last;
         await using (var db = new Npgsql.NpgsqlConnection(connection))
         {
@@ -301,10 +280,11 @@ async Task<int> LoadMain()
                 await using var settle = new Npgsql.NpgsqlCommand(step, db) { CommandTimeout = 0 };
                 await settle.ExecuteNonQueryAsync();
             }
-            await using var range = new Npgsql.NpgsqlCommand("SELECT min(\"Id\"), max(\"Id\") FROM persons", db);
+            await using var range = new Npgsql.NpgsqlCommand("SELECT min(\"Id\"), max(\"Id\"), count(*), (SELECT count(*) FROM contacts) FROM persons", db);
             await using var reader = await range.ExecuteReaderAsync();
             await reader.ReadAsync();
             (first, last) = (reader.GetInt32(0), reader.GetInt32(1));
+            Line($"measured on {reader.GetInt64(2):N0} persons and {reader.GetInt64(3):N0} contacts");
         }
         var accounts = await LoadBench.AccountsAsync(connection, levels.Max());
 
@@ -373,6 +353,10 @@ async Task<int> LoadMain()
             }
         }
         StopAll();
+        if (cluster is null)
+        {
+            return 0;
+        }
 
         // Backup and restore at this size, with the same command a city runs.
         var backup = Path.Combine(work, "backup.zip");
@@ -403,6 +387,41 @@ async Task<int> LoadMain()
             p.Kill(entireProcessTree: true);
         }
         Directory.Delete(work, recursive: true);
+    }
+
+    // The city generated, then imported in files of a million rows.
+    async Task ImportCityAsync(Tsunagu.Tests.Infrastructure.PostgresCluster cluster)
+    {
+        await using (var admin = new Npgsql.NpgsqlConnection(cluster.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE tsunagu; CREATE DATABASE restored", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var file = Path.Combine(work, "city.csv");
+        var clock = Stopwatch.StartNew();
+        Tsunagu.Demo.SyntheticCity.Write(file, 1, new(2024, persons, contacts));
+        Line($"generated in {clock.Elapsed.TotalSeconds:F0} s ({new FileInfo(file).Length / 1048576.0:F0} MiB)");
+        // A records file holds at most Excel's 1,048,576 rows (the import refuses more): the city goes in as the files
+        // of a million rows each that a program would send, a person's rows sometimes split across two of them.
+        var lines = File.ReadLines(file);
+        var header = lines.First();
+        var parts = lines.Skip(1).Chunk(1_000_000).Select((rows, i) =>
+        {
+            var part = Path.Combine(work, $"city-{i + 1}.csv");
+            File.WriteAllLines(part, [header, .. rows], new UTF8Encoding(true));
+            return part;
+        }).ToList();
+        File.Delete(file);
+        double importSeconds = 0;
+        long importPeak = 0;
+        foreach (var part in parts)
+        {
+            var (partSeconds, partPeak, _) = await Measure("records-import", "postgres", connection, part);
+            (importSeconds, importPeak) = (importSeconds + partSeconds, Math.Max(importPeak, partPeak));
+            File.Delete(part);
+        }
+        Line($"imported in {parts.Count} files, {importSeconds:F0} s ({contacts / importSeconds:N0} contacts/s, peak {importPeak / 1048576.0:F0} MiB)");
     }
 }
 

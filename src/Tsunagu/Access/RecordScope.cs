@@ -202,7 +202,7 @@ public sealed class RecordScope(TsunaguDb db, ICurrentUser user, TimeProvider ti
     /// caller logs what it shows).
     /// </summary>
     public async Task<List<Person>> FindPersonsAsync(PersonQuery terms, CancellationToken ct = default) =>
-        await PersonSearch.FindAsync(await PersonsAsync(), terms, db.ComparesTextByCodePoint, OwnCases(), await HouseholdsAsync(), ct);
+        await PersonSearch.FindAsync(await PersonsAsync(), terms, OwnCases(), await HouseholdsAsync(), ct);
 
     /// <summary>The persons whose active enrolment the user is 担当者 of.</summary>
     public IQueryable<int> OwnCases()

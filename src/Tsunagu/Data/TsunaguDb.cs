@@ -75,12 +75,6 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
         ? throw new InvalidOperationException("Audit and access-log rows are saved with SaveChangesAsync, which links them into their chains.")
         : base.SaveChanges(acceptAllChangesOnSuccess);
 
-    /// <summary>
-    /// Whether text columns sort by code point (SQLite's BINARY collation), so a prefix is an exact index range. Not
-    /// assumed of PostgreSQL, whose database may use a linguistic collation.
-    /// </summary>
-    public virtual bool ComparesTextByCodePoint => false;
-
     public DbSet<Office> Offices => Set<Office>();
     public DbSet<School> Schools => Set<School>();
     public DbSet<Household> Households => Set<Household>();
@@ -122,8 +116,6 @@ public abstract partial class TsunaguDb(DbContextOptions options) : IdentityDbCo
 
 public sealed class SqliteTsunaguDb(DbContextOptions<SqliteTsunaguDb> options) : TsunaguDb(options)
 {
-    public override bool ComparesTextByCodePoint => true;
-
     // SQLite has no date-time type, and EF cannot sort or compare DateTimeOffset stored as text. Stored as a
     // number instead, times sort and compare in SQL; they are always UTC here, so the order is the time order.
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -133,4 +125,11 @@ public sealed class SqliteTsunaguDb(DbContextOptions<SqliteTsunaguDb> options) :
     }
 }
 
-public sealed class PostgresTsunaguDb(DbContextOptions<PostgresTsunaguDb> options) : TsunaguDb(options);
+public sealed class PostgresTsunaguDb(DbContextOptions<PostgresTsunaguDb> options) : TsunaguDb(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        PersonConfiguration.ComparedByCodePoint(builder.Entity<Person>());
+    }
+}

@@ -1397,14 +1397,16 @@ namespace Tsunagu.Data.Migrations.Postgres
 
                     b.Property<string>("KanaKey")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<int?>("MergedIntoId")
                         .HasColumnType("integer");
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(40)
