@@ -12,7 +12,7 @@ using Tsunagu.Data;
 namespace Tsunagu.Bench;
 
 /// <summary>
-/// Case workers' mixed traffic against real `serve` processes on a loaded PostgreSQL: each client a signed-in case
+/// Case workers' mixed traffic against real `serve` processes on a loaded PostgreSQL (or SQLite file): each client a signed-in case
 /// worker who searches, opens a person, records a contact and looks at the referral inbox, one request after the
 /// other (a closed loop), so the throughput at a concurrency comes with the latency each request saw.
 /// </summary>
@@ -23,13 +23,20 @@ static partial class LoadBench
 
     static readonly string[] Searched = [.. Demo.DemoNames.Surnames.Select(s => s.Kana)];
 
+    /// <summary>Whether <paramref name="connection"/> names a PostgreSQL server rather than a SQLite file ("Data Source=…").</summary>
+    public static bool IsPostgres(string connection) => !connection.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase);
+
+    static Dictionary<string, string?> Database(string connection) => new()
+    {
+        ["Database:Provider"] = IsPostgres(connection) ? "Postgres" : "Sqlite",
+        ["ConnectionStrings:Tsunagu"] = connection,
+    };
+
     /// <summary>`serve` as Tsunagu runs it, optionally with the access log not written (the benchmark's "off" only).</summary>
     public static async Task<int> ServeAsync(string connection, int port, bool accessLog)
     {
-        var app = WebApp.Build(["--urls", $"http://127.0.0.1:{port}"], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = WebApp.Build(["--urls", $"http://127.0.0.1:{port}"], c => c.AddInMemoryCollection(Database(connection)).AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Tsunagu"] = connection,
             ["Logging:LogLevel:Default"] = "Warning",
             // A benchmark client reads far more persons a minute than a case worker, and all sign in from one address:
             // the limits and the alerts on unusual reading are not what is measured.
@@ -59,13 +66,7 @@ static partial class LoadBench
     /// </summary>
     public static async Task<List<string>> AccountsAsync(string connection, int count)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Tsunagu"] = connection,
-        }).Build();
-        await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
-            .AddTsunagu().AddTsunaguAccounts().AddSingleton<ICurrentUser>(new OperatorUser("bench")).BuildServiceProvider();
+        await using var services = Services(connection);
         var accounts = new List<string>();
         for (var i = 0; i < count; i++)
         {
@@ -80,6 +81,20 @@ static partial class LoadBench
         }
         return accounts;
     }
+
+    /// <summary>The persons' ids from first to last, and how many persons and contacts the city has.</summary>
+    public static async Task<(int First, int Last, int Persons, int Contacts)> CityAsync(string connection)
+    {
+        await using var services = Services(connection);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TsunaguDb>();
+        return (await db.Persons.MinAsync(p => p.Id), await db.Persons.MaxAsync(p => p.Id), await db.Persons.CountAsync(),
+            await db.Contacts.IgnoreQueryFilters().CountAsync());
+    }
+
+    static ServiceProvider Services(string connection) =>
+        new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Database(connection)).Build()).AddLogging()
+            .AddTsunagu().AddTsunaguAccounts().AddSingleton<ICurrentUser>(new OperatorUser("bench")).BuildServiceProvider();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
@@ -149,9 +164,10 @@ static partial class LoadBench
 
     /// <summary>
     /// <paramref name="clients"/> case workers, each with a session of its own, through <paramref name="baseAddress"/>, doing the mix for
-    /// <paramref name="seconds"/> after a warm-up of a quarter of that; every answer but the expected one is a failure.
+    /// <paramref name="seconds"/> after <paramref name="warmup"/> seconds of the same (a server just started runs unoptimised
+    /// code and cold caches for a while); every answer but the expected one is a failure.
     /// </summary>
-    public static async Task<Result> RunAsync(string baseAddress, IReadOnlyList<SignedIn> workers, int clients, double seconds, int firstPerson, int lastPerson)
+    public static async Task<Result> RunAsync(string baseAddress, IReadOnlyList<SignedIn> workers, int clients, double seconds, double warmup, int firstPerson, int lastPerson)
     {
         var signedIn = workers.Take(clients).Select(w => (Http: Client(baseAddress, w.Cookies), w.SearchToken)).ToList();
         var times = Mix.ToDictionary(m => m.Name, _ => new List<double>());
@@ -213,7 +229,7 @@ static partial class LoadBench
             }
         }
         var running = signedIn.Select((c, i) => Task.Run(() => ClientAsync(c.Http, c.SearchToken, i))).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(seconds / 4));
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
         var measured = Stopwatch.StartNew();
         measuring = true;
         await Task.Delay(TimeSpan.FromSeconds(seconds));
@@ -258,30 +274,5 @@ static partial class LoadBench
         _ = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         return process;
-    }
-
-    /// <summary>Waits until <paramref name="url"/> answers (at most two minutes).</summary>
-    public static async Task WaitUntilAnsweringAsync(string url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync(url)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
-            {
-            }
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"{url} did not answer");
-            }
-            await Task.Delay(250);
-        }
     }
 }

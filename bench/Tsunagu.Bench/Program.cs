@@ -245,15 +245,16 @@ async Task<int> NoticesMain()
 
 // Case workers' mixed traffic on PostgreSQL at a city's size, through one server, one without the access log, and two
 // behind HAProxy; then backup and restore at that size:
-//   dotnet run -c Release --project bench/Tsunagu.Bench -- load [--persons 1000000] [--contacts 10000000] [--clients 1,2,4,8,16] [--seconds 20]
+//   dotnet run -c Release --project bench/Tsunagu.Bench -- load [--persons 1000000] [--contacts 10000000] [--clients 1,2,4,8,16] [--seconds 20] [--warmup 10]
 // With --database CONNECTION the traffic is measured on a city loaded before (no import, no backup): a change measured
-// in minutes instead of the import's twenty.
+// in minutes instead of the import's twenty. "Data Source=FILE" is a SQLite file (one server: two need PostgreSQL).
 async Task<int> LoadMain()
 {
     var persons = int.Parse(Option("--persons", "1000000"), CultureInfo.InvariantCulture);
     var contacts = int.Parse(Option("--contacts", "10000000"), CultureInfo.InvariantCulture);
     var levels = Option("--clients", "1,2,4,8,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
     var seconds = double.Parse(Option("--seconds", "20"), CultureInfo.InvariantCulture);
+    var warmup = double.Parse(Option("--warmup", "10"), CultureInfo.InvariantCulture);
     static void Line(string line) => Console.WriteLine(line);
     Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
     var work = Directory.CreateTempSubdirectory("tsunagu-bench-load-").FullName;
@@ -270,9 +271,10 @@ async Task<int> LoadMain()
             await ImportCityAsync(cluster);
         }
 
-        int first, last;
-        await using (var db = new Npgsql.NpgsqlConnection(connection))
+        var postgres = LoadBench.IsPostgres(connection);
+        if (postgres)
         {
+            await using var db = new Npgsql.NpgsqlConnection(connection);
             await db.OpenAsync();
             // The settled database, not its catch-up after a bulk load.
             foreach (var step in new[] { "CHECKPOINT", "VACUUM ANALYZE" })
@@ -280,12 +282,9 @@ async Task<int> LoadMain()
                 await using var settle = new Npgsql.NpgsqlCommand(step, db) { CommandTimeout = 0 };
                 await settle.ExecuteNonQueryAsync();
             }
-            await using var range = new Npgsql.NpgsqlCommand("SELECT min(\"Id\"), max(\"Id\"), count(*), (SELECT count(*) FROM contacts) FROM persons", db);
-            await using var reader = await range.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            (first, last) = (reader.GetInt32(0), reader.GetInt32(1));
-            Line($"measured on {reader.GetInt64(2):N0} persons and {reader.GetInt64(3):N0} contacts");
         }
+        var (first, last, personCount, contactCount) = await LoadBench.CityAsync(connection);
+        Line($"measured on {personCount:N0} persons and {contactCount:N0} contacts, {(postgres ? "PostgreSQL" : "SQLite")}");
         var accounts = await LoadBench.AccountsAsync(connection, levels.Max());
 
         Process Serve(int port, bool accessLog = true)
@@ -311,32 +310,31 @@ async Task<int> LoadMain()
             }
             processes.Clear();
         }
+        static Task Answering(Process process, int port) => Tsunagu.Tests.Infrastructure.TsunaguProcess.WaitUntilAnsweringAsync(process, $"http://127.0.0.1:{port}/health");
         int a = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort(), b = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort(),
             balancer = Tsunagu.Tests.Infrastructure.PostgresServer.FreePort();
-        Serve(a);
-        await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
+        await Answering(Serve(a), a);
         var workers = await LoadBench.SignInAsync($"http://127.0.0.1:{a}", accounts);
         Line(LoadBench.Header);
-        foreach (var (setup, start, address) in new (string, Func<Task>, string)[]
+        foreach (var (setup, start, address) in new (string Setup, Func<Task> Start, string Address)[]
         {
             ("1 server", () => Task.CompletedTask, $"http://127.0.0.1:{a}"),
             ("1 server, access log not written", async () =>
             {
                 StopAll();
-                Serve(a, accessLog: false);
-                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
+                await Answering(Serve(a, accessLog: false), a);
             }, $"http://127.0.0.1:{a}"),
             ("2 servers behind HAProxy", async () =>
             {
                 StopAll();
-                Serve(a);
-                Serve(b);
-                processes.Add(LoadBench.Balancer(work, balancer, [a, b]));
-                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{a}/health");
-                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{b}/health");
-                await LoadBench.WaitUntilAnsweringAsync($"http://127.0.0.1:{balancer}/health");
+                var (serverA, serverB) = (Serve(a), Serve(b));
+                var haproxy = LoadBench.Balancer(work, balancer, [a, b]);
+                processes.Add(haproxy);
+                await Answering(serverA, a);
+                await Answering(serverB, b);
+                await Answering(haproxy, balancer);
             }, $"http://127.0.0.1:{balancer}"),
-        })
+        }.Where(s => postgres || !s.Setup.StartsWith("2 servers", StringComparison.Ordinal)))
         {
             // A setup that fails is said and the next one measured: the hour of loading is not thrown away.
             try
@@ -344,7 +342,7 @@ async Task<int> LoadMain()
                 await start();
                 foreach (var clients in levels)
                 {
-                    Line(LoadBench.Row(setup, await LoadBench.RunAsync(address, workers, clients, seconds, first, last)));
+                    Line(LoadBench.Row(setup, await LoadBench.RunAsync(address, workers, clients, seconds, warmup, first, last)));
                 }
             }
             catch (Exception e)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Tsunagu.Data;
 
@@ -59,8 +60,29 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             throw new RefusalException(RefusalKind.Invalid,
                 "ConnectionStrings:TsunaguReadOnly（読み取り用の待機系）は PostgreSQL でだけ使えます。SQLite では設定しないでください。");
         }
-        var settings = new DatabaseSettings(provider, connectionString) { ReadingConnectionString = string.IsNullOrWhiteSpace(reading) ? null : reading };
+        var settings = new DatabaseSettings(provider, Readable(provider, "Tsunagu", connectionString))
+        {
+            ReadingConnectionString = string.IsNullOrWhiteSpace(reading) ? null : Readable(provider, "TsunaguReadOnly", reading),
+        };
         return settings with { Keys = Tsunagu.Keys.KeyRing.Open(configuration, settings) };
+    }
+
+    /// <summary>
+    /// A misspelt keyword is said at start, in one line, instead of a stack trace at the first use (the reading
+    /// server's, at a planner's first export). The drivers' messages name the keyword, not the values (a password).
+    /// </summary>
+    static string Readable(DatabaseProvider provider, string name, string connectionString)
+    {
+        try
+        {
+            _ = provider == DatabaseProvider.Postgres ? new NpgsqlConnectionStringBuilder(connectionString) : (System.Data.Common.DbConnectionStringBuilder)new SqliteConnectionStringBuilder(connectionString);
+            return connectionString;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            // The first sentence: SQLite's goes on with a link to the internet.
+            throw new RefusalException(RefusalKind.Invalid, $"ConnectionStrings:{name} を読めません: {e.Message.Split(". ", 2)[0].TrimEnd('.')}");
+        }
     }
 
     /// <summary>
@@ -97,11 +119,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         options.ReplaceService<IModelCacheKeyFactory, Tsunagu.Keys.KeyRingModelCacheKeyFactory>();
         if (Provider == DatabaseProvider.Sqlite)
         {
-            options.UseSqlite(SqliteConnectionString);
-            if (ReadOnly)
-            {
-                options.AddInterceptors(SqliteStorage.QueryOnly);
-            }
+            options.UseSqlite(SqliteConnectionString).AddInterceptors(SqliteStorage.Opened(queryOnly: ReadOnly));
         }
         else
         {

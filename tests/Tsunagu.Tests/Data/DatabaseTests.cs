@@ -109,6 +109,26 @@ public class DatabaseTests
         Assert.Contains("Database:Provider は Sqlite または Postgres", error.ToString());
     }
 
+    [Theory]
+    [InlineData("Sqlite", "Tsunagu", "Data Sourse=data/tsunagu.db", "ConnectionStrings:Tsunagu を読めません: Connection string keyword 'data sourse' is not supported")]
+    [InlineData("Postgres", "Tsunagu", "Hots=10.1.2.21;Password=secret", "ConnectionStrings:Tsunagu を読めません: Couldn't set hots (Parameter 'hots')")]
+    [InlineData("Postgres", "TsunaguReadOnly", "Host=10.1.2.22;Prot=5432;Password=secret", "ConnectionStrings:TsunaguReadOnly を読めません: Couldn't set prot (Parameter 'prot')")]
+    public async Task AMisspeltConnectionString_IsSaidInOneLine_WithoutItsValues(string provider, string name, string connectionString, string said)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = provider, [$"ConnectionStrings:{name}"] = connectionString };
+        if (name != "Tsunagu")
+        {
+            settings["ConnectionStrings:Tsunagu"] = "Host=127.0.0.1";
+        }
+
+        var result = await CliRun.RunAsync(database, settings, "report", "list");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(said + "\n", result.Error);
+        Assert.DoesNotContain("secret", result.Error);
+    }
+
     [Fact]
     public async Task UnknownVerb_IsAnErrorRatherThanStartingTheServer()
     {

@@ -38,7 +38,10 @@ public static class TsunaguProcess
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until && !process.HasExited)
             {
             }
-            Assert.True(DateTime.UtcNow < until && !process.HasExited, $"{url} did not answer");
+            if (DateTime.UtcNow > until || process.HasExited)
+            {
+                throw new TimeoutException($"{url} did not answer");
+            }
             await Task.Delay(200);
         }
     }

@@ -136,7 +136,7 @@ public class EditModel(TsunaguDb db, RecordScope scope, ContactService contacts)
     {
         // Withdrawn ones too: the page says so instead of not finding it.
         var contact = await (await scope.ContactsAsync()).IgnoreQueryFilters().AsNoTracking().Include(c => c.Program)
-            .Include(c => c.Persons).Include(c => c.Notes).ThenInclude(n => n.Revisions).SingleOrDefaultAsync(c => c.Id == Id);
+            .Include(c => c.Persons).Include(c => c.Notes).ThenInclude(n => n.Revisions).AsSplitQuery().SingleOrDefaultAsync(c => c.Id == Id); // as the person page's timeline
         if (contact is null)
         {
             return false;
