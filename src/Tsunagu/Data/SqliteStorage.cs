@@ -91,20 +91,20 @@ public static class SqliteStorage
 
     sealed class OpenedInterceptor(bool queryOnly) : DbConnectionInterceptor
     {
-        static string Pragmas(DbConnection connection, bool queryOnly) =>
+        string Pragmas(DbConnection connection) =>
             FormattableString.Invariant($"PRAGMA busy_timeout = {((SqliteConnection)connection).DefaultTimeout * 1000L};") + (queryOnly ? " PRAGMA query_only = 1;" : "");
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = Pragmas(connection, queryOnly);
+            command.CommandText = Pragmas(connection);
             command.ExecuteNonQuery();
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas(connection, queryOnly);
+            command.CommandText = Pragmas(connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

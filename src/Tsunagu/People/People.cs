@@ -129,7 +129,8 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
     /// <summary>
     /// On PostgreSQL the name and the reading compare by code point (collation "C"), as SQLite's BINARY does, whatever
     /// the database's own collation: the search's prefix is then a range of their indexes (<see cref="PersonSearch"/>).
-    /// Under a linguistic collation neither a range nor LIKE reads the index, and every search read all the persons.
+    /// Under a linguistic collation LIKE reads no index (and a code-point range is not a prefix), so every search read all
+    /// the persons (decision 0023).
     /// Kana and kanji sort by code point in the order of the syllabary and of the character tables, as the list shows them.
     /// </summary>
     public static void ComparedByCodePoint(EntityTypeBuilder<Person> builder)

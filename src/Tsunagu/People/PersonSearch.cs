@@ -42,7 +42,8 @@ public static class PersonSearch
             var kana = JapaneseText.KanaKey(term);
             byName = !IsKana(kana);
             // The name is matched as typed: names are stored exactly, so 髙 finds 髙 and not 高.
-            var (start, end) = byName ? (term, term + Highest) : (kana, kana + Highest);
+            var start = byName ? term : kana;
+            var end = start + Highest;
             query = byName
                 ? query.Where(p => p.Name.CompareTo(start) >= 0 && p.Name.CompareTo(end) < 0)
                 : query.Where(p => p.KanaKey.CompareTo(start) >= 0 && p.KanaKey.CompareTo(end) < 0);
