@@ -27,7 +27,8 @@ public static partial class FigureParser
     const string Prefix = @"(?<prefix>(?:合計|計|延べ|約)*)(?<sign>[-−－▲])?";
     const string Number = @"(?<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)";
     // Longer units first, so 千円 is not read as 千 + 円 and か所 is not cut short.
-    const string Unit = @"(?<unit>か所|ヶ所|カ所|箇所|世帯|千円|万円|円|人|名|件|回|%|％|校|施設|団体|冊|部)";
+    internal const string UnitWords = "か所|ヶ所|カ所|箇所|世帯|千円|万円|円|人|名|件|回|%|％|校|施設|団体|冊|部";
+    const string Unit = $"(?<unit>{UnitWords})";
     const string Space = @"[\s\u3000]";
 
     [GeneratedRegex($@"(?<=^|{Space})(?<label>[^\s\u3000:：]+?)(?<sep>{Space}*[:：]{Space}*|{Space}+){Prefix}{Number}{Unit}?(?<done>実施)?(?={Space}|$)")]

@@ -25,10 +25,14 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
     const int UnitMax = 20, FilterMax = 1000;
 
     /// <summary>The definitions in force in a year: per program and key the latest version starting in or before it.</summary>
-    public async Task<List<IndicatorDefinition>> InForceAsync(int fiscalYear, int? programId = null, CancellationToken ct = default)
+    public Task<List<IndicatorDefinition>> InForceAsync(int fiscalYear, int? programId = null, CancellationToken ct = default) =>
+        InForceAsync(db, fiscalYear, programId is { } id ? [id] : null, ct);
+
+    /// <inheritdoc cref="InForceAsync(int, int?, CancellationToken)"/>
+    public static async Task<List<IndicatorDefinition>> InForceAsync(TsunaguDb db, int fiscalYear, IReadOnlyCollection<int>? programIds, CancellationToken ct = default)
     {
         var versions = await db.IndicatorDefinitions.AsNoTracking().Include(d => d.Program)
-            .Where(d => d.FromYear <= fiscalYear && (programId == null || d.ProgramId == programId))
+            .Where(d => d.FromYear <= fiscalYear && (programIds == null || programIds.Contains(d.ProgramId)))
             .ToListAsync(ct);
         return versions
             .GroupBy(d => (d.ProgramId, d.Key))

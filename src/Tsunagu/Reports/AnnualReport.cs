@@ -157,6 +157,12 @@ public class ReportPublication
     public DateTimeOffset PublishedAt { get; set; }
     public required string By { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>For a correction: the program and column corrected (null on version 1, and on corrections made before 2026-12).</summary>
+    public string? ProgramCode { get; set; }
+
+    public ReportColumnRole? Column { get; set; }
+
     public required string Snapshot { get; set; }
 }
 
@@ -252,6 +258,8 @@ public sealed class ReportPublicationConfiguration : IEntityTypeConfiguration<Re
     public void Configure(EntityTypeBuilder<ReportPublication> builder)
     {
         builder.ToTable("report_publications");
+        builder.Property(p => p.ProgramCode).HasMaxLength(32);
+        builder.Property(p => p.Column).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(p => new { p.ReportId, p.Version }).IsUnique();
     }
 }

@@ -4,6 +4,7 @@ using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Japanese;
 using Tsunagu.Programs;
+using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
 
@@ -19,6 +20,7 @@ public enum FindingKind
     ComputedDiffers,
     FormulaLike,
     NegativeFigure,
+    PlatformDependent,
 }
 
 /// <summary>A data-quality finding: which program, which column, what kind, and the text it concerns.</summary>
@@ -46,17 +48,15 @@ public static class ReportChecks
     public static async Task<IReadOnlyList<Finding>> RunAsync(TsunaguDb db, int fiscalYear, double maxChange, CancellationToken ct = default)
     {
         var table = await new ReportReader(db).ReadAsync(fiscalYear, ct);
-        var previous = await FigureValues.OfYearAsync(db, fiscalYear - 1, ct);
         var findings = new List<Finding>();
         await foreach (var program in table.Programs().WithCancellation(ct))
         {
-            findings.AddRange(Check(table.Head, program, previous, maxChange));
+            findings.AddRange(Check(table.Head, program, maxChange));
         }
         return findings;
     }
 
-    public static IEnumerable<Finding> Check(
-        ReportHead head, ReportProgram program, IReadOnlyDictionary<(string Code, string Label, string? Unit), decimal> previous, double maxChange)
+    public static IEnumerable<Finding> Check(ReportHead head, ReportProgram program, double maxChange)
     {
         foreach (var column in head.Columns)
         {
@@ -77,6 +77,14 @@ public static class ReportChecks
             {
                 yield return Found(FindingKind.FormulaLike,
                     "先頭が = + - @ などで、表計算ソフトが数式として扱います（CSV・TSV では先頭に ' を付け、引用符で囲んで書き出します）", JapaneseText.Excerpt(text, 0, 1));
+            }
+
+            var dependent = TextEncodings.PlatformDependent(text).ToList();
+            if (dependent.Count > 0)
+            {
+                yield return Found(FindingKind.PlatformDependent,
+                    $"機種依存文字（{string.Concat(dependent)}）があります。Windows 以外の機器やメールでは別の文字になるか表示されません（① は (1)、㈱ は（株）など）",
+                    JapaneseText.Excerpt(text, text.IndexOf(dependent[0]), 1));
             }
 
             foreach (var (index, length) in WrapSpaces(text, column.Role))
@@ -119,13 +127,13 @@ public static class ReportChecks
                     }
                     // A figure also counted from the records that the cell prints otherwise: set by hand, or edited after
                     // the computation.
-                    if (program.Figures.FirstOrDefault(f => f.Source == IndicatorSource.Computed && f.Label == figure.Label && f.Unit == figure.Unit)
-                        is { } counted && counted.Value != figure.Value)
+                    if (program.Figures.FirstOrDefault(f => f.Printed && f.Label == figure.Label && f.Unit == figure.Unit)?.Counted
+                        is { } counted && counted != figure.Value)
                     {
                         yield return Found(FindingKind.ComputedDiffers,
-                            $"「{figure.Label}」は記録からの集計では {counted.Value:#,0.####}{figure.Unit} です（実績欄は {figure.Value:#,0.####}{figure.Unit}）", figure.Text);
+                            $"「{figure.Label}」は記録からの集計では {counted:#,0.####}{figure.Unit} です（実績欄は {figure.Value:#,0.####}{figure.Unit}）", figure.Text);
                     }
-                    if (previous.TryGetValue((program.Code, figure.Label, figure.Unit), out var before) && before != 0)
+                    if (program.Previous(figure.Label, figure.Unit) is { } before && before != 0)
                     {
                         var change = (double)((figure.Value - before) / before);
                         if (Math.Abs(change) > maxChange)

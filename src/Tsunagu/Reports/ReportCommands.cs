@@ -50,16 +50,25 @@ public static class ReportCommands
         }));
 
         var exportYear = Cli.FiscalYearOption(required: true);
-        var format = new Option<ExportFormat>("--format") { Description = "tsv | csv | xlsx | json | html", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "tsv | csv | xlsx | json | html | figures-csv | figures-xlsx（figures-* は数値を1行1件で。オープンデータ用）",
+            Required = true,
+        };
+        format.AcceptOnlyFromAmong([.. ExportFormats.Names]);
         var output = new Option<FileInfo?>("--out") { Description = "書き出し先（省略すると標準出力）" };
         var encoding = new Option<string>("--encoding")
         {
-            Description = "utf-8（既定）| cp932（csv と tsv のみ）",
+            Description = "utf-8（既定）| cp932（csv・tsv・figures-csv のみ）",
             DefaultValueFactory = _ => "utf-8",
         };
         encoding.AcceptOnlyFromAmong("utf-8", "utf8", "cp932", "shift_jis", "sjis");
         var version = new Option<int?>("--published-version") { Description = "公表版の版番号（省略すると現在の内容）" };
-        var export = new Command("export", "実績表を書き出します。") { exportYear, format, output, encoding, version };
+        var withoutPreviousYear = new Option<bool>("--without-previous-year")
+        {
+            Description = "実績欄に前年度の値【】を付けません（xlsx・csv・html。tsv は取り込んだ表のまま、付けません）",
+        };
+        var export = new Command("export", "実績表を書き出します。") { exportYear, format, output, encoding, version, withoutPreviousYear };
         export.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, db) =>
         {
             var reader = services.GetRequiredService<ReportReader>();
@@ -67,8 +76,11 @@ public static class ReportCommands
             var table = result.GetValue(version) is { } v
                 ? await reader.ReadPublishedAsync(year, v, ct)
                 : await reader.ReadAsync(year, ct);
-            var textEncoding = result.GetValue(encoding) is "utf-8" or "utf8" ? TextEncoding.Utf8 : TextEncoding.Cp932;
-            var exportFormat = result.GetValue(format);
+            var options = new ExportOptions(
+                City.From(services.GetRequiredService<IConfiguration>()),
+                result.GetValue(encoding) is "utf-8" or "utf8" ? TextEncoding.Utf8 : TextEncoding.Cp932,
+                PreviousYear: !result.GetValue(withoutPreviousYear));
+            var exportFormat = ExportFormats.Parse(result.GetValue(format))!.Value;
             if (result.GetValue(output) is { } target)
             {
                 // Written beside the target and moved into place, so a failed export never leaves half a file.
@@ -77,7 +89,7 @@ public static class ReportCommands
                 {
                     await using (var stream = File.Create(temp))
                     {
-                        await ReportExporter.WriteAsync(table, exportFormat, textEncoding, stream, ct);
+                        await ReportExporter.WriteAsync(table, exportFormat, options, stream, ct);
                     }
                     File.Move(temp, target.FullName, overwrite: true);
                 }
@@ -90,7 +102,7 @@ public static class ReportCommands
             else
             {
                 await using var stdout = cli.Io.OpenStandardOutput();
-                await ReportExporter.WriteAsync(table, exportFormat, textEncoding, stdout, ct);
+                await ReportExporter.WriteAsync(table, exportFormat, options, stdout, ct);
             }
             return 0;
         }));

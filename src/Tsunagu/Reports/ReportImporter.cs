@@ -25,7 +25,8 @@ public sealed record ProgramChange(string? Code, string Name, ChangeKind Kind, I
 public sealed record ImportPreview(string? Title, bool TitleChanged, IReadOnlyList<ProgramChange> Changes);
 
 /// <summary>
-/// Takes an annual table into the database: a title line, optional blank lines, a header row, a row per program.
+/// Takes an annual table into the database: a title line (and lines of one cell under it, its notes), optional blank
+/// lines, a header row, a row per program.
 /// One transaction: either the whole year is replaced, or, on any error, nothing is written.
 /// </summary>
 public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
@@ -87,10 +88,16 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
                     "見出し行（事業名・事業概要及び計画内容・実績・実績に対する評価・担当局）がありません。"));
             }
             title = nonEmpty[0].f;
-            if (!records.MoveNext())
+            // Lines of one cell between the title and the header are the heading's notes (公表版 第2版, 【】内は前年度…,
+            // as Tsunagu's own xlsx prints them): read past.
+            do
             {
-                throw new FileErrorException(file.Error(titleLine, null, "タイトルの後に見出し行がありません。"));
+                if (!records.MoveNext())
+                {
+                    throw new FileErrorException(file.Error(titleLine, null, "タイトルの後に見出し行がありません。"));
+                }
             }
+            while (!LooksLikeHeader(records.Current) && records.Current.Fields.Count(f => f.Length > 0) == 1);
         }
 
         var header = records.Current;
@@ -347,7 +354,10 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         var row = new ReportRow();
         for (var i = 0; i < columns.Count; i++)
         {
-            row.SetCell(columns[i].Role, i < fields.Count ? fields[i] : "");
+            var text = i < fields.Count ? fields[i] : "";
+            // A printed table (the city's, or Tsunagu's own xlsx) carries last year's values in 【】: they are last
+            // year's figures, not this year's, and are added again on the way out.
+            row.SetCell(columns[i].Role, columns[i].Role == ReportColumnRole.Results ? ReportView.WithoutPreviousYear(text) : text);
         }
         if (string.IsNullOrWhiteSpace(row.ProgramName))
         {

@@ -16,21 +16,51 @@ namespace Tsunagu.Reports;
 /// JSON export and the snapshot of a published version, so a published version reads back like a live report.
 /// </summary>
 public sealed record ReportHead(
-    int FiscalYear, string? Title, ReportStatus Status, int? PublishedVersion, IReadOnlyList<ReportColumnHead> Columns);
+    int FiscalYear, string? Title, ReportStatus Status, int? PublishedVersion, IReadOnlyList<ReportColumnHead> Columns)
+{
+    /// <summary>Each published version up to this one (none before 公表): when, and for a correction what and why.</summary>
+    public IReadOnlyList<PublicationNote> Publications { get; init; } = [];
+
+    /// <summary>
+    /// When the content stands as it is: the report's last change, or a published version's publication. An export
+    /// states this rather than the moment it was written, so the same table is the same file.
+    /// </summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    public string ColumnHeader(ReportColumnRole role) => Columns.FirstOrDefault(c => c.Role == role)?.Header ?? role.Japanese();
+}
 
 public sealed record ReportColumnHead(ReportColumnRole Role, string Header);
 
+/// <summary>A published version: version 1 is 公表; each later one corrected a cell (a program's column) for a reason.</summary>
+public sealed record PublicationNote(int Version, DateTimeOffset PublishedAt, string? ProgramCode, ReportColumnRole? Column, string? Reason);
+
+/// <summary>
+/// A figure of a program's year as the table states it. A figure printed in the 実績 cell comes first, in the cell's
+/// order, with its value as printed; a figure counted from the records but not printed (the denominator of a rate)
+/// follows. <see cref="Key"/> is the definition's key where a definition counts the figure, else its label.
+/// <see cref="Counted"/> is what the records count, where they count it; <see cref="Source"/> says where the stated
+/// value came from: computed (it is the count), manual (a person set it), imported (read from the table's text).
+/// </summary>
 public sealed record ReportFigure(
-    string Label, decimal Value, string? Unit, CountingBasis Basis, bool Approximate, IndicatorSource Source, string Text);
+    string? Key, string Label, decimal Value, string? Unit, CountingBasis Basis, bool Approximate, IndicatorSource Source, bool Printed,
+    string Text, decimal? Counted = null, string? NumeratorKey = null, string? DenominatorKey = null);
+
+/// <summary>Last year's value of a figure, shown after this year's in 【】.</summary>
+public sealed record PreviousFigure(string Label, string? Unit, decimal Value);
 
 public sealed record ReportProgram(
     string Code,
     string Name,
     IReadOnlyDictionary<ReportColumnRole, string> Cells,
     IReadOnlyList<BureauRef> Bureaus,
-    IReadOnlyList<ReportFigure> Figures)
+    IReadOnlyList<ReportFigure> Figures,
+    IReadOnlyList<PreviousFigure>? PreviousYear = null)
 {
     public string Cell(ReportColumnRole role) => Cells.TryGetValue(role, out var text) ? text : "";
+
+    public decimal? Previous(string label, string? unit) =>
+        PreviousYear?.FirstOrDefault(p => p.Label == label && p.Unit == unit)?.Value;
 }
 
 public sealed class ReportTable(ReportHead head, Func<IAsyncEnumerable<ReportProgram>> programs)
@@ -44,7 +74,9 @@ public sealed class ReportTable(ReportHead head, Func<IAsyncEnumerable<ReportPro
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DictionaryKeyPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Enumerations as the rest of the API writes them ("Draft", "DistinctPersons"); reading accepts any casing,
+        // so snapshots published before 2026-12 ("draft") still read.
+        Converters = { new JsonStringEnumConverter() },
         // Japanese stays readable in the file rather than \uXXXX escapes.
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         WriteIndented = true,
@@ -69,19 +101,62 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
         var report = await db.Reports.AsNoTracking().Include(r => r.Columns)
             .SingleOrDefaultAsync(r => r.FiscalYear == fiscalYear, ct) ?? throw new ReportNotFoundException(fiscalYear);
         var columns = report.Columns.OrderBy(c => c.Position).Select(c => new ReportColumnHead(c.Role, c.Header)).ToList();
-        var head = new ReportHead(report.FiscalYear, report.Title, report.Status, null, columns);
+        // Every change to a published report is a new published version in the same transaction: the live table of a
+        // published report is its latest version.
+        var publications = report.IsPublished ? await PublicationsAsync(report.Id, int.MaxValue, ct) : [];
+        var head = new ReportHead(report.FiscalYear, report.Title, report.Status, publications.LastOrDefault()?.Version, columns)
+        {
+            Publications = publications,
+            AsOf = report.UpdatedAt,
+        };
         return new ReportTable(head, () => ReadPrograms(report.Id, fiscalYear, ct));
     }
 
     /// <summary>A published version exactly as it was published, from its snapshot.</summary>
     public async Task<ReportTable> ReadPublishedAsync(int fiscalYear, int version, CancellationToken ct = default)
     {
-        var snapshot = await db.ReportPublications.AsNoTracking()
+        var publication = await db.ReportPublications.AsNoTracking()
             .Where(p => p.Version == version && db.Reports.Any(r => r.Id == p.ReportId && r.FiscalYear == fiscalYear))
-            .Select(p => p.Snapshot)
+            .Select(p => new { p.ReportId, p.Snapshot, p.PublishedAt })
             .SingleOrDefaultAsync(ct) ?? throw new ReportNotFoundException(fiscalYear, version);
-        var document = JsonSerializer.Deserialize<ReportDocument>(snapshot, ReportTable.Json)!;
-        return new ReportTable(document.Head() with { PublishedVersion = version }, () => document.Programs.ToAsyncEnumerable());
+        var document = JsonSerializer.Deserialize<ReportDocument>(publication.Snapshot, ReportTable.Json)!;
+        var programs = document.Programs;
+        if (programs.Any(p => p.PreviousYear is null || p.Figures.Any(f => f.Key is null)))
+        {
+            programs = await UpgradeSnapshotAsync(document, ct);
+        }
+        var head = document.Head() with { PublishedVersion = version };
+        head = head with { Publications = await PublicationsAsync(publication.ReportId, version, ct), AsOf = publication.PublishedAt };
+        return new ReportTable(head, () => programs.ToAsyncEnumerable());
+    }
+
+    async Task<List<PublicationNote>> PublicationsAsync(int reportId, int upTo, CancellationToken ct) =>
+        await db.ReportPublications.AsNoTracking().Where(p => p.ReportId == reportId && p.Version <= upTo).OrderBy(p => p.Version)
+            .Select(p => new PublicationNote(p.Version, p.PublishedAt, p.ProgramCode, p.Column, p.Reason))
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// A snapshot published before figures had keys and last year's values (2026-12): its figures listed what was
+    /// stored, text and count side by side. They are stated the way a snapshot states them now, and last year's values
+    /// are read from the database (they are last year's published figures, which a correction rarely touches).
+    /// </summary>
+    async Task<IReadOnlyList<ReportProgram>> UpgradeSnapshotAsync(ReportDocument document, CancellationToken ct)
+    {
+        var codes = document.Programs.Select(p => p.Code).ToList();
+        var ids = await db.Programs.AsNoTracking().Where(p => codes.Contains(p.Code)).ToDictionaryAsync(p => p.Code, p => p.Id, ct);
+        var previous = await FigureValues.ByProgramAsync(db, document.FiscalYear - 1, [.. ids.Values], ct);
+        return [.. document.Programs.Select(p => p with
+        {
+            PreviousYear = p.PreviousYear ?? (ids.TryGetValue(p.Code, out var id) ? [.. previous[id]] : []),
+            Figures = p.Figures.Any(f => f.Key is null)
+                ? FigureValues.State(
+                    p.Figures.Where(f => f.Source != IndicatorSource.Computed)
+                        .Select(f => new StoredFigure(f.Label, f.Value, f.Unit, f.Basis, f.Approximate, f.Source, f.Text, null)),
+                    p.Figures.Where(f => f.Source == IndicatorSource.Computed)
+                        .Select(f => new StoredFigure(f.Label, f.Value, f.Unit, f.Basis, f.Approximate, f.Source, f.Text, null)),
+                    [])
+                : p.Figures,
+        })];
     }
 
     async IAsyncEnumerable<ReportProgram> ReadPrograms(int reportId, int fiscalYear, [EnumeratorCancellation] CancellationToken ct)
@@ -98,11 +173,13 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
                 yield break;
             }
             var programIds = rows.Select(r => r.Row.ProgramId).ToList();
-            var figures = (await db.IndicatorValues.AsNoTracking()
+            var figures = (await db.IndicatorValues.AsNoTracking().Include(v => v.Definition)
                     .Where(v => v.FiscalYear == fiscalYear && programIds.Contains(v.ProgramId))
                     .ToListAsync(ct))
-                .OrderBy(v => v.Source).ThenBy(v => v.Position)
+                .OrderBy(v => v.Position)
                 .ToLookup(v => v.ProgramId);
+            var definitions = (await IndicatorDefinitions.InForceAsync(db, fiscalYear, programIds, ct)).ToLookup(d => d.ProgramId);
+            var previous = await FigureValues.ByProgramAsync(db, fiscalYear - 1, programIds, ct);
             var bureaus = (await db.ProgramBureaus.AsNoTracking()
                     .Where(b => b.FiscalYear == fiscalYear && programIds.Contains(b.ProgramId))
                     .OrderBy(b => b.Position)
@@ -112,14 +189,16 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
             foreach (var r in rows)
             {
                 var cells = Enum.GetValues<ReportColumnRole>().ToDictionary(role => role, r.Row.Cell);
+                var stored = figures[r.Row.ProgramId].Select(StoredFigure.Of).ToList();
                 yield return new ReportProgram(
                     r.Code,
                     r.Name,
                     cells,
                     bureaus[r.Row.ProgramId].Select(b => new BureauRef(b.Name, b.Scope)).ToList(),
-                    figures[r.Row.ProgramId]
-                        .Select(v => new ReportFigure(v.Label, v.Value, v.Unit, v.Basis, v.Approximate, v.Source, v.SourceText))
-                        .ToList());
+                    FigureValues.State(
+                        stored.Where(f => f.Source != IndicatorSource.Computed), stored.Where(f => f.Source == IndicatorSource.Computed),
+                        definitions[r.Row.ProgramId]),
+                    [.. previous[r.Row.ProgramId]]);
             }
             if (rows.Count < BatchSize)
             {

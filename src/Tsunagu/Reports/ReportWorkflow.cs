@@ -28,7 +28,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         await db.SaveChangesAsync(ct);
         if (to == ReportStatus.Published)
         {
-            await PublishVersionAsync(report, actor, reason: null, now, ct);
+            await PublishVersionAsync(report, actor, correction: null, now, ct);
         }
         await transaction.CommitAsync(ct);
         return report;
@@ -109,7 +109,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             : AuditActions.CellUpdate;
         Audit(actor, action, fiscalYear, programCode, subject, before, text, reason);
         await db.SaveChangesAsync(ct);
-        int? version = report.IsPublished ? await PublishVersionAsync(report, actor, reason, now, ct) : null;
+        int? version = report.IsPublished ? await PublishVersionAsync(report, actor, (programCode, column, reason!), now, ct) : null;
         await transaction.CommitAsync(ct);
         return version;
     }
@@ -295,7 +295,8 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     void Audit(string actor, string action, int fiscalYear, string? programCode, string subject, string? before, string? after, string? reason) =>
         db.Audit(time, actor, action, fiscalYear, programCode, subject, before, after, reason);
 
-    async Task<int> PublishVersionAsync(AnnualReport report, string actor, string? reason, DateTimeOffset at, CancellationToken ct)
+    async Task<int> PublishVersionAsync(
+        AnnualReport report, string actor, (string ProgramCode, ReportColumnRole Column, string Reason)? correction, DateTimeOffset at, CancellationToken ct)
     {
         var version = await db.ReportPublications.Where(p => p.ReportId == report.Id).MaxAsync(p => (int?)p.Version, ct) + 1 ?? 1;
         var table = await new ReportReader(db).ReadAsync(report.FiscalYear, ct);
@@ -305,7 +306,10 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             Version = version,
             PublishedAt = at,
             By = actor,
-            Reason = reason,
+            Reason = correction?.Reason,
+            ProgramCode = correction?.ProgramCode,
+            Column = correction?.Column,
+            // The version's own number and history are the publication rows' (ReportReader.ReadPublishedAsync).
             Snapshot = await ReportExporter.ToJsonAsync(table, ct),
         });
         await db.SaveChangesAsync(ct);

@@ -38,15 +38,44 @@ public static class ReportsApi
             .WithSummary("Reports by fiscal year");
 
         // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).
-        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, CancellationToken ct) =>
+        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
         {
             var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
             var buffer = new MemoryStream();
-            await ReportExporter.WriteAsync(table, ExportFormat.Json, TextEncoding.Utf8, buffer, ct);
+            await ReportExporter.WriteAsync(table, ExportFormat.Json, new ExportOptions(City.From(configuration)), buffer, ct);
             buffer.Position = 0;
             return TypedResults.Stream(buffer, "application/json; charset=utf-8");
-        }).WithSummary("A report as JSON: cells verbatim, bureaus, every figure with unit, basis and source; ?version=N for a published version")
+        }).WithSummary("A report as JSON: cells verbatim, bureaus, every figure with its key, unit, basis, source and a rate's parts; ?version=N for a published version")
           .Produces<ReportDocument>(contentType: "application/json");
+
+        // The same files as the page's downloads. A format there is none of, or Shift_JIS for a format without it, is 400.
+        api.MapGet("/reports/{year:int}/files/{format}", async Task<FileStreamHttpResult> (
+            int year, string format, int? version, string? encoding, bool? previousYear, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
+        {
+            var exportFormat = ExportFormats.Parse(format)
+                ?? throw new RefusalException(RefusalKind.Invalid, $"形式「{format}」では書き出せません。{string.Join("・", ExportFormats.Names)} のいずれかです。", "format");
+            var textEncoding = encoding?.ToLowerInvariant() switch
+            {
+                null or "utf-8" or "utf8" => TextEncoding.Utf8,
+                "cp932" or "shift_jis" or "sjis" => TextEncoding.Cp932,
+                _ => throw new RefusalException(RefusalKind.Invalid, $"文字コード「{encoding}」は使えません。utf-8 か cp932 です。", "encoding"),
+            };
+            var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
+            // Written whole before the answer starts, so a refusal (a character Shift_JIS lacks) is a 400, not a cut file.
+            var path = Path.GetTempFileName();
+            var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            try
+            {
+                await ReportExporter.WriteAsync(table, exportFormat, new ExportOptions(City.From(configuration), textEncoding, previousYear ?? true), file, ct);
+            }
+            catch
+            {
+                await file.DisposeAsync();
+                throw;
+            }
+            file.Position = 0;
+            return TypedResults.Stream(file, exportFormat.ContentType(textEncoding), exportFormat.FileName(year, version, textEncoding));
+        }).WithSummary("A report as a file: xlsx, csv, tsv, json, html, or its figures one per row (figures-csv, figures-xlsx); ?version=N, ?encoding=cp932, ?previousYear=false");
 
         api.MapGet("/reports/{year:int}/findings", async Task<Ok<List<FindingItem>>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
         {

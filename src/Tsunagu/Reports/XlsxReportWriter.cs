@@ -7,6 +7,9 @@ using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
 
+/// <summary>One sheet of a workbook: its name, the row repeated at the top of each printed page, and its rows, streamed.</summary>
+sealed record XlsxSheet(string Name, uint? PrintTitleRow, Func<Stream, CancellationToken, Task> Write);
+
 /// <summary>
 /// The report as a workbook a person prints: title, header, wrapped text, column widths by content, a Japanese
 /// font, A4 landscape fitted to the page width, the header repeated on every page. Rows are written with the
@@ -15,44 +18,56 @@ namespace Tsunagu.Reports;
 static class XlsxReportWriter
 {
     const string Font = "游ゴシック";
-    const uint TitleStyle = 1, HeaderStyle = 2, BodyStyle = 3;
-
-    static double Width(ReportColumnRole role) => role switch
-    {
-        ReportColumnRole.Program => 24,
-        ReportColumnRole.Overview => 50,
-        ReportColumnRole.Results => 30,
-        ReportColumnRole.Evaluation => 50,
-        _ => 16,
-    };
+    public const uint TitleStyle = 1, HeaderStyle = 2, BodyStyle = 3;
 
     /// <summary>The earliest time a zip can hold (1980-01-01, MS-DOS's epoch), given to every entry.</summary>
     static readonly DateTimeOffset ReproducibleTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task WriteAsync(ReportTable table, Stream output, CancellationToken ct)
+    public static Task WriteAsync(ReportTable table, bool previousYear, Stream output, CancellationToken ct)
     {
         var head = table.Head;
-        var sheetName = FiscalYears.Label(head.FiscalYear);
-        var headerRow = head.Title is null ? 1u : 3u;
+        string[] lines =
+        [
+            .. head.Title is { } title ? [title] : Array.Empty<string>(),
+            .. ReportView.PublicationLines(head),
+            .. previousYear ? [ReportView.PreviousYearNote(head.FiscalYear)] : Array.Empty<string>(),
+        ];
+        // The heading's lines, a blank row, then the header: as the city's file has its title.
+        var headerRow = lines.Length == 0 ? 1u : (uint)lines.Length + 2;
+        return WriteWorkbookAsync(output, [new XlsxSheet(FiscalYears.Label(head.FiscalYear), headerRow,
+            (stream, token) => WriteSheetAsync(table, lines, headerRow, previousYear, stream, token))], ct);
+    }
 
-        // The SDK's package keeps every part in memory until it is closed (400 MiB for a 100,000-row sheet,
-        // dotnet/Open-XML-SDK#807), and cannot write to a write-only package. So the SDK builds the small parts
-        // (workbook, styles, relationships, content types) around an empty sheet, and the sheet itself is streamed
-        // by the SDK's OpenXmlWriter straight into the zip entry that replaces it.
+    /// <summary>
+    /// A workbook of the given sheets, the same bytes for the same rows. The SDK's package keeps every part in memory
+    /// until it is closed (400 MiB for a 100,000-row sheet, dotnet/Open-XML-SDK#807), and cannot write to a write-only
+    /// package. So the SDK builds the small parts (workbook, styles, relationships, content types) around empty sheets,
+    /// and each sheet is streamed by the SDK's OpenXmlWriter straight into the zip entry that replaces it.
+    /// </summary>
+    public static async Task WriteWorkbookAsync(Stream output, IReadOnlyList<XlsxSheet> sheets, CancellationToken ct)
+    {
         using var skeleton = new MemoryStream();
-        string sheetEntry;
+        var sheetEntries = new Dictionary<string, XlsxSheet>();
         using (var document = SpreadsheetDocument.Create(skeleton, SpreadsheetDocumentType.Workbook))
         {
             // Relationship ids named here: the SDK's own are random, and an export must be the same bytes each time.
             var workbookPart = document.AddWorkbookPart();
             document.ChangeIdOfPart(workbookPart, "rId1");
-            var sheetPart = workbookPart.AddNewPart<WorksheetPart>("rId1");
-            sheetPart.Worksheet = new Worksheet(new SheetData());
-            sheetEntry = sheetPart.Uri.OriginalString.TrimStart('/');
-            workbookPart.AddNewPart<WorkbookStylesPart>("rId2").Stylesheet = Stylesheet();
-            workbookPart.Workbook = new Workbook(
-                new Sheets(new Sheet { Name = sheetName, SheetId = 1, Id = workbookPart.GetIdOfPart(sheetPart) }),
-                new DefinedNames(new DefinedName($"'{sheetName}'!${headerRow}:${headerRow}") { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
+            var sheetRefs = new Sheets();
+            var printTitles = new DefinedNames();
+            for (var i = 0; i < sheets.Count; i++)
+            {
+                var sheetPart = workbookPart.AddNewPart<WorksheetPart>($"rId{i + 1}");
+                sheetPart.Worksheet = new Worksheet(new SheetData());
+                sheetEntries[sheetPart.Uri.OriginalString.TrimStart('/')] = sheets[i];
+                sheetRefs.Append(new Sheet { Name = sheets[i].Name, SheetId = (uint)i + 1, Id = $"rId{i + 1}" });
+                if (sheets[i].PrintTitleRow is { } row)
+                {
+                    printTitles.Append(new DefinedName($"'{sheets[i].Name}'!${row}:${row}") { Name = "_xlnm.Print_Titles", LocalSheetId = (uint)i });
+                }
+            }
+            workbookPart.AddNewPart<WorkbookStylesPart>($"rId{sheets.Count + 1}").Stylesheet = Stylesheet();
+            workbookPart.Workbook = printTitles.HasChildren ? new Workbook(sheetRefs, printTitles) : new Workbook(sheetRefs);
         }
 
         skeleton.Position = 0;
@@ -65,9 +80,9 @@ static class XlsxReportWriter
             // or one from a restored backup, compares byte for byte with the first).
             copy.LastWriteTime = ReproducibleTime;
             await using var to = copy.Open();
-            if (entry.FullName == sheetEntry)
+            if (sheetEntries.TryGetValue(entry.FullName, out var sheet))
             {
-                await WriteSheetAsync(table, headerRow, to, ct);
+                await sheet.Write(to, ct);
             }
             else
             {
@@ -77,7 +92,7 @@ static class XlsxReportWriter
         }
     }
 
-    static async Task WriteSheetAsync(ReportTable table, uint headerRow, Stream stream, CancellationToken ct)
+    static async Task WriteSheetAsync(ReportTable table, string[] lines, uint headerRow, bool previousYear, Stream stream, CancellationToken ct)
     {
         var head = table.Head;
         using var writer = OpenXmlWriter.Create(stream);
@@ -96,14 +111,15 @@ static class XlsxReportWriter
         var columns = new Columns();
         for (var i = 0; i < head.Columns.Count; i++)
         {
-            columns.Append(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Width(head.Columns[i].Role), CustomWidth = true });
+            columns.Append(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = ReportView.Width(head.Columns[i].Role), CustomWidth = true });
         }
         writer.WriteElement(columns);
 
         writer.WriteStartElement(new SheetData());
-        if (head.Title is { } title)
+        for (var i = 0; i < lines.Length; i++)
         {
-            writer.WriteElement(new Row(TextCell("A1", title, TitleStyle)) { RowIndex = 1 });
+            var style = i == 0 && head.Title is not null ? TitleStyle : 0u;
+            writer.WriteElement(new Row(TextCell($"A{i + 1}", lines[i], style)) { RowIndex = (uint)i + 1 });
         }
         writer.WriteElement(new Row(head.Columns.Select((c, i) => TextCell($"{TableFile.ColumnLetter(i)}{headerRow}", c.Header, HeaderStyle)))
         { RowIndex = headerRow });
@@ -111,20 +127,30 @@ static class XlsxReportWriter
         await foreach (var program in table.Programs().WithCancellation(ct))
         {
             rowIndex++;
-            writer.WriteElement(new Row(head.Columns.Select((c, i) =>
-                TextCell($"{TableFile.ColumnLetter(i)}{rowIndex}", program.Cell(c.Role), BodyStyle)))
+            var cells = head.Columns.Select(c => (Text: ReportView.Printed(program, c.Role, previousYear), Width: ReportView.Width(c.Role))).ToList();
+            writer.WriteElement(new Row(cells.Select((c, i) => TextCell($"{TableFile.ColumnLetter(i)}{rowIndex}", c.Text, BodyStyle)))
             {
                 RowIndex = rowIndex,
-                Height = RowHeight(head.Columns.Select(c => (program.Cell(c.Role), Width(c.Role)))),
+                Height = RowHeight(cells),
                 CustomHeight = true,
             });
         }
         writer.WriteEndElement();
 
-        if (head.Title is not null)
+        if (lines.Length > 0)
         {
-            writer.WriteElement(new MergeCells(new MergeCell { Reference = $"A1:{TableFile.ColumnLetter(head.Columns.Count - 1)}1" }) { Count = 1 });
+            // Each heading line spans the table, so a long correction's reason prints across the page, not in column A.
+            var last = TableFile.ColumnLetter(head.Columns.Count - 1);
+            writer.WriteElement(new MergeCells(lines.Select((_, i) => new MergeCell { Reference = $"A{i + 1}:{last}{i + 1}" })) { Count = (uint)lines.Length });
         }
+        WritePrintSetup(writer);
+        writer.WriteEndElement();
+        writer.Close();
+    }
+
+    /// <summary>A4 landscape, fitted to the page's width, centred, page numbers in the footer.</summary>
+    public static void WritePrintSetup(OpenXmlWriter writer)
+    {
         writer.WriteElement(new PrintOptions { HorizontalCentered = true });
         writer.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
         writer.WriteElement(new PageSetup
@@ -135,8 +161,6 @@ static class XlsxReportWriter
             FitToHeight = 0,
         });
         writer.WriteElement(new HeaderFooter(new OddFooter("&C&P / &N")));
-        writer.WriteEndElement();
-        writer.Close();
     }
 
     const double LineHeight = 15; // points per line of 10pt 游ゴシック, with its generous leading
@@ -158,7 +182,7 @@ static class XlsxReportWriter
         return lines * LineHeight + 4;
     }
 
-    static Cell TextCell(string reference, string text, uint style) => new()
+    public static Cell TextCell(string reference, string text, uint style) => new()
     {
         CellReference = reference,
         DataType = CellValues.InlineString,

@@ -80,7 +80,8 @@ public sealed class PublicPages(PublicSettings settings, DateOnly today)
             body.Append("<section aria-labelledby=\"tables\"><h2 id=\"tables\">事業の実績（公表した実績表）</h2>\n<ul>\n");
             foreach (var year in publishedYears)
             {
-                body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"tables/{year}.html\">{E(FiscalYears.LabelWithWestern(year))}の主な施策の実績</a></li>\n");
+                body.Append(CultureInfo.InvariantCulture,
+                    $"<li><a href=\"tables/{year}.html\">{E(FiscalYears.LabelWithWestern(year))}の主な施策の実績</a>（<a href=\"data/figures-{year}.csv\">数値の CSV</a>）</li>\n");
             }
             body.Append("</ul></section>\n");
         }

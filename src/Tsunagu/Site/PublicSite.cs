@@ -15,9 +15,11 @@ namespace Tsunagu.Site;
 /// <summary>Where the public site stands: the city it is for and the address it is served at (for feeds and calendars).</summary>
 public sealed record PublicSettings(string CityName, string CityCode, Uri BaseUrl, string License)
 {
-    public static PublicSettings From(IConfiguration configuration) => new(
-        configuration["City:Name"] ?? "仙台市",
-        configuration["City:Code"] ?? "041009",
+    public static PublicSettings From(IConfiguration configuration) => From(configuration, City.From(configuration));
+
+    static PublicSettings From(IConfiguration configuration, City city) => new(
+        city.Name,
+        city.Code,
         new Uri((configuration["Public:BaseUrl"] ?? "https://www.city.example.jp/kosodate-shien/").TrimEnd('/') + "/"),
         // 総務省's open-data guidance recommends CC BY; the city states its own terms here.
         configuration["Public:License"] ?? "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）");
@@ -95,11 +97,17 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
         {
             Add(PublicPages.SchemePath(scheme), Html, pages.Scheme(scheme));
         }
+        var exports = new ExportOptions(new City(settings.CityName, settings.CityCode));
         foreach (var table in published)
         {
-            await using var html = new MemoryStream();
-            await ReportExporter.WriteAsync(await reports.ReadPublishedAsync(table.FiscalYear, table.Version, ct), ExportFormat.Html, TextEncoding.Utf8, html, ct);
-            files[$"tables/{table.FiscalYear}.html"] = new SiteFile(Html, html.ToArray());
+            // The published version as the council received it, and its figures as open data (one per row).
+            var snapshot = await reports.ReadPublishedAsync(table.FiscalYear, table.Version, ct);
+            foreach (var (format, path) in new[] { (ExportFormat.Html, $"tables/{table.FiscalYear}.html"), (ExportFormat.FiguresCsv, $"data/figures-{table.FiscalYear}.csv") })
+            {
+                await using var file = new MemoryStream();
+                await ReportExporter.WriteAsync(snapshot, format, exports, file, ct);
+                files[path] = new SiteFile(format.ContentType(TextEncoding.Utf8), file.ToArray());
+            }
         }
         Add("calendar.ics", "text/calendar; charset=utf-8", Calendar(schemes));
         Add("feed.atom", "application/atom+xml; charset=utf-8", Feed(schemes));

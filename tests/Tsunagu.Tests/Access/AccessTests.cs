@@ -36,6 +36,7 @@ public class AccessTests
     [Theory]
     [InlineData("GET", "/api/v1/reports")]
     [InlineData("GET", "/api/v1/reports/2024")]
+    [InlineData("GET", "/api/v1/reports/2024/files/figures-csv")]
     [InlineData("GET", "/api/v1/programs/P001")]
     [InlineData("GET", "/api/v1/openapi.json")]
     [InlineData("GET", "/api/v1/no-such-thing")]

@@ -45,7 +45,7 @@ public class UpgradeTests
         Assert.Contains($"スキーマ 2026", backedUp.Out);
         Assert.DoesNotContain("IdempotencyKeys", backedUp.Out);
         Assert.True(migrated.ExitCode == 0, migrated.Error);
-        Assert.Matches(@"3 件のマイグレーションを適用しました: \d+_IdempotencyKeys, \d+_SealedText, \d+_PersonNamesByCodePoint", migrated.Out);
+        Assert.Matches(@"4 件のマイグレーションを適用しました: \d+_IdempotencyKeys, \d+_SealedText, \d+_PersonNamesByCodePoint, \d+_PublicationCorrections", migrated.Out);
         Assert.True(restored.ExitCode == 0, restored.Error);
         Assert.True(restoredMigrated.ExitCode == 0, restoredMigrated.Error);
         await using var upgraded = database.NewDb();

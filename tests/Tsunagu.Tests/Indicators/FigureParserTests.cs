@@ -77,7 +77,7 @@ public class FigureParserTests
         Assert.Equal([-303m, -12m, -5m, 20m], figures.Select(f => f.Value));
         var finding = ReportChecks.Check(new ReportHead(2024, null, ReportStatus.Draft, null, [new(ReportColumnRole.Results, "実績")]),
                 new ReportProgram("P001", "学習支援", new Dictionary<ReportColumnRole, string> { [ReportColumnRole.Results] = "利用者数:-303人" }, [], []),
-                new Dictionary<(string, string, string?), decimal>(), 0.5)
+                0.5)
             .Single(f => f.Kind == FindingKind.NegativeFigure);
         Assert.Equal("「利用者数」が負の数 -303人 です（符号の誤りではありませんか）", finding.Message);
     }

@@ -26,7 +26,7 @@ public static class Seed
     {
         using var output = new MemoryStream();
         await Tsunagu.Reports.ReportExporter.WriteAsync(await new Tsunagu.Reports.ReportReader(db).ReadAsync(2024),
-            Tsunagu.Reports.ExportFormat.Xlsx, Tsunagu.Reports.TextEncoding.Utf8, output);
+            Tsunagu.Reports.ExportFormat.Xlsx, new Tsunagu.Reports.ExportOptions(new Tsunagu.City("仙台市", "041009")), output);
         return output.ToArray();
     }
 

@@ -53,4 +53,18 @@ public class ReportChecksTests
         Assert.Contains("figure-without-unit\t「登録」の数値 12 に単位がありません\t「登録:12」", lines[1]);
         Assert.Contains("「相談件数」が前年度 100件 から +40% 変わっています", strict.Out);
     }
+
+    [Fact]
+    public async Task Check_PlatformDependentCharacters_AreAFindingPerCell()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        using var files = new TempFolder();
+        await CliRun.RunOkAsync(database, "report", "import", files.Write("r6.tsv",
+            "令和6年度実績\n\n事業名\t事業概要\t実績\t評価\t担当局\nA事業\t①相談 ②講座を㈱つなぐに委託。\t相談:1件\t評価。\t局\n", new UTF8Encoding(false)));
+
+        var result = await CliRun.RunOkAsync(database, "report", "check", "--fiscal-year", "2024");
+
+        var line = Assert.Single(result.Out.TrimEnd('\n').Split('\n'));
+        Assert.Equal("P001\tA事業\t事業概要\tplatform-dependent\t機種依存文字（①②㈱）があります。Windows 以外の機器やメールでは別の文字になるか表示されません（① は (1)、㈱ は（株）など）\t「①相談 ②講座を㈱…」", line);
+    }
 }

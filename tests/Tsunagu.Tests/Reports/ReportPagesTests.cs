@@ -285,6 +285,7 @@ public class ReportPagesTests
                 .EditCellAsync(2024, "P001", ReportColumnRole.Evaluation, "𠮷田さんの相談", "test", null);
         }
         var refused = await viewer.Http.GetAsync("/reports/2024?handler=download&format=csv&encoding=cp932");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("text/html", refused.Content.Headers.ContentType!.MediaType);
         Assert.Contains("「𠮷」(U+20BB7) P001 実績に対する評価", (await WebClient.ParseAsync(refused)).QuerySelector(".errors")!.TextContent);
     }
@@ -350,5 +351,35 @@ public class ReportPagesTests
         Assert.Contains("/api/v1/reports/{year}/programs/{code}/evaluation", paths);
         await using var db = database.NewDb();
         Assert.Equal("API から", await db.ReportRows.Where(r => r.Program.Code == "P003").Select(r => r.Evaluation).SingleAsync());
+    }
+
+    [Fact]
+    public async Task FilesByApiAndPage_ComeInEveryFormat_AndABadFormatOrEncodingIs400()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        await using var factory = await TsunaguFactory.StartAsync(database);
+        var viewer = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Viewer));
+
+        var figures = await viewer.Http.GetAsync("/api/v1/reports/2024/files/figures-csv");
+        var sjis = await viewer.Http.GetAsync("/api/v1/reports/2024/files/figures-csv?encoding=cp932");
+        var unknown = await viewer.Http.GetAsync("/api/v1/reports/2024/files/pdf");
+        var xlsxInSjis = await viewer.Http.GetAsync("/api/v1/reports/2024/files/xlsx?encoding=cp932");
+        var page = await viewer.Http.GetAsync("/reports/2024?handler=download&format=figures-xlsx");
+        var pageUnknown = await viewer.Http.GetAsync("/reports/2024?handler=download&format=pdf");
+
+        Assert.Equal(HttpStatusCode.OK, figures.StatusCode);
+        Assert.Equal("text/csv", figures.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("令和6年度_実績数値.csv", figures.Content.Headers.ContentDisposition!.FileNameStar);
+        var lines = (await figures.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("年度（西暦）,年度（和暦）,全国地方公共団体コード,", lines[0].TrimStart('\uFEFF'));
+        Assert.Contains("2024,令和6年度,041009,仙台市,下書き,,P001,学習・生活サポート事業,利用者数,利用者数,303,人,実人数,0,取込,1,,", lines);
+        Assert.Equal("shift_jis", sjis.Content.Headers.ContentType!.CharSet);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("format", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Single().Name);
+        Assert.Equal(HttpStatusCode.BadRequest, xlsxInSjis.StatusCode);
+        Assert.Equal("application/problem+json", xlsxInSjis.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("PK"u8.ToArray(), (await page.Content.ReadAsByteArrayAsync())[..2]);
+        Assert.Equal(HttpStatusCode.BadRequest, pageUnknown.StatusCode);
+        Assert.Contains("形式「pdf」では書き出せません", (await WebClient.ParseAsync(pageUnknown)).QuerySelector(".errors")!.TextContent);
     }
 }

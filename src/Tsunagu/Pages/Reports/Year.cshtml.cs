@@ -1,20 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
 using Tsunagu.Reports;
 
 namespace Tsunagu.Pages.Reports;
 
-public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflow) : TsunaguPageModel
+public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflow, IConfiguration configuration) : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int Year { get; set; }
 
     public ReportHead Head { get; private set; } = null!;
     public List<ReportProgram> Programs { get; private set; } = [];
-    public Dictionary<(string Code, string Label, string? Unit), decimal> Previous { get; private set; } = [];
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
     public List<ReportStatusChange> StatusChanges { get; private set; } = [];
     public List<ReportPublication> Publications { get; private set; } = [];
@@ -23,10 +21,15 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
 
     /// <summary>
     /// Downloads are written to a temporary file first, so a refusal (a character Shift_JIS lacks) is shown on the
-    /// page instead of breaking off a download halfway.
+    /// page instead of breaking off a download halfway. <paramref name="previousYear"/> is true unless the form's box
+    /// is cleared (its hidden "false" comes after the box's "true", and the first value binds).
     /// </summary>
-    public async Task<IActionResult> OnGetDownloadAsync(ExportFormat format, string? encoding, int? version, CancellationToken ct)
+    public async Task<IActionResult> OnGetDownloadAsync(string? format, string? encoding, int? version, bool previousYear = true, CancellationToken ct = default)
     {
+        if (ExportFormats.Parse(format) is not { } exportFormat)
+        {
+            return await RefusedAsync([$"形式「{format}」では書き出せません。{string.Join("・", ExportFormats.Names)} のいずれかです。"], ct);
+        }
         ReportTable table;
         try
         {
@@ -36,35 +39,37 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         {
             return NotFound();
         }
-        var cp932 = string.Equals(encoding, "cp932", StringComparison.OrdinalIgnoreCase);
+        var options = new ExportOptions(City.From(configuration),
+            string.Equals(encoding, "cp932", StringComparison.OrdinalIgnoreCase) ? TextEncoding.Cp932 : TextEncoding.Utf8, previousYear);
         var path = Path.GetTempFileName();
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         try
         {
-            await ReportExporter.WriteAsync(table, format, cp932 ? TextEncoding.Cp932 : TextEncoding.Utf8, file, ct);
+            await ReportExporter.WriteAsync(table, exportFormat, options, file, ct);
         }
-        catch (UnencodableException e)
+        catch (RefusalException e)
         {
             await file.DisposeAsync();
-            await LoadAsync(ct);
-            Errors.Add("Shift_JIS（CP932）で表せない文字があるため書き出しませんでした。UTF-8 の CSV を使うか、次の文字を確認してください。");
-            Errors.AddRange(e.Characters.Select(c => c.ToString()));
-            return Page();
+            return await RefusedAsync(e is UnencodableException unencodable
+                ? ["Shift_JIS（CP932）で表せない文字があるため書き出しませんでした。UTF-8 の CSV を使うか、次の文字を確認してください。",
+                    .. unencodable.Characters.Select(c => c.ToString())]
+                : [e.Message], ct);
         }
         file.Position = 0;
-        var extension = format.ToString().ToLowerInvariant();
-        var name = $"{FiscalYears.Label(Year)}_実績報告{(version is { } n ? $"_公表版第{n}版" : "")}{(cp932 ? "_sjis" : "")}.{extension}";
-        return File(file, ContentType(format, cp932), name);
+        return File(file, exportFormat.ContentType(options.Encoding), exportFormat.FileName(Year, version, options.Encoding));
     }
 
-    static string ContentType(ExportFormat format, bool cp932) => format switch
+    /// <summary>A download that cannot be written: the page, with why, as a 400.</summary>
+    async Task<IActionResult> RefusedAsync(IEnumerable<string> messages, CancellationToken ct)
     {
-        ExportFormat.Csv => cp932 ? "text/csv; charset=shift_jis" : "text/csv; charset=utf-8",
-        ExportFormat.Tsv => cp932 ? "text/tab-separated-values; charset=shift_jis" : "text/tab-separated-values; charset=utf-8",
-        ExportFormat.Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ExportFormat.Json => "application/json; charset=utf-8",
-        _ => "text/html; charset=utf-8",
-    };
+        if (!await LoadAsync(ct))
+        {
+            return NotFound();
+        }
+        Errors.AddRange(messages);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostStatusAsync(ReportStatus to, string? reason, CancellationToken ct)
     {
@@ -99,7 +104,6 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         }
         Head = table.Head;
         Programs = await table.Programs().ToListAsync(ct);
-        Previous = await FigureValues.OfYearAsync(db, Year - 1, ct);
         Findings = await ReportChecks.RunAsync(db, Year, ReportChecks.DefaultMaxChange, ct);
         var reportId = await db.Reports.Where(r => r.FiscalYear == Year).Select(r => r.Id).SingleAsync(ct);
         StatusChanges = await db.ReportStatusChanges.AsNoTracking().Where(c => c.ReportId == reportId).OrderBy(c => c.Id).ToListAsync(ct);

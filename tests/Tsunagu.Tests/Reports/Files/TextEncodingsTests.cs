@@ -34,9 +34,16 @@ public class TextEncodingsTests
     }
 
     [Fact]
-    public void NotInCp932_ListsEachMissingCharacterOnce()
+    public void NotInCp932_ListsEachMissingCharacterOnce_ButNotTheOnesWrittenAsTheirWindowsCounterparts()
     {
-        Assert.Equal(["𠮷", "〜"], TextEncodings.NotInCp932("𠮷野家の𠮷田さん〜髙橋さん～①"));
+        // 〜 is written as ～ (the same Shift_JIS code); 髙 and ① are in CP932's vendor rows.
+        Assert.Equal(["𠮷", "ḿ"], TextEncodings.NotInCp932("𠮷野家の𠮷田さん〜髙橋さん～①ḿḿ"));
         Assert.Equal("「𠮷」(U+20BB7)", TextEncodings.Describe("𠮷"));
+    }
+
+    [Fact]
+    public void PlatformDependent_FindsCharactersOfCp932sVendorRowsOnly()
+    {
+        Assert.Equal(['①', '㈱', 'Ⅲ', '髙', '﨑'], TextEncodings.PlatformDependent("①番 ㈱つなぐ Ⅲ期 髙橋 山﨑 ～ 高橋 (1) （株）"));
     }
 }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Tsunagu.Calendar;
+using Tsunagu.Indicators;
+using Tsunagu.Reports.Files;
+
+namespace Tsunagu.Reports;
+
+/// <summary>
+/// A report's figures as open data, in 総務省's 「統計表における機械判読可能なデータ作成に関する表記方法」: one row per
+/// figure, the header the first row with nothing above it, one value per cell, numbers as numbers without separators,
+/// the unit in a column of its own, the Western year with the 和暦 beside it, the 全国地方公共団体コード on every row,
+/// no merged cells. What the columns mean is the second sheet of the xlsx (and <see cref="Columns"/>).
+/// </summary>
+public static class FigureRows
+{
+    /// <summary>Each column and what it holds.</summary>
+    public static readonly (string Name, string Meaning)[] Columns =
+    [
+        ("年度（西暦）", "報告の年度（4月1日から翌年3月31日）の始まる年"),
+        ("年度（和暦）", "同じ年度の和暦"),
+        ("全国地方公共団体コード", "総務省の6桁のコード（検査数字を含む）"),
+        ("地方公共団体名", "市の名称"),
+        ("報告の状態", "下書き・局確認・取りまとめ・会議資料確定・公表"),
+        ("公表版", "公表後の版番号（1 が公表、2 以降は訂正）。公表前は空欄"),
+        ("事業コード", "事業を年度をまたいで識別するコード"),
+        ("事業名", "実績表の事業名"),
+        ("指標キー", "指標を年度をまたいで識別するキー（指標の定義のキー。定義のない数値は指標名）"),
+        ("指標名", "実績表に書かれている名前"),
+        ("値", "数値（桁区切りなし）"),
+        ("単位", "人・件・回・% など"),
+        ("数え方", "実人数・延べ人数・延べ件数・回数・率 など"),
+        ("概数", "「約」の付いた値は 1、それ以外は 0"),
+        ("出典", "集計（支援記録から集計した値）・手入力（担当者が入力した値）・取込（取り込んだ実績表の値）"),
+        ("実績欄に掲載", "実績表の実績欄に書かれている値は 1、集計のみ（率の分母など）は 0"),
+        ("分子の指標キー", "率の分子の指標キー（率のみ）"),
+        ("分母の指標キー", "率の分母の指標キー（率のみ）"),
+    ];
+
+    public static string Japanese(this IndicatorSource source) => source switch
+    {
+        IndicatorSource.Computed => "集計",
+        IndicatorSource.Manual => "手入力",
+        _ => "取込",
+    };
+
+    /// <summary>One figure's cells; a number is a decimal, everything else text.</summary>
+    static IEnumerable<object> Row(ReportHead head, City city, ReportProgram program, ReportFigure figure) =>
+    [
+        (decimal)head.FiscalYear, FiscalYears.Label(head.FiscalYear), city.Code, city.Name, head.Status.Japanese(),
+        head.PublishedVersion is { } v ? (decimal)v : "",
+        program.Code, program.Name, figure.Key ?? figure.Label, figure.Label, figure.Value, figure.Unit ?? "", figure.Basis.Japanese(),
+        figure.Approximate ? 1m : 0m, figure.Source.Japanese(), figure.Printed ? 1m : 0m, figure.NumeratorKey ?? "", figure.DenominatorKey ?? "",
+    ];
+
+    public static async Task WriteCsvAsync(ReportTable table, City city, TextEncoding encoding, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, ReportExporter.Delimited(encoding, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
+        // Numbers must stay numbers (a negative figure would become text under CsvHelper's injection escape), so text
+        // cells are made safe one by one.
+        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }, leaveOpen: true);
+        foreach (var (name, _) in Columns)
+        {
+            csv.WriteField(name);
+        }
+        await csv.NextRecordAsync();
+        await foreach (var program in table.Programs().WithCancellation(ct))
+        {
+            foreach (var figure in program.Figures)
+            {
+                foreach (var cell in Row(table.Head, city, program, figure))
+                {
+                    csv.WriteField(cell is decimal number ? FigureValues.Plain(number) : ReportExporter.SpreadsheetText((string)cell));
+                }
+                await csv.NextRecordAsync();
+            }
+        }
+        await csv.FlushAsync();
+    }
+
+    public static Task WriteXlsxAsync(ReportTable table, City city, Stream output, CancellationToken ct) =>
+        XlsxReportWriter.WriteWorkbookAsync(output,
+        [
+            new XlsxSheet("数値", 1, (stream, token) => WriteFiguresSheetAsync(table, city, stream, token)),
+            new XlsxSheet("項目の説明", null, (stream, _) =>
+            {
+                WriteSheet(stream, [20, 80], [["項目", "内容"], .. Columns.Select(c => new object[] { c.Name, c.Meaning })]);
+                return Task.CompletedTask;
+            }),
+        ], ct);
+
+    static async Task WriteFiguresSheetAsync(ReportTable table, City city, Stream stream, CancellationToken ct)
+    {
+        var rows = new List<object[]> { Columns.Select(c => (object)c.Name).ToArray() };
+        await foreach (var program in table.Programs().WithCancellation(ct))
+        {
+            rows.AddRange(program.Figures.Select(f => Row(table.Head, city, program, f).ToArray()));
+        }
+        WriteSheet(stream, [.. Columns.Select(c => c.Name is "事業名" or "指標名" ? 30d : 14d)], rows);
+    }
+
+    /// <summary>A plain sheet: the first row the header, no title, no merged cell; numbers as number cells.</summary>
+    static void WriteSheet(Stream stream, double[] widths, List<object[]> rows)
+    {
+        using var writer = OpenXmlWriter.Create(stream);
+        writer.WriteStartDocument();
+        writer.WriteStartElement(new Worksheet());
+        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+        writer.WriteElement(new SheetViews(new SheetView(
+            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen })
+        { WorkbookViewId = 0 }));
+        writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true })));
+        writer.WriteStartElement(new SheetData());
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var index = (uint)r + 1;
+            writer.WriteElement(new Row(rows[r].Select((value, c) =>
+            {
+                var reference = $"{TableFile.ColumnLetter(c)}{index}";
+                return value is decimal number
+                    ? new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue(FigureValues.Plain(number)) }
+                    : XlsxReportWriter.TextCell(reference, (string)value, r == 0 ? XlsxReportWriter.HeaderStyle : 0u);
+            }))
+            { RowIndex = index });
+        }
+        writer.WriteEndElement();
+        XlsxReportWriter.WritePrintSetup(writer);
+        writer.WriteEndElement();
+        writer.Close();
+    }
+}
