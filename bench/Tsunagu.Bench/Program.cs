@@ -611,7 +611,8 @@ static class Child
                 var table = await scope.ServiceProvider.GetRequiredService<ReportReader>().ReadAsync(2024);
                 await using (var output = File.Create(path))
                 {
-                    await ReportExporter.WriteAsync(table, Enum.Parse<ExportFormat>(args[3], ignoreCase: true), TextEncoding.Utf8, output);
+                    await ReportExporter.WriteAsync(table, ExportFormats.Parse(args[3]) ?? throw new ArgumentException($"no export format {args[3]}"),
+                        new ExportOptions(City.From(configuration)), output);
                 }
                 bytes = new FileInfo(path).Length;
             }
