@@ -84,13 +84,16 @@ public class ReportBrowserTests(BrowserFixture fixture)
         await page.GotoAsync("/reports/2024");
         using var files = new TempFolder();
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Excel（.xlsx）" }).ClickAsync());
+        // Without last year's values: the box cleared, the form's hidden "false" is what is sent.
+        await page.GetByLabel("実績欄に前年度の値【】を付ける").UncheckAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Excel（.xlsx）" }).ClickAsync());
         var path = files.File("download.xlsx");
         await download.SaveAsAsync(path);
 
         Assert.EndsWith(".xlsx", download.SuggestedFilename);
         var rows = MiniExcel.Query(path, useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("主な施策8事業の令和6年度実績", rows[0]["A"]);
+        Assert.Equal("事業名", rows[2]["A"]);
         Assert.Equal("利用者数:303人 高校進学率:99%", rows[3]["C"]);
         await page.Context.CloseAsync();
     }
