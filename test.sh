@@ -27,14 +27,16 @@ if [ ! -x /usr/sbin/haproxy ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy
 fi
 
-# axe-core for the browser tests' accessibility checks and the Nu HTML checker, from the npm registry at the versions
-# locked in tests/tools.
+# axe-core for the browser tests' accessibility checks, the Nu HTML checker, and for the API's document Redocly's linter,
+# openapi-typescript and TypeScript's compiler, from the npm registry at the versions locked in tests/tools.
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing Node.js and npm for the browser tests' accessibility checks..."
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
 fi
-if [ ! -f tests/tools/node_modules/axe-core/axe.min.js ] || [ ! -f tests/tools/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+if [ ! -f tests/tools/node_modules/axe-core/axe.min.js ] || [ ! -f tests/tools/node_modules/vnu-jar/build/dist/vnu.jar ] \
+  || [ ! -x tests/tools/node_modules/.bin/redocly ] || [ ! -x tests/tools/node_modules/.bin/openapi-typescript ] \
+  || [ ! -x tests/tools/node_modules/.bin/tsc ]; then
   npm ci --prefix tests/tools --no-audit --no-fund
 fi
 

@@ -123,15 +123,15 @@ public static class WebApp
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(
             o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddProblemDetails().AddExceptionHandler<RefusalHandler>();
-        // Kinds, channels and provenances by name ("StudySession"), as the OpenAPI document lists them.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddValidation();
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        // Kinds, channels and provenances by name ("StudySession"), as the OpenAPI document lists them; numbers as numbers
+        // only (a "12" for 12 is the caller's 400), so the document types them as numbers, not number-or-string.
+        builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            document.Info.Title = "Tsunagu API";
-            document.Info.Description = "年次実績報告の API。画面と同じサインイン（Cookie）と権限で使います。";
-            return Task.CompletedTask;
-        }));
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi("v1", ApiDocument.Describe);
         // The reading server down leaves case workers working: Degraded (still 200 for a load balancer), not Unhealthy.
         builder.Services.AddHealthChecks().AddDbContextCheck<TsunaguDb>()
             .AddCheck<ReadingServerCheck>("reading", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);

@@ -44,7 +44,7 @@ public static class ContactsApi
                 .Select(c => new { c, c.Program.Code, Notes = c.Notes.OrderBy(n => n.Position).ToList() })
                 .ToListAsync();
             return TypedResults.Ok(contacts.Select(x => ToItem(x.c, x.Code, x.Notes)).ToList());
-        });
+        }).WithName("listContacts").WithSummary("A person's contacts in the caller's programs, newest first, with their notes");
 
         api.MapPost("/people/{id:int}/contacts", async Task<Results<Created<ContactItem>, ProblemHttpResult>> (int id, ContactInput input, RecordScope scope, ContactService contacts, TsunaguDb db) =>
         {
@@ -56,19 +56,20 @@ public static class ContactsApi
             var contact = await contacts.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
                 input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId, input.NextOn));
             return TypedResults.Created($"/api/v1/people/{id}/contacts", ToItem(contact, input.ProgramCode, contact.Notes));
-        });
+        }).WithName("recordContact").WithSummary("Records a contact with a person (and others present); an Idempotency-Key makes a resend safe");
 
         api.MapPut("/contacts/{id:long}", async Task<Results<Ok, ProblemHttpResult>> (long id, ContactCorrectionInput input, ContactService contacts) =>
             await contacts.CorrectContactAsync(id, new ContactCorrection(input.Date, input.Time, input.Kind, input.Category, input.Channel, input.OfficeId,
                 input.Reason, input.Notes, input.DurationMinutes, input.Version)) is null
                 ? RecordsApiGroup.NotFound()
-                : TypedResults.Ok());
+                : TypedResults.Ok())
+            .WithName("correctContact").WithSummary("Corrects a contact with a reason; version is the one read, a stale one is a 409");
 
         api.MapPost("/contacts/{id:long}/withdrawal", async Task<NoContent> (long id, WithdrawalInput input, ContactService contacts) =>
         {
             await contacts.WithdrawContactAsync(id, input.Reason);
             return TypedResults.NoContent();
-        });
+        }).WithName("withdrawContact").WithSummary("Withdraws a contact recorded in error, with a reason (it stays, marked, for the audit)");
     }
 
     static ContactItem ToItem(Contact c, string programCode, IEnumerable<ContactNote> notes) => new(c.Id, programCode, c.Date, c.Time, c.Kind, c.Category,

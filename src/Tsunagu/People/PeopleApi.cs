@@ -29,12 +29,13 @@ public static class PeopleApi
             var found = await scope.FindPersonsAsync(query);
             await scope.LogAsync(found.Select(p => p.Id), "POST /api/v1/people/search");
             return TypedResults.Ok(found.Select(p => ToItem(p, time)).ToList());
-        }).WithSummary("Search persons in scope by the beginning of the kana or name, the end of a telephone number or part of an address, narrowed by birth date");
+        }).WithName("searchPeople").WithSummary("Search persons in scope by the beginning of the kana or name, the end of a telephone number or part of an address, narrowed by birth date");
 
         api.MapGet("/people/{id:int}", async Task<Results<Ok<PersonItem>, ProblemHttpResult>> (int id, RecordScope scope, TimeProvider time) =>
             await scope.ReadPersonAsync(id, "GET /api/v1/people/{id}") is { } person
                 ? TypedResults.Ok(ToItem(person, time))
-                : RecordsApiGroup.NotFound());
+                : RecordsApiGroup.NotFound())
+            .WithName("getPerson").WithSummary("A person in scope (the read is logged)");
 
         api.MapGet("/people/{id:int}/enrollments", async Task<Results<Ok<List<EnrollmentItem>>, ProblemHttpResult>> (int id, RecordScope scope) =>
         {
@@ -44,7 +45,7 @@ public static class PeopleApi
             }
             return TypedResults.Ok(await (await scope.EnrollmentsAsync()).Where(e => e.PersonId == id)
                 .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status, e.EndReason)).ToListAsync());
-        });
+        }).WithName("listEnrollments").WithSummary("A person's enrolments in the caller's programs");
     }
 
     public static PersonItem ToItem(Person p, TimeProvider time) => new(p.Id, p.Name, p.Kana, p.BirthDate, p.Role, p.SchoolCode,

@@ -26,7 +26,7 @@ public static class ProgramsApi
 
         api.MapGet("/programs", async (TsunaguDb db, CancellationToken ct) =>
             await db.Programs.AsNoTracking().OrderBy(p => p.Code).Select(p => new ProgramSummary(p.Code, p.Name)).ToListAsync(ct))
-            .WithSummary("Programs");
+            .WithName("listPrograms").WithSummary("Programs");
 
         api.MapGet("/programs/{code}", async Task<Results<Ok<ProgramDetail>, ProblemHttpResult>> (string code, TsunaguDb db, CancellationToken ct) =>
         {
@@ -45,6 +45,6 @@ public static class ProgramsApi
                 .Select(e => new ProgramEvaluation(e.FiscalYear, e.Status, e.Evaluation))
                 .ToListAsync(ct);
             return TypedResults.Ok(new ProgramDetail(program.Code, program.Name, program.Overview, figures, evaluations));
-        }).WithSummary("A program with its figures and evaluations across years");
+        }).WithName("getProgram").WithSummary("A program with its figures and evaluations across years");
     }
 }

@@ -29,7 +29,7 @@ public static class ReferralsApi
                 .Take(500).ToListAsync();
             await scope.LogAsync(referrals.Select(r => r.PersonId), "GET /api/v1/referrals");
             return referrals;
-        });
+        }).WithName("listReferrals").WithSummary("Referrals from or to the caller's programs, newest first (500 at most)");
 
         api.MapPost("/people/{id:int}/referrals", async Task<Results<Ok<ReferralItem>, ProblemHttpResult>> (int id, ReferralInput input, RecordScope scope, ReferralService referrals, TsunaguDb db) =>
         {
@@ -42,12 +42,12 @@ public static class ReferralsApi
                 ?? throw new RecordInputException("toProgramCode", "つなぎ先: その事業はありません。");
             var r = await referrals.ReferAsync(id, from ?? -1, to, input.ToAgency, input.Reason);
             return TypedResults.Ok(new ReferralItem(r.Id, r.PersonId, input.FromProgramCode, input.ToProgramCode, r.ToAgency, r.Reason, r.Status, r.SentAt, r.SentBy, null, null));
-        });
+        }).WithName("referPerson").WithSummary("Refers a person to another program or an outside agency");
 
         api.MapPost("/referrals/{id:int}/decision", async (int id, DecisionInput input, ReferralService referrals) =>
         {
             await referrals.DecideAsync(id, input.Accept, input.Note);
             return TypedResults.Ok();
-        });
+        }).WithName("decideReferral").WithSummary("Accepts or declines a referral to one of the caller's programs");
     }
 }

@@ -217,11 +217,8 @@ public static class ReportExporter
         json.WriteStartObject();
         json.WriteNumber("fiscalYear", head.FiscalYear);
         json.WriteString("fiscalYearLabel", FiscalYears.Label(head.FiscalYear));
-        if (city is not null)
-        {
-            json.WriteString("cityCode", city.Code);
-            json.WriteString("cityName", city.Name);
-        }
+        json.WriteString("cityCode", city?.Code);
+        json.WriteString("cityName", city?.Name);
         json.WriteString("title", head.Title);
         json.WritePropertyName("status");
         JsonSerializer.Serialize(json, head.Status, ReportTable.Json);
@@ -236,6 +233,10 @@ public static class ReportExporter
         if (head.AsOf is { } asOf)
         {
             json.WriteString("asOf", asOf);
+        }
+        else
+        {
+            json.WriteNull("asOf");
         }
         json.WritePropertyName("publications");
         JsonSerializer.Serialize(json, head.Publications, ReportTable.Json);

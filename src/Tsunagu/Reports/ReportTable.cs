@@ -26,14 +26,15 @@ public sealed record ReportHead(
     /// states this rather than the moment it was written, so the same table is the same file.
     /// </summary>
     public DateTimeOffset? AsOf { get; init; }
-
-    public string ColumnHeader(ReportColumnRole role) => Columns.FirstOrDefault(c => c.Role == role)?.Header ?? role.Japanese();
 }
 
 public sealed record ReportColumnHead(ReportColumnRole Role, string Header);
 
-/// <summary>A published version: version 1 is 公表; each later one corrected a cell (a program's column) for a reason.</summary>
-public sealed record PublicationNote(int Version, DateTimeOffset PublishedAt, string? ProgramCode, ReportColumnRole? Column, string? Reason);
+/// <summary>
+/// A published version: version 1 is 公表; each later one corrected a cell for a reason — the program's code and the
+/// column's header as printed (実績に対する評価), where the correction recorded them.
+/// </summary>
+public sealed record PublicationNote(int Version, DateTimeOffset PublishedAt, string? ProgramCode, string? Column, string? Reason);
 
 /// <summary>
 /// A figure of a program's year as the table states it. A figure printed in the 実績 cell comes first, in the cell's
@@ -103,7 +104,7 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
         var columns = report.Columns.OrderBy(c => c.Position).Select(c => new ReportColumnHead(c.Role, c.Header)).ToList();
         // Every change to a published report is a new published version in the same transaction: the live table of a
         // published report is its latest version.
-        var publications = report.IsPublished ? await PublicationsAsync(report.Id, int.MaxValue, ct) : [];
+        var publications = report.IsPublished ? await PublicationsAsync(report.Id, int.MaxValue, columns, ct) : [];
         var head = new ReportHead(report.FiscalYear, report.Title, report.Status, publications.LastOrDefault()?.Version, columns)
         {
             Publications = publications,
@@ -126,14 +127,16 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
             programs = await UpgradeSnapshotAsync(document, ct);
         }
         var head = document.Head() with { PublishedVersion = version };
-        head = head with { Publications = await PublicationsAsync(publication.ReportId, version, ct), AsOf = publication.PublishedAt };
+        head = head with { Publications = await PublicationsAsync(publication.ReportId, version, head.Columns, ct), AsOf = publication.PublishedAt };
         return new ReportTable(head, () => programs.ToAsyncEnumerable());
     }
 
-    async Task<List<PublicationNote>> PublicationsAsync(int reportId, int upTo, CancellationToken ct) =>
-        await db.ReportPublications.AsNoTracking().Where(p => p.ReportId == reportId && p.Version <= upTo).OrderBy(p => p.Version)
-            .Select(p => new PublicationNote(p.Version, p.PublishedAt, p.ProgramCode, p.Column, p.Reason))
-            .ToListAsync(ct);
+    async Task<List<PublicationNote>> PublicationsAsync(int reportId, int upTo, IReadOnlyList<ReportColumnHead> columns, CancellationToken ct) =>
+        [.. (await db.ReportPublications.AsNoTracking().Where(p => p.ReportId == reportId && p.Version <= upTo).OrderBy(p => p.Version)
+                .Select(p => new { p.Version, p.PublishedAt, p.ProgramCode, p.Column, p.Reason })
+                .ToListAsync(ct))
+            .Select(p => new PublicationNote(p.Version, p.PublishedAt, p.ProgramCode,
+                p.Column is { } role ? columns.FirstOrDefault(c => c.Role == role)?.Header ?? role.Japanese() : null, p.Reason))];
 
     /// <summary>
     /// A snapshot published before figures had keys and last year's values (2026-12): its figures listed what was
@@ -209,11 +212,20 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
 }
 
 /// <summary>The JSON form of a whole report: the machine-readable export and the published snapshot.</summary>
+/// <remarks>
+/// <see cref="ReportExporter"/> writes it field by field, streaming the programs; this record is its shape for the API's
+/// document and for reading a snapshot back. A snapshot has no city (an export names the city configured when it is made).
+/// </remarks>
 public sealed record ReportDocument(
     int FiscalYear,
+    string FiscalYearLabel,
+    string? CityCode,
+    string? CityName,
     string? Title,
     ReportStatus Status,
     int? PublishedVersion,
+    DateTimeOffset? AsOf,
+    IReadOnlyList<PublicationNote>? Publications,
     IReadOnlyList<ReportColumnHead> Columns,
     IReadOnlyList<ReportProgram> Programs)
 {

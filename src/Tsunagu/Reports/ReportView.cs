@@ -61,7 +61,7 @@ public static partial class ReportView
         yield return $"公表版 第{head.Publications[^1].Version}版（{FiscalYears.FormatDate(first.PublishedAt.DayInJapan())}公表）";
         foreach (var correction in head.Publications.Skip(1))
         {
-            var where = correction.ProgramCode is { } code && correction.Column is { } column ? $"{code} {head.ColumnHeader(column)}: " : "";
+            var where = correction.ProgramCode is { } code && correction.Column is { } column ? $"{code} {column}: " : "";
             yield return $"第{correction.Version}版 {FiscalYears.FormatDate(correction.PublishedAt.DayInJapan())}訂正 — {where}{correction.Reason}";
         }
     }

@@ -35,7 +35,7 @@ public static class ReportsApi
                 .Select(r => new { r.FiscalYear, r.Title, r.Status, Programs = r.Rows.Count })
                 .ToListAsync(ct))
             .Select(r => new ReportSummary(r.FiscalYear, FiscalYears.Label(r.FiscalYear), r.Title, r.Status, r.Programs)))
-            .WithSummary("Reports by fiscal year");
+            .WithName("listReports").WithSummary("Reports by fiscal year");
 
         // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).
         api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
@@ -45,7 +45,7 @@ public static class ReportsApi
             await ReportExporter.WriteAsync(table, ExportFormat.Json, new ExportOptions(City.From(configuration)), buffer, ct);
             buffer.Position = 0;
             return TypedResults.Stream(buffer, "application/json; charset=utf-8");
-        }).WithSummary("A report as JSON: cells verbatim, bureaus, every figure with its key, unit, basis, source and a rate's parts; ?version=N for a published version")
+        }).WithName("getReport").WithSummary("A report as JSON: cells verbatim, bureaus, every figure with its key, unit, basis, source and a rate's parts; ?version=N for a published version")
           .Produces<ReportDocument>(contentType: "application/json");
 
         // The same files as the page's downloads. A format there is none of, or Shift_JIS for a format without it, is 400.
@@ -75,24 +75,26 @@ public static class ReportsApi
             }
             file.Position = 0;
             return TypedResults.Stream(file, exportFormat.ContentType(textEncoding), exportFormat.FileName(year, version, textEncoding));
-        }).WithSummary("A report as a file: xlsx, csv, tsv, json, html, or its figures one per row (figures-csv, figures-xlsx); ?version=N, ?encoding=cp932, ?previousYear=false");
+        }).Produces<Stream>(StatusCodes.Status200OK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+            "text/tab-separated-values", "application/json", "text/html")
+          .WithName("getReportFile").WithSummary("A report as a file: xlsx, csv, tsv, json, html, or its figures one per row (figures-csv, figures-xlsx); ?version=N, ?encoding=cp932, ?previousYear=false");
 
         api.MapGet("/reports/{year:int}/findings", async Task<Ok<List<FindingItem>>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
         {
             var findings = await ReportChecks.RunAsync(db, year, maxChange ?? ReportChecks.DefaultMaxChange, ct);
             return TypedResults.Ok(findings.Select(f => new FindingItem(
                 f.ProgramCode, f.ProgramName, f.Column, f.ColumnHeader, Finding.KindCode(f.Kind), f.Message, f.Quote)).ToList());
-        }).WithSummary("Data-quality findings of a report");
+        }).WithName("listReportFindings").WithSummary("Data-quality findings of a report");
 
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
 
         write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
             ChangeAsync(() => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, ct)))
-            .WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made");
+            .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made");
 
         write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
             ChangeAsync(() => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, ct)))
-            .WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when");
+            .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when");
 
         write.MapPost("/reports/{year:int}/status", (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
             ChangeAsync(async () =>
@@ -100,7 +102,7 @@ public static class ReportsApi
                 await workflow.MoveAsync(year, body.To, Actor(http), body.Reason, ct);
                 return null;
             }))
-            .WithSummary("Moves a report one step forward, or back with a reason");
+            .WithName("moveReportStatus").WithSummary("Moves a report one step forward, or back with a reason");
     }
 
     static string Actor(HttpContext http) => http.User.Identity!.Name!;
