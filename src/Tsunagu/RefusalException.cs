@@ -16,6 +16,9 @@ public enum RefusalKind
 
     /// <summary>A change the thing's present state no longer allows: already decided, already published (409).</summary>
     Conflict,
+
+    /// <summary>A change based on a version that is no longer the current one: someone changed it since (412).</summary>
+    Stale,
 }
 
 /// <summary>
@@ -71,6 +74,7 @@ public sealed class RefusalHandler(ILogger<RefusalHandler> logger) : Microsoft.A
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.Stale => StatusCodes.Status412PreconditionFailed,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -34,6 +34,13 @@ public class AnnualReport
     public ReportStatus Status { get; private set; } = ReportStatus.Draft;
     public string? SourceFile { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Counts the report's changes (its ETag): every change — a cell, a figure, its status, an import or a computation
+    /// — makes it one more, and a row changed takes the new number as its own <see cref="ReportRow.Version"/>.
+    /// </summary>
+    public int Version { get; private set; }
+
     public List<ReportColumn> Columns { get; set; } = [];
     public List<ReportRow> Rows { get; set; } = [];
     public List<ReportStatusChange> StatusChanges { get; set; } = [];
@@ -67,8 +74,24 @@ public class AnnualReport
         var change = new ReportStatusChange { From = Status, To = to, At = at, By = by, Reason = reason };
         StatusChanges.Add(change);
         Status = to;
-        UpdatedAt = at;
+        Touch(at);
         return change;
+    }
+
+    /// <summary>Marks a change: its time, and the report's next version, which is returned for the rows it changed.</summary>
+    public int Touch(DateTimeOffset at)
+    {
+        UpdatedAt = at;
+        return ++Version;
+    }
+
+    /// <summary>A change based on what was read at <paramref name="expected"/> is refused once something changed since.</summary>
+    public static void EnsureCurrent(int? expected, int current, string what)
+    {
+        if (expected is { } read && read != current)
+        {
+            throw new StaleVersionException($"{what}は、読み込んだ後にほかの人が変更しました。今の内容を読み込み直してから変更してください。");
+        }
     }
 
     /// <summary>Drafts may be replaced; anything under review or published is not overwritten by an import.</summary>
@@ -109,6 +132,9 @@ public class ReportRow
     public string Results { get; set; } = "";
     public string Evaluation { get; set; } = "";
     public string Bureau { get; set; } = "";
+
+    /// <summary>The report's version at the row's last change (its ETag).</summary>
+    public int Version { get; set; }
 
     public string Cell(ReportColumnRole role) => role switch
     {
@@ -164,6 +190,12 @@ public class ReportPublication
     public ReportColumnRole? Column { get; set; }
 
     public required string Snapshot { get; set; }
+}
+
+/// <summary>A change made on an old reading: the API's 412, the page's conflict message.</summary>
+public sealed class StaleVersionException(string message) : RefusalException(RefusalKind.Stale, message)
+{
+    public override string Title => "読み込んだ後に変更されています";
 }
 
 /// <summary>A rule of the report cycle was broken; the message is for the person who tried.</summary>

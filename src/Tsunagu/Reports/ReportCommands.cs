@@ -152,7 +152,7 @@ public static class ReportCommands
             {
                 var next = ReportText.ParseStatus(target)
                     ?? throw new ReportRuleException($"状態「{target}」は分かりません。下書き・局確認・取りまとめ・会議資料確定・公表のいずれかです。");
-                await services.GetRequiredService<ReportWorkflow>().MoveAsync(year, next, Cli.Actor, result.GetValue(reason), ct);
+                await services.GetRequiredService<ReportWorkflow>().MoveAsync(year, next, Cli.Actor, result.GetValue(reason), ct: ct);
             }
             var report = await db.Reports.AsNoTracking().Include(r => r.StatusChanges).Include(r => r.Publications)
                 .SingleOrDefaultAsync(r => r.FiscalYear == year, ct) ?? throw new ReportNotFoundException(year);

@@ -142,7 +142,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
         }
         report.Title = title;
         report.SourceFile = file.Name;
-        report.UpdatedAt = now;
+        var version = report.Touch(now);
         report.Columns = columns.Select((c, i) => new ReportColumn { Position = i, Role = c.Role, Header = c.Header }).ToList();
         await db.SaveChangesAsync(ct);
         var reportId = report.Id;
@@ -259,6 +259,7 @@ public sealed class ReportImporter(TsunaguDb db, TimeProvider time)
                 continue;
             }
             row.ReportId = reportId;
+            row.Version = version;
             row.Position = rows++;
             batch.Add(row);
             if (batch.Count == BatchSize)

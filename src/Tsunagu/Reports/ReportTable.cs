@@ -26,6 +26,10 @@ public sealed record ReportHead(
     /// states this rather than the moment it was written, so the same table is the same file.
     /// </summary>
     public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>The report's version as read (<see cref="AnnualReport.Version"/>); 0 for a published version's snapshot.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Version { get; init; }
 }
 
 public sealed record ReportColumnHead(ReportColumnRole Role, string Header);
@@ -109,6 +113,7 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
         {
             Publications = publications,
             AsOf = report.UpdatedAt,
+            Version = report.Version,
         };
         return new ReportTable(head, () => ReadPrograms(report.Id, fiscalYear, ct));
     }

@@ -16,11 +16,13 @@ public sealed record ComputedYear(bool Written, string? Refusal, IReadOnlyList<(
 /// </summary>
 public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
 {
-    public async Task<AnnualReport> MoveAsync(int fiscalYear, ReportStatus to, string actor, string? reason, CancellationToken ct = default)
+    /// <param name="expectedVersion">The report's version the change was decided on (If-Match, the form's); null: whatever it is now.</param>
+    public async Task<AnnualReport> MoveAsync(int fiscalYear, ReportStatus to, string actor, string? reason, int? expectedVersion = null, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockYearAsync(fiscalYear, ct);
         var report = await LoadAsync(fiscalYear, ct);
+        AnnualReport.EnsureCurrent(expectedVersion, report.Version, report.Label());
         var now = time.GetUtcNow();
         var from = report.Status;
         report.MoveTo(to, actor, now, reason);
@@ -35,9 +37,11 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     }
 
     /// <summary>Changes one cell. Returns the published version it created, if the report was published.</summary>
+    /// <param name="expectedVersion">The row's version the text was written on (If-Match, the form's); null: whatever it is now.</param>
     public Task<int?> EditCellAsync(
-        int fiscalYear, string programCode, ReportColumnRole column, string text, string actor, string? reason, CancellationToken ct = default) =>
-        EditAsync(fiscalYear, programCode, column, _ => (text, null, column.Japanese()), actor, reason, ct);
+        int fiscalYear, string programCode, ReportColumnRole column, string text, string actor, string? reason, int? expectedVersion = null,
+        CancellationToken ct = default) =>
+        EditAsync(fiscalYear, programCode, column, _ => (text, null, column.Japanese()), actor, reason, expectedVersion, ct);
 
     /// <summary>
     /// Corrects a cell of a published report, with a reason: a new published version, whose number is returned. A
@@ -50,7 +54,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         {
             throw new ReportRuleException($"{FiscalYears.Label(fiscalYear)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
         }
-        return await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct)
+        return await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct: ct)
             ?? throw new ReportRuleException("訂正後の文が今の文と同じです。");
     }
 
@@ -59,7 +63,8 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     /// stays, and the figure is marked as a manual value with who and when.
     /// </summary>
     public Task<int?> SetFigureAsync(
-        int fiscalYear, string programCode, int position, decimal value, string actor, string? reason, CancellationToken ct = default) =>
+        int fiscalYear, string programCode, int position, decimal value, string actor, string? reason, int? expectedVersion = null,
+        CancellationToken ct = default) =>
         EditAsync(fiscalYear, programCode, ReportColumnRole.Results, results =>
         {
             var figures = FigureParser.Parse(results).Figures;
@@ -71,11 +76,11 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             var original = results.Substring(figure.NumberIndex, figure.NumberLength);
             var changed = results[..figure.NumberIndex] + FigureValues.FormatLike(value, original) + results[(figure.NumberIndex + figure.NumberLength)..];
             return (changed, position, figure.Label);
-        }, actor, reason, ct);
+        }, actor, reason, expectedVersion, ct);
 
     async Task<int?> EditAsync(
         int fiscalYear, string programCode, ReportColumnRole column, Func<string, (string Text, int? ManualFigure, string Subject)> change,
-        string actor, string? reason, CancellationToken ct)
+        string actor, string? reason, int? expectedVersion, CancellationToken ct)
     {
         if (column == ReportColumnRole.Program)
         {
@@ -90,6 +95,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         }
         var row = await db.ReportRows.Include(r => r.Program).SingleOrDefaultAsync(r => r.ReportId == report.Id && r.Program.Code == programCode, ct)
             ?? throw new ReportRuleException($"{report.Label()}に事業 {programCode} はありません。");
+        AnnualReport.EnsureCurrent(expectedVersion, row.Version, $"{report.Label()}の {programCode}");
         var now = time.GetUtcNow();
         var before = row.Cell(column);
         var (text, manualFigure, subject) = change(before);
@@ -102,7 +108,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         {
             await ReplaceFiguresAsync(row.ProgramId, fiscalYear, text, manualFigure, actor, now, ct);
         }
-        report.UpdatedAt = now;
+        row.Version = report.Touch(now);
         var action = report.IsPublished ? AuditActions.ReportCorrect
             : column == ReportColumnRole.Evaluation ? AuditActions.EvaluationUpdate
             : column == ReportColumnRole.Results ? AuditActions.FigureUpdate
@@ -188,6 +194,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             {
                 Audit(actor, AuditActions.IndicatorCompute, fiscalYear, code, "実績", row.Results, composed.Text, null);
                 row.Results = composed.Text;
+                row.Version = report.Touch(now);
                 await db.SaveChangesAsync(ct);
                 await ReplaceFiguresAsync(programId, fiscalYear, composed.Text, null, actor, now, ct);
             }
@@ -199,7 +206,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             notes.AddRange(report.Rows.Where(r => !counted.Contains(r.ProgramId) && !string.IsNullOrWhiteSpace(r.Results))
                 .Select(r => (codes[r.ProgramId], "実績欄は前年度の文のままです（記録から集計する指標がありません）。")));
         }
-        report.UpdatedAt = now;
+        report.Touch(now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new ComputedYear(true, null, notes);

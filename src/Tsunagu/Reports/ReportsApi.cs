@@ -19,6 +19,8 @@ public sealed record StatusUpdate(ReportStatus To, string? Reason);
 
 public sealed record ChangeResult(int? PublishedVersion);
 
+public sealed record ReportRowItem(int FiscalYear, string Code, string Name, string Overview, string Results, string Evaluation, string Bureau, int Version);
+
 /// <summary>
 /// The annual reports under /api/v1: the same data and rules as the pages, under the same sign-in and roles. Write
 /// endpoints take JSON only, which a cross-site form cannot send, and the session cookie is SameSite=Strict: together,
@@ -38,9 +40,14 @@ public static class ReportsApi
             .WithName("listReports").WithSummary("Reports by fiscal year");
 
         // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).
-        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
+        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, HttpContext http, CancellationToken ct) =>
         {
             var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
+            if (version is null)
+            {
+                // What a status change is based on (If-Match). A published version never changes and has no ETag to match.
+                http.Response.Headers.ETag = ETag(table.Head.Version);
+            }
             var buffer = new MemoryStream();
             await ReportExporter.WriteAsync(table, ExportFormat.Json, new ExportOptions(City.From(configuration)), buffer, ct);
             buffer.Position = 0;
@@ -86,27 +93,71 @@ public static class ReportsApi
                 f.ProgramCode, f.ProgramName, f.Column, f.ColumnHeader, Finding.KindCode(f.Kind), f.Message, f.Quote)).ToList());
         }).WithName("listReportFindings").WithSummary("Data-quality findings of a report");
 
+        // A program's row of the year: what its evaluation and figures are written on. Its ETag is the row's version.
+        api.MapGet("/reports/{year:int}/programs/{code}", async Task<Results<Ok<ReportRowItem>, ProblemHttpResult>> (
+            int year, string code, TsunaguDb db, HttpContext http, CancellationToken ct) =>
+        {
+            var row = await db.ReportRows.AsNoTracking()
+                .Where(r => r.Program.Code == code && db.Reports.Any(p => p.Id == r.ReportId && p.FiscalYear == year))
+                .Select(r => new ReportRowItem(year, code, r.ProgramName, r.Overview, r.Results, r.Evaluation, r.Bureau, r.Version))
+                .SingleOrDefaultAsync(ct);
+            if (row is null)
+            {
+                return TypedResults.Problem($"{FiscalYears.Label(year)}の報告に事業 {code} はありません。", statusCode: StatusCodes.Status404NotFound);
+            }
+            http.Response.Headers.ETag = ETag(row.Version);
+            return TypedResults.Ok(row);
+        }).WithName("getReportRow").WithSummary("A program's row of a year's report: its cells as printed, and its version (also the ETag; send it as If-Match when changing the row)");
+
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
 
-        write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
-            ChangeAsync(() => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, ct)))
-            .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made");
+        write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, TsunaguDb db, HttpContext http, CancellationToken ct) =>
+            ChangeRowAsync(year, code, db, http, () => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, IfMatch(http), ct)))
+            .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made. If-Match: the row's ETag, else 412");
 
-        write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
-            ChangeAsync(() => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, ct)))
-            .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when");
+        write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, TsunaguDb db, HttpContext http, CancellationToken ct) =>
+            ChangeRowAsync(year, code, db, http, () => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, IfMatch(http), ct)))
+            .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when. If-Match: the row's ETag, else 412");
 
-        write.MapPost("/reports/{year:int}/status", (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
-            ChangeAsync(async () =>
-            {
-                await workflow.MoveAsync(year, body.To, Actor(http), body.Reason, ct);
-                return null;
-            }))
-            .WithName("moveReportStatus").WithSummary("Moves a report one step forward, or back with a reason");
+        write.MapPost("/reports/{year:int}/status", async (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+        {
+            var report = await workflow.MoveAsync(year, body.To, Actor(http), body.Reason, IfMatch(http), ct);
+            http.Response.Headers.ETag = ETag(report.Version);
+            return TypedResults.Ok(new ChangeResult(null));
+        }).WithName("moveReportStatus").WithSummary("Moves a report one step forward, or back with a reason. If-Match: the report's ETag, else 412");
     }
 
     static string Actor(HttpContext http) => http.User.Identity!.Name!;
 
-    /// <summary>A change's answer: the new published version, if one was made. A broken rule of the cycle is a 409 (RefusalHandler).</summary>
-    static async Task<Ok<ChangeResult>> ChangeAsync(Func<Task<int?>> change) => TypedResults.Ok(new ChangeResult(await change()));
+    /// <summary>A version as an ETag: strong, since it names the exact state the change is based on.</summary>
+    public static string ETag(int version) => $"\"{version}\"";
+
+    /// <summary>
+    /// The version an If-Match names: null when there is none or it is *, so that a client that sends none changes
+    /// whatever is there, as before. A tag that is not one of ours names no version (-1) and so is never current.
+    /// </summary>
+    static int? IfMatch(HttpContext http)
+    {
+        var header = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
+        {
+            return null;
+        }
+        var tag = header.Split(',')[0].Trim();
+        tag = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+        return int.TryParse(tag.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
+    }
+
+    /// <summary>
+    /// A row's change: the answer names the new published version, if one was made, and carries the row's new ETag. A
+    /// broken rule of the cycle is a 409, a stale If-Match a 412 (RefusalHandler).
+    /// </summary>
+    static async Task<Ok<ChangeResult>> ChangeRowAsync(int year, string code, TsunaguDb db, HttpContext http, Func<Task<int?>> change)
+    {
+        var published = await change();
+        var version = await db.ReportRows.Where(r => r.Program.Code == code && db.Reports.Any(p => p.Id == r.ReportId && p.FiscalYear == year))
+            .Select(r => r.Version).SingleAsync();
+        http.Response.Headers.ETag = ETag(version);
+        return TypedResults.Ok(new ChangeResult(published));
+    }
 }

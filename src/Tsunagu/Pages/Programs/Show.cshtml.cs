@@ -31,15 +31,20 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
     public decimal? ValueOf(int fiscalYear, string label) =>
         Years.FirstOrDefault(y => y.FiscalYear == fiscalYear)?.Figures.FirstOrDefault(f => f.Label == label)?.Value;
 
+    /// <summary>An evaluation not saved because someone saved theirs after this one was read: the year, and the text typed.</summary>
+    public (int Year, string Text)? Conflict { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostEvaluationAsync(int year, string text, string? reason, CancellationToken ct) =>
-        EditAsync(year, () => workflow.EditCellAsync(year, Code, ReportColumnRole.Evaluation, text ?? "", Actor, reason, ct), "評価", ct);
+    /// <param name="version">The row's version the form was shown with: a save on an older one is refused, never overwrites.</param>
+    public Task<IActionResult> OnPostEvaluationAsync(int year, string text, string? reason, int? version, CancellationToken ct) =>
+        EditAsync(year, () => workflow.EditCellAsync(year, Code, ReportColumnRole.Evaluation, text ?? "", Actor, reason, version, ct), "評価", ct,
+            () => Conflict = (year, text ?? ""));
 
-    public Task<IActionResult> OnPostFigureAsync(int year, int position, decimal value, string? reason, CancellationToken ct) =>
-        EditAsync(year, () => workflow.SetFigureAsync(year, Code, position, value, Actor, reason, ct), "数値", ct);
+    public Task<IActionResult> OnPostFigureAsync(int year, int position, decimal value, string? reason, int? version, CancellationToken ct) =>
+        EditAsync(year, () => workflow.SetFigureAsync(year, Code, position, value, Actor, reason, version, ct), "数値", ct);
 
-    async Task<IActionResult> EditAsync(int year, Func<Task<int?>> edit, string what, CancellationToken ct)
+    async Task<IActionResult> EditAsync(int year, Func<Task<int?>> edit, string what, CancellationToken ct, Action? onConflict = null)
     {
         if (!CanEdit)
         {
@@ -53,13 +58,18 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
                 : $"{FiscalYears.Label(year)}の{what}を保存しました。";
             return Redirect($"/programs/{Code}#year-{year}");
         }
-        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException)
+        catch (Exception e) when (e is ReportRuleException or ReportNotFoundException or StaleVersionException)
         {
             if (!await LoadAsync(ct))
             {
                 return NotFound();
             }
-            Errors.Add(e.Message);
+            Errors.Add(e is StaleVersionException ? $"{FiscalYears.Label(year)}の{what}は保存していません。{e.Message}" : e.Message);
+            if (e is StaleVersionException)
+            {
+                onConflict?.Invoke();
+                Response.StatusCode = StatusCodes.Status409Conflict;
+            }
             return Page();
         }
     }

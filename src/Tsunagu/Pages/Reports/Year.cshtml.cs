@@ -71,7 +71,8 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         return Page();
     }
 
-    public async Task<IActionResult> OnPostStatusAsync(ReportStatus to, string? reason, CancellationToken ct)
+    /// <param name="version">The report's version the page was shown with: a move decided on an older one is refused.</param>
+    public async Task<IActionResult> OnPostStatusAsync(ReportStatus to, string? reason, int? version, CancellationToken ct)
     {
         if (!CanEdit)
         {
@@ -79,14 +80,18 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         }
         try
         {
-            await workflow.MoveAsync(Year, to, Actor, reason, ct);
+            await workflow.MoveAsync(Year, to, Actor, reason, version, ct);
             TempData["Message"] = $"状態を「{to.Japanese()}」にしました。";
             return RedirectToPage(new { Year });
         }
-        catch (ReportRuleException e)
+        catch (Exception e) when (e is ReportRuleException or StaleVersionException)
         {
             await LoadAsync(ct);
             Errors.Add(e.Message);
+            if (e is StaleVersionException)
+            {
+                Response.StatusCode = StatusCodes.Status409Conflict;
+            }
             return Page();
         }
     }

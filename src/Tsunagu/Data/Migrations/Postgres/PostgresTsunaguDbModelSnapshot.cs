@@ -1982,6 +1982,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FiscalYear")
@@ -2104,6 +2107,9 @@ namespace Tsunagu.Data.Migrations.Postgres
                     b.Property<string>("Results")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

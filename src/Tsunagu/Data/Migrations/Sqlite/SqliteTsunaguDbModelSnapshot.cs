@@ -1893,6 +1893,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FiscalYear")
@@ -2009,6 +2012,9 @@ namespace Tsunagu.Data.Migrations.Sqlite
                     b.Property<string>("Results")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
