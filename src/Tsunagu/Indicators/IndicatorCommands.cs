@@ -45,9 +45,16 @@ public static class IndicatorCommands
         var keys = new Option<string?>("--figures") { Description = "指標のキーをカンマ区切りで（省略時は分けられるものすべて）" };
         var rowTotals = new Option<bool>("--row-totals") { Description = "行の合計も載せる（指標が互いに重ならないときだけ意味があります）" };
         var unsuppressed = new Option<bool>("--unsuppressed") { Description = "秘匿せずに表示する（庁内の確認用。公表しないでください）" };
-        var breakdown = new Command("breakdown", "指標の内訳表を TSV で表示します。小さな値は秘匿し、合計から分からないよう二次秘匿します。")
+        var breakdownFormat = new Option<string>("--format")
         {
-            breakdownYear, program, by, keys, rowTotals, unsuppressed,
+            Description = "tsv（既定。表の形で表示）| csv | xlsx（オープンデータの形: 1行に1つの値。xlsx は凡例のシート付き。--out が必要）",
+            DefaultValueFactory = _ => "tsv",
+        };
+        breakdownFormat.AcceptOnlyFromAmong("tsv", "csv", "xlsx");
+        var breakdownOut = new Option<FileInfo?>("--out") { Description = "csv・xlsx の書き出し先" };
+        var breakdown = new Command("breakdown", "指標の内訳表を表示・書き出します。小さな値は秘匿し、合計から分からないよう二次秘匿します。")
+        {
+            breakdownYear, program, by, keys, rowTotals, unsuppressed, breakdownFormat, breakdownOut,
         };
         breakdown.SetAction((result, ct) => cli.WithDatabaseAsync(DatabaseUse.Reads, ct, async (services, db) =>
         {
@@ -57,12 +64,27 @@ public static class IndicatorCommands
                 .Where(d => d.Program.Code == result.GetValue(program)).ToList();
             var wanted = result.GetValue(keys)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var figures = wanted is null
-                ? inForce.Where(d => Measure.CanBreakDown(d.Measure, dimension)).ToList()
+                ? inForce
                 : [.. wanted.Select(k => inForce.FirstOrDefault(d => d.Key == k) ?? throw new RefusalException(RefusalKind.Invalid, $"指標「{k}」はこの事業の{FiscalYears.Label(year)}の指標にありません。"))];
             var table = await services.GetRequiredService<Breakdowns>().ComputeAsync(year, figures, dimension, result.GetValue(rowTotals), ct);
             var show = result.GetValue(unsuppressed);
+            if (result.GetValue(breakdownFormat) is "csv" or "xlsx")
+            {
+                if (show)
+                {
+                    throw new RefusalException(RefusalKind.Invalid, "--unsuppressed の内訳は書き出せません（書き出すのは公表する秘匿済みの表だけです）。");
+                }
+                var target = result.GetValue(breakdownOut) ?? throw new RefusalException(RefusalKind.Invalid, "csv・xlsx には書き出し先 --out が必要です。");
+                await using (var file = File.Create(target.FullName))
+                {
+                    await BreakdownExport.WriteAsync(table, year, City.From(services.GetRequiredService<IConfiguration>()),
+                        result.GetValue(breakdownFormat) == "xlsx" ? BreakdownFormat.Xlsx : BreakdownFormat.Csv, file, ct);
+                }
+                await cli.Io.Error.WriteLineAsync($"{target.FullName} に書き出しました。");
+                return 0;
+            }
             var t = table.Table;
-            await cli.Io.Out.WriteLineAsync(string.Join('\t', [dimension.Japanese(), .. table.Figures.Select(f => $"{f.Label}（{f.Unit}）"), .. t.HasRowTotals ? ["合計"] : Array.Empty<string>()]));
+            await cli.Io.Out.WriteLineAsync(string.Join('\t', [table.DimensionLabel, .. table.Figures.Select(f => $"{f.Label}（{f.Unit}）"), .. t.HasRowTotals ? ["合計"] : Array.Empty<string>()]));
             for (var r = 0; r < t.Rows; r++)
             {
                 await cli.Io.Out.WriteLineAsync(string.Join('\t', [table.Rows[r], .. Enumerable.Range(0, t.Columns).Select(c => table.Show(r * t.Columns + c, show)),
@@ -71,6 +93,10 @@ public static class IndicatorCommands
             await cli.Io.Out.WriteLineAsync(string.Join('\t', ["合計", .. Enumerable.Range(0, t.Columns).Select(c => table.Show(t.ColumnTotalIndex(c), show)),
                 .. t.HasRowTotals ? [table.Show(t.GrandTotalIndex, show)] : Array.Empty<string>()]));
             await cli.Io.Out.WriteLineAsync(show ? "（秘匿していません。公表しないでください）" : table.Legend);
+            foreach (var note in table.Notes)
+            {
+                await cli.Io.Error.WriteLineAsync(note);
+            }
             return 0;
         }));
         var loadFile = new Argument<FileInfo>("FILE") { Description = "指標の定義の表（.csv / .xlsx、見出し: 事業名・キー・指標名・単位・数え方 ほか）" };

@@ -1,11 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Spreadsheet;
 using Tsunagu.Calendar;
 using Tsunagu.Indicators;
-using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
 
@@ -87,7 +84,7 @@ public static class FigureRows
             new XlsxSheet("数値", 1, (stream, token) => WriteFiguresSheetAsync(table, city, stream, token)),
             new XlsxSheet("項目の説明", null, (stream, _) =>
             {
-                WriteSheet(stream, [20, 80], [["項目", "内容"], .. Columns.Select(c => new object[] { c.Name, c.Meaning })]);
+                XlsxReportWriter.WritePlainSheet(stream, [20, 80], [["項目", "内容"], .. Columns.Select(c => new object[] { c.Name, c.Meaning })]);
                 return Task.CompletedTask;
             }),
         ], ct);
@@ -99,36 +96,6 @@ public static class FigureRows
         {
             rows.AddRange(program.Figures.Select(f => Row(table.Head, city, program, f).ToArray()));
         }
-        WriteSheet(stream, [.. Columns.Select(c => c.Name is "事業名" or "指標名" ? 30d : 14d)], rows);
-    }
-
-    /// <summary>A plain sheet: the first row the header, no title, no merged cell; numbers as number cells.</summary>
-    static void WriteSheet(Stream stream, double[] widths, List<object[]> rows)
-    {
-        using var writer = OpenXmlWriter.Create(stream);
-        writer.WriteStartDocument();
-        writer.WriteStartElement(new Worksheet());
-        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
-        writer.WriteElement(new SheetViews(new SheetView(
-            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen })
-        { WorkbookViewId = 0 }));
-        writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true })));
-        writer.WriteStartElement(new SheetData());
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var index = (uint)r + 1;
-            writer.WriteElement(new Row(rows[r].Select((value, c) =>
-            {
-                var reference = $"{TableFile.ColumnLetter(c)}{index}";
-                return value is decimal number
-                    ? new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue(FigureValues.Plain(number)) }
-                    : XlsxReportWriter.TextCell(reference, (string)value, r == 0 ? XlsxReportWriter.HeaderStyle : 0u);
-            }))
-            { RowIndex = index });
-        }
-        writer.WriteEndElement();
-        XlsxReportWriter.WritePrintSetup(writer);
-        writer.WriteEndElement();
-        writer.Close();
+        XlsxReportWriter.WritePlainSheet(stream, [.. Columns.Select(c => c.Name is "事業名" or "指標名" ? 30d : 14d)], rows);
     }
 }

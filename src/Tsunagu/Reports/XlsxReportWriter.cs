@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Tsunagu.Calendar;
+using Tsunagu.Indicators;
 using Tsunagu.Reports.Files;
 
 namespace Tsunagu.Reports;
@@ -161,6 +162,36 @@ static class XlsxReportWriter
             FitToHeight = 0,
         });
         writer.WriteElement(new HeaderFooter(new OddFooter("&C&P / &N")));
+    }
+
+    /// <summary>A plain sheet of data: the first row the header, no title, no merged cell; a decimal is a number cell, anything else text.</summary>
+    public static void WritePlainSheet(Stream stream, double[] widths, List<object[]> rows)
+    {
+        using var writer = OpenXmlWriter.Create(stream);
+        writer.WriteStartDocument();
+        writer.WriteStartElement(new Worksheet());
+        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+        writer.WriteElement(new SheetViews(new SheetView(
+            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen })
+        { WorkbookViewId = 0 }));
+        writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true })));
+        writer.WriteStartElement(new SheetData());
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var index = (uint)r + 1;
+            writer.WriteElement(new Row(rows[r].Select((value, c) =>
+            {
+                var reference = $"{TableFile.ColumnLetter(c)}{index}";
+                return value is decimal number
+                    ? new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue(FigureValues.Plain(number)) }
+                    : TextCell(reference, (string)value, r == 0 ? HeaderStyle : 0u);
+            }))
+            { RowIndex = index });
+        }
+        writer.WriteEndElement();
+        WritePrintSetup(writer);
+        writer.WriteEndElement();
+        writer.Close();
     }
 
     const double LineHeight = 15; // points per line of 10pt 游ゴシック, with its generous leading

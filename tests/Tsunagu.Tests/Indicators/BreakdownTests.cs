@@ -22,7 +22,9 @@ public class BreakdownTests
         Assert.Equal(0, published.ExitCode);
         var shown = Table(published);
         var all = Table(inside);
-        Assert.Equal(["区", "女性相談（件）", "ひとり親家庭相談（件）", "母子保健（件）", "合計"], shown[0]);
+        // Contacts are counted where they were held: the heading says so, and so does the note (on standard error).
+        Assert.Equal(["区（実施場所）", "女性相談（件）", "ひとり親家庭相談（件）", "母子保健（件）", "合計"], shown[0]);
+        Assert.Contains("区: 支援記録は、記録した事業所のある区で数えています（実施場所の区。住んでいる区ではありません）。", published.Error);
         Assert.Equal(["青葉区", "宮城野区", "若林区", "太白区", "泉区", "合計"], shown[1..^1].Select(r => r[0]));
         // 女性相談 makes the table sensitive: counts up to 10 are hidden, and the legend says so.
         Assert.Equal("x: 1〜10の値、及びその値が合計などから分からないよう秘匿した値", shown[^1][0]);
@@ -54,7 +56,7 @@ public class BreakdownTests
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
-    public async Task AFigureThatCannotBeBrokenDownThatWay_SaysSo(DatabaseKind kind)
+    public async Task AFigureThatCannotBeBrokenDownThatWay_SaysSo_AndWhichMeasuresCan(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         Assert.Equal(0, (await CliRun.RunAsync(database, "demo", "generate", "--fiscal-year", "2024", "--scale", "0.01")).ExitCode);
@@ -62,6 +64,51 @@ public class BreakdownTests
         var result = await CliRun.RunAsync(database, "indicators", "breakdown", "--fiscal-year", "2024", "--program", "P005", "--by", "学校種", "--figures", "seminars");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("「就業支援セミナー」（開催回数）は学校種別には分けられません。", result.Error.Trim());
+        Assert.Equal("この事業の指標は学校種別には分けられません（「就業支援セミナー」は開催回数）。学校種別に分けられる数え方: 登録者の実人数、配置人数。", result.Error.Trim());
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task BreakdownExport_IsOneRowPerCell_NumbersOrX_TheLegendOnItsOwnSheet_AndAPublishedYearSaysWhenTheRecordsDiffer(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        using var files = new TempFolder();
+        Assert.Equal(0, (await CliRun.RunAsync(database, "demo", "generate", "--fiscal-year", "2024", "--scale", "0.03")).ExitCode);
+        await CliRun.RunOkAsync(database, "indicators", "compute", "--fiscal-year", "2024");
+        foreach (var step in new[] { "局確認", "取りまとめ", "会議資料確定", "公表" })
+        {
+            await CliRun.RunOkAsync(database, "report", "status", "--fiscal-year", "2024", "--to", step);
+        }
+        // The published 女性相談 is corrected to 40件 by hand; the records still count 36.
+        await using (var db = database.NewDb())
+        {
+            var results = db.ReportRows.Where(r => r.Program.Code == "P006").Select(r => r.Results).Single();
+            await CliRun.RunOkAsync(database, "report", "correct", "--fiscal-year", "2024", "--program", "P006", "--column", "results",
+                "--text", System.Text.RegularExpressions.Regex.Replace(results, "女性相談[^件]*件", "女性相談 40件"), "--reason", "集計漏れの訂正");
+        }
+        var csvPath = files.File("b.csv");
+        var xlsxPath = files.File("b.xlsx");
+        string[] Args(params string[] more) => ["indicators", "breakdown", "--fiscal-year", "2024", "--program", "P006", "--by", "区", .. more];
+
+        var csv = await CliRun.RunOkAsync(database, Args("--format", "csv", "--out", csvPath));
+        var xlsx = await CliRun.RunOkAsync(database, Args("--format", "xlsx", "--out", xlsxPath));
+        var shown = await CliRun.RunOkAsync(database, Args());
+        var refused = await CliRun.RunAsync(database, Args("--format", "csv", "--out", csvPath, "--unsuppressed"));
+
+        Assert.Contains("「女性相談」の公表値（公表版 第2版）は 40件 ですが、公表後に記録が変わり、この内訳は今の記録の 36件 を分けています。", shown.Error);
+        var lines = (await File.ReadAllTextAsync(csvPath)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToList();
+        Assert.Equal(["年度（西暦）", "年度（和暦）", "全国地方公共団体コード", "地方公共団体名", "事業コード", "事業名", "分け方", "区分", "指標キー", "指標名", "単位", "値"], lines[0]);
+        // 5 wards and the total, for each of the three figures; every value a plain number or x.
+        Assert.Equal(18, lines.Count - 1);
+        Assert.All(lines.Skip(1), l => Assert.Matches("^([0-9]+|x)$", l[11]));
+        Assert.Contains(lines, l => l[7] == "合計" && l[9] == "女性相談" && l[11] == "36");
+        Assert.Contains(lines, l => l[11] == "x");
+        Assert.All(lines.Skip(1), l => Assert.Equal("区（実施場所）", l[6]));
+        using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(xlsxPath, false);
+        var sheets = document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(x => x.Name!.Value).ToList();
+        Assert.Equal(["内訳", "凡例"], sheets);
+        var legend = document.WorkbookPart.WorksheetParts.Last().Worksheet.InnerText;
+        Assert.Contains("x: 1〜10の値", legend);
+        Assert.Equal(1, refused.ExitCode);
     }
 }

@@ -66,5 +66,15 @@ public class IndicatorPagesTests
         Assert.Equal("x", Cell(await manager.GetDocumentAsync(Breakdown)));
         Assert.Equal("1", Cell(await planner.GetDocumentAsync(Breakdown)));
         Assert.Equal("x", Cell(await planner.GetDocumentAsync("/indicators/2024?program=P001&by=Ward")));
+        // A person is counted where the household lives; the file is the suppressed table, even asked for unsuppressed.
+        var page = await planner.GetDocumentAsync(Breakdown);
+        Assert.Equal("区（居住区）", page.QuerySelector("table.breakdown thead th")!.TextContent);
+        Assert.Contains("区: 人は、世帯の住所の区で数えています（居住区）。", page.QuerySelector("ul.notes")!.TextContent);
+        var file = await planner.Http.GetStringAsync(Breakdown + "&handler=breakdownFile&format=csv");
+        Assert.Contains(",P001,学習・生活サポート事業,区（居住区）,青葉区,", file);
+        Assert.DoesNotContain(",1\r\n", file.Split("\r\n")[1] + "\r\n");
+        Assert.EndsWith(",x", file.Split("\r\n")[1]);
+        var unknown = await planner.Http.GetAsync("/indicators/2024?program=P001&by=Ward&handler=breakdownFile&format=pdf");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 }

@@ -4,6 +4,7 @@ using Tsunagu.Access;
 using Tsunagu.Calendar;
 using Tsunagu.Data;
 using Tsunagu.Indicators;
+using Tsunagu.Reports;
 
 namespace Tsunagu.Pages.Indicators;
 
@@ -12,7 +13,7 @@ namespace Tsunagu.Pages.Indicators;
 /// a link to what it counted; a breakdown for publication; for planners, the button that counts them again.
 /// </summary>
 public class IndexModel(
-    TsunaguDb db, IndicatorDefinitions definitions, FigureComputation computation, Breakdowns breakdowns, TimeProvider time)
+    TsunaguDb db, IndicatorDefinitions definitions, FigureComputation computation, Breakdowns breakdowns, TimeProvider time, IConfiguration configuration)
     : TsunaguPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -46,20 +47,52 @@ public class IndexModel(
             return Redirect($"/indicators/{latest}");
         }
         await LoadAsync(ct);
-        if (Program is not null && By is { } by)
-        {
-            var figures = Rows.Select(r => r.Definition).Where(d => d.Program.Code == Program && Measure.CanBreakDown(d.Measure, by)).ToList();
-            try
-            {
-                Table = await breakdowns.ComputeAsync(Year.Value, figures, by, rowTotals: false, ct);
-            }
-            catch (DefinitionException e)
-            {
-                Errors.Add(e.Message);
-            }
-        }
+        await BreakDownAsync(ct);
         Unsuppressed &= MaySeeUnsuppressed;
         return Page();
+    }
+
+    /// <summary>The breakdown shown, as open data (csv, or xlsx with its legend): always the suppressed table.</summary>
+    public async Task<IActionResult> OnGetBreakdownFileAsync(string? format, CancellationToken ct)
+    {
+        if (Year is null)
+        {
+            return NotFound();
+        }
+        await LoadAsync(ct);
+        var known = Enum.TryParse<BreakdownFormat>(format, ignoreCase: true, out var fileFormat) && Enum.IsDefined(fileFormat);
+        if (!known)
+        {
+            Errors.Add($"形式「{format}」では書き出せません。csv か xlsx です。");
+        }
+        if (!known || !await BreakDownAsync(ct) || Table is not { } table)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var file = new MemoryStream();
+        await BreakdownExport.WriteAsync(table, Year.Value, City.From(configuration), fileFormat, file, ct);
+        file.Position = 0;
+        var name = $"{FiscalYears.Label(Year.Value)}_{Program}_{table.Dimension.Japanese()}別内訳.{fileFormat.ToString().ToLowerInvariant()}";
+        return File(file, fileFormat == BreakdownFormat.Xlsx ? ExportFormat.Xlsx.ContentType(TextEncoding.Utf8) : "text/csv; charset=utf-8", name);
+    }
+
+    async Task<bool> BreakDownAsync(CancellationToken ct)
+    {
+        if (Program is null || By is not { } by)
+        {
+            return false;
+        }
+        try
+        {
+            Table = await breakdowns.ComputeAsync(Year!.Value, [.. Rows.Select(r => r.Definition).Where(d => d.Program.Code == Program)], by, rowTotals: false, ct);
+            return true;
+        }
+        catch (DefinitionException e)
+        {
+            Errors.Add(e.Message);
+            return false;
+        }
     }
 
     public async Task<IActionResult> OnPostComputeAsync(CancellationToken ct)
