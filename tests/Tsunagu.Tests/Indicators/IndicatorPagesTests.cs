@@ -77,4 +77,56 @@ public class IndicatorPagesTests
         var unknown = await planner.Http.GetAsync("/indicators/2024?program=P001&by=Ward&handler=breakdownFile&format=pdf");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task DrillDown_CountsInItsOwnUnit_PagesBeyondAHundred_AndExportsEveryRecord_WithinScope_Logged()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        await world.DefineAsync(
+            new("P001", "visits", 2024, 0, "学習会", "件", Tsunagu.Indicators.MeasureKind.Contacts),
+            new("P001", "enrolled", 2024, 1, "登録者", "人", Tsunagu.Indicators.MeasureKind.EnrolledPersons));
+        await using (var db = world.Database.NewDb())
+        {
+            var p001 = await world.ProgramIdAsync("P001");
+            for (var i = 0; i < 150; i++)
+            {
+                db.Contacts.Add(new Tsunagu.Contacts.Contact
+                {
+                    ProgramId = p001, Date = new DateOnly(2024, 7, 1).AddDays(i), Time = new TimeOnly(16, 0), Kind = Tsunagu.Contacts.ContactKind.StudySession,
+                    Channel = Tsunagu.Contacts.ContactChannel.Visit, StaffName = "職員", Persons = [new Tsunagu.Contacts.ContactPerson { PersonId = world.Alice }],
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        await using var read = world.Database.NewDb();
+        var visits = await read.IndicatorDefinitions.Where(d => d.Key == "visits").Select(d => d.Id).SingleAsync();
+        var enrolled = await read.IndicatorDefinitions.Where(d => d.Key == "enrolled").Select(d => d.Id).SingleAsync();
+        var caseworker = await world.SignInAsync("managerA");
+        var planner = await world.SignInAsync("planner");
+        var logged = await read.AccessLog.CountAsync(e => e.PersonId == world.Alice);
+
+        var first = await caseworker.GetDocumentAsync($"/indicators/2024/{visits}");
+        var second = await caseworker.GetDocumentAsync($"/indicators/2024/{visits}?p=2");
+        var export = await caseworker.Http.GetAsync($"/indicators/2024/{visits}?handler=export");
+        var persons = await caseworker.GetDocumentAsync($"/indicators/2024/{enrolled}");
+        var notTheirs = await planner.Http.GetAsync($"/indicators/2024/{visits}?handler=export");
+
+        // 150 contacts and the two of RecordsWorld: 152 件, shown 100 at a time, newest first.
+        Assert.Contains("152 件", first.QuerySelector("main")!.TextContent);
+        Assert.Equal(100, first.QuerySelectorAll("main table tbody tr").Length);
+        Assert.Equal(52, second.QuerySelectorAll("main table tbody tr").Length);
+        Assert.NotNull(first.QuerySelector("a[rel=next]"));
+        Assert.Null(second.QuerySelector("a[rel=next]"));
+        Assert.Contains("101〜152 件目", second.QuerySelector("main")!.TextContent);
+        var lines = (await export.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("日付,時刻,種別,分類,方法,保護者,人", lines[0]);
+        Assert.Equal(153, lines.Length);
+        Assert.DoesNotContain(RecordsWorld.AliceName, export.Content.Headers.ContentDisposition!.FileNameStar);
+        // Persons are counted in 人: 髙橋𠮷子 and her mother.
+        Assert.Contains("2 人", persons.QuerySelector("main")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        // Each page and the file are reads of the person, logged as such.
+        Assert.True(await read.AccessLog.CountAsync(e => e.PersonId == world.Alice && e.Source == "GET /indicators/{year}/{id} (CSV)") >= 1);
+        Assert.True(await read.AccessLog.CountAsync(e => e.PersonId == world.Alice) >= logged + 4);
+    }
 }
