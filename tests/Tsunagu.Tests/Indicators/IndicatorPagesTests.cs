@@ -92,8 +92,13 @@ public class IndicatorPagesTests
             {
                 db.Contacts.Add(new Tsunagu.Contacts.Contact
                 {
-                    ProgramId = p001, Date = new DateOnly(2024, 7, 1).AddDays(i), Time = new TimeOnly(16, 0), Kind = Tsunagu.Contacts.ContactKind.StudySession,
-                    Channel = Tsunagu.Contacts.ContactChannel.Visit, StaffName = "職員", Persons = [new Tsunagu.Contacts.ContactPerson { PersonId = world.Alice }],
+                    ProgramId = p001,
+                    Date = new DateOnly(2024, 7, 1).AddDays(i),
+                    Time = new TimeOnly(16, 0),
+                    Kind = Tsunagu.Contacts.ContactKind.StudySession,
+                    Channel = Tsunagu.Contacts.ContactChannel.Visit,
+                    StaffName = "職員",
+                    Persons = [new Tsunagu.Contacts.ContactPerson { PersonId = world.Alice }],
                 });
             }
             await db.SaveChangesAsync();
