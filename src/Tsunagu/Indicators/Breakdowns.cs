@@ -87,8 +87,9 @@ public sealed class Breakdowns(
         var settings = SuppressionSettings.From(configuration);
         var threshold = figures.Any(settings.IsSensitive) ? settings.SensitiveThreshold : settings.Threshold;
         var table = new CountTable(cells, rowTotals && figures.Count > 1, columnTotals: true);
-        notes.AddRange(await ChangedSincePublishedAsync(fiscalYear, figures, table, ct));
-        return new Breakdown(dimension, rows, figures, table, Suppression.Suppress(table, threshold), threshold, notes);
+        var hidden = Suppression.Suppress(table, threshold);
+        notes.AddRange(await ChangedSincePublishedAsync(fiscalYear, figures, table, hidden, ct));
+        return new Breakdown(dimension, rows, figures, table, hidden, threshold, notes);
     }
 
     /// <summary>
@@ -111,10 +112,12 @@ public sealed class Breakdowns(
     }
 
     /// <summary>
-    /// For a published year: each figure whose records now total otherwise than its published value (records added or
-    /// corrected since), so the breakdown is not read as the published figure's.
+    /// For a published year: each printed figure whose records now total otherwise than its published value (records
+    /// added or corrected since), so the breakdown is not read as the published figure's. A total the table hides is
+    /// not told here either.
     /// </summary>
-    async Task<IEnumerable<string>> ChangedSincePublishedAsync(int fiscalYear, IReadOnlyList<IndicatorDefinition> figures, CountTable table, CancellationToken ct)
+    async Task<IEnumerable<string>> ChangedSincePublishedAsync(
+        int fiscalYear, IReadOnlyList<IndicatorDefinition> figures, CountTable table, bool[] hidden, CancellationToken ct)
     {
         var latest = await db.ReportPublications.Where(p => db.Reports.Any(r => r.Id == p.ReportId && r.FiscalYear == fiscalYear))
             .MaxAsync(p => (int?)p.Version, ct);
@@ -125,15 +128,17 @@ public sealed class Breakdowns(
         var published = new Dictionary<(string Code, string Key), decimal>();
         await foreach (var program in (await new Reports.ReportReader(db).ReadPublishedAsync(fiscalYear, version, ct)).Programs().WithCancellation(ct))
         {
-            foreach (var f in program.Figures.Where(f => f.Key is not null))
+            foreach (var f in program.Figures.Where(f => f.Key is not null && f.Printed))
             {
                 published.TryAdd((program.Code, f.Key!), f.Value);
             }
         }
-        return figures.Select((d, c) => (d, Total: (decimal)table.ColumnTotal(c)))
+        return figures.Select((d, c) => (d, Total: (decimal)table.ColumnTotal(c), Hidden: hidden[table.ColumnTotalIndex(c)]))
             .Where(x => published.TryGetValue((x.d.Program.Code, x.d.Key), out var value) && value != x.Total)
             .Select(x => $"「{x.d.Label}」の公表値（公表版 第{version}版）は {FigureValues.Format(published[(x.d.Program.Code, x.d.Key)])}{x.d.Unit} ですが、" +
-                $"公表後に記録が変わり、この内訳は今の記録の {FigureValues.Format(x.Total)}{x.d.Unit} を分けています。");
+                (x.Hidden
+                    ? "公表後に記録が変わり、この内訳は今の記録を分けています（今の記録の合計は秘匿しています）。"
+                    : $"公表後に記録が変わり、この内訳は今の記録の {FigureValues.Format(x.Total)}{x.d.Unit} を分けています。"));
     }
 
     async Task<Dictionary<string, int>> CountAsync(int fiscalYear, IndicatorDefinition d, BreakdownDimension dimension, IReadOnlyList<Office> offices, CancellationToken ct)

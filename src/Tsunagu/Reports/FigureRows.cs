@@ -53,9 +53,14 @@ public static class FigureRows
         figure.Approximate ? 1m : 0m, figure.Source.Japanese(), figure.Printed ? 1m : 0m, figure.NumeratorKey ?? "", figure.DenominatorKey ?? "",
     ];
 
-    public static async Task WriteCsvAsync(ReportTable table, City city, TextEncoding encoding, Stream output, CancellationToken ct)
+    /// <summary>The figures of a program an export states: every one, or those the table prints (what was published).</summary>
+    static IEnumerable<ReportFigure> Stated(ReportProgram program, ExportOptions options) =>
+        options.PrintedFiguresOnly ? program.Figures.Where(f => f.Printed) : program.Figures;
+
+    public static async Task WriteCsvAsync(ReportTable table, ExportOptions options, Stream output, CancellationToken ct)
     {
-        await using var writer = new StreamWriter(output, ReportExporter.Delimited(encoding, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
+        var city = options.City;
+        await using var writer = new StreamWriter(output, ReportExporter.Delimited(options.Encoding, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
         // Numbers must stay numbers (a negative figure would become text under CsvHelper's injection escape), so text
         // cells are made safe one by one.
         await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }, leaveOpen: true);
@@ -66,7 +71,7 @@ public static class FigureRows
         await csv.NextRecordAsync();
         await foreach (var program in table.Programs().WithCancellation(ct))
         {
-            foreach (var figure in program.Figures)
+            foreach (var figure in Stated(program, options))
             {
                 foreach (var cell in Row(table.Head, city, program, figure))
                 {
@@ -78,10 +83,10 @@ public static class FigureRows
         await csv.FlushAsync();
     }
 
-    public static Task WriteXlsxAsync(ReportTable table, City city, Stream output, CancellationToken ct) =>
+    public static Task WriteXlsxAsync(ReportTable table, ExportOptions options, Stream output, CancellationToken ct) =>
         XlsxReportWriter.WriteWorkbookAsync(output,
         [
-            new XlsxSheet("数値", 1, (stream, token) => WriteFiguresSheetAsync(table, city, stream, token)),
+            new XlsxSheet("数値", 1, (stream, token) => WriteFiguresSheetAsync(table, options, stream, token)),
             new XlsxSheet("項目の説明", null, (stream, _) =>
             {
                 XlsxReportWriter.WritePlainSheet(stream, [20, 80], [["項目", "内容"], .. Columns.Select(c => new object[] { c.Name, c.Meaning })]);
@@ -89,12 +94,12 @@ public static class FigureRows
             }),
         ], ct);
 
-    static async Task WriteFiguresSheetAsync(ReportTable table, City city, Stream stream, CancellationToken ct)
+    static async Task WriteFiguresSheetAsync(ReportTable table, ExportOptions options, Stream stream, CancellationToken ct)
     {
         var rows = new List<object[]> { Columns.Select(c => (object)c.Name).ToArray() };
         await foreach (var program in table.Programs().WithCancellation(ct))
         {
-            rows.AddRange(program.Figures.Select(f => Row(table.Head, city, program, f).ToArray()));
+            rows.AddRange(Stated(program, options).Select(f => Row(table.Head, options.City, program, f).ToArray()));
         }
         XlsxReportWriter.WritePlainSheet(stream, [.. Columns.Select(c => c.Name is "事業名" or "指標名" ? 30d : 14d)], rows);
     }

@@ -17,8 +17,11 @@ public enum ExportFormat { Tsv, Csv, Xlsx, Json, Html, FiguresCsv, FiguresXlsx }
 
 public enum TextEncoding { Utf8, Cp932 }
 
-/// <summary>How an export is written: the text encoding (csv and tsv), whether 実績 cells carry 【前年度】, and the city it is of.</summary>
-public sealed record ExportOptions(City City, TextEncoding Encoding = TextEncoding.Utf8, bool PreviousYear = true);
+/// <summary>
+/// How an export is written: the text encoding (csv and tsv), whether 実績 cells carry 【前年度】, the city it is of, and
+/// for figures whether only those the table prints (what was published: the public site's open data) or every count.
+/// </summary>
+public sealed record ExportOptions(City City, TextEncoding Encoding = TextEncoding.Utf8, bool PreviousYear = true, bool PrintedFiguresOnly = false);
 
 public static class ExportFormats
 {
@@ -104,10 +107,10 @@ public static class ReportExporter
                 await WriteHtmlAsync(table, previousYear, output, ct);
                 break;
             case ExportFormat.FiguresCsv:
-                await FigureRows.WriteCsvAsync(table, options.City, options.Encoding, output, ct);
+                await FigureRows.WriteCsvAsync(table, options, output, ct);
                 break;
             case ExportFormat.FiguresXlsx:
-                await FigureRows.WriteXlsxAsync(table, options.City, output, ct);
+                await FigureRows.WriteXlsxAsync(table, options, output, ct);
                 break;
         }
     }
@@ -130,7 +133,7 @@ public static class ReportExporter
                 Check(program.Name, $"{program.Code} 事業名");
                 foreach (var figure in program.Figures)
                 {
-                    Check(figure.Label + figure.Unit + figure.Key, $"{program.Code} 指標「{figure.Key}」");
+                    Check(figure.Label + figure.Unit + figure.Key + figure.NumeratorKey + figure.DenominatorKey, $"{program.Code} 指標「{figure.Key}」");
                 }
                 continue;
             }

@@ -6,6 +6,9 @@ using Tsunagu.Indicators;
 
 namespace Tsunagu.Reports;
 
+/// <summary>A cell's change: the published version it made (after 公表), and the row's version now (its ETag).</summary>
+public sealed record CellChange(int? PublishedVersion, int Version);
+
 /// <summary>What applying the computed figures to a year did: whether anything was written, why not, and what to look at.</summary>
 public sealed record ComputedYear(bool Written, string? Refusal, IReadOnlyList<(string ProgramCode, string Note)> Notes);
 
@@ -36,9 +39,9 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         return report;
     }
 
-    /// <summary>Changes one cell. Returns the published version it created, if the report was published.</summary>
+    /// <summary>Changes one cell: the published version it created (if the report was published) and the row's version.</summary>
     /// <param name="expectedVersion">The row's version the text was written on (If-Match, the form's); null: whatever it is now.</param>
-    public Task<int?> EditCellAsync(
+    public Task<CellChange> EditCellAsync(
         int fiscalYear, string programCode, ReportColumnRole column, string text, string actor, string? reason, int? expectedVersion = null,
         CancellationToken ct = default) =>
         EditAsync(fiscalYear, programCode, column, _ => (text, null, column.Japanese()), actor, reason, expectedVersion, ct);
@@ -54,7 +57,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         {
             throw new ReportRuleException($"{FiscalYears.Label(fiscalYear)}の報告はまだ公表されていません。訂正は公表後の変更に使います。");
         }
-        return await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct: ct)
+        return (await EditCellAsync(fiscalYear, programCode, column, text, actor, reason, ct: ct)).PublishedVersion
             ?? throw new ReportRuleException("訂正後の文が今の文と同じです。");
     }
 
@@ -62,7 +65,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
     /// Sets one figure of a program's 実績 cell by hand: the number in the cell's text changes, the rest of the text
     /// stays, and the figure is marked as a manual value with who and when.
     /// </summary>
-    public Task<int?> SetFigureAsync(
+    public Task<CellChange> SetFigureAsync(
         int fiscalYear, string programCode, int position, decimal value, string actor, string? reason, int? expectedVersion = null,
         CancellationToken ct = default) =>
         EditAsync(fiscalYear, programCode, ReportColumnRole.Results, results =>
@@ -78,7 +81,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
             return (changed, position, figure.Label);
         }, actor, reason, expectedVersion, ct);
 
-    async Task<int?> EditAsync(
+    async Task<CellChange> EditAsync(
         int fiscalYear, string programCode, ReportColumnRole column, Func<string, (string Text, int? ManualFigure, string Subject)> change,
         string actor, string? reason, int? expectedVersion, CancellationToken ct)
     {
@@ -101,7 +104,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         var (text, manualFigure, subject) = change(before);
         if (text == before)
         {
-            return null;
+            return new CellChange(null, row.Version);
         }
         row.SetCell(column, text);
         if (column == ReportColumnRole.Results)
@@ -117,7 +120,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         await db.SaveChangesAsync(ct);
         int? version = report.IsPublished ? await PublishVersionAsync(report, actor, (programCode, column, reason!), now, ct) : null;
         await transaction.CommitAsync(ct);
-        return version;
+        return new CellChange(version, row.Version);
     }
 
     /// <summary>

@@ -111,20 +111,20 @@ public static class ReportsApi
 
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
 
-        write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, TsunaguDb db, HttpContext http, CancellationToken ct) =>
-            ChangeRowAsync(year, code, db, http, () => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, IfMatch(http), ct)))
-            .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made. If-Match: the row's ETag, else 412");
+        write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+            ChangeRowAsync(http, () => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, IfMatch(http), ct)))
+            .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made. If-Match: the row's ETag (412 when it is no longer the current one)");
 
-        write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, TsunaguDb db, HttpContext http, CancellationToken ct) =>
-            ChangeRowAsync(year, code, db, http, () => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, IfMatch(http), ct)))
-            .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when. If-Match: the row's ETag, else 412");
+        write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+            ChangeRowAsync(http, () => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, IfMatch(http), ct)))
+            .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when. If-Match: the row's ETag (412 when it is no longer the current one)");
 
         write.MapPost("/reports/{year:int}/status", async (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
         {
             var report = await workflow.MoveAsync(year, body.To, Actor(http), body.Reason, IfMatch(http), ct);
             http.Response.Headers.ETag = ETag(report.Version);
             return TypedResults.Ok(new ChangeResult(null));
-        }).WithName("moveReportStatus").WithSummary("Moves a report one step forward, or back with a reason. If-Match: the report's ETag, else 412");
+        }).WithName("moveReportStatus").WithSummary("Moves a report one step forward, or back with a reason. If-Match: the report's ETag (412 when it is no longer the current one)");
     }
 
     static string Actor(HttpContext http) => http.User.Identity!.Name!;
@@ -134,7 +134,8 @@ public static class ReportsApi
 
     /// <summary>
     /// The version an If-Match names: null when there is none or it is *, so that a client that sends none changes
-    /// whatever is there, as before. A tag that is not one of ours names no version (-1) and so is never current.
+    /// whatever is there, as before (the document says so). A tag that is not one of ours, or a weak one (If-Match
+    /// compares strongly, RFC 9110 §13.1.1), names no version (-1) and so is never current.
     /// </summary>
     static int? IfMatch(HttpContext http)
     {
@@ -144,20 +145,19 @@ public static class ReportsApi
             return null;
         }
         var tag = header.Split(',')[0].Trim();
-        tag = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
-        return int.TryParse(tag.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
+        return tag is ['"', .. var inner, '"']
+            && int.TryParse(inner, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
     }
 
     /// <summary>
-    /// A row's change: the answer names the new published version, if one was made, and carries the row's new ETag. A
-    /// broken rule of the cycle is a 409, a stale If-Match a 412 (RefusalHandler).
+    /// A row's change: the answer names the new published version, if one was made, and carries the row's version as
+    /// the change left it (read in its transaction, so never a later writer's). A broken rule of the cycle is a 409, a
+    /// stale If-Match a 412 (RefusalHandler).
     /// </summary>
-    static async Task<Ok<ChangeResult>> ChangeRowAsync(int year, string code, TsunaguDb db, HttpContext http, Func<Task<int?>> change)
+    static async Task<Ok<ChangeResult>> ChangeRowAsync(HttpContext http, Func<Task<CellChange>> change)
     {
-        var published = await change();
-        var version = await db.ReportRows.Where(r => r.Program.Code == code && db.Reports.Any(p => p.Id == r.ReportId && p.FiscalYear == year))
-            .Select(r => r.Version).SingleAsync();
-        http.Response.Headers.ETag = ETag(version);
-        return TypedResults.Ok(new ChangeResult(published));
+        var changed = await change();
+        http.Response.Headers.ETag = ETag(changed.Version);
+        return TypedResults.Ok(new ChangeResult(changed.PublishedVersion));
     }
 }

@@ -97,7 +97,8 @@ public sealed class PublicSite(TsunaguDb db, ReportReader reports, TimeProvider 
         {
             Add(PublicPages.SchemePath(scheme), Html, pages.Scheme(scheme));
         }
-        var exports = new ExportOptions(new City(settings.CityName, settings.CityCode));
+        // The figures the council's table printed, no count behind them (a rate's denominator is not published).
+        var exports = new ExportOptions(new City(settings.CityName, settings.CityCode), PrintedFiguresOnly: true);
         foreach (var table in published)
         {
             // The published version as the council received it, and its figures as open data (one per row).

@@ -153,15 +153,21 @@ public class ScopePathsTests
 
             Assert.Equal(["令和6年6月15日", "学習会", "0", "4"], session.QuerySelectorAll("main table tbody td").Select(td => td.TextContent));
             Assert.DoesNotContain("誕生日会", session.Body!.TextContent);
-            Assert.Contains("1 件", placement.QuerySelector("main strong")!.TextContent);
+            Assert.Contains("1 名", placement.QuerySelector("main strong")!.TextContent);
             Assert.DoesNotContain("山田", placement.Body!.TextContent);
             Assert.Equal(["令和6年6月10日", "30"], distribution.QuerySelectorAll("main table tbody td").Select(td => td.TextContent));
             Assert.DoesNotContain("若葉ホーム", distribution.Body!.TextContent);
+            // The CSV is the page's list, no more: dates and counts; placements (named staff) not at all.
+            var sessionsFile = await client.Http.GetStringAsync($"/indicators/2024/{sessions}?handler=export");
+            Assert.Contains("令和6年6月15日", sessionsFile);
+            Assert.DoesNotContain("誕生日会", sessionsFile);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.Http.GetAsync($"/indicators/2024/{placements}?handler=export")).StatusCode);
         }
         var manager = await world.SignInAsync("managerA");
         Assert.Contains("𠮷子さんの誕生日会", (await manager.GetDocumentAsync($"/indicators/2024/{sessions}")).QuerySelector("main table")!.TextContent);
         Assert.Contains("山田 春子", (await manager.GetDocumentAsync($"/indicators/2024/{placements}")).QuerySelector("main table")!.TextContent);
         Assert.Contains("若葉ホーム", (await manager.GetDocumentAsync($"/indicators/2024/{distributions}")).QuerySelector("main table")!.TextContent);
+        Assert.Contains("山田 春子", await manager.Http.GetStringAsync($"/indicators/2024/{placements}?handler=export"));
     }
 
     [Theory]

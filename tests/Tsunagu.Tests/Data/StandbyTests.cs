@@ -77,7 +77,7 @@ public sealed class StandbyTests
         Assert.True(unfolded.ExitCode == 0, unfolded.Error);
         Assert.True(changesLeft > 0, "nothing was left to fold: the standby's way of adding the changes was not tried");
         Assert.Equal(folded.Out, unfolded.Out);
-        Assert.StartsWith("区\t支援件数（件）\n不明\t2\n合計\t2\n", unfolded.Out);
+        Assert.StartsWith("区（実施場所）\t支援件数（件）\n不明\t2\n合計\t2\n", unfolded.Out);
         var page = await planner.Http.GetAsync("/indicators/2024?program=P001&by=Ward");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("不明", await page.Content.ReadAsStringAsync());

@@ -48,6 +48,8 @@ public class ReportVersionTests
         var reread = await second.Http.GetAsync(Row);
         var retried = await second.Http.SendAsync(Put(Row + "/evaluation", new { text = "二人目の評価（一人目を読んで）。" }, reread.Headers.ETag!.Tag));
         var garbage = await second.Http.SendAsync(Put(Row + "/evaluation", new { text = "x" }, "\"abc\""));
+        // If-Match compares strongly: the current version as a weak tag is not a match.
+        var weak = await second.Http.SendAsync(Put(Row + "/evaluation", new { text = "x" }, "W/" + retried.Headers.ETag!.Tag));
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(etag, readBySecond);
@@ -61,6 +63,7 @@ public class ReportVersionTests
         Assert.Equal("一人目の評価。", (await reread.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("evaluation").GetString());
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, garbage.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, weak.StatusCode);
         Assert.Equal("二人目の評価（一人目を読んで）。", await EvaluationAsync(database));
         await using var db = database.NewDb();
         // The refused ones wrote nothing: two evaluation updates in the audit, no figure update.

@@ -72,6 +72,12 @@ public class PublicSiteTests
         // The published table, as published.
         Assert.Contains("公表版 第1版", Read("tables/2024.html"));
         Assert.Contains("学習・生活サポート事業", Read("tables/2024.html"));
+        // Its figures as open data: those the table prints, one per row, the city's code on each.
+        Assert.NotNull(index.QuerySelector("a[href='data/figures-2024.csv']"));
+        var figures = Read("data/figures-2024.csv").TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("年度（西暦）,年度（和暦）,全国地方公共団体コード,", figures[0]);
+        Assert.Contains("2024,令和6年度,041009,仙台市,公表,1,P001,学習・生活サポート事業,利用者数,利用者数,303,人,実人数,0,取込,1,,", figures);
+        Assert.All(figures.Skip(1), f => Assert.Equal("1", f.Split(',')[15]));
         // A calendar families subscribe to: each window an all-day event, its last day included.
         var ics = Read("calendar.ics");
         Assert.Equal(7, ics.Split("BEGIN:VEVENT").Length - 1);

@@ -55,7 +55,8 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        PageNumber = Math.Max(1, PageNumber);
+        // Past the last page is an empty page, never an overflow: a year has far fewer than a hundred million records.
+        PageNumber = Math.Clamp(PageNumber, 1, 1_000_000);
         return LoadAsync((PageNumber - 1) * Listed, Listed, "GET /indicators/{year}/{id}", ct);
     }
 
@@ -70,8 +71,9 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
         {
             return page is Microsoft.AspNetCore.Mvc.RazorPages.PageResult ? NotFound() : page;
         }
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvHelper.CsvWriter(text, Tsunagu.Reports.ReportExporter.SpreadsheetSafe(new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture))))
+        var file = new MemoryStream();
+        await using (var text = new StreamWriter(file, Tsunagu.Reports.Files.TextEncodings.Utf8WithBom, leaveOpen: true))
+        await using (var csv = new CsvHelper.CsvWriter(text, Tsunagu.Reports.ReportExporter.SpreadsheetSafe(new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture))))
         {
             foreach (var row in Records.Prepend(Columns))
             {
@@ -82,9 +84,9 @@ public class FigureModel(TsunaguDb db, RecordScope scope, IndicatorComputer comp
                 csv.NextRecord();
             }
         }
+        file.Position = 0;
         // The file's name says which figure, never who is in it.
-        return File(Tsunagu.Reports.Files.TextEncodings.Utf8WithBom.GetPreamble().Concat(Tsunagu.Reports.Files.TextEncodings.Utf8.GetBytes(text.ToString())).ToArray(),
-            "text/csv; charset=utf-8", $"{FiscalYears.Label(Year)}_{Definition.Program.Code}_{Definition.Key}_数えた記録.csv");
+        return File(file, "text/csv; charset=utf-8", $"{FiscalYears.Label(Year)}_{Definition.Program.Code}_{Definition.Key}_数えた記録.csv");
     }
 
     async Task<IActionResult> LoadAsync(int skip, int take, string source, CancellationToken ct)

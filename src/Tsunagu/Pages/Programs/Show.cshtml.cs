@@ -44,7 +44,7 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
     public Task<IActionResult> OnPostFigureAsync(int year, int position, decimal value, string? reason, int? version, CancellationToken ct) =>
         EditAsync(year, () => workflow.SetFigureAsync(year, Code, position, value, Actor, reason, version, ct), "数値", ct);
 
-    async Task<IActionResult> EditAsync(int year, Func<Task<int?>> edit, string what, CancellationToken ct, Action? onConflict = null)
+    async Task<IActionResult> EditAsync(int year, Func<Task<CellChange>> edit, string what, CancellationToken ct, Action? onConflict = null)
     {
         if (!CanEdit)
         {
@@ -52,7 +52,7 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
         }
         try
         {
-            var version = await edit();
+            var version = (await edit()).PublishedVersion;
             TempData["Message"] = version is { } v
                 ? $"{FiscalYears.Label(year)}の{what}を訂正しました（公表版 第{v}版）。"
                 : $"{FiscalYears.Label(year)}の{what}を保存しました。";
