@@ -9,6 +9,9 @@ public sealed record StoredFigure(
     string Label, decimal Value, string? Unit, CountingBasis Basis, bool Approximate, IndicatorSource Source, string Text, IndicatorDefinition? Definition)
 {
     public static StoredFigure Of(IndicatorValue v) => new(v.Label, v.Value, v.Unit, v.Basis, v.Approximate, v.Source, v.SourceText, v.Definition);
+
+    /// <summary>A figure of a snapshot published before figures had keys: as it was stored, its definition unknown.</summary>
+    public static StoredFigure Of(ReportFigure f) => new(f.Label, f.Value, f.Unit, f.Basis, f.Approximate, f.Source, f.Text, null);
 }
 
 /// <summary>The value of each figure of a year, by program code, label and unit.</summary>
@@ -42,13 +45,14 @@ public static class FigureValues
     }
 
     /// <summary>
-    /// The figures a program's year states (<see cref="ReportFigure"/>): each printed figure with the count of the same
-    /// label and unit beside it, then the counts nothing prints. A printed figure without a count takes the definition
-    /// in force of its label and unit, if there is one, for its key and a rate's parts.
+    /// The figures a program's year states (<see cref="ReportFigure"/>): each printed figure (read from the text or set
+    /// by hand) with the count of the same label and unit beside it, then the counts nothing prints. A printed figure
+    /// without a count takes the definition in force of its label and unit, if there is one, for its key and a rate's parts.
     /// </summary>
-    public static IReadOnlyList<ReportFigure> State(IEnumerable<StoredFigure> printed, IEnumerable<StoredFigure> counted, IEnumerable<IndicatorDefinition> inForce)
+    public static IReadOnlyList<ReportFigure> State(IReadOnlyList<StoredFigure> stored, IEnumerable<IndicatorDefinition> inForce)
     {
-        var counts = counted.ToList();
+        var printed = stored.Where(f => f.Source != IndicatorSource.Computed);
+        var counts = stored.Where(f => f.Source == IndicatorSource.Computed).ToList();
         var definitions = inForce.ToList();
         var used = new bool[counts.Count];
         var keys = new HashSet<string>();

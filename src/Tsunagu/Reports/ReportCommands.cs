@@ -62,7 +62,7 @@ public static class ReportCommands
             Description = "utf-8（既定）| cp932（csv・tsv・figures-csv のみ）",
             DefaultValueFactory = _ => "utf-8",
         };
-        encoding.AcceptOnlyFromAmong("utf-8", "utf8", "cp932", "shift_jis", "sjis");
+        encoding.AcceptOnlyFromAmong(ExportFormats.EncodingNames);
         var version = new Option<int?>("--published-version") { Description = "公表版の版番号（省略すると現在の内容）" };
         var withoutPreviousYear = new Option<bool>("--without-previous-year")
         {
@@ -78,7 +78,7 @@ public static class ReportCommands
                 : await reader.ReadAsync(year, ct);
             var options = new ExportOptions(
                 City.From(services.GetRequiredService<IConfiguration>()),
-                result.GetValue(encoding) is "utf-8" or "utf8" ? TextEncoding.Utf8 : TextEncoding.Cp932,
+                ExportFormats.ParseEncoding(result.GetValue(encoding))!.Value,
                 PreviousYear: !result.GetValue(withoutPreviousYear));
             var exportFormat = ExportFormats.Parse(result.GetValue(format))!.Value;
             if (result.GetValue(output) is { } target)

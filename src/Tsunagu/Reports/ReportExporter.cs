@@ -39,6 +39,20 @@ public static class ExportFormats
     public static ExportFormat? Parse(string? name) =>
         Enum.GetValues<ExportFormat>().Cast<ExportFormat?>().FirstOrDefault(f => string.Equals(f!.Value.Name(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Why a name is no format, for the page's message and the API's 400.</summary>
+    public static string Unknown(string? name) => $"形式「{name}」では書き出せません。{string.Join("・", Names)} のいずれかです。";
+
+    /// <summary>The names an encoding goes by on the command line, the page and the API.</summary>
+    public static readonly string[] EncodingNames = ["utf-8", "utf8", "cp932", "shift_jis", "sjis"];
+
+    /// <summary>UTF-8 when none is named; null for a name that is none of <see cref="EncodingNames"/>.</summary>
+    public static TextEncoding? ParseEncoding(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        null or "utf-8" or "utf8" => TextEncoding.Utf8,
+        "cp932" or "shift_jis" or "sjis" => TextEncoding.Cp932,
+        _ => null,
+    };
+
     public static string Extension(this ExportFormat format) => format switch
     {
         ExportFormat.FiguresCsv => "csv",
@@ -257,6 +271,26 @@ public static class ReportExporter
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// The export written whole to a temporary file (deleted when closed), positioned at its start: a refusal (a character
+    /// Shift_JIS lacks) is then the caller's answer, never a download broken off halfway.
+    /// </summary>
+    public static async Task<FileStream> ToTemporaryFileAsync(ReportTable table, ExportFormat format, ExportOptions options, CancellationToken ct)
+    {
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        try
+        {
+            await WriteAsync(table, format, options, file, ct);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+        file.Position = 0;
+        return file;
     }
 
     /// <summary>The JSON of a table as a published version keeps it (no city: an export names the city configured when it is made).</summary>

@@ -28,7 +28,6 @@ public sealed record ReportHead(
     public DateTimeOffset? AsOf { get; init; }
 
     /// <summary>The report's version as read (<see cref="AnnualReport.Version"/>); 0 for a published version's snapshot.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public int Version { get; init; }
 }
 
@@ -131,8 +130,12 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
         {
             programs = await UpgradeSnapshotAsync(document, ct);
         }
-        var head = document.Head() with { PublishedVersion = version };
-        head = head with { Publications = await PublicationsAsync(publication.ReportId, version, head.Columns, ct), AsOf = publication.PublishedAt };
+        var head = document.Head() with
+        {
+            PublishedVersion = version,
+            Publications = await PublicationsAsync(publication.ReportId, version, document.Columns, ct),
+            AsOf = publication.PublishedAt,
+        };
         return new ReportTable(head, () => programs.ToAsyncEnumerable());
     }
 
@@ -156,14 +159,7 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
         return [.. document.Programs.Select(p => p with
         {
             PreviousYear = p.PreviousYear ?? (ids.TryGetValue(p.Code, out var id) ? [.. previous[id]] : []),
-            Figures = p.Figures.Any(f => f.Key is null)
-                ? FigureValues.State(
-                    p.Figures.Where(f => f.Source != IndicatorSource.Computed)
-                        .Select(f => new StoredFigure(f.Label, f.Value, f.Unit, f.Basis, f.Approximate, f.Source, f.Text, null)),
-                    p.Figures.Where(f => f.Source == IndicatorSource.Computed)
-                        .Select(f => new StoredFigure(f.Label, f.Value, f.Unit, f.Basis, f.Approximate, f.Source, f.Text, null)),
-                    [])
-                : p.Figures,
+            Figures = p.Figures.Any(f => f.Key is null) ? FigureValues.State([.. p.Figures.Select(StoredFigure.Of)], []) : p.Figures,
         })];
     }
 
@@ -197,15 +193,12 @@ public sealed class ReportReader([FromKeyedServices(TsunaguDb.Reading)] TsunaguD
             foreach (var r in rows)
             {
                 var cells = Enum.GetValues<ReportColumnRole>().ToDictionary(role => role, r.Row.Cell);
-                var stored = figures[r.Row.ProgramId].Select(StoredFigure.Of).ToList();
                 yield return new ReportProgram(
                     r.Code,
                     r.Name,
                     cells,
                     bureaus[r.Row.ProgramId].Select(b => new BureauRef(b.Name, b.Scope)).ToList(),
-                    FigureValues.State(
-                        stored.Where(f => f.Source != IndicatorSource.Computed), stored.Where(f => f.Source == IndicatorSource.Computed),
-                        definitions[r.Row.ProgramId]),
+                    FigureValues.State([.. figures[r.Row.ProgramId].Select(StoredFigure.Of)], definitions[r.Row.ProgramId]),
                     [.. previous[r.Row.ProgramId]]);
             }
             if (rows.Count < BatchSize)

@@ -59,28 +59,11 @@ public static class ReportsApi
         api.MapGet("/reports/{year:int}/files/{format}", async Task<FileStreamHttpResult> (
             int year, string format, int? version, string? encoding, bool? previousYear, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
         {
-            var exportFormat = ExportFormats.Parse(format)
-                ?? throw new RefusalException(RefusalKind.Invalid, $"形式「{format}」では書き出せません。{string.Join("・", ExportFormats.Names)} のいずれかです。", "format");
-            var textEncoding = encoding?.ToLowerInvariant() switch
-            {
-                null or "utf-8" or "utf8" => TextEncoding.Utf8,
-                "cp932" or "shift_jis" or "sjis" => TextEncoding.Cp932,
-                _ => throw new RefusalException(RefusalKind.Invalid, $"文字コード「{encoding}」は使えません。utf-8 か cp932 です。", "encoding"),
-            };
+            var exportFormat = ExportFormats.Parse(format) ?? throw new RefusalException(RefusalKind.Invalid, ExportFormats.Unknown(format), "format");
+            var textEncoding = ExportFormats.ParseEncoding(encoding)
+                ?? throw new RefusalException(RefusalKind.Invalid, $"文字コード「{encoding}」は使えません。utf-8 か cp932 です。", "encoding");
             var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
-            // Written whole before the answer starts, so a refusal (a character Shift_JIS lacks) is a 400, not a cut file.
-            var path = Path.GetTempFileName();
-            var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-            try
-            {
-                await ReportExporter.WriteAsync(table, exportFormat, new ExportOptions(City.From(configuration), textEncoding, previousYear ?? true), file, ct);
-            }
-            catch
-            {
-                await file.DisposeAsync();
-                throw;
-            }
-            file.Position = 0;
+            var file = await ReportExporter.ToTemporaryFileAsync(table, exportFormat, new ExportOptions(City.From(configuration), textEncoding, previousYear ?? true), ct);
             return TypedResults.Stream(file, exportFormat.ContentType(textEncoding), exportFormat.FileName(year, version, textEncoding));
         }).Produces<Stream>(StatusCodes.Status200OK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
             "text/tab-separated-values", "application/json", "text/html")

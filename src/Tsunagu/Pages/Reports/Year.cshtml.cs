@@ -28,7 +28,7 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
     {
         if (ExportFormats.Parse(format) is not { } exportFormat)
         {
-            return await RefusedAsync([$"形式「{format}」では書き出せません。{string.Join("・", ExportFormats.Names)} のいずれかです。"], ct);
+            return await RefusedAsync([ExportFormats.Unknown(format)], ct);
         }
         ReportTable table;
         try
@@ -39,23 +39,20 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         {
             return NotFound();
         }
-        var options = new ExportOptions(City.From(configuration),
-            string.Equals(encoding, "cp932", StringComparison.OrdinalIgnoreCase) ? TextEncoding.Cp932 : TextEncoding.Utf8, previousYear);
-        var path = Path.GetTempFileName();
-        var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        // The page's own choice is UTF-8 or Shift_JIS; a value it does not offer is read as UTF-8, as before.
+        var options = new ExportOptions(City.From(configuration), ExportFormats.ParseEncoding(encoding) ?? TextEncoding.Utf8, previousYear);
+        FileStream file;
         try
         {
-            await ReportExporter.WriteAsync(table, exportFormat, options, file, ct);
+            file = await ReportExporter.ToTemporaryFileAsync(table, exportFormat, options, ct);
         }
         catch (RefusalException e)
         {
-            await file.DisposeAsync();
             return await RefusedAsync(e is UnencodableException unencodable
                 ? ["Shift_JIS（CP932）で表せない文字があるため書き出しませんでした。UTF-8 の CSV を使うか、次の文字を確認してください。",
                     .. unencodable.Characters.Select(c => c.ToString())]
                 : [e.Message], ct);
         }
-        file.Position = 0;
         return File(file, exportFormat.ContentType(options.Encoding), exportFormat.FileName(Year, version, options.Encoding));
     }
 
