@@ -177,6 +177,8 @@ public static class WebApp
         app.MapContactsApi();
         app.MapSessionsApi();
         app.MapReferralsApi();
+        app.MapSubsidiesApi();
+        app.MapPlacementsApi();
         app.MapAttachments();
         return app;
     }

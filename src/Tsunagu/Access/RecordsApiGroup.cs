@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tsunagu.Data;
 
 namespace Tsunagu.Access;
+
+/// <summary>取消 of a record entered in error (a contact, an application, an outcome): the reason goes to the audit.</summary>
+public sealed record WithdrawalInput(string Reason);
 
 /// <summary>
 /// Where the API of people's records hangs: /api/v1 for case workers and managers, with the person-read rate limit.
@@ -11,6 +16,13 @@ public static class RecordsApiGroup
 {
     public static RouteGroupBuilder MapRecordsGroup(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/v1").RequireAuthorization(Policies.Records).RequireRateLimiting(RateLimits.PersonReads).WithTags("records");
+
+    /// <summary>
+    /// A program named by its code in a request's body. One that does not exist is -1: the services refuse it as they refuse
+    /// a program not the caller's, so the answer does not tell which programs exist.
+    /// </summary>
+    public static async Task<int> ProgramIdAsync(TsunaguDb db, string? code) =>
+        await db.Programs.Where(p => p.Code == code).Select(p => (int?)p.Id).SingleOrDefaultAsync() ?? -1;
 
     /// <summary>Not there or not in scope: the answer does not tell the two apart.</summary>
     public static ProblemHttpResult NotFound() => TypedResults.Problem("見つかりません。", statusCode: StatusCodes.Status404NotFound);

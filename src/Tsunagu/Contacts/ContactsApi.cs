@@ -19,8 +19,6 @@ public sealed record ContactCorrectionInput(
     DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? OfficeId, string Reason,
     IReadOnlyDictionary<NoteProvenance, string>? Notes = null, int? DurationMinutes = null, int? Version = null);
 
-public sealed record WithdrawalInput(string Reason);
-
 public sealed record ContactInput(
     string ProgramCode, DateOnly Date, TimeOnly? Time, ContactKind Kind, string? Category, ContactChannel Channel, int? DurationMinutes,
     IReadOnlyList<int>? OtherPersonIds, IReadOnlyDictionary<NoteProvenance, string>? Notes, int? OfficeId = null,
@@ -52,8 +50,7 @@ public static class ContactsApi
             {
                 return RecordsApiGroup.NotFound();
             }
-            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
-            var contact = await contacts.RecordContactAsync(id, new NewContact(programId ?? -1, input.Date, input.Time, input.Kind, input.Category,
+            var contact = await contacts.RecordContactAsync(id, new NewContact(await RecordsApiGroup.ProgramIdAsync(db, input.ProgramCode), input.Date, input.Time, input.Kind, input.Category,
                 input.Channel, input.DurationMinutes, input.OtherPersonIds ?? [], input.Notes ?? new Dictionary<NoteProvenance, string>(), input.OfficeId, input.NextOn));
             return TypedResults.Created($"/api/v1/people/{id}/contacts", ToItem(contact, input.ProgramCode, contact.Notes));
         }).WithName("recordContact").WithSummary("Records a contact with a person (and others present); an Idempotency-Key makes a resend safe");

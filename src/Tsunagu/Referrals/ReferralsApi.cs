@@ -37,10 +37,9 @@ public static class ReferralsApi
             {
                 return RecordsApiGroup.NotFound();
             }
-            var from = await db.Programs.Where(p => p.Code == input.FromProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
             int? to = input.ToProgramCode is null ? null : await db.Programs.Where(p => p.Code == input.ToProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync()
                 ?? throw new RecordInputException("toProgramCode", "つなぎ先: その事業はありません。");
-            var r = await referrals.ReferAsync(id, from ?? -1, to, input.ToAgency, input.Reason);
+            var r = await referrals.ReferAsync(id, await RecordsApiGroup.ProgramIdAsync(db, input.FromProgramCode), to, input.ToAgency, input.Reason);
             return TypedResults.Ok(new ReferralItem(r.Id, r.PersonId, input.FromProgramCode, input.ToProgramCode, r.ToAgency, r.Reason, r.Status, r.SentAt, r.SentBy, null, null));
         }).WithName("referPerson").WithSummary("Refers a person to another program or an outside agency");
 

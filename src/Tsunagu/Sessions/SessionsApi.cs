@@ -30,8 +30,7 @@ public static class SessionsApi
 
         api.MapPost("/sessions", async Task<Created<SessionItem>> (SessionInput input, SessionService sessions, TsunaguDb db) =>
         {
-            var programId = await db.Programs.Where(p => p.Code == input.ProgramCode).Select(p => (int?)p.Id).SingleOrDefaultAsync();
-            var s = await sessions.HoldSessionAsync(programId ?? -1, input.Kind, input.Date, input.Start, input.Title, input.HeadCount);
+            var s = await sessions.HoldSessionAsync(await RecordsApiGroup.ProgramIdAsync(db, input.ProgramCode), input.Kind, input.Date, input.Start, input.Title, input.HeadCount);
             return TypedResults.Created($"/api/v1/sessions/{s.Id}", new SessionItem(s.Id, input.ProgramCode, s.Kind, s.Date, s.Start, s.Title, [], s.UnregisteredHeadCount));
         }).WithName("holdSession").WithSummary("Records a session held by one of the caller's programs");
 

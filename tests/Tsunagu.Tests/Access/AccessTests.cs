@@ -42,6 +42,8 @@ public class AccessTests
     [InlineData("GET", "/api/v1/no-such-thing")]
     [InlineData("PUT", "/api/v1/reports/2024/programs/P001/evaluation")]
     [InlineData("POST", "/api/v1/reports/2024/status")]
+    [InlineData("POST", "/api/v1/people/1/subsidies")]
+    [InlineData("DELETE", "/api/v1/placements/1")]
     public async Task Anonymous_Api_Gets401NotARedirect(string method, string url)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);

@@ -30,6 +30,10 @@ public class ScopeTests
         $"/api/v1/people/{w.Alice}/enrollments",
         "/api/v1/referrals",
         "/api/v1/sessions",
+        "/api/v1/subsidies",
+        $"/api/v1/people/{w.Alice}/outcomes",
+        "/api/v1/placements",
+        "/api/v1/distributions",
         // Paths around the person pages: imports and their previews, disclosures, program histories, approvals, logs.
         "/people/import",
         $"/people/{w.Alice}/disclosure",

@@ -51,11 +51,17 @@ public class ApiDocumentTests
     {
         await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
         var caseworker = await world.SignInAsync("caseworkerA");
-        // A session and a referral, so that their lists have an item to check.
+        // A session, a referral, a subsidy, an outcome and a distribution, so that their lists have an item to check.
         Assert.Equal(HttpStatusCode.Created, (await caseworker.Http.PostAsJsonAsync("/api/v1/sessions",
             new { programCode = "P001", kind = "StudySession", date = "2024-06-15", title = "学習会", headCount = 2 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/referrals",
             new { fromProgramCode = "P001", toProgramCode = "P008", reason = "家計の相談" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies",
+            new { programCode = "P001", kind = "MockExamJh3", appliedOn = "2024-06-10", amount = 5000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/outcomes",
+            new { programCode = "P001", fiscalYear = 2024, kind = "EnteredHighSchool", course = "全日制" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await caseworker.Http.PostAsJsonAsync("/api/v1/distributions",
+            new { programCode = "P001", date = "2024-06-18", item = "しおり", facility = "青葉区役所", copies = 30 })).StatusCode);
         var text = await DocumentAsync(caseworker);
         var document = JsonNode.Parse(text)!.AsObject();
         // The components as a schema's $defs: each answer is checked by plain JSON Schema 2020-12 (what OpenAPI 3.1 uses).

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.People;
@@ -75,5 +76,50 @@ public class EnrollmentTests
                 .Select(a => (a.Action, a.After)));
         // Two periods in the year, one person: 登録者数 is Alice and her mother.
         Assert.Equal(2m, (await world.ComputeAsync())["P001.everyone"]);
+    }
+
+    /// <summary>The API's enrolment changes are the page's: the end reason from the program's list, the day after the last contact, approval by the manager, re-enrolment after the end.</summary>
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task EnrolmentApi_EndsApprovesAndEnrolsAgain_UnderThePagesRules_OnlyWithinTheCallersPrograms(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var manager = await world.SignInAsync("managerA");
+        var other = await world.SignInAsync("caseworkerB");
+        var end = $"/api/v1/enrollments/{world.AliceEnrollment}/end";
+
+        var beforeLastContact = await caseworker.Http.PostAsJsonAsync(end, new { to = "2024-06-05", reason = "高等学校等へ進学" });
+        var notAReason = await caseworker.Http.PostAsJsonAsync(end, new { to = "2024-06-19", reason = "なんとなく" });
+        var othersEnd = await other.Http.PostAsJsonAsync(end, new { to = "2024-06-19", reason = "高等学校等へ進学" });
+        var ended = await caseworker.Http.PostAsJsonAsync(end, new { to = "2024-06-19", reason = "高等学校等へ進学" });
+        var caseworkerApproves = await caseworker.Http.PostAsync($"/api/v1/enrollments/{world.AliceEnrollment}/closure-approval", null);
+        var approved = await manager.Http.PostAsync($"/api/v1/enrollments/{world.AliceEnrollment}/closure-approval", null);
+        var approvedAgain = await manager.Http.PostAsync($"/api/v1/enrollments/{world.AliceEnrollment}/closure-approval", null);
+        var tooEarly = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/enrollments", new { programCode = "P001", from = "2024-06-19", source = "School" });
+        var othersEnrol = await other.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/enrollments", new { programCode = "P008", from = "2024-06-20", source = "School" });
+        var notTheirProgram = await other.Http.PostAsJsonAsync($"/api/v1/people/{world.Bob}/enrollments", new { programCode = "P001", from = "2024-06-20", source = "School" });
+        var again = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/enrollments", new { programCode = "P001", from = "2024-06-20", source = "Self" });
+
+        Assert.Contains("令和6年6月8日の記録があります", await WebClient.FieldErrorAsync(beforeLastContact, "to"));
+        Assert.Contains("一覧から選んでください", await WebClient.FieldErrorAsync(notAReason, "reason"));
+        Assert.Equal(HttpStatusCode.NotFound, othersEnd.StatusCode);
+        var endedItem = await ended.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("Ended", "2024-06-19", "高等学校等へ進学"), (endedItem.GetProperty("status").GetString(), endedItem.GetProperty("to").GetString(), endedItem.GetProperty("endReason").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, caseworkerApproves.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, approvedAgain.StatusCode);
+        Assert.Contains("その翌日以降にしてください", await WebClient.FieldErrorAsync(tooEarly, "from"));
+        Assert.Equal(HttpStatusCode.NotFound, othersEnrol.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirProgram.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var againItem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("P001", "Active", "Self"), (againItem.GetProperty("programCode").GetString(), againItem.GetProperty("status").GetString(), againItem.GetProperty("source").GetString()));
+        await using var db = world.Database.NewDb();
+        var periods = await db.Enrollments.Where(e => e.PersonId == world.Alice).OrderBy(e => e.From).ToListAsync();
+        Assert.Equal([(EnrollmentStatus.Ended, true), (EnrollmentStatus.Active, false)], periods.Select(e => (e.Status, e.ClosureApprovedAt is not null)));
+        Assert.Equal(["P008"], await db.Enrollments.Where(e => e.PersonId == world.Bob).Select(e => e.Program.Code).ToListAsync());
+        Assert.Equal(["enrollment.end", "enrollment.closure-approve", "enrollment.start"],
+            await db.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Indicators;
 using Tsunagu.People;
@@ -67,6 +69,47 @@ public class HouseholdAndOutcomeTests
         Assert.Equal((world.Alice, p001, 2024, OutcomeKind.EnteredHighSchool, "全日制"), (outcome.PersonId, outcome.ProgramId, outcome.FiscalYear, outcome.Kind, outcome.Course));
         var audit = await db.AuditEntries.Where(a => a.Action == "outcome.record").OrderBy(a => a.Id).Select(a => new { a.Before, a.After }).ToListAsync();
         Assert.Equal([(null, "高等学校に進学 定時制"), ("高等学校に進学 定時制", "高等学校に進学 全日制")], audit.Select(a => (a.Before, a.After)));
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task OutcomesApi_RecordsReplacesAndWithdraws_AsThePageDoes_OnlyForPersonsInScope(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var client = await world.SignInAsync("caseworkerA");
+        var outsider = await world.SignInAsync("caseworkerB");
+        var outcomes = $"/api/v1/people/{world.Alice}/outcomes";
+
+        var noCourse = await client.Http.PostAsJsonAsync(outcomes, new { programCode = "P001", fiscalYear = 2024, kind = "EnteredHighSchool" });
+        var outsiders = await outsider.Http.PostAsJsonAsync(outcomes, new { programCode = "P001", fiscalYear = 2024, kind = "Promoted" });
+        var first = await (await client.Http.PostAsJsonAsync(outcomes, new { programCode = "P001", fiscalYear = 2024, kind = "EnteredHighSchool", course = "定時制" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var again = await (await client.Http.PostAsJsonAsync(outcomes, new { programCode = "P001", fiscalYear = 2024, kind = "EnteredHighSchool", course = "全日制" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var listed = await client.Http.GetFromJsonAsync<JsonElement>(outcomes);
+        var outsiderReads = await outsider.Http.GetAsync(outcomes);
+        var outsiderWithdraws = await outsider.Http.PostAsJsonAsync($"/api/v1/outcomes/{first.GetProperty("id").GetInt32()}/withdrawal", new { reason = "x" });
+        var noReason = await client.Http.PostAsJsonAsync($"/api/v1/outcomes/{first.GetProperty("id").GetInt32()}/withdrawal", new { reason = " " });
+        var withdrawn = await client.Http.PostAsJsonAsync($"/api/v1/outcomes/{first.GetProperty("id").GetInt32()}/withdrawal", new { reason = "別の生徒の結果だった" });
+        var afterwards = await client.Http.GetFromJsonAsync<JsonElement>(outcomes);
+
+        Assert.Contains("課程（全日制・定時制・通信制）も選んでください", await Web.WebClient.FieldErrorAsync(noCourse, "course"));
+        Assert.Equal(HttpStatusCode.NotFound, outsiders.StatusCode);
+        // One outcome per person, program and year: the second replaces the first, in the same row.
+        Assert.Equal(first.GetProperty("id").GetInt32(), again.GetProperty("id").GetInt32());
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(("P001", 2024, "EnteredHighSchool", "全日制"), (item.GetProperty("programCode").GetString(), item.GetProperty("fiscalYear").GetInt32(),
+            item.GetProperty("kind").GetString(), item.GetProperty("course").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, outsiderReads.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, outsiderWithdraws.StatusCode);
+        Assert.Contains("取消の理由", await Web.WebClient.FieldErrorAsync(noReason, "reason"));
+        Assert.Equal(HttpStatusCode.NoContent, withdrawn.StatusCode);
+        Assert.Empty(afterwards.EnumerateArray());
+        await using var db = world.Database.NewDb();
+        Assert.NotNull((await db.Outcomes.IgnoreQueryFilters().SingleAsync()).WithdrawnAt);
+        Assert.Equal(["outcome.record", "outcome.record", "outcome.withdraw"],
+            await db.AuditEntries.Where(a => a.Action.StartsWith("outcome.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.False(await db.AccessLog.AnyAsync(e => e.UserName == world.Users["caseworkerB"]));
     }
 
     [Theory]

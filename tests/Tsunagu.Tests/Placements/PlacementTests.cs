@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Tests.Infrastructure;
 using Tsunagu.Tests.Places;
@@ -54,5 +57,59 @@ public class PlacementTests
         Assert.Equal("041017", (await after.Offices.SingleAsync()).WardCode);
         Assert.Equal(office, (await after.Contacts.SingleAsync(c => c.Date == new DateOnly(2024, 6, 19))).OfficeId);
         Assert.Contains("・青葉区役所", person.QuerySelector("ol.timeline > li")!.TextContent);
+    }
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task PlacementsApi_PlacesOnlyAsTheManager_DistributesAsAnyCaseworker_WithinTheirPrograms_WithTheAudit(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var admin = await world.SignInAsync("admin");
+        await SchoolListTests.UploadSchoolsAsync(admin, SchoolListTests.Schools);
+        var manager = await world.SignInAsync("managerA");
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var other = await world.SignInAsync("caseworkerB");
+        object Placement(string? schoolCode) => new { programCode = "P001", fiscalYear = 2024, staffName = "相談員 一", schoolCode };
+        var booklet = new { programCode = "P001", date = "2024-06-18", item = "ひとり親家庭のしおり", facility = "青葉区役所", copies = 300 };
+
+        var byCaseworker = await caseworker.Http.PostAsJsonAsync("/api/v1/placements", Placement("C104210000015"));
+        var unknownSchool = await manager.Http.PostAsJsonAsync("/api/v1/placements", Placement("C104210009999"));
+        var nowhere = await manager.Http.PostAsJsonAsync("/api/v1/placements", Placement(null));
+        var placed = await manager.Http.PostAsJsonAsync("/api/v1/placements", Placement("C104210000015"));
+        var placement = await placed.Content.ReadFromJsonAsync<JsonElement>();
+        var othersDistribution = await other.Http.PostAsJsonAsync("/api/v1/distributions", booklet);
+        var noCopies = await caseworker.Http.PostAsJsonAsync("/api/v1/distributions", booklet with { copies = 0 });
+        var distributed = await caseworker.Http.PostAsJsonAsync("/api/v1/distributions", booklet);
+        var placements = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/placements?year=2024");
+        var othersPlacements = await other.Http.GetFromJsonAsync<JsonElement>("/api/v1/placements?year=2024");
+        var distributions = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/distributions?year=2024");
+        var lastYear = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/distributions?year=2023");
+        var othersRemoval = await other.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
+        var caseworkersRemoval = await caseworker.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
+        var removed = await manager.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, byCaseworker.StatusCode);
+        Assert.Contains("学校の一覧にありません", await Web.WebClient.FieldErrorAsync(unknownSchool, "schoolCode"));
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        Assert.Equal(("P001", 2024, "相談員 一", "C104210000015"), (placement.GetProperty("programCode").GetString(), placement.GetProperty("fiscalYear").GetInt32(),
+            placement.GetProperty("staffName").GetString(), placement.GetProperty("schoolCode").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, othersDistribution.StatusCode);
+        Assert.Contains("部数", (await noCopies.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.BadRequest, noCopies.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, distributed.StatusCode);
+        Assert.Equal([placement.GetProperty("id").GetInt32()], placements.EnumerateArray().Select(p => p.GetProperty("id").GetInt32()));
+        Assert.Empty(othersPlacements.EnumerateArray());
+        Assert.Equal([300], distributions.EnumerateArray().Select(d => d.GetProperty("copies").GetInt32()));
+        Assert.Empty(lastYear.EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, othersRemoval.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, caseworkersRemoval.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await using var db = world.Database.NewDb();
+        Assert.Empty(await db.Placements.ToListAsync());
+        var distribution = await db.Distributions.SingleAsync();
+        Assert.Equal(("ひとり親家庭のしおり", "青葉区役所", 300), (distribution.Item, distribution.Facility, distribution.Copies));
+        Assert.Equal(["placement.add", "distribution.add", "placement.remove"],
+            await db.AuditEntries.Where(a => a.Action.StartsWith("placement.") || a.Action.StartsWith("distribution.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }
 }

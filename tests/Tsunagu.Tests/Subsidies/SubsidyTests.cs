@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tsunagu.Subsidies;
 using Tsunagu.Tests.Infrastructure;
+using WebClient = Tsunagu.Tests.Web.WebClient;
 
 namespace Tsunagu.Tests.Subsidies;
 
@@ -69,5 +72,52 @@ public class SubsidyTests
         Assert.NotNull((await check.Subsidies.IgnoreQueryFilters().SingleAsync(s => s.Id == second)).WithdrawnAt);
         var audit = await check.AuditEntries.SingleAsync(a => a.Action == "subsidy.withdraw");
         Assert.Equal(($"subsidy:{second}", "二重に入力"), (audit.Subject, audit.Reason));
+    }
+
+    /// <summary>The API's writes are the page's service: the same grade rule, decisions once, no withdrawal after payment, the same audit and scope.</summary>
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task SubsidiesApi_AppliesDecidesAndPays_UnderThePagesRules_OnlyWithinTheCallersPrograms(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var caseworker = await world.SignInAsync("caseworkerA");
+        var other = await world.SignInAsync("caseworkerB");
+        object Application(string kind) => new { programCode = "P001", kind, appliedOn = "2024-06-10", amount = 5000 };
+
+        var wrongGrade = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("ExamFeeHs3"));
+        var notTheirs = await other.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
+        var planners = await (await world.SignInAsync("planner")).Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
+        var applied = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
+        Assert.True(applied.StatusCode == HttpStatusCode.Created, await applied.Content.ReadAsStringAsync());
+        var id = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var othersDecision = await other.Http.PostAsJsonAsync($"/api/v1/subsidies/{id}/decision", new { approve = true });
+        var decided = await caseworker.Http.PostAsJsonAsync($"/api/v1/subsidies/{id}/decision", new { approve = true, amount = 4800 });
+        var decidedAgain = await caseworker.Http.PostAsJsonAsync($"/api/v1/subsidies/{id}/decision", new { approve = false });
+        var paid = await caseworker.Http.PostAsJsonAsync($"/api/v1/subsidies/{id}/payment", new { paidOn = "2024-06-19" });
+        var withdrawn = await caseworker.Http.PostAsJsonAsync($"/api/v1/subsidies/{id}/withdrawal", new { reason = "誤って登録" });
+        var listed = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/subsidies");
+        var othersList = await other.Http.GetFromJsonAsync<JsonElement>("/api/v1/subsidies");
+
+        Assert.Contains("中3の子どもは申請できません", await WebClient.FieldErrorAsync(wrongGrade, "kind"));
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, planners.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, othersDecision.StatusCode);
+        Assert.Equal("Approved", (await decided.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decision").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, decidedAgain.StatusCode);
+        Assert.Equal("2024-06-19", (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paidOn").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, withdrawn.StatusCode);
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.Equal((world.Alice, "P001", "MockExamJh3", 5000m, 4800m),
+            (item.GetProperty("personId").GetInt32(), item.GetProperty("programCode").GetString(), item.GetProperty("kind").GetString(),
+                item.GetProperty("amountRequested").GetDecimal(), item.GetProperty("amountApproved").GetDecimal()));
+        Assert.Empty(othersList.EnumerateArray());
+        await using var db = world.Database.NewDb();
+        var application = await db.Subsidies.SingleAsync();
+        Assert.Equal((SubsidyDecision.Approved, (decimal?)4800m, (DateOnly?)new DateOnly(2024, 6, 19)), (application.Decision, application.AmountApproved, application.PaidOn));
+        Assert.Equal(["subsidy.decide"], await db.AuditEntries.Where(a => a.Action.StartsWith("subsidy.")).Select(a => a.Action).ToListAsync());
+        // The list shows whose applications they are: a read of Alice, logged; the other program's caseworker read nobody.
+        Assert.Contains("GET /api/v1/subsidies", await db.AccessLog.Where(e => e.PersonId == world.Alice).Select(e => e.Source).ToListAsync());
+        Assert.False(await db.AccessLog.AnyAsync(e => e.UserName == world.Users["caseworkerB"]));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
@@ -39,6 +40,14 @@ public sealed class WebClient(HttpClient http)
 
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+    /// <summary>An API answer that must be a 400 naming one field: its message for that field.</summary>
+    public static async Task<string> FieldErrorAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return problem.GetProperty("errors").GetProperty(field)[0].GetString()!;
+    }
 
     /// <summary>
     /// A response as a person would read it: HTML with its character references decoded (the page writes 𠮷 as
