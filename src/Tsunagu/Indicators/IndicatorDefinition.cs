@@ -61,10 +61,24 @@ public class IndicatorDefinition
 
     public const string DefaultWording = "{label}:{value}{unit}";
 
-    public string Word(decimal value) => Wording
-        .Replace("{label}", Label, StringComparison.Ordinal)
+    /// <summary>The wording's places as people write them on the form: ［指標名］:［値］［単位］.</summary>
+    static readonly (string Stored, string Written)[] Places = [("{label}", "［指標名］"), ("{value}", "［値］"), ("{unit}", "［単位］")];
+
+    /// <summary>A stored wording as the form shows it: 「{label}:{value}{unit}」 → 「［指標名］:［値］［単位］」.</summary>
+    public static string WordingAsWritten(string wording) =>
+        Places.Aggregate(wording, (text, place) => text.Replace(place.Stored, place.Written, StringComparison.Ordinal));
+
+    /// <summary>A wording as written on the form (［値］, or [値] in half-width brackets) in its stored form ({value}).</summary>
+    public static string WordingAsStored(string written) =>
+        Places.Aggregate(written.Replace('[', '［').Replace(']', '］'), (text, place) => text.Replace(place.Written, place.Stored, StringComparison.Ordinal));
+
+    public string Word(decimal value) => Word(Wording, Label, Unit, value);
+
+    /// <summary>A figure in a wording (stored form): 「{label}:{value}{unit}」 → 「利用者数:303人」.</summary>
+    public static string Word(string wording, string label, string unit, decimal value) => wording
+        .Replace("{label}", label, StringComparison.Ordinal)
         .Replace("{value}", FigureValues.Format(value), StringComparison.Ordinal)
-        .Replace("{unit}", Unit, StringComparison.Ordinal);
+        .Replace("{unit}", unit, StringComparison.Ordinal);
 }
 
 public sealed class IndicatorDefinitionConfiguration : IEntityTypeConfiguration<IndicatorDefinition>

@@ -7,11 +7,14 @@ using Tsunagu.Reports;
 
 namespace Tsunagu.Indicators;
 
-/// <summary>What a planner writes to define (or change from a year on) one indicator of a program.</summary>
+/// <summary>
+/// What a planner writes to define (or change from a year on) one indicator of a program. <see cref="BasedOnVersion"/>
+/// is the key's latest version the planner started from (0 for a new indicator): saved over a later one, it is refused.
+/// </summary>
 public sealed record DefinitionInput(
     string ProgramCode, string Key, int FromYear, int Position, string Label, string Unit, MeasureKind Measure,
     string? Filter = null, string? NumeratorKey = null, string? DenominatorKey = null, int Decimals = 0, string? Wording = null,
-    bool InResults = true, bool Retired = false);
+    bool InResults = true, bool Retired = false, int? BasedOnVersion = null);
 
 /// <summary>
 /// The indicator definitions of each program, versioned by fiscal year. Saving checks the definition against what the
@@ -45,6 +48,21 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
     /// <exception cref="DefinitionException">The definition is not saved; the message says why.</exception>
     public async Task<IndicatorDefinition> SaveAsync(DefinitionInput input, string actor, CancellationToken ct = default)
     {
+        var (definition, programCode, labels) = await CheckAsync(input, actor, ct);
+        db.Add(definition);
+        db.Audit(time, actor, AuditActions.IndicatorDefine, input.FromYear, programCode, definition.Label, after: Describe(definition, labels));
+        await db.SaveChangesAsync(ct);
+        return definition;
+    }
+
+    /// <summary>
+    /// The version a save would write, checked by every rule the save checks, and not saved: what the definition form
+    /// previews. With the labels of the program's indicators, to describe it.
+    /// </summary>
+    /// <exception cref="DefinitionException">It could not be saved; the message says why.</exception>
+    public async Task<(IndicatorDefinition Definition, string ProgramCode, Dictionary<(int ProgramId, string Key), string> Labels)> CheckAsync(
+        DefinitionInput input, string actor, CancellationToken ct = default)
+    {
         var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == input.ProgramCode, ct)
             ?? throw new DefinitionException($"事業 {input.ProgramCode} はありません。");
         if (await db.Reports.AnyAsync(r => r.FiscalYear == input.FromYear && r.Status == ReportStatus.Published, ct))
@@ -72,10 +90,10 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
                 throw new DefinitionException($"{label}: {problem}");
             }
         }
-        var wording = string.IsNullOrWhiteSpace(input.Wording) ? IndicatorDefinition.DefaultWording : input.Wording.Trim();
+        var wording = string.IsNullOrWhiteSpace(input.Wording) ? IndicatorDefinition.DefaultWording : IndicatorDefinition.WordingAsStored(input.Wording.Trim());
         if (!wording.Contains("{value}", StringComparison.Ordinal))
         {
-            throw new DefinitionException("表記には数値の位置 {value} が必要です（例: {label}:{value}{unit}）。");
+            throw new DefinitionException("表記には数値の位置［値］が必要です（例: ［指標名］:［値］［単位］）。");
         }
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var filter = MeasureFilter.Parse(input.Filter, input.Measure, ContactCategories.For(program), offices);
@@ -89,6 +107,16 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         }
 
         var version = await db.IndicatorDefinitions.Where(d => d.ProgramId == program.Id && d.Key == key).MaxAsync(d => (int?)d.Version, ct) ?? 0;
+        if (input.BasedOnVersion is { } seen && seen != version)
+        {
+            if (version == 0)
+            {
+                throw new DefinitionException("変えようとした指標はこの事業にありません。");
+            }
+            var latest = await db.IndicatorDefinitions.AsNoTracking().Include(d => d.Program).SingleAsync(d => d.ProgramId == program.Id && d.Key == key && d.Version == version, ct);
+            throw new StaleVersionException(
+                $"この指標は、開いた後に{latest.CreatedBy}が第{version}版を保存しています（{latest.CreatedAt.InJapan():yyyy-MM-dd HH:mm}）。その版を確かめてから、もう一度保存してください。");
+        }
         var definition = new IndicatorDefinition
         {
             ProgramId = program.Id,
@@ -110,10 +138,18 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
             CreatedAt = time.GetUtcNow(),
             CreatedBy = actor,
         };
-        db.Add(definition);
-        db.Audit(time, actor, AuditActions.IndicatorDefine, input.FromYear, program.Code, definition.Label, after: Describe(definition));
-        await db.SaveChangesAsync(ct);
-        return definition;
+        return (definition, program.Code, Labels(await InForceAsync(input.FromYear, program.Id, ct)));
+    }
+
+    /// <summary>
+    /// A key for a new indicator of a program, from what it counts: 「contacts」, then 「contacts-2」… Stable across the
+    /// indicator's versions, it names the figure in the open data and a rate's parts; people name it by its label.
+    /// </summary>
+    public async Task<string> NewKeyAsync(string programCode, MeasureKind measure, CancellationToken ct = default)
+    {
+        var keys = await db.IndicatorDefinitions.Where(d => d.Program.Code == programCode).Select(d => d.Key).Distinct().ToListAsync(ct);
+        var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(measure.ToString());
+        return Enumerable.Range(1, keys.Count + 1).Select(n => n == 1 ? name : $"{name}-{n}").First(k => !keys.Contains(k));
     }
 
     async Task CheckRateAsync(DefinitionInput input, int programId, IReadOnlyDictionary<string, int> offices, CancellationToken ct)
@@ -155,11 +191,20 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
 
     static bool Within<T>(IReadOnlyList<T>? part, IReadOnlyList<T>? whole) => whole is null || (part is not null && part.All(whole.Contains));
 
-    public static string Describe(IndicatorDefinition d) =>
-        $"{d.Label}（{d.Unit}・{d.Basis.Japanese()}）: {d.Measure.Japanese()}"
+    /// <summary>A definition in words: what it counts, how, from when. A rate's parts by their labels where
+    /// <paramref name="labels"/> has them (see <see cref="Labels"/>), so no page shows a key.</summary>
+    public static string Describe(IndicatorDefinition d, IReadOnlyDictionary<(int ProgramId, string Key), string>? labels = null)
+    {
+        string Part(string? key) => key is not null && labels is not null && labels.TryGetValue((d.ProgramId, key), out var label) ? $"「{label}」" : key ?? "";
+        return $"{d.Label}（{d.Unit}・{d.Basis.Japanese()}）: {d.Measure.Japanese()}"
         + (d.Filter.Length > 0 ? $"（{d.Filter}）" : "")
-        + (d.Measure == MeasureKind.Rate ? $" = {d.NumeratorKey} ÷ {d.DenominatorKey}、小数点以下{d.Decimals}桁で四捨五入" : "")
+        + (d.Measure == MeasureKind.Rate ? $" = {Part(d.NumeratorKey)} ÷ {Part(d.DenominatorKey)}、小数点以下{d.Decimals}桁で四捨五入" : "")
         + (d.InResults ? "" : "、実績欄には載せない")
         + (d.Retired ? "、この年度から集計しない" : "")
         + $"、{FiscalYears.Label(d.FromYear)}から（第{d.Version}版）";
+    }
+
+    /// <summary>Each indicator's label by program and key, the latest version's: how a rate's parts are named to people.</summary>
+    public static Dictionary<(int ProgramId, string Key), string> Labels(IEnumerable<IndicatorDefinition> definitions) =>
+        definitions.GroupBy(d => (d.ProgramId, d.Key)).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Version)!.Label);
 }

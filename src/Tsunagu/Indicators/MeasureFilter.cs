@@ -56,26 +56,26 @@ public sealed class MeasureFilter
             fields[field] = values;
         }
 
-        List<T>? Words<T>(string field, IEnumerable<T> choices, Func<T, string> word)
+        List<T>? Words<T>(string field)
         {
             if (!fields.TryGetValue(field, out var values))
             {
                 return null;
             }
-            var known = choices.ToList();
+            var known = Vocabulary(field, categories, offices);
             var found = new List<T>();
             foreach (var value in values)
             {
-                var i = known.FindIndex(c => word(c) == value || string.Equals(c?.ToString(), value, StringComparison.OrdinalIgnoreCase));
+                var i = known.FindIndex(c => c.Word == value || c.Value is Enum && string.Equals(c.Value.ToString(), value, StringComparison.OrdinalIgnoreCase));
                 if (i < 0)
                 {
                     throw new DefinitionException(known.Count == 0
                         ? $"{field}「{value}」: この事業には{field}がありません。"
-                        : $"{field}「{value}」はありません。使える値: {string.Join("、", known.Select(word))}");
+                        : $"{field}「{value}」はありません。使える値: {string.Join("、", known.Select(c => c.Word))}");
                 }
-                if (!found.Contains(known[i]))
+                if (!found.Contains((T)known[i].Value))
                 {
-                    found.Add(known[i]);
+                    found.Add((T)known[i].Value);
                 }
             }
             return found;
@@ -88,17 +88,41 @@ public sealed class MeasureFilter
         }
         return new MeasureFilter
         {
-            Kinds = Words(KindField, Enum.GetValues<ContactKind>(), k => k.Japanese()),
-            Categories = Words(CategoryField, categories, c => c),
-            Channels = Words(ChannelField, Enum.GetValues<ContactChannel>(), c => c.Japanese()),
-            WithGuardian = Words(GuardianField, ["保護者"], s => s) is not null,
-            TimeBands = Words(TimeField, Enum.GetValues<TimeBand>(), t => t.Japanese()),
-            OfficeIds = Words(OfficeField, offices.Keys, o => o)?.Select(o => offices[o]).ToList(),
-            Roles = Words(RoleField, Enum.GetValues<PersonRole>(), r => r.Japanese()),
-            Sources = Words(SourceField, Enum.GetValues<ReferralSource>(), s => s.Japanese()),
-            SessionKinds = Words(SessionField, Enum.GetValues<SessionKind>(), SessionText.Japanese),
-            Outcomes = Words(OutcomeField, Enum.GetValues<OutcomeKind>(), o => o.Japanese()),
+            Kinds = Words<ContactKind>(KindField),
+            Categories = Words<string>(CategoryField),
+            Channels = Words<ContactChannel>(ChannelField),
+            WithGuardian = Words<string>(GuardianField) is not null,
+            TimeBands = Words<TimeBand>(TimeField),
+            OfficeIds = Words<int>(OfficeField),
+            Roles = Words<PersonRole>(RoleField),
+            Sources = Words<ReferralSource>(SourceField),
+            SessionKinds = Words<SessionKind>(SessionField),
+            Outcomes = Words<OutcomeKind>(OutcomeField),
             Text = canonical.ToString(),
+        };
+    }
+
+    /// <summary>The words a field's values may be, in the order the definition form lists them.</summary>
+    public static IReadOnlyList<string> Choices(string field, IReadOnlyList<string> categories, IReadOnlyDictionary<string, int> offices) =>
+        [.. Vocabulary(field, categories, offices).Select(c => c.Word)];
+
+    /// <summary>Each field's words (what the screens say) and what each means: the one list the parser and the form read.</summary>
+    static List<(string Word, object Value)> Vocabulary(string field, IReadOnlyList<string> categories, IReadOnlyDictionary<string, int> offices)
+    {
+        static List<(string, object)> Of<T>(Func<T, string> word) where T : struct, Enum => [.. Enum.GetValues<T>().Select(v => (word(v), (object)v))];
+        return field switch
+        {
+            KindField => Of<ContactKind>(k => k.Japanese()),
+            CategoryField => [.. categories.Select(c => (c, (object)c))],
+            ChannelField => Of<ContactChannel>(c => c.Japanese()),
+            GuardianField => [("保護者", "保護者")],
+            TimeField => Of<TimeBand>(t => t.Japanese()),
+            OfficeField => [.. offices.Select(o => (o.Key, (object)o.Value))],
+            RoleField => Of<PersonRole>(r => r.Japanese()),
+            SourceField => Of<ReferralSource>(s => s.Japanese()),
+            SessionField => Of<SessionKind>(SessionText.Japanese),
+            OutcomeField => Of<OutcomeKind>(o => o.Japanese()),
+            _ => [],
         };
     }
 

@@ -3,8 +3,15 @@ using Tsunagu.Indicators;
 
 namespace Tsunagu.Reports;
 
-/// <summary>A run of a cell's text, and the previous year's value to show after it in 【】, Sendai's house style.</summary>
-public sealed record TextSegment(string Text, string? Previous);
+/// <summary>
+/// A run of a 実績 cell's text: the words before a figure, the figure (「利用者数:303人」, with its label and unit), and
+/// last year's value to show after it in 【】, Sendai's house style. The cell's last run has no figure.
+/// </summary>
+public sealed record TextSegment(string Before, string Figure, string? Previous, string? Label = null, string? Unit = null)
+{
+    /// <summary>The run as printed, without 【前年度】.</summary>
+    public string Text => Before + Figure;
+}
 
 /// <summary>How the table reads on the page and in every printed format: the same cells, the same 【前年度】, the same widths.</summary>
 public static partial class ReportView
@@ -21,17 +28,15 @@ public static partial class ReportView
     {
         var segments = new List<TextSegment>();
         var at = 0;
-        foreach (var figure in FigureParser.Parse(results).Figures)
+        foreach (var figure in FigureParser.Parse(results).Figures.Where(f => f.Unit is not null).OrderBy(f => f.Index).Where(f => f.Index >= at))
         {
-            if (figure.Unit is null || program.Previous(figure.Label, figure.Unit) is not { } before)
-            {
-                continue;
-            }
             var end = figure.Index + figure.Text.Length;
-            segments.Add(new TextSegment(results[at..end], $"【{FigureValues.Format(before)}{figure.Unit}】"));
+            var before = program.Previous(figure.Label, figure.Unit);
+            segments.Add(new TextSegment(results[at..figure.Index], results[figure.Index..end],
+                before is { } value ? $"【{FigureValues.Format(value)}{figure.Unit}】" : null, figure.Label, figure.Unit));
             at = end;
         }
-        segments.Add(new TextSegment(results[at..], null));
+        segments.Add(new TextSegment(results[at..], "", null));
         return segments;
     }
 

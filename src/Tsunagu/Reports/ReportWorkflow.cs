@@ -156,6 +156,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
         await db.IndicatorValues.Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Computed).ExecuteDeleteAsync(ct);
         var manual = (await db.IndicatorValues.AsNoTracking().Where(v => v.FiscalYear == fiscalYear && v.Source == IndicatorSource.Manual)
             .Select(v => new { v.ProgramId, v.Label }).ToListAsync(ct)).ToLookup(v => v.ProgramId, v => v.Label);
+        var labels = IndicatorDefinitions.Labels(figures.Select(f => f.Definition));
         foreach (var program in figures.GroupBy(f => f.Definition.ProgramId).Select(g => g.ToList()))
         {
             var (programId, code) = (program[0].Definition.ProgramId, program[0].ProgramCode);
@@ -171,7 +172,7 @@ public sealed class ReportWorkflow(TsunaguDb db, TimeProvider time)
                     Unit = f.Definition.Unit,
                     Basis = f.Definition.Basis,
                     Source = IndicatorSource.Computed,
-                    SourceText = IndicatorDefinitions.Describe(f.Definition),
+                    SourceText = IndicatorDefinitions.Describe(f.Definition, labels),
                     DefinitionId = f.Definition.Id,
                     Denominator = f.Denominator,
                     RecordedAt = now,

@@ -7,16 +7,89 @@ namespace Tsunagu.Tests.Indicators;
 /// <summary>The pages of the figures: definitions, computing, the drill-down within scope, breakdowns.</summary>
 public class IndicatorPagesTests
 {
-    static Dictionary<string, string> Definition(string key, string label, string unit, string measure, string filter) => new()
+    /// <summary>A new indicator as the form sends it, with one condition ticked (「項目=値」).</summary>
+    static Dictionary<string, string> Definition(string label, string unit, string measure, string condition) => new()
     {
-        ["Form.Key"] = key,
         ["Form.FromYear"] = "2024",
         ["Form.Position"] = "0",
         ["Form.Label"] = label,
         ["Form.Unit"] = unit,
         ["Form.Measure"] = measure,
-        ["Form.Filter"] = filter,
+        ["Form.Conditions"] = condition,
     };
+
+    [Theory]
+    [ClassData(typeof(AllDatabases))]
+    public async Task DefinitionForm_PicksFromLists_PreviewsWithoutSaving_NamesRatePartsByLabel_AndRefusesToSaveOverAnotherPlannersVersion(DatabaseKind kind)
+    {
+        await using var world = await RecordsWorld.CreateAsync(kind);
+        var planner = await world.SignInAsync("planner");
+        var second = await Web.WebClient.SignInAsync(world.Factory, await world.Factory.AddUserAsync(Tsunagu.Access.Roles.Planner));
+        const string Page = "/programs/P001/indicators";
+
+        var form = await planner.GetDocumentAsync(Page);
+        var pupils = Definition("利用者数", "人", "EnrolledPersons", "本人区分=児童・生徒");
+        pupils["Form.Wording"] = "［指標名］ ［値］［単位］";
+        var preview = await Web.WebClient.ParseAsync(await planner.SubmitAsync(form.QuerySelector("form.stack") as AngleSharp.Html.Dom.IHtmlFormElement
+            ?? throw new InvalidOperationException(), Page, pupils, form.QuerySelector("form.stack button[formaction]")!.GetAttribute("formaction")));
+        int previewed;
+        await using (var db = world.Database.NewDb())
+        {
+            previewed = await db.IndicatorDefinitions.CountAsync();
+        }
+        var saved = await planner.SubmitAsync(Page, "form.stack", pupils);
+        var everyone = Definition("登録者総数", "人", "EnrolledPersons", "");
+        everyone.Remove("Form.Conditions");
+        await planner.SubmitAsync(Page, "form.stack", everyone);
+        var withParts = await planner.GetDocumentAsync(Page);
+        string Option(string select, string text) => withParts.QuerySelectorAll($"select#{select} option").Single(o => o.TextContent == text).GetAttribute("value")!;
+        var rate = Definition("児童の割合", "%", "Rate", "");
+        rate.Remove("Form.Conditions");
+        (rate["Form.NumeratorKey"], rate["Form.DenominatorKey"]) = (Option("numerator", "利用者数（人）"), Option("denominator", "登録者総数（人）"));
+        var rateSaved = await planner.SubmitAsync(Page, "form.stack", rate);
+        var listed = await planner.GetDocumentAsync(Page);
+
+        // The conditions are ticked from the words the program records; the wording reads as it will print.
+        Assert.Contains("本人区分=児童・生徒", form.QuerySelectorAll("input[name='Form.Conditions']").Select(i => i.GetAttribute("value")));
+        Assert.Contains("方法=電話", form.QuerySelectorAll("input[name='Form.Conditions']").Select(i => i.GetAttribute("value")));
+        Assert.Equal("利用者数（人・実人数）: 登録者の実人数（本人区分=児童・生徒）、令和6年度から（第1版）", preview.QuerySelector("section.preview dd")!.TextContent);
+        Assert.Contains("利用者数 123人", preview.QuerySelector("section.preview")!.TextContent);
+        Assert.Equal(0, previewed);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, rateSaved.StatusCode);
+        // The page names a rate's parts by their labels; no key and no {value} template stand on it.
+        Assert.Contains("= 「利用者数」 ÷ 「登録者総数」", listed.QuerySelector("main table")!.TextContent);
+        Assert.Contains("利用者数 123人", listed.QuerySelector("main table")!.TextContent);
+        Assert.DoesNotContain("enrolledPersons", listed.Body!.TextContent);
+        Assert.DoesNotContain("{", listed.Body!.TextContent);
+        await using (var db = world.Database.NewDb())
+        {
+            var stored = await db.IndicatorDefinitions.SingleAsync(d => d.Label == "利用者数");
+            // Stored and audited in its text form, as the command line and the definitions file write it.
+            Assert.Equal(("enrolledPersons", "本人区分=児童・生徒", "{label} {value}{unit}"), (stored.Key, stored.Filter, stored.Wording));
+            var rateStored = await db.IndicatorDefinitions.SingleAsync(d => d.Label == "児童の割合");
+            Assert.Equal(("enrolledPersons", "enrolledPersons-2"), (rateStored.NumeratorKey, rateStored.DenominatorKey));
+            Assert.Contains("（本人区分=児童・生徒）", await db.AuditEntries.Where(a => a.Action == "indicator.define").OrderBy(a => a.Id).Select(a => a.After).FirstAsync());
+        }
+
+        // Two planners open the same version; the first saves, the second's save is refused and shows why.
+        var id = listed.QuerySelectorAll("main table tbody tr").Single(r => r.QuerySelector("th")!.TextContent == "利用者数（人）")
+            .QuerySelector("a")!.GetAttribute("href")!;
+        var secondsForm = (await second.GetDocumentAsync(id)).QuerySelector("form.stack") as AngleSharp.Html.Dom.IHtmlFormElement ?? throw new InvalidOperationException();
+        var first = await planner.SubmitAsync(id, "form.stack", new() { ["Form.Label"] = "児童・生徒数" });
+        var conflict = await second.SubmitAsync(secondsForm, Page, new() { ["Form.Label"] = "支援した児童数" });
+        var conflictPage = await Web.WebClient.ParseAsync(conflict);
+        var again = await second.SubmitAsync(conflictPage.QuerySelector("form.stack") as AngleSharp.Html.Dom.IHtmlFormElement ?? throw new InvalidOperationException(), Page, []);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("第2版を保存しています", conflictPage.QuerySelector(".errors")!.TextContent);
+        Assert.Equal("支援した児童数", conflictPage.QuerySelector("#label")!.GetAttribute("value"));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        await using var after = world.Database.NewDb();
+        Assert.Equal([(1, "利用者数"), (2, "児童・生徒数"), (3, "支援した児童数")], (await after.IndicatorDefinitions.Where(d => d.Key == "enrolledPersons")
+            .OrderBy(d => d.Version).Select(d => new { d.Version, d.Label }).ToListAsync()).Select(d => (d.Version, d.Label)));
+    }
 
     [Theory]
     [ClassData(typeof(AllDatabases))]
@@ -28,12 +101,13 @@ public class IndicatorPagesTests
         var manager = await world.SignInAsync("managerA");
 
         var refused = await Web.WebClient.ParseAsync(await planner.SubmitAsync("/programs/P001/indicators", "form.stack",
-            Definition("pupils", "利用者数", "人", "EnrolledPersons", "分類=女性相談")));
-        var saved = await planner.SubmitAsync("/programs/P001/indicators", "form.stack", Definition("pupils", "利用者数", "人", "EnrolledPersons", "本人区分=児童・生徒"));
+            Definition("利用者数", "人", "EnrolledPersons", "分類=女性相談")));
+        var saved = await planner.SubmitAsync("/programs/P001/indicators", "form.stack", Definition("利用者数", "人", "EnrolledPersons", "本人区分=児童・生徒"));
         var viewerForm = await viewer.GetDocumentAsync("/programs/P001/indicators");
         var computed = await planner.SubmitAsync("/indicators/2024", "form[action*=compute]", []);
         var year = await planner.GetDocumentAsync("/indicators/2024");
 
+        Assert.True(refused.QuerySelector(".errors li") is not null, refused.QuerySelector("main")?.TextContent);
         Assert.Equal("登録者の実人数の条件に「分類」は使えません。使える項目: 本人区分、紹介元", refused.QuerySelector(".errors li")!.TextContent.Trim());
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Null(viewerForm.QuerySelector("form.stack"));
@@ -45,7 +119,12 @@ public class IndicatorPagesTests
         Assert.Equal("—", row.QuerySelectorAll("td")[2].TextContent.Trim());
         await using var db = world.Database.NewDb();
         Assert.Equal("利用者数:1人 高校進学率:99%", await db.ReportRows.Where(r => r.Program.Code == "P001").Select(r => r.Results).SingleAsync());
-        var definitionId = await db.IndicatorDefinitions.Where(d => d.Key == "pupils").Select(d => d.Id).SingleAsync();
+        var definitionId = await db.IndicatorDefinitions.Where(d => d.Label == "利用者数").Select(d => d.Id).SingleAsync();
+        // In the report's 実績 cell the counted figure leads to its drill-down; 高校進学率, which nothing counts, is text.
+        var report = await planner.GetDocumentAsync("/reports/2024");
+        var links = report.QuerySelectorAll("#cell-P001-results a").Select(a => (a.GetAttribute("href"), a.TextContent)).ToList();
+        Assert.Equal([($"/indicators/2024/{definitionId}", "利用者数:1人")], links);
+        Assert.Equal("利用者数:1人 高校進学率:99%", report.QuerySelector("#cell-P001-results")!.TextContent);
 
         var forManager = await manager.GetDocumentAsync($"/indicators/2024/{definitionId}");
         var forPlanner = await planner.GetDocumentAsync($"/indicators/2024/{definitionId}");

@@ -94,8 +94,9 @@ public sealed class WebClient(HttpClient http)
         return await SubmitAsync(form, url, values);
     }
 
-    public async Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, string pageUrl, Dictionary<string, string> values) =>
-        await Http.PostAsync(Target(form, pageUrl), new FormUrlEncodedContent(Fields(form, values)));
+    /// <param name="formAction">The submit button's formaction, when the button pressed has one (確認する beside 保存).</param>
+    public async Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, string pageUrl, Dictionary<string, string> values, string? formAction = null) =>
+        await Http.PostAsync(formAction ?? Target(form, pageUrl), new FormUrlEncodedContent(Fields(form, values)));
 
     /// <summary>
     /// Chooses a file in the first form matching <paramref name="selector"/> (multipart, as its enctype says) and

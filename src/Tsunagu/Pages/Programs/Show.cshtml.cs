@@ -19,6 +19,9 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
     public List<BureauRef> Bureaus { get; private set; } = [];
     public List<YearEntry> Years { get; private set; } = [];
     public List<string> Labels { get; private set; } = [];
+
+    /// <summary>The indicators' labels by key, to name a rate's parts.</summary>
+    public Dictionary<(int ProgramId, string Key), string> PartLabels { get; private set; } = [];
     public List<AuditEntry> History { get; private set; } = [];
 
     /// <summary>The user is this program's manager: its figures by month are theirs to follow (月別の実績).</summary>
@@ -94,6 +97,7 @@ public class ShowModel(TsunaguDb db, ReportWorkflow workflow, RecordScope scope)
         var computed = values.Where(v => v.Source == IndicatorSource.Computed).ToLookup(v => v.FiscalYear);
         Years = rows.Select(x => new YearEntry(x.FiscalYear, x.Status, x.Row, figures[x.FiscalYear].ToList(), computed[x.FiscalYear].ToList())).ToList();
         Labels = Years.OrderBy(y => y.FiscalYear).SelectMany(y => y.Figures.Select(f => f.Label)).Distinct().ToList();
+        PartLabels = IndicatorDefinitions.Labels(values.Select(v => v.Definition).OfType<IndicatorDefinition>());
         if (Years.Count > 0)
         {
             var latest = Years[0].FiscalYear;

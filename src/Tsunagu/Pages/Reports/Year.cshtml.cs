@@ -17,6 +17,9 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
     public List<ReportStatusChange> StatusChanges { get; private set; } = [];
     public List<ReportPublication> Publications { get; private set; } = [];
 
+    /// <summary>The figure a definition of the year counts (program, label, unit) → its drill-down's definition.</summary>
+    public Dictionary<(string Program, string Label, string? Unit), int> DrillDowns { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
     /// <summary>
@@ -107,6 +110,8 @@ public class YearModel(TsunaguDb db, ReportReader reader, ReportWorkflow workflo
         Head = table.Head;
         Programs = await table.Programs().ToListAsync(ct);
         Findings = await ReportChecks.RunAsync(db, Year, ReportChecks.DefaultMaxChange, ct);
+        DrillDowns = (await Tsunagu.Indicators.IndicatorDefinitions.InForceAsync(db, Year, null, ct))
+            .DistinctBy(d => (d.Program.Code, d.Label, d.Unit)).ToDictionary(d => (d.Program.Code, d.Label, (string?)d.Unit), d => d.Id);
         var reportId = await db.Reports.Where(r => r.FiscalYear == Year).Select(r => r.Id).SingleAsync(ct);
         StatusChanges = await db.ReportStatusChanges.AsNoTracking().Where(c => c.ReportId == reportId).OrderBy(c => c.Id).ToListAsync(ct);
         Publications = await db.ReportPublications.AsNoTracking().Where(p => p.ReportId == reportId).OrderBy(p => p.Version)

@@ -2,7 +2,9 @@
 // - Ctrl+Enter in a text box of a record form saves it;
 // - what is typed in a form marked data-draft is kept in this tab (sessionStorage, gone when the tab closes) until the
 //   page says it was saved, so that an expired session or a lost connection does not lose it;
-// - before the idle sign-out, a warning offers to stay signed in; typing keeps the session alive.
+// - before the idle sign-out, a warning offers to stay signed in; typing keeps the session alive;
+// - the indicator definition form offers only the conditions the chosen measure can take, and its wording's example
+//   follows what is typed.
 "use strict";
 (function () {
   var body = document.body;
@@ -59,6 +61,28 @@
     };
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+  });
+
+  // The definition form: the conditions another measure takes are hidden and disabled (so not sent); the example of
+  // the wording is the server's until something is typed.
+  document.querySelectorAll("form[data-definition-form]").forEach(function (form) {
+    var measure = form.querySelector("#measure");
+    var offer = function () {
+      form.querySelectorAll("fieldset[data-measures]").forEach(function (set) {
+        var on = set.dataset.measures.split(" ").indexOf(measure.value) >= 0;
+        set.disabled = !on;
+        set.hidden = !on;
+      });
+    };
+    measure.addEventListener("change", offer);
+    offer();
+    var example = form.querySelector("#wording-example .example");
+    var word = function () {
+      var text = form.querySelector("#wording").value.replace(/\[/g, "［").replace(/\]/g, "］");
+      example.textContent = text.split("［指標名］").join(form.querySelector("#label").value)
+        .split("［値］").join(example.dataset.sample).split("［単位］").join(form.querySelector("#unit").value);
+    };
+    ["#wording", "#label", "#unit"].forEach(function (selector) { form.querySelector(selector).addEventListener("input", word); });
   });
 
   // The idle sign-out: a request renews the session when half of it has passed, so at least half remains after any
