@@ -24,6 +24,23 @@ public static class RecordsApiGroup
     public static async Task<int> ProgramIdAsync(TsunaguDb db, string? code) =>
         await db.Programs.Where(p => p.Code == code).Select(p => (int?)p.Id).SingleOrDefaultAsync() ?? -1;
 
+    /// <summary>
+    /// A write to a person's record named by the record's id (a subsidy, an enrolment, an outcome): the person it is about
+    /// is logged as read before anything is done, as the page that shows the record logs it; false when the record is not
+    /// in scope (the caller answers 404).
+    /// </summary>
+    /// <param name="personOf">The record in the user's scope, as its person's id.</param>
+    public static async Task<bool> ReadRecordAsync(RecordScope scope, IQueryable<int> personOf, string source)
+    {
+        var persons = await personOf.Take(1).ToListAsync();
+        if (persons.Count == 0)
+        {
+            return false;
+        }
+        await scope.LogAsync(persons, source);
+        return true;
+    }
+
     /// <summary>Not there or not in scope: the answer does not tell the two apart.</summary>
     public static ProblemHttpResult NotFound() => TypedResults.Problem("見つかりません。", statusCode: StatusCodes.Status404NotFound);
 }

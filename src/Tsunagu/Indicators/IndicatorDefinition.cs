@@ -68,9 +68,10 @@ public class IndicatorDefinition
     public static string WordingAsWritten(string wording) =>
         Places.Aggregate(wording, (text, place) => text.Replace(place.Stored, place.Written, StringComparison.Ordinal));
 
-    /// <summary>A wording as written on the form (［値］, or [値] in half-width brackets) in its stored form ({value}).</summary>
+    /// <summary>A wording as written on the form (［値］, or [値] in half-width brackets) in its stored form ({value}); other brackets stay.</summary>
     public static string WordingAsStored(string written) =>
-        Places.Aggregate(written.Replace('[', '［').Replace(']', '］'), (text, place) => text.Replace(place.Written, place.Stored, StringComparison.Ordinal));
+        Places.Aggregate(written, (text, place) => text.Replace(place.Written, place.Stored, StringComparison.Ordinal)
+            .Replace($"[{place.Written[1..^1]}]", place.Stored, StringComparison.Ordinal));
 
     public string Word(decimal value) => Word(Wording, Label, Unit, value);
 

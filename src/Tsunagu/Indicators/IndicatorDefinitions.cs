@@ -51,7 +51,19 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         var (definition, programCode, labels) = await CheckAsync(input, actor, ct);
         db.Add(definition);
         db.Audit(time, actor, AuditActions.IndicatorDefine, input.FromYear, programCode, definition.Label, after: Describe(definition, labels));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another save of the same indicator came between the check and this write (the unique version refused it).
+            if (await db.IndicatorDefinitions.AnyAsync(d => d.ProgramId == definition.ProgramId && d.Key == definition.Key && d.Version == definition.Version, ct))
+            {
+                throw new StaleVersionException($"この指標は、いま別の保存で第{definition.Version}版になりました。その版を確かめてから、もう一度保存してください。");
+            }
+            throw;
+        }
         return definition;
     }
 
@@ -65,6 +77,10 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
     {
         var program = await db.Programs.SingleOrDefaultAsync(p => p.Code == input.ProgramCode, ct)
             ?? throw new DefinitionException($"事業 {input.ProgramCode} はありません。");
+        if (Records.RecordRules.FiscalYear(input.FromYear, time) is { } year)
+        {
+            throw new DefinitionException($"適用する最初の年度: {year}");
+        }
         if (await db.Reports.AnyAsync(r => r.FiscalYear == input.FromYear && r.Status == ReportStatus.Published, ct))
         {
             throw new DefinitionException(
@@ -73,7 +89,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         var key = input.Key.Trim();
         if (key.Length == 0 || string.IsNullOrWhiteSpace(input.Label) || string.IsNullOrWhiteSpace(input.Unit))
         {
-            throw new DefinitionException("キー・指標名・単位は必須です。");
+            throw new DefinitionException(key.Length == 0 ? "キーは必須です。" : "指標名と単位は必須です。");
         }
         // Bounded as every record field is (the key as its column is): a page, the API and a definitions file alike.
         foreach (var (label, problem) in new[]
@@ -163,9 +179,12 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
             throw new DefinitionException("率の小数点以下の桁数は 0〜3 です。");
         }
         var inForce = (await InForceAsync(input.FromYear, programId, ct)).ToDictionary(d => d.Key);
+        // A part not in force that year is named by its label where any version has one (a page shows no key).
+        var known = Labels(await db.IndicatorDefinitions.AsNoTracking().Where(d => d.ProgramId == programId).ToListAsync(ct));
         IndicatorDefinition Part(string? partKey, string name) =>
-            partKey is null ? throw new DefinitionException($"率には{name}の指標（キー）が必要です。")
-            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException($"{name}の指標「{partKey}」はこの事業の{FiscalYears.Label(input.FromYear)}の指標にありません。")
+            partKey is null ? throw new DefinitionException($"率には{name}の指標が必要です。")
+            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException(
+                $"{name}の指標「{known.GetValueOrDefault((programId, partKey), partKey)}」はこの事業の{FiscalYears.Label(input.FromYear)}の指標にありません。")
             : part.Measure == MeasureKind.Rate ? throw new DefinitionException($"{name}「{part.Label}」は率です。率の{name}には件数・人数を指定してください。")
             : part;
         var numerator = Part(input.NumeratorKey, "分子");

@@ -31,7 +31,7 @@ public sealed class MeasureFilter
     /// <summary>Whether it asks anything of the contacts themselves (not only of the persons).</summary>
     public bool HasContactConditions => Kinds is not null || Categories is not null || Channels is not null || WithGuardian || TimeBands is not null || OfficeIds is not null;
 
-    /// <summary>The filter as stored: fields in a fixed order, values as given.</summary>
+    /// <summary>The filter as stored: fields in a fixed order, values in the screens' words (an enum name as typed becomes its word).</summary>
     public string Text { get; private init; } = "";
 
     public static readonly MeasureFilter All = new();
@@ -56,35 +56,35 @@ public sealed class MeasureFilter
             fields[field] = values;
         }
 
-        List<T>? Words<T>(string field)
+        // Each field's values as the vocabulary words them (「電話」 for 「Phone」), in the order given, once each.
+        var words = new Dictionary<string, List<(string Word, object Value)>>();
+        foreach (var (field, values) in fields)
         {
-            if (!fields.TryGetValue(field, out var values))
-            {
-                return null;
-            }
             var known = Vocabulary(field, categories, offices);
-            var found = new List<T>();
+            var found = new List<(string Word, object Value)>();
             foreach (var value in values)
             {
-                var i = known.FindIndex(c => c.Word == value || c.Value is Enum && string.Equals(c.Value.ToString(), value, StringComparison.OrdinalIgnoreCase));
+                var i = known.FindIndex(c => string.Equals(c.Word, value, StringComparison.OrdinalIgnoreCase)
+                    || c.Value is Enum && string.Equals(c.Value.ToString(), value, StringComparison.OrdinalIgnoreCase));
                 if (i < 0)
                 {
                     throw new DefinitionException(known.Count == 0
                         ? $"{field}「{value}」: この事業には{field}がありません。"
                         : $"{field}「{value}」はありません。使える値: {string.Join("、", known.Select(c => c.Word))}");
                 }
-                if (!found.Contains((T)known[i].Value))
+                if (!found.Contains(known[i]))
                 {
-                    found.Add((T)known[i].Value);
+                    found.Add(known[i]);
                 }
             }
-            return found;
+            words[field] = found;
         }
+        List<T>? Words<T>(string field) => words.TryGetValue(field, out var found) ? [.. found.Select(f => (T)f.Value)] : null;
 
         var canonical = new StringBuilder();
-        foreach (var field in Measure.Of(measure).FilterFields.Where(fields.ContainsKey))
+        foreach (var field in Measure.Of(measure).FilterFields.Where(words.ContainsKey))
         {
-            canonical.Append(canonical.Length == 0 ? "" : "; ").Append(field).Append('=').Append(string.Join(",", fields[field]));
+            canonical.Append(canonical.Length == 0 ? "" : "; ").Append(field).Append('=').Append(string.Join(",", words[field].Select(w => w.Word)));
         }
         return new MeasureFilter
         {

@@ -54,8 +54,7 @@ public static class PeopleApi
             {
                 return RecordsApiGroup.NotFound();
             }
-            return TypedResults.Ok(await (await scope.EnrollmentsAsync()).Where(e => e.PersonId == id)
-                .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status, e.EndReason)).ToListAsync());
+            return TypedResults.Ok(await EnrollmentItems((await scope.EnrollmentsAsync()).Where(e => e.PersonId == id)).ToListAsync());
         }).WithName("listEnrollments").WithSummary("A person's enrolments in the caller's programs");
 
         // Enrolment changes: the same service as the person's page, so the same rules, audit and scope.
@@ -69,14 +68,22 @@ public static class PeopleApi
             return TypedResults.Created($"/api/v1/people/{id}/enrollments", await EnrollmentAsync(scope, enrollment.Id));
         }).WithName("enrollPerson").WithSummary("Enrols a person in scope in one of the caller's programs (again, after an earlier period ended)");
 
-        api.MapPost("/enrollments/{id:int}/end", async (int id, EnrollmentEndInput input, RecordScope scope, PersonService people) =>
+        api.MapPost("/enrollments/{id:int}/end", async Task<Results<Ok<EnrollmentItem>, ProblemHttpResult>> (int id, EnrollmentEndInput input, RecordScope scope, PersonService people) =>
         {
+            if (!await ReadEnrollmentAsync(scope, id, "POST /api/v1/enrollments/{id}/end"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await people.EndEnrollmentAsync(id, input.To, input.Reason);
             return TypedResults.Ok(await EnrollmentAsync(scope, id));
         }).WithName("endEnrollment").WithSummary("Ends an enrolment (支援の終結) on a day, for one of the program's end reasons");
 
-        api.MapPost("/enrollments/{id:int}/closure-approval", async (int id, RecordScope scope, PersonService people) =>
+        api.MapPost("/enrollments/{id:int}/closure-approval", async Task<Results<Ok<EnrollmentItem>, ProblemHttpResult>> (int id, RecordScope scope, PersonService people) =>
         {
+            if (!await ReadEnrollmentAsync(scope, id, "POST /api/v1/enrollments/{id}/closure-approval"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await people.ApproveClosureAsync(id);
             return TypedResults.Ok(await EnrollmentAsync(scope, id));
         }).WithName("approveClosure").WithSummary("The program manager approves an ended enrolment's closure (終結の承認)");
@@ -101,15 +108,24 @@ public static class PeopleApi
             return TypedResults.Ok(await Outcomes((await scope.OutcomesAsync()).Where(o => o.Id == outcome.Id), db).SingleAsync());
         }).WithName("recordOutcome").WithSummary("Records what became of a person in a fiscal year (one per program and year: recording again replaces it)");
 
-        api.MapPost("/outcomes/{id:int}/withdrawal", async Task<NoContent> (int id, WithdrawalInput input, PersonService people) =>
+        api.MapPost("/outcomes/{id:int}/withdrawal", async Task<Results<NoContent, ProblemHttpResult>> (int id, WithdrawalInput input, RecordScope scope, PersonService people) =>
         {
+            if (!await RecordsApiGroup.ReadRecordAsync(scope, (await scope.OutcomesAsync()).Where(o => o.Id == id).Select(o => o.PersonId), "POST /api/v1/outcomes/{id}/withdrawal"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await people.WithdrawOutcomeAsync(id, input.Reason);
             return TypedResults.NoContent();
         }).WithName("withdrawOutcome").WithSummary("Withdraws an outcome recorded in error, with a reason (it is no longer counted)");
     }
 
-    static async Task<EnrollmentItem> EnrollmentAsync(RecordScope scope, int id) => await (await scope.EnrollmentsAsync()).Where(e => e.Id == id)
-        .Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status, e.EndReason)).SingleAsync();
+    static IQueryable<EnrollmentItem> EnrollmentItems(IQueryable<Enrollment> enrollments) =>
+        enrollments.Select(e => new EnrollmentItem(e.Id, e.Program.Code, e.Program.Name, e.From, e.To, e.Source, e.Status, e.EndReason));
+
+    static async Task<EnrollmentItem> EnrollmentAsync(RecordScope scope, int id) => await EnrollmentItems((await scope.EnrollmentsAsync()).Where(e => e.Id == id)).SingleAsync();
+
+    static async Task<bool> ReadEnrollmentAsync(RecordScope scope, int id, string source) =>
+        await RecordsApiGroup.ReadRecordAsync(scope, (await scope.EnrollmentsAsync()).Where(e => e.Id == id).Select(e => e.PersonId), source);
 
     static IQueryable<OutcomeItem> Outcomes(IQueryable<Outcome> outcomes, TsunaguDb db) => outcomes.Join(db.Programs, o => o.ProgramId, p => p.Id,
         (o, p) => new OutcomeItem(o.Id, p.Code, o.FiscalYear, o.Kind, o.Course, o.RecordedOn));

@@ -29,7 +29,7 @@ public static class PlacementsApi
 
         api.MapGet("/placements", async (int? year, PlacementService placements, TsunaguDb db, TimeProvider time) =>
         {
-            var fiscalYear = year ?? CityClock.CurrentFiscalYear(time);
+            var fiscalYear = YearOf(year, time);
             var items = await Items((await placements.PlacementsAsync()).Where(p => p.FiscalYear == fiscalYear), db).ToListAsync();
             return items.OrderBy(p => p.ProgramCode, StringComparer.Ordinal).ThenBy(p => p.Id).ToList();
         }).WithName("listPlacements").WithSummary("Counsellors placed by the caller's programs in a fiscal year (by default the current one)");
@@ -39,7 +39,8 @@ public static class PlacementsApi
             int? schoolId = null;
             if (input.SchoolCode is not null)
             {
-                schoolId = await db.Schools.Where(s => s.Code == input.SchoolCode).Select(s => (int?)s.Id).SingleOrDefaultAsync()
+                var code = input.SchoolCode.Normalize(System.Text.NormalizationForm.FormKC).Trim();
+                schoolId = await db.Schools.Where(s => s.Code == code).Select(s => (int?)s.Id).SingleOrDefaultAsync()
                     ?? throw new RecordInputException("schoolCode", "配置先: その学校コードは学校の一覧にありません。");
             }
             var placement = await placements.PlaceAsync(await RecordsApiGroup.ProgramIdAsync(db, input.ProgramCode), input.FiscalYear, input.StaffName ?? "", schoolId, input.OfficeId);
@@ -54,7 +55,7 @@ public static class PlacementsApi
 
         api.MapGet("/distributions", async (int? year, PlacementService placements, TsunaguDb db, TimeProvider time) =>
         {
-            var start = new DateOnly(year ?? CityClock.CurrentFiscalYear(time), 4, 1);
+            var start = new DateOnly(YearOf(year, time), 4, 1);
             var items = await Distributions((await placements.DistributionsAsync()).Where(d => d.Date >= start && d.Date < start.AddYears(1)), db).ToListAsync();
             return items.OrderBy(d => d.Date).ThenBy(d => d.Id).ToList();
         }).WithName("listDistributions").WithSummary("Booklets and notices the caller's programs handed out in a fiscal year (by default the current one)");
@@ -65,6 +66,10 @@ public static class PlacementsApi
             return TypedResults.Created($"/api/v1/distributions?year={FiscalYears.Of(d.Date)}", new DistributionItem(d.Id, input.ProgramCode, d.Date, d.Item, d.Facility, d.Copies));
         }).WithName("recordDistribution").WithSummary("Records booklets or notices handed to a facility");
     }
+
+    /// <summary>The fiscal year asked for (by default the current one), within the years records are kept for.</summary>
+    static int YearOf(int? year, TimeProvider time) => year is not { } asked ? CityClock.CurrentFiscalYear(time)
+        : RecordRules.FiscalYear(asked, time) is { } problem ? throw new RecordInputException("year", problem) : asked;
 
     static IQueryable<PlacementItem> Items(IQueryable<Placement> placements, TsunaguDb db) =>
         from p in placements

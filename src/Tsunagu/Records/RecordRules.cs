@@ -87,7 +87,8 @@ public static class RecordRules
             ? $"「{code}」は正しい団体コードではありません（6桁、検査数字つき）。" : null;
 
     public static string? Amount(decimal value) =>
-        value < 1 || value > AmountMax ? $"金額は1〜{AmountMax:#,0}円です（{value:#,0}）。" : null;
+        value < 1 || value > AmountMax ? $"金額は1〜{AmountMax:#,0}円です（{value:#,0}）。"
+        : value != decimal.Truncate(value) ? $"金額は円単位で書いてください（{value}）。" : null;
 
     /// <summary>
     /// Text of one line (a name, a title): within <paramref name="max"/> characters, with no control characters,

@@ -28,7 +28,8 @@ public static partial class ReportView
     {
         var segments = new List<TextSegment>();
         var at = 0;
-        foreach (var figure in FigureParser.Parse(results).Figures.Where(f => f.Unit is not null).OrderBy(f => f.Index).Where(f => f.Index >= at))
+        // The parser gives figures in the cell's order, never overlapping.
+        foreach (var figure in FigureParser.Parse(results).Figures.Where(f => f.Unit is not null))
         {
             var end = figure.Index + figure.Text.Length;
             var before = program.Previous(figure.Label, figure.Unit);

@@ -40,27 +40,42 @@ public static class SubsidiesApi
                 return RecordsApiGroup.NotFound();
             }
             var application = await subsidies.ApplyAsync(id, await RecordsApiGroup.ProgramIdAsync(db, input.ProgramCode), input.Kind, input.AppliedOn, input.Amount);
-            return TypedResults.Created($"/api/v1/subsidies/{application.Id}", await ItemAsync(scope, db, application.Id));
+            return TypedResults.Created("/api/v1/subsidies", await ItemAsync(scope, db, application.Id));
         }).WithName("applyForSubsidy").WithSummary("Records a child's application for 進学チャレンジ応援補助金 (enrolled, in the grade the subsidy is for)");
 
-        api.MapPost("/subsidies/{id:int}/decision", async (int id, SubsidyDecisionInput input, RecordScope scope, SubsidyService subsidies, TsunaguDb db) =>
+        api.MapPost("/subsidies/{id:int}/decision", async Task<Results<Ok<SubsidyItem>, ProblemHttpResult>> (int id, SubsidyDecisionInput input, RecordScope scope, SubsidyService subsidies, TsunaguDb db) =>
         {
+            if (!await ReadAsync(scope, id, "POST /api/v1/subsidies/{id}/decision"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await subsidies.DecideAsync(id, input.Approve, input.Amount);
             return TypedResults.Ok(await ItemAsync(scope, db, id));
         }).WithName("decideSubsidy").WithSummary("Approves (for the amount requested or the one given) or rejects a pending application");
 
-        api.MapPost("/subsidies/{id:int}/payment", async (int id, PaymentInput input, RecordScope scope, SubsidyService subsidies, TsunaguDb db) =>
+        api.MapPost("/subsidies/{id:int}/payment", async Task<Results<Ok<SubsidyItem>, ProblemHttpResult>> (int id, PaymentInput input, RecordScope scope, SubsidyService subsidies, TsunaguDb db) =>
         {
+            if (!await ReadAsync(scope, id, "POST /api/v1/subsidies/{id}/payment"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await subsidies.PayAsync(id, input.PaidOn);
             return TypedResults.Ok(await ItemAsync(scope, db, id));
         }).WithName("paySubsidy").WithSummary("Records the payment of an approved application");
 
-        api.MapPost("/subsidies/{id:int}/withdrawal", async Task<NoContent> (int id, WithdrawalInput input, SubsidyService subsidies) =>
+        api.MapPost("/subsidies/{id:int}/withdrawal", async Task<Results<NoContent, ProblemHttpResult>> (int id, WithdrawalInput input, RecordScope scope, SubsidyService subsidies) =>
         {
+            if (!await ReadAsync(scope, id, "POST /api/v1/subsidies/{id}/withdrawal"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
             await subsidies.WithdrawAsync(id, input.Reason);
             return TypedResults.NoContent();
         }).WithName("withdrawSubsidy").WithSummary("Withdraws an unpaid application with a reason (it stays, left out of every list and count)");
     }
+
+    static async Task<bool> ReadAsync(RecordScope scope, int id, string source) =>
+        await RecordsApiGroup.ReadRecordAsync(scope, (await scope.SubsidiesAsync()).Where(s => s.Id == id).Select(s => s.PersonId), source);
 
     /// <summary>Newest first, with the program's code.</summary>
     static IQueryable<SubsidyItem> Items(IQueryable<SubsidyApplication> applications, TsunaguDb db) =>

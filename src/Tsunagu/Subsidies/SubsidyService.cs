@@ -22,6 +22,7 @@ public sealed class SubsidyService(TsunaguDb db, RecordScope scope, TimeProvider
     public async Task<SubsidyApplication> ApplyAsync(int personId, int programId, SubsidyKind kind, DateOnly appliedOn, decimal amount)
     {
         await scope.EnsureProgramAsync(programId);
+        RecordRules.Require(("kind", "補助金の種類", RecordRules.Defined(kind)));
         var program = await db.Programs.SingleAsync(p => p.Id == programId);
         if (program.NameKey != ProgramKey)
         {

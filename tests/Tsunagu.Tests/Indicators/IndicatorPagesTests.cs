@@ -91,6 +91,36 @@ public class IndicatorPagesTests
             .OrderBy(d => d.Version).Select(d => new { d.Version, d.Label }).ToListAsync()).Select(d => (d.Version, d.Label)));
     }
 
+    /// <summary>A version written before the form (a file's 「Phone」, a value since gone) opens with its boxes ticked, or says what it lost.</summary>
+    [Fact]
+    public async Task DefinitionForm_OpensAnOlderVersionsConditionsAsTheirBoxes_AndSaysWhatNoLongerHasOne()
+    {
+        await using var world = await RecordsWorld.CreateAsync(DatabaseKind.Sqlite);
+        var planner = await world.SignInAsync("planner");
+        int byName, gone;
+        await using (var db = world.Database.NewDb())
+        {
+            var p001 = await world.ProgramIdAsync("P001");
+            Tsunagu.Indicators.IndicatorDefinition Stored(string key, string filter) => new()
+            {
+                ProgramId = p001, Key = key, Version = 1, FromYear = 2024, Label = key, Unit = "件", Measure = Tsunagu.Indicators.MeasureKind.Contacts,
+                Basis = Tsunagu.Indicators.CountingBasis.TotalContacts, Filter = filter, CreatedBy = "file",
+            };
+            var (a, b) = (Stored("calls", "方法=Phone,来所"), Stored("elsewhere", "事業所=閉じたセンター"));
+            db.IndicatorDefinitions.AddRange(a, b);
+            await db.SaveChangesAsync();
+            (byName, gone) = (a.Id, b.Id);
+        }
+
+        var calls = await planner.GetDocumentAsync($"/programs/P001/indicators?from={byName}");
+        var elsewhere = await planner.GetDocumentAsync($"/programs/P001/indicators?from={gone}");
+
+        Assert.Equal(["方法=来所", "方法=電話"], calls.QuerySelectorAll("input[name='Form.Conditions']:checked").Select(i => i.GetAttribute("value")!).Order(StringComparer.Ordinal));
+        Assert.Null(calls.QuerySelector(".errors"));
+        Assert.Contains("閉じたセンター", elsewhere.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("条件を選び直してください", elsewhere.QuerySelector(".errors")!.TextContent);
+    }
+
     [Theory]
     [ClassData(typeof(AllDatabases))]
     public async Task PlannerDefinesAndComputes_ManagerDrillsDownToThePeopleCounted_OthersSeeCountsOnly(DatabaseKind kind)

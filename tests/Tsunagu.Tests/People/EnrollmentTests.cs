@@ -119,6 +119,9 @@ public class EnrollmentTests
         var periods = await db.Enrollments.Where(e => e.PersonId == world.Alice).OrderBy(e => e.From).ToListAsync();
         Assert.Equal([(EnrollmentStatus.Ended, true), (EnrollmentStatus.Active, false)], periods.Select(e => (e.Status, e.ClosureApprovedAt is not null)));
         Assert.Equal(["P008"], await db.Enrollments.Where(e => e.PersonId == world.Bob).Select(e => e.Program.Code).ToListAsync());
+        // Ending reads the enrolment (and so Alice) before anything: the refused attempts too, since their answers tell of her.
+        Assert.Equal(3, await db.AccessLog.CountAsync(e => e.PersonId == world.Alice && e.Source == "POST /api/v1/enrollments/{id}/end"));
+        Assert.False(await db.AccessLog.AnyAsync(e => e.UserName == world.Users["caseworkerB"] && e.PersonId == world.Alice));
         Assert.Equal(["enrollment.end", "enrollment.closure-approve", "enrollment.start"],
             await db.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }

@@ -84,6 +84,7 @@ public class PlacementTests
         var othersPlacements = await other.Http.GetFromJsonAsync<JsonElement>("/api/v1/placements?year=2024");
         var distributions = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/distributions?year=2024");
         var lastYear = await caseworker.Http.GetFromJsonAsync<JsonElement>("/api/v1/distributions?year=2023");
+        var noSuchYear = await caseworker.Http.GetAsync("/api/v1/distributions?year=9999");
         var othersRemoval = await other.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
         var caseworkersRemoval = await caseworker.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
         var removed = await manager.Http.DeleteAsync($"/api/v1/placements/{placement.GetProperty("id").GetInt32()}");
@@ -102,6 +103,7 @@ public class PlacementTests
         Assert.Empty(othersPlacements.EnumerateArray());
         Assert.Equal([300], distributions.EnumerateArray().Select(d => d.GetProperty("copies").GetInt32()));
         Assert.Empty(lastYear.EnumerateArray());
+        Assert.Contains("9999年度は記録できません", await Web.WebClient.FieldErrorAsync(noSuchYear, "year"));
         Assert.Equal(HttpStatusCode.NotFound, othersRemoval.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, caseworkersRemoval.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);

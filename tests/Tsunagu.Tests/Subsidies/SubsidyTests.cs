@@ -85,6 +85,9 @@ public class SubsidyTests
         object Application(string kind) => new { programCode = "P001", kind, appliedOn = "2024-06-10", amount = 5000 };
 
         var wrongGrade = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("ExamFeeHs3"));
+        // A kind the subsidy does not have (an integer the enum converter reads) and a fraction of a yen are the caller's 400.
+        var noSuchKind = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", new { programCode = "P001", kind = 7, appliedOn = "2024-06-10", amount = 5000 });
+        var fraction = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", new { programCode = "P001", kind = "MockExamJh3", appliedOn = "2024-06-10", amount = 5000.5 });
         var notTheirs = await other.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
         var planners = await (await world.SignInAsync("planner")).Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
         var applied = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/subsidies", Application("MockExamJh3"));
@@ -99,6 +102,8 @@ public class SubsidyTests
         var othersList = await other.Http.GetFromJsonAsync<JsonElement>("/api/v1/subsidies");
 
         Assert.Contains("中3の子どもは申請できません", await WebClient.FieldErrorAsync(wrongGrade, "kind"));
+        Assert.Contains("選べる値ではありません", await WebClient.FieldErrorAsync(noSuchKind, "kind"));
+        Assert.Contains("円単位", await WebClient.FieldErrorAsync(fraction, "amount"));
         Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, planners.StatusCode);
         Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
@@ -117,7 +122,11 @@ public class SubsidyTests
         Assert.Equal((SubsidyDecision.Approved, (decimal?)4800m, (DateOnly?)new DateOnly(2024, 6, 19)), (application.Decision, application.AmountApproved, application.PaidOn));
         Assert.Equal(["subsidy.decide"], await db.AuditEntries.Where(a => a.Action.StartsWith("subsidy.")).Select(a => a.Action).ToListAsync());
         // The list shows whose applications they are: a read of Alice, logged; the other program's caseworker read nobody.
-        Assert.Contains("GET /api/v1/subsidies", await db.AccessLog.Where(e => e.PersonId == world.Alice).Select(e => e.Source).ToListAsync());
+        // The decision, the payment and the refused withdrawal each read the application, and so Alice: logged like the list.
+        var reads = await db.AccessLog.Where(e => e.PersonId == world.Alice).Select(e => e.Source).ToListAsync();
+        Assert.Contains("GET /api/v1/subsidies", reads);
+        Assert.Equal(["POST /api/v1/subsidies/{id}/decision", "POST /api/v1/subsidies/{id}/decision", "POST /api/v1/subsidies/{id}/payment", "POST /api/v1/subsidies/{id}/withdrawal"],
+            reads.Where(r => r.StartsWith("POST /api/v1/subsidies/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.False(await db.AccessLog.AnyAsync(e => e.UserName == world.Users["caseworkerB"]));
     }
 }

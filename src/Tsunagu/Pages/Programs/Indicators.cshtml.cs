@@ -34,6 +34,8 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
 
     public IReadOnlyList<int> Years { get; private set; } = [];
 
+    Dictionary<string, int> officeIds = [];
+
     /// <summary>After 確認: the version as it would be saved.</summary>
     public IndicatorDefinition? Preview { get; private set; }
 
@@ -84,14 +86,13 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
             Form = new DefinitionForm
             {
                 Key = start.Key,
-                BasedOn = Versions.Where(v => v.Key == start.Key).Max(v => v.Version),
+                BasedOn = LatestVersion(start.Key),
                 FromYear = Form.FromYear,
                 Position = start.Position,
                 Label = start.Label,
                 Unit = start.Unit,
                 Measure = start.Measure,
-                Conditions = [.. Records.ConditionText.Split(start.Filter, message => new DefinitionException(message))
-                    .SelectMany(f => f.Values.Select(v => $"{f.Field}={v}"))],
+                Conditions = ConditionsOf(start),
                 NumeratorKey = start.NumeratorKey,
                 DenominatorKey = start.DenominatorKey,
                 Decimals = start.Decimals,
@@ -101,6 +102,27 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
         }
         return Page();
     }
+
+    /// <summary>
+    /// A version's conditions as the form's boxes: its filter read as the screens word it (「Phone」 stored by a file is
+    /// the box 「電話」). A filter the lists no longer hold (an office since removed) is said, not silently dropped.
+    /// </summary>
+    List<string> ConditionsOf(IndicatorDefinition version)
+    {
+        var text = version.Filter;
+        try
+        {
+            text = MeasureFilter.Parse(version.Filter, version.Measure, ContactCategories.For(Program), officeIds).Text;
+        }
+        catch (DefinitionException e)
+        {
+            Errors.Add($"この版の条件「{version.Filter}」の一部は、いまの一覧にありません（{e.Message}）。保存する前に条件を選び直してください。");
+        }
+        return [.. Records.ConditionText.Split(text, message => new DefinitionException(message)).SelectMany(f => f.Values.Select(v => $"{f.Field}={v}"))];
+    }
+
+    /// <summary>The indicator's latest version (0 if it has none).</summary>
+    int LatestVersion(string? key) => Versions.Where(v => v.Key == key).Select(v => v.Version).DefaultIfEmpty().Max();
 
     /// <summary>確認: the version as it would be saved, checked by the same rules, and nothing saved.</summary>
     public Task<IActionResult> OnPostPreviewAsync(CancellationToken ct) => SubmitAsync(save: false, ct);
@@ -116,10 +138,11 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
         var f = Form;
         try
         {
+            // A new indicator gets a key of its own (and so no version to be stale against); a change names its key and version.
             var key = string.IsNullOrWhiteSpace(f.Key) ? await definitions.NewKeyAsync(Code, f.Measure, ct) : f.Key.Trim();
             var input = new DefinitionInput(Code, key, f.FromYear, f.Position, f.Label ?? "", f.Unit ?? "", f.Measure, f.Filter(),
                 string.IsNullOrWhiteSpace(f.NumeratorKey) ? null : f.NumeratorKey.Trim(), string.IsNullOrWhiteSpace(f.DenominatorKey) ? null : f.DenominatorKey.Trim(),
-                f.Decimals, f.Wording, f.InResults, f.Retired, f.BasedOn);
+                f.Decimals, f.Wording, f.InResults, f.Retired, string.IsNullOrWhiteSpace(f.Key) ? null : f.BasedOn);
             if (!save)
             {
                 Preview = (await definitions.CheckAsync(input, Actor, ct)).Definition;
@@ -139,7 +162,7 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
             if (e is StaleVersionException)
             {
                 // The form keeps what was typed, now on the version saved since: saving again is a decision.
-                Form.BasedOn = Versions.Where(v => v.Key == f.Key?.Trim()).Max(v => v.Version);
+                Form.BasedOn = LatestVersion(f.Key?.Trim());
                 Response.StatusCode = StatusCodes.Status409Conflict;
             }
             else
@@ -160,12 +183,12 @@ public class IndicatorsModel(TsunaguDb db, IndicatorDefinitions definitions, Tim
         Program = program;
         Versions = await db.IndicatorDefinitions.AsNoTracking().Where(d => d.ProgramId == program.Id)
             .OrderBy(d => d.Position).ThenBy(d => d.Key).ThenByDescending(d => d.Version).ToListAsync(ct);
-        Indicators = [.. Versions.GroupBy(v => v.Key).Select(g => g.First()).Where(d => d.Measure != MeasureKind.Rate && !d.Retired)];
+        Indicators = [.. Versions.GroupBy(v => v.Key).Select(g => g.MaxBy(v => v.Version)!).Where(d => d.Measure != MeasureKind.Rate && !d.Retired)];
         Labels = IndicatorDefinitions.Labels(Versions);
-        var offices = await db.Offices.AsNoTracking().OrderBy(o => o.Id).ToDictionaryAsync(o => o.Name, o => o.Id, ct);
+        officeIds = await db.Offices.AsNoTracking().OrderBy(o => o.Id).ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var categories = ContactCategories.For(program);
         Fields = [.. Enum.GetValues<MeasureKind>().SelectMany(m => Measure.Of(m).FilterFields).Distinct()
-            .Select(field => (field, MeasureFilter.Choices(field, categories, offices),
+            .Select(field => (field, MeasureFilter.Choices(field, categories, officeIds),
                 (IReadOnlyList<MeasureKind>)[.. Enum.GetValues<MeasureKind>().Where(m => Measure.Of(m).FilterFields.Contains(field))]))
             .Where(f => f.Item2.Count > 0)];
         var current = CityClock.CurrentFiscalYear(time);

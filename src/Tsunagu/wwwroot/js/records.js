@@ -78,7 +78,7 @@
     offer();
     var example = form.querySelector("#wording-example .example");
     var word = function () {
-      var text = form.querySelector("#wording").value.replace(/\[/g, "［").replace(/\]/g, "］");
+      var text = form.querySelector("#wording").value.replace(/\[(指標名|値|単位)\]/g, "［$1］");
       example.textContent = text.split("［指標名］").join(form.querySelector("#label").value)
         .split("［値］").join(example.dataset.sample).split("［単位］").join(form.querySelector("#unit").value);
     };
