@@ -103,8 +103,16 @@ public class IndicatorPagesTests
             var p001 = await world.ProgramIdAsync("P001");
             Tsunagu.Indicators.IndicatorDefinition Stored(string key, string filter) => new()
             {
-                ProgramId = p001, Key = key, Version = 1, FromYear = 2024, Label = key, Unit = "件", Measure = Tsunagu.Indicators.MeasureKind.Contacts,
-                Basis = Tsunagu.Indicators.CountingBasis.TotalContacts, Filter = filter, CreatedBy = "file",
+                ProgramId = p001,
+                Key = key,
+                Version = 1,
+                FromYear = 2024,
+                Label = key,
+                Unit = "件",
+                Measure = Tsunagu.Indicators.MeasureKind.Contacts,
+                Basis = Tsunagu.Indicators.CountingBasis.TotalContacts,
+                Filter = filter,
+                CreatedBy = "file",
             };
             var (a, b) = (Stored("calls", "方法=Phone,来所"), Stored("elsewhere", "事業所=閉じたセンター"));
             db.IndicatorDefinitions.AddRange(a, b);
