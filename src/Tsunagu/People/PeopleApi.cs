@@ -12,6 +12,9 @@ public sealed record EnrollmentItem(int Id, string ProgramCode, string ProgramNa
 
 public sealed record EnrollmentInput(string ProgramCode, DateOnly From, ReferralSource Source);
 
+/// <summary>担当替え: the account of the program's staff to take the case (from the enrolment's staff list), and why.</summary>
+public sealed record TransferInput(string ToUserId, string Reason);
+
 /// <summary>支援の終結: the last day of support, and one of the program's end reasons (as the page lists them).</summary>
 public sealed record EnrollmentEndInput(DateOnly To, string Reason);
 
@@ -87,6 +90,22 @@ public static class PeopleApi
             await people.ApproveClosureAsync(id);
             return TypedResults.Ok(await EnrollmentAsync(scope, id));
         }).WithName("approveClosure").WithSummary("The program manager approves an ended enrolment's closure (終結の承認)");
+
+        api.MapGet("/enrollments/{id:int}/staff", async Task<Results<Ok<List<StaffMember>>, ProblemHttpResult>> (int id, RecordScope scope, PersonService people) =>
+        {
+            var programId = await (await scope.EnrollmentsAsync()).Where(e => e.Id == id).Select(e => (int?)e.ProgramId).SingleOrDefaultAsync();
+            return programId is { } program ? TypedResults.Ok(await people.ProgramStaffAsync(program)) : RecordsApiGroup.NotFound();
+        }).WithName("listEnrollmentStaff").WithSummary("Who can take an enrolment's case: the case workers and managers of its program");
+
+        api.MapPost("/enrollments/{id:int}/transfer", async Task<Results<NoContent, ProblemHttpResult>> (int id, TransferInput input, RecordScope scope, PersonService people) =>
+        {
+            if (!await ReadEnrollmentAsync(scope, id, "POST /api/v1/enrollments/{id}/transfer"))
+            {
+                return RecordsApiGroup.NotFound();
+            }
+            await people.TransferAsync(id, input.ToUserId, input.Reason);
+            return TypedResults.NoContent();
+        }).WithName("transferEnrollment").WithSummary("Hands a case to another worker of the program (担当替え) with a reason: the current worker or the program's manager");
 
         api.MapGet("/people/{id:int}/outcomes", async Task<Results<Ok<List<OutcomeItem>>, ProblemHttpResult>> (int id, RecordScope scope, TsunaguDb db) =>
         {

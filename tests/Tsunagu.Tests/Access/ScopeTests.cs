@@ -34,6 +34,7 @@ public class ScopeTests
         $"/api/v1/people/{w.Alice}/outcomes",
         "/api/v1/placements",
         "/api/v1/distributions",
+        $"/api/v1/enrollments/{w.AliceEnrollment}/staff",
         // Paths around the person pages: imports and their previews, disclosures, program histories, approvals, logs.
         "/people/import",
         $"/people/{w.Alice}/disclosure",

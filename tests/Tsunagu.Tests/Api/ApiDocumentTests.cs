@@ -43,6 +43,7 @@ public class ApiDocumentTests
 
     /// <summary>A value for each path parameter of a GET route, in the small city of <see cref="RecordsWorld"/>.</summary>
     static string Fill(string path, RecordsWorld world) => path
+        .Replace("/enrollments/{id}", $"/enrollments/{world.AliceEnrollment}")
         .Replace("{year}", "2024").Replace("{code}", "P001").Replace("{format}", "csv")
         .Replace("{id}", world.Alice.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

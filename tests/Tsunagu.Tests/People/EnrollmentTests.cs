@@ -88,6 +88,15 @@ public class EnrollmentTests
         var manager = await world.SignInAsync("managerA");
         var other = await world.SignInAsync("caseworkerB");
         var end = $"/api/v1/enrollments/{world.AliceEnrollment}/end";
+        var staff = await caseworker.Http.GetFromJsonAsync<JsonElement>($"/api/v1/enrollments/{world.AliceEnrollment}/staff");
+        var caseworkersId = staff.EnumerateArray().Single(s => s.GetProperty("name").GetString() == world.Users["caseworkerA"]).GetProperty("id").GetString();
+        var othersStaff = await other.Http.GetAsync($"/api/v1/enrollments/{world.AliceEnrollment}/staff");
+        var transfer = $"/api/v1/enrollments/{world.AliceEnrollment}/transfer";
+        var othersTransfer = await other.Http.PostAsJsonAsync(transfer, new { toUserId = caseworkersId, reason = "異動" });
+        // Alice's case has no worker yet: only the program's manager may hand it over.
+        var notTheirs = await caseworker.Http.PostAsJsonAsync(transfer, new { toUserId = caseworkersId, reason = "担当の異動" });
+        var noReason = await manager.Http.PostAsJsonAsync(transfer, new { toUserId = caseworkersId, reason = "" });
+        var transferred = await manager.Http.PostAsJsonAsync(transfer, new { toUserId = caseworkersId, reason = "担当の異動" });
 
         var beforeLastContact = await caseworker.Http.PostAsJsonAsync(end, new { to = "2024-06-05", reason = "高等学校等へ進学" });
         var notAReason = await caseworker.Http.PostAsJsonAsync(end, new { to = "2024-06-19", reason = "なんとなく" });
@@ -101,6 +110,11 @@ public class EnrollmentTests
         var notTheirProgram = await other.Http.PostAsJsonAsync($"/api/v1/people/{world.Bob}/enrollments", new { programCode = "P001", from = "2024-06-20", source = "School" });
         var again = await caseworker.Http.PostAsJsonAsync($"/api/v1/people/{world.Alice}/enrollments", new { programCode = "P001", from = "2024-06-20", source = "Self" });
 
+        Assert.Equal(HttpStatusCode.NotFound, othersStaff.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, othersTransfer.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirs.StatusCode);
+        Assert.Contains("担当替えの理由", await WebClient.FieldErrorAsync(noReason, "reason"));
+        Assert.Equal(HttpStatusCode.NoContent, transferred.StatusCode);
         Assert.Contains("令和6年6月8日の記録があります", await WebClient.FieldErrorAsync(beforeLastContact, "to"));
         Assert.Contains("一覧から選んでください", await WebClient.FieldErrorAsync(notAReason, "reason"));
         Assert.Equal(HttpStatusCode.NotFound, othersEnd.StatusCode);
@@ -122,7 +136,8 @@ public class EnrollmentTests
         // Ending reads the enrolment (and so Alice) before anything: the refused attempts too, since their answers tell of her.
         Assert.Equal(3, await db.AccessLog.CountAsync(e => e.PersonId == world.Alice && e.Source == "POST /api/v1/enrollments/{id}/end"));
         Assert.False(await db.AccessLog.AnyAsync(e => e.UserName == world.Users["caseworkerB"] && e.PersonId == world.Alice));
-        Assert.Equal(["enrollment.end", "enrollment.closure-approve", "enrollment.start"],
+        Assert.Equal(caseworkersId, periods[0].OwnerUserId);
+        Assert.Equal(["enrollment.transfer", "enrollment.end", "enrollment.closure-approve", "enrollment.start"],
             await db.AuditEntries.Where(a => a.Action.StartsWith("enrollment.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }
 }
