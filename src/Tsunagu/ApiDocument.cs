@@ -66,7 +66,7 @@ public static class ApiDocument
 
         foreach (var description in context.DescriptionGroups.SelectMany(g => g.Items))
         {
-            // The document's path is the route's without its constraints: {year:int} is {year}.
+            // The document's path is the route's without its constraints: {year:fiscalyear} is {year}.
             var path = "/" + System.Text.RegularExpressions.Regex.Replace(description.RelativePath!.Split('?')[0].TrimStart('/'), @"\{([^}:=?]+)[^}]*\}", "{$1}");
             if (document.Paths.TryGetValue(path, out var item) && item.Operations is { } operations
                 && operations.TryGetValue(HttpMethod.Parse(description.HttpMethod!), out var operation))

@@ -73,6 +73,7 @@ public static class WebApp
         builder.Services.AddTsunagu().AddTsunaguAccounts().AddTsunaguSignIn().AddTsunaguTransport(transport);
         builder.Services.AddScoped<AccessGrants>().AddScoped<AccessLogSearch>().AddTsunaguRateLimits(builder.Configuration);
         builder.Services.AddHttpContextAccessor().AddScoped<ICurrentUser, HttpCurrentUser>();
+        builder.Services.Configure<RouteOptions>(o => o.ConstraintMap[Calendar.FiscalYearRouteConstraint.Name] = typeof(Calendar.FiscalYearRouteConstraint));
         builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, Idempotency.IdempotencyInterceptor>();
         builder.Services.AddSingleton<Pages.UploadStore>();
         builder.Services.AddHostedService<Notices.NoticeScheduler>();

@@ -20,6 +20,11 @@ public static partial class FiscalYears
         ("明治", 'M', new DateOnly(1868, 1, 25)),
     ];
 
+    /// <summary>The fiscal years that can be named: from 明治 (its first full year) to the last whose 31 March exists.</summary>
+    public const int First = 1868, Last = 9998;
+
+    public static bool CanName(int fiscalYear) => fiscalYear is >= First and <= Last;
+
     public static int Of(DateOnly date) => date.Month >= 4 ? date.Year : date.Year - 1;
 
     public static DateOnly Start(int fiscalYear) => new(fiscalYear, 4, 1);

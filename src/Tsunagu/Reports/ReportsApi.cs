@@ -40,7 +40,7 @@ public static class ReportsApi
             .WithName("listReports").WithSummary("Reports by fiscal year");
 
         // A year or version that is not there is a ReportNotFoundException: 404 problem details (RefusalHandler).
-        api.MapGet("/reports/{year:int}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/reports/{year:fiscalyear}", async Task<FileStreamHttpResult> (int year, int? version, ReportReader reader, IConfiguration configuration, HttpContext http, CancellationToken ct) =>
         {
             var table = version is { } v ? await reader.ReadPublishedAsync(year, v, ct) : await reader.ReadAsync(year, ct);
             if (version is null)
@@ -56,7 +56,7 @@ public static class ReportsApi
           .Produces<ReportDocument>(contentType: "application/json");
 
         // The same files as the page's downloads. A format there is none of, or Shift_JIS for a format without it, is 400.
-        api.MapGet("/reports/{year:int}/files/{format}", async Task<FileStreamHttpResult> (
+        api.MapGet("/reports/{year:fiscalyear}/files/{format}", async Task<FileStreamHttpResult> (
             int year, string format, int? version, string? encoding, bool? previousYear, ReportReader reader, IConfiguration configuration, CancellationToken ct) =>
         {
             var exportFormat = ExportFormats.Parse(format) ?? throw new RefusalException(RefusalKind.Invalid, ExportFormats.Unknown(format), "format");
@@ -69,7 +69,7 @@ public static class ReportsApi
             "text/tab-separated-values", "application/json", "text/html")
           .WithName("getReportFile").WithSummary("A report as a file: xlsx, csv, tsv, json, html, or its figures one per row (figures-csv, figures-xlsx); ?version=N, ?encoding=cp932, ?previousYear=false");
 
-        api.MapGet("/reports/{year:int}/findings", async Task<Ok<List<FindingItem>>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
+        api.MapGet("/reports/{year:fiscalyear}/findings", async Task<Ok<List<FindingItem>>> (int year, double? maxChange, TsunaguDb db, CancellationToken ct) =>
         {
             var findings = await ReportChecks.RunAsync(db, year, maxChange ?? ReportChecks.DefaultMaxChange, ct);
             return TypedResults.Ok(findings.Select(f => new FindingItem(
@@ -77,7 +77,7 @@ public static class ReportsApi
         }).WithName("listReportFindings").WithSummary("Data-quality findings of a report");
 
         // A program's row of the year: what its evaluation and figures are written on. Its ETag is the row's version.
-        api.MapGet("/reports/{year:int}/programs/{code}", async Task<Results<Ok<ReportRowItem>, ProblemHttpResult>> (
+        api.MapGet("/reports/{year:fiscalyear}/programs/{code}", async Task<Results<Ok<ReportRowItem>, ProblemHttpResult>> (
             int year, string code, TsunaguDb db, HttpContext http, CancellationToken ct) =>
         {
             var row = await db.ReportRows.AsNoTracking()
@@ -94,15 +94,15 @@ public static class ReportsApi
 
         var write = api.MapGroup("").RequireAuthorization(Policies.Edit);
 
-        write.MapPut("/reports/{year:int}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+        write.MapPut("/reports/{year:fiscalyear}/programs/{code}/evaluation", (int year, string code, EvaluationUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
             ChangeRowAsync(http, () => workflow.EditCellAsync(year, code, ReportColumnRole.Evaluation, body.Text, Actor(http), body.Reason, IfMatch(http), ct)))
             .WithName("setEvaluation").WithSummary("Sets the evaluation of a program for a year; after publication a reason is required and a new published version is made. If-Match: the row's ETag (412 when it is no longer the current one)");
 
-        write.MapPut("/reports/{year:int}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+        write.MapPut("/reports/{year:fiscalyear}/programs/{code}/figures/{position:int}", (int year, string code, int position, FigureUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
             ChangeRowAsync(http, () => workflow.SetFigureAsync(year, code, position, body.Value, Actor(http), body.Reason, IfMatch(http), ct)))
             .WithName("setFigure").WithSummary("Sets a figure (0-based position in the 実績 cell) by hand; it is marked manual with who and when. If-Match: the row's ETag (412 when it is no longer the current one)");
 
-        write.MapPost("/reports/{year:int}/status", async (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
+        write.MapPost("/reports/{year:fiscalyear}/status", async (int year, StatusUpdate body, ReportWorkflow workflow, HttpContext http, CancellationToken ct) =>
         {
             var report = await workflow.MoveAsync(year, body.To, Actor(http), body.Reason, IfMatch(http), ct);
             http.Response.Headers.ETag = ETag(report.Version);

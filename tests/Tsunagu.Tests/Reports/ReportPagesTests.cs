@@ -68,6 +68,27 @@ public class ReportPagesTests
         Assert.Empty(page.QuerySelectorAll("form[method=post]:not(.signout)"));
     }
 
+    /// <summary>A year no fiscal year can be (before 明治, past 9998) is no such page: 404 as a page or problem details, never a 500.</summary>
+    [Fact]
+    public async Task AYearNoFiscalYearCanBe_InAPageOrApiAddress_IsNotFound()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, migrate: false);
+        await using var factory = await TsunaguFactory.StartAsync(database);
+        var planner = await WebClient.SignInAsync(factory, await factory.AddUserAsync(Roles.Planner));
+
+        var answers = new List<(string Url, HttpStatusCode Status, string? Type)>();
+        foreach (var url in new[] { "/reports/1800", "/reports/99999", "/indicators/10000", "/indicators/1867/1", "/api/v1/reports/99999",
+            "/api/v1/reports/1800/files/csv", "/api/v1/reports/10000/programs/P001", "/reports/2024", "/api/v1/reports/2024" })
+        {
+            var response = await planner.Http.GetAsync(url);
+            answers.Add((url, response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        }
+
+        Assert.All(answers.Take(4), a => Assert.Equal((HttpStatusCode.NotFound, "text/html"), (a.Status, a.Type)));
+        Assert.All(answers.Skip(4).Take(3), a => Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (a.Status, a.Type)));
+        Assert.All(answers.Skip(7), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+    }
+
     [Fact]
     public async Task Viewer_EveryWriteFormAndEndpoint_IsRefusedAndChangesNothing()
     {
