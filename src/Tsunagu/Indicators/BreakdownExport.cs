@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Tsunagu.Calendar;
 using Tsunagu.Reports;
 
@@ -66,16 +63,6 @@ public static class BreakdownExport
             ], ct);
             return;
         }
-        await using var writer = new StreamWriter(output, ReportExporter.Delimited(TextEncoding.Utf8, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
-        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }, leaveOpen: true);
-        foreach (var row in Rows(breakdown, fiscalYear, city).Prepend(Header))
-        {
-            foreach (var cell in row)
-            {
-                csv.WriteField(cell is decimal number ? FigureValues.Plain(number) : ReportExporter.SpreadsheetText((string)cell));
-            }
-            await csv.NextRecordAsync();
-        }
-        await csv.FlushAsync();
+        await FigureRows.WritePlainCsvAsync(Rows(breakdown, fiscalYear, city).Prepend(Header).ToAsyncEnumerable(), TextEncoding.Utf8, output, ct);
     }
 }

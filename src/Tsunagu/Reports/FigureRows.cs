@@ -57,28 +57,39 @@ public static class FigureRows
     static IEnumerable<ReportFigure> Stated(ReportProgram program, ExportOptions options) =>
         options.PrintedFiguresOnly ? program.Figures.Where(f => f.Printed) : program.Figures;
 
-    public static async Task WriteCsvAsync(ReportTable table, ExportOptions options, Stream output, CancellationToken ct)
+    public static Task WriteCsvAsync(ReportTable table, ExportOptions options, Stream output, CancellationToken ct)
     {
-        var city = options.City;
-        await using var writer = new StreamWriter(output, ReportExporter.Delimited(options.Encoding, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
+        async IAsyncEnumerable<object[]> Rows()
+        {
+            yield return [.. Columns.Select(c => (object)c.Name)];
+            await foreach (var program in table.Programs().WithCancellation(ct))
+            {
+                foreach (var figure in Stated(program, options))
+                {
+                    yield return [.. Row(table.Head, options.City, program, figure)];
+                }
+            }
+        }
+        return WritePlainCsvAsync(Rows(), options.Encoding, output, ct);
+    }
+
+    /// <summary>
+    /// Rows of data as csv, the first the header: a decimal a plain number (no separator), anything else text made safe
+    /// for a spreadsheet. The csv twin of <see cref="XlsxReportWriter.WritePlainSheet"/>, for the figures and the breakdowns.
+    /// </summary>
+    public static async Task WritePlainCsvAsync(IAsyncEnumerable<object[]> rows, TextEncoding encoding, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, ReportExporter.Delimited(encoding, tsv: false), bufferSize: 64 * 1024, leaveOpen: true);
         // Numbers must stay numbers (a negative figure would become text under CsvHelper's injection escape), so text
         // cells are made safe one by one.
         await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }, leaveOpen: true);
-        foreach (var (name, _) in Columns)
+        await foreach (var row in rows.WithCancellation(ct))
         {
-            csv.WriteField(name);
-        }
-        await csv.NextRecordAsync();
-        await foreach (var program in table.Programs().WithCancellation(ct))
-        {
-            foreach (var figure in Stated(program, options))
+            foreach (var cell in row)
             {
-                foreach (var cell in Row(table.Head, city, program, figure))
-                {
-                    csv.WriteField(cell is decimal number ? FigureValues.Plain(number) : ReportExporter.SpreadsheetText((string)cell));
-                }
-                await csv.NextRecordAsync();
+                csv.WriteField(cell is decimal number ? FigureValues.Plain(number) : ReportExporter.SpreadsheetText((string)cell));
             }
+            await csv.NextRecordAsync();
         }
         await csv.FlushAsync();
     }
