@@ -113,9 +113,11 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         }
         var offices = await db.Offices.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var filter = MeasureFilter.Parse(input.Filter, input.Measure, ContactCategories.For(program), offices);
+        // The program's indicators in force from the year: a rate's parts, and the labels the definition is described with.
+        var inForce = await InForceAsync(input.FromYear, program.Id, ct);
         if (input.Measure == MeasureKind.Rate)
         {
-            await CheckRateAsync(input, program.Id, offices, ct);
+            await CheckRateAsync(input, program.Id, inForce, offices, ct);
         }
         else if (input.NumeratorKey is not null || input.DenominatorKey is not null)
         {
@@ -154,7 +156,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
             CreatedAt = time.GetUtcNow(),
             CreatedBy = actor,
         };
-        return (definition, program.Code, Labels(await InForceAsync(input.FromYear, program.Id, ct)));
+        return (definition, program.Code, Labels(inForce));
     }
 
     /// <summary>
@@ -168,7 +170,7 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         return Enumerable.Range(1, keys.Count + 1).Select(n => n == 1 ? name : $"{name}-{n}").First(k => !keys.Contains(k));
     }
 
-    async Task CheckRateAsync(DefinitionInput input, int programId, IReadOnlyDictionary<string, int> offices, CancellationToken ct)
+    async Task CheckRateAsync(DefinitionInput input, int programId, IReadOnlyList<IndicatorDefinition> definitions, IReadOnlyDictionary<string, int> offices, CancellationToken ct)
     {
         if (input.Unit.Trim() != "%")
         {
@@ -178,17 +180,26 @@ public sealed class IndicatorDefinitions(TsunaguDb db, TimeProvider time)
         {
             throw new DefinitionException("率の小数点以下の桁数は 0〜3 です。");
         }
-        var inForce = (await InForceAsync(input.FromYear, programId, ct)).ToDictionary(d => d.Key);
-        // A part not in force that year is named by its label where any version has one (a page shows no key).
-        var known = Labels(await db.IndicatorDefinitions.AsNoTracking().Where(d => d.ProgramId == programId).ToListAsync(ct));
-        IndicatorDefinition Part(string? partKey, string name) =>
-            partKey is null ? throw new DefinitionException($"率には{name}の指標が必要です。")
-            : !inForce.TryGetValue(partKey, out var part) ? throw new DefinitionException(
-                $"{name}の指標「{known.GetValueOrDefault((programId, partKey), partKey)}」はこの事業の{FiscalYears.Label(input.FromYear)}の指標にありません。")
-            : part.Measure == MeasureKind.Rate ? throw new DefinitionException($"{name}「{part.Label}」は率です。率の{name}には件数・人数を指定してください。")
-            : part;
-        var numerator = Part(input.NumeratorKey, "分子");
-        var denominator = Part(input.DenominatorKey, "分母");
+        var inForce = definitions.ToDictionary(d => d.Key);
+        foreach (var (partKey, name) in new[] { (input.NumeratorKey, "分子"), (input.DenominatorKey, "分母") })
+        {
+            if (partKey is null)
+            {
+                throw new DefinitionException($"率には{name}の指標が必要です。");
+            }
+            if (!inForce.TryGetValue(partKey, out var part))
+            {
+                // Named by its label where any version has one (a page shows no key).
+                var label = await db.IndicatorDefinitions.Where(d => d.ProgramId == programId && d.Key == partKey)
+                    .OrderByDescending(d => d.Version).Select(d => d.Label).FirstOrDefaultAsync(ct) ?? partKey;
+                throw new DefinitionException($"{name}の指標「{label}」はこの事業の{FiscalYears.Label(input.FromYear)}の指標にありません。");
+            }
+            if (part.Measure == MeasureKind.Rate)
+            {
+                throw new DefinitionException($"{name}「{part.Label}」は率です。率の{name}には件数・人数を指定してください。");
+            }
+        }
+        var (numerator, denominator) = (inForce[input.NumeratorKey!], inForce[input.DenominatorKey!]);
         if (numerator.Key == denominator.Key)
         {
             throw new DefinitionException("分子と分母が同じ指標です。");
