@@ -99,6 +99,7 @@ public sealed class Breakdowns(
     static Func<string, int> CityOrder(BreakdownDimension dimension, IReadOnlyList<Office> offices)
     {
         var wards = MunicipalityCode.SendaiWards.Values.ToList();
+        var schoolTypes = Enum.GetValues<SchoolType>().Select(t => t.Japanese()).ToList();
         int Ward(string? name) => wards.IndexOf(name ?? "") is var i and >= 0 ? i : wards.Count;
         return dimension switch
         {
@@ -106,7 +107,7 @@ public sealed class Breakdowns(
             BreakdownDimension.Office => name => offices.FirstOrDefault(o => o.Name == name) is { } o
                 ? Ward(o.WardCode is { } code ? MunicipalityCode.SendaiWards.GetValueOrDefault(code) : null) * 1_000_000 + o.Id
                 : int.MaxValue,
-            BreakdownDimension.SchoolType => name => Enum.GetValues<SchoolType>().Select(t => t.Japanese()).ToList().IndexOf(name) is var i and >= 0 ? i : int.MaxValue,
+            BreakdownDimension.SchoolType => name => schoolTypes.IndexOf(name) is var i and >= 0 ? i : int.MaxValue,
             _ => _ => 0,
         };
     }
